@@ -1,0 +1,93 @@
+/**
+ * Splits a byte stream into frames: text ended by `\n` (or `\r\n`) or by a bare `\r`, the way a
+ * terminal redraws a progress bar. Every `\r` frame is an update worth parsing. Bytes may arrive
+ * cut anywhere, even inside a UTF-8 character or between `\r` and `\n`.
+ */
+
+export interface Frame {
+  text: string;
+  /** `'\n'` ends a line; `'\r'` ends a redraw of the same line; `''` is a partial line flushed at the end. */
+  end: '\n' | '\r' | '';
+}
+
+/** A line longer than this is cut into pieces of this size (so a newline-free file cannot exhaust memory). */
+export const MAX_FRAME_CHARS = 1 << 20;
+
+export class FrameSplitter {
+  private decoder = new TextDecoder('utf-8');
+  private pending = '';
+  /** A `\r` that ended the last chunk: it may be the first half of `\r\n`. */
+  private pendingCR = false;
+  /** How many times a frame was cut at MAX_FRAME_CHARS. */
+  capped = 0;
+
+  push(bytes: Uint8Array): Frame[] {
+    return this.split(this.decoder.decode(bytes, { stream: true }));
+  }
+
+  /** The stream ended: whatever is held becomes the last frame. */
+  end(): Frame[] {
+    const frames = this.split(this.decoder.decode());
+    if (this.pendingCR) frames.push({ text: this.take(), end: '\r' });
+    else if (this.pending) frames.push({ text: this.take(), end: '' });
+    this.pendingCR = false;
+    return frames;
+  }
+
+  /** Forget everything held (the file was truncated or replaced). */
+  reset(): void {
+    this.decoder = new TextDecoder('utf-8');
+    this.pending = '';
+    this.pendingCR = false;
+  }
+
+  private take(): string {
+    const t = this.pending;
+    this.pending = '';
+    return t;
+  }
+
+  private split(text: string): Frame[] {
+    const frames: Frame[] = [];
+    let start = 0;
+    if (this.pendingCR && text.length > 0) {
+      this.pendingCR = false;
+      if (text.charCodeAt(0) === 10) {
+        frames.push({ text: this.take(), end: '\n' });
+        start = 1;
+      } else {
+        frames.push({ text: this.take(), end: '\r' });
+      }
+    }
+    for (let i = start; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 10 && c !== 13) continue;
+      const piece = this.pending + text.slice(start, i);
+      this.pending = '';
+      start = i + 1;
+      if (c === 10) {
+        frames.push({ text: piece, end: '\n' });
+      } else if (i + 1 < text.length) {
+        if (text.charCodeAt(i + 1) === 10) {
+          frames.push({ text: piece, end: '\n' });
+          i++;
+          start = i + 1;
+        } else {
+          frames.push({ text: piece, end: '\r' });
+        }
+      } else {
+        this.pending = piece;
+        this.pendingCR = true;
+      }
+    }
+    if (!this.pendingCR) {
+      this.pending += text.slice(start);
+      while (this.pending.length > MAX_FRAME_CHARS) {
+        frames.push({ text: this.pending.slice(0, MAX_FRAME_CHARS), end: '' });
+        this.pending = this.pending.slice(MAX_FRAME_CHARS);
+        this.capped++;
+      }
+    }
+    return frames;
+  }
+}

@@ -1,0 +1,29 @@
+/** Messages between the extension host and the refine worker. */
+import type { MessagePort } from 'node:worker_threads';
+import type { Batch } from './batch';
+
+/** `workerData` of the refine worker. */
+export interface RefineOptions {
+  /** Most batches per second sent to the host. */
+  updatesPerSecond: number;
+  /** Batches the refiner may send before it must wait for a `credit` (backpressure). */
+  initialCredits: number;
+}
+
+/** Host → refine worker. The tail worker's port is the first message's transfer. */
+export type HostToRefine =
+  /** The port on which the tail worker's messages arrive. */
+  | { type: 'port'; port: MessagePort }
+  /** The host forwarded a batch: the refiner may send one more. */
+  | { type: 'credit' }
+  /** Send everything stored so far as one `snapshot` (a webview (re)loaded). */
+  | { type: 'snapshot' };
+
+/** Refine worker → host. */
+export type RefineToHost =
+  /** What changed since the last batch. Series arrays are transferred. */
+  | { type: 'batch'; batch: Batch }
+  /** Everything stored, in answer to `snapshot`. Does not use a credit. */
+  | { type: 'snapshot'; batch: Batch }
+  /** The tail worker drained and the last batch was sent: the pipeline may end. */
+  | { type: 'flushed' };

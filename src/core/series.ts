@@ -1,0 +1,95 @@
+/**
+ * Columnar storage of every series of a run, growing in place, with the points not yet sent
+ * kept as a range so a batch carries only what changed.
+ */
+import type { SeriesDelta, XKind } from './protocol/batch';
+import type { Point } from './parse/types';
+
+class Series {
+  x: Float64Array<ArrayBuffer> = new Float64Array(256);
+  y: Float64Array<ArrayBuffer> = new Float64Array(256);
+  length = 0;
+  /** Points before this index were sent. */
+  sent = 0;
+
+  constructor(
+    readonly key: string,
+    readonly name: string,
+    readonly source: string,
+    readonly xKind: XKind,
+  ) {}
+
+  get lastX(): number {
+    return this.length > 0 ? this.x[this.length - 1] : -Infinity;
+  }
+
+  push(x: number, y: number): void {
+    if (this.length === this.x.length) {
+      this.x = grow(this.x);
+      this.y = grow(this.y);
+    }
+    this.x[this.length] = x;
+    this.y[this.length] = y;
+    this.length++;
+  }
+
+  delta(from: number): SeriesDelta {
+    // slice() copies into a buffer of exactly the right size, so it transfers whole.
+    return {
+      key: this.key,
+      name: this.name,
+      source: this.source,
+      xKind: this.xKind,
+      x: this.x.slice(from, this.length),
+      y: this.y.slice(from, this.length),
+    };
+  }
+}
+
+function grow(a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+export class SeriesStore {
+  private series = new Map<string, Series>();
+  /** Points dropped because their x did not advance (re-read files, repeated redraws). */
+  repeated = 0;
+
+  add(source: string, p: Point): void {
+    const key = `${source}:${p.name}`;
+    let s = this.series.get(key);
+    if (!s) {
+      s = new Series(key, p.name, source, p.xKind);
+      this.series.set(key, s);
+    }
+    if (!(p.x > s.lastX)) {
+      this.repeated++;
+      return;
+    }
+    s.push(p.x, p.y);
+  }
+
+  /** Points added since the last call, per series; marks them sent. */
+  takeDeltas(): SeriesDelta[] {
+    const out: SeriesDelta[] = [];
+    for (const s of this.series.values()) {
+      if (s.sent === s.length) continue;
+      out.push(s.delta(s.sent));
+      s.sent = s.length;
+    }
+    return out;
+  }
+
+  /** Every point of every series, without changing what counts as sent. */
+  all(): SeriesDelta[] {
+    return [...this.series.values()].filter((s) => s.length > 0).map((s) => s.delta(0));
+  }
+
+  get pointCount(): number {
+    let n = 0;
+    for (const s of this.series.values()) n += s.length;
+    return n;
+  }
+}

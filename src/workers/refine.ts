@@ -1,0 +1,63 @@
+/**
+ * Refine worker: parses what the tail worker reads and sends the host coalesced batches, at most
+ * `updatesPerSecond` a second and only while it holds credits (the host returns one per batch it
+ * forwarded), so a slow webview makes batches bigger, never a queue longer.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { isEmptyBatch, transferables, type Batch } from '../core/protocol/batch';
+import type { HostToRefine, RefineOptions, RefineToHost } from '../core/protocol/refine';
+import type { TailToRefine } from '../core/protocol/tail';
+import { Refiner } from '../core/refiner';
+
+const options = workerData as RefineOptions;
+const refiner = new Refiner();
+const host = parentPort!;
+let credits = options.initialCredits;
+
+function post(msg: RefineToHost & { batch: Batch }): void {
+  host.postMessage(msg, transferables(msg.batch));
+}
+
+function sendBatch(force: boolean): void {
+  if (credits <= 0 && !force) return;
+  const batch = refiner.takeBatch();
+  if (isEmptyBatch(batch)) return;
+  credits--;
+  post({ type: 'batch', batch });
+}
+
+const timer = setInterval(() => sendBatch(false), Math.max(1, Math.round(1000 / options.updatesPerSecond)));
+
+function onTail(msg: TailToRefine): void {
+  switch (msg.type) {
+    case 'chunk':
+      refiner.chunk(msg.file, new Uint8Array(msg.bytes));
+      break;
+    case 'reset':
+      refiner.reset(msg.file, msg.reason);
+      break;
+    case 'warning':
+      refiner.event('warning', msg.text);
+      break;
+    case 'drained':
+      clearInterval(timer);
+      refiner.end();
+      sendBatch(true);
+      host.postMessage({ type: 'flushed' } satisfies RefineToHost);
+      break;
+  }
+}
+
+host.on('message', (msg: HostToRefine) => {
+  switch (msg.type) {
+    case 'port':
+      msg.port.on('message', onTail);
+      break;
+    case 'credit':
+      credits++;
+      break;
+    case 'snapshot':
+      post({ type: 'snapshot', batch: refiner.snapshot() });
+      break;
+  }
+});

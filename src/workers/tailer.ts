@@ -1,0 +1,122 @@
+/**
+ * Follows the files of a run directory (or one file): new files, appended bytes, truncation and
+ * replacement. It only moves bytes; the refiner makes sense of them.
+ */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { formatOf } from '../core/formats';
+import type { TailToRefine } from '../core/protocol/tail';
+
+/** Largest read, so one huge append does not become one huge message. */
+const READ_BYTES = 4 << 20;
+/** Folders not worth walking. */
+const SKIP_DIRS = new Set(['node_modules', '.git', '__pycache__', 'checkpoints', 'wandb']);
+const MAX_DEPTH = 6;
+
+interface Followed {
+  rel: string;
+  abs: string;
+  handle: fs.FileHandle;
+  ino: number;
+  offset: number;
+}
+
+export type TailSink = (msg: TailToRefine, transfer?: ArrayBuffer[]) => void;
+
+export class Tailer {
+  private followed = new Map<string, Followed>();
+  private warned = new Set<string>();
+  /** Passes run one after another, never two at once on the same offsets. */
+  private last: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly root: string,
+    private readonly send: TailSink,
+  ) {}
+
+  /** One pass: find files, read what was appended to each. Calls queue behind each other. */
+  poll(): Promise<void> {
+    this.last = this.last.then(() => this.pass());
+    return this.last;
+  }
+
+  private async pass(): Promise<void> {
+    for (const abs of await this.list()) {
+      try {
+        await this.follow(abs);
+      } catch (err) {
+        this.warnOnce(abs, `${this.rel(abs)}: cannot read (${(err as Error).message}).`);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.last;
+    for (const f of this.followed.values()) await f.handle.close().catch(() => undefined);
+    this.followed.clear();
+  }
+
+  private async follow(abs: string): Promise<void> {
+    const st = await fs.stat(abs).catch(() => undefined);
+    let f = this.followed.get(abs);
+    if (!st) return; // vanished between listing and stat; what was read stays
+    if (f && st.ino !== f.ino) {
+      await this.readToEnd(f); // the old file's last bytes, then the new one from its start
+      await f.handle.close();
+      this.followed.delete(abs);
+      this.send({ type: 'reset', file: f.rel, reason: 'the file was replaced' });
+      f = undefined;
+    }
+    if (!f) {
+      f = { rel: this.rel(abs), abs, handle: await fs.open(abs, 'r'), ino: st.ino, offset: 0 };
+      this.followed.set(abs, f);
+    } else if (st.size < f.offset) {
+      f.offset = 0;
+      this.send({ type: 'reset', file: f.rel, reason: 'the file shrank' });
+    }
+    await this.readToEnd(f);
+  }
+
+  private async readToEnd(f: Followed): Promise<void> {
+    for (;;) {
+      const buf = new Uint8Array(READ_BYTES);
+      const { bytesRead } = await f.handle.read(buf, 0, READ_BYTES, f.offset);
+      if (bytesRead === 0) return;
+      f.offset += bytesRead;
+      const bytes = buf.buffer.slice(0, bytesRead);
+      this.send({ type: 'chunk', file: f.rel, bytes }, [bytes]);
+      if (bytesRead < READ_BYTES) return;
+    }
+  }
+
+  private async list(): Promise<string[]> {
+    const st = await fs.stat(this.root).catch(() => undefined);
+    if (!st) return [];
+    if (st.isFile()) return [this.root];
+    const out: string[] = [];
+    const walk = async (dir: string, depth: number): Promise<void> => {
+      const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+      for (const e of entries) {
+        const abs = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          if (depth < MAX_DEPTH && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) await walk(abs, depth + 1);
+        } else if (e.isFile() && formatOf(e.name)) {
+          out.push(abs);
+        }
+      }
+    };
+    await walk(this.root, 0);
+    return out;
+  }
+
+  private rel(abs: string): string {
+    const r = path.relative(this.root, abs);
+    return r === '' ? path.basename(abs) : r.split(path.sep).join('/');
+  }
+
+  private warnOnce(key: string, text: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.send({ type: 'warning', text });
+  }
+}

@@ -1,0 +1,86 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CsvParser } from '../../src/core/parse/csv';
+import { ProgressParser } from '../../src/core/parse/progress';
+import { FrameSplitter } from '../../src/core/frames';
+import type { Point } from '../../src/core/parse/types';
+
+const fixtures = path.join(__dirname, '..', 'fixtures');
+
+describe('ProgressParser', () => {
+  it('reads Keras bars: epoch line, \\r frames, val metrics at the epoch end', () => {
+    const p = new ProgressParser();
+    assert.deepEqual(p.parse('Epoch 2/20'), []);
+    assert.deepEqual(p.parse(' 3/32 ━━━━                 0s 2ms/step - accuracy: 0.6250 - loss: 0.6931'), [
+      { name: 'accuracy', xKind: 'step', x: 35, y: 0.625 },
+      { name: 'loss', xKind: 'step', x: 35, y: 0.6931 },
+    ]);
+    const end = p.parse('32/32 ━━━━━━━━━━━━━━━━━━━━ 1s 3ms/step - accuracy: 0.6523 - loss: 5.797e-01 - val_accuracy: 0.6387 - val_loss: nan');
+    assert.deepEqual(end.map((q) => [q.name, q.x]), [['accuracy', 64], ['loss', 64], ['val_accuracy', 64], ['val_loss', 64]]);
+    assert.equal(end[1].y, 0.5797);
+    assert.ok(Number.isNaN(end[3].y));
+  });
+
+  it('strips ANSI codes before reading', () => {
+    const p = new ProgressParser();
+    const pts = p.parse('\x1b[1m 1/10\x1b[0m \x1b[32m━━\x1b[0m - loss: \x1b[1m2.5000\x1b[0m');
+    assert.deepEqual(pts, [{ name: 'loss', xKind: 'step', x: 1, y: 2.5 }]);
+  });
+
+  it('reads name=value lines with an explicit step as x', () => {
+    const p = new ProgressParser();
+    assert.deepEqual(p.parse('step 50 loss=0.00020 step=50'), [{ name: 'loss', xKind: 'step', x: 50, y: 0.0002 }]);
+  });
+
+  it('reads every loss of the real tqdm capture in order', () => {
+    const bytes = fs.readFileSync(path.join(fixtures, 'tqdm', 'stderr.txt'));
+    const s = new FrameSplitter();
+    const p = new ProgressParser();
+    const pts: Point[] = [];
+    for (const f of [...s.push(bytes), ...s.end()]) pts.push(...p.parse(f.text));
+    const losses = pts.filter((q) => q.name === 'loss');
+    assert.equal(losses.length, 610); // frames with `loss=` in the capture (tr '\r' '\n' | grep -c)
+    assert.equal(losses[0].y, 11.8);
+    assert.equal(losses[losses.length - 1].y, 3.18e-12);
+    assert.ok(pts.filter((q) => q.name === 'lr').every((q) => q.y === 0.01));
+  });
+});
+
+describe('CsvParser', () => {
+  function parseFile(file: string): Map<string, Point[]> {
+    const s = new FrameSplitter();
+    const p = new CsvParser();
+    const bytes = fs.readFileSync(file);
+    const out = new Map<string, Point[]>();
+    for (const f of [...s.push(bytes), ...s.end()]) {
+      for (const q of p.parse(f.text)) out.set(q.name, [...(out.get(q.name) ?? []), q]);
+    }
+    return out;
+  }
+
+  it('reads the real Lightning metrics.csv (CRLF, sparse rows) at its step column', () => {
+    const series = parseFile(path.join(fixtures, 'lightning', 'metrics.csv'));
+    assert.deepEqual([...series.keys()].sort(), ['lr-Adam', 'train_acc', 'train_loss', 'val_acc', 'val_loss']);
+    assert.equal(series.get('train_loss')!.length, 108);
+    assert.equal(series.get('val_loss')!.length, 12);
+    assert.equal(series.get('lr-Adam')!.length, 12);
+    assert.deepEqual(series.get('train_loss')![0], { name: 'train_loss', xKind: 'step', x: 4, y: 2.3229613304138184 });
+    assert.deepEqual(series.get('val_loss')!.at(-1), { name: 'val_loss', xKind: 'step', x: 539, y: 0.416087806224823 });
+    assert.deepEqual(series.get('lr-Adam')!.at(-1), { name: 'lr-Adam', xKind: 'step', x: 495, y: 0.00025 });
+  });
+
+  it('uses epoch as x when there is no step column, and skips NA', () => {
+    const p = new CsvParser();
+    p.parse('epoch,accuracy,loss');
+    assert.deepEqual(p.parse('0,0.5,NA'), [{ name: 'accuracy', xKind: 'epoch', x: 0, y: 0.5 }]);
+  });
+
+  it('counts rows that do not fit the header and reads on', () => {
+    const p = new CsvParser();
+    p.parse('step,loss');
+    assert.deepEqual(p.parse('1,2,3'), []);
+    assert.equal(p.malformed, 1);
+    assert.deepEqual(p.parse('2,0.25'), [{ name: 'loss', xKind: 'step', x: 2, y: 0.25 }]);
+  });
+});

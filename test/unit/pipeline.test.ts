@@ -1,0 +1,75 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Batch } from '../../src/core/protocol/batch';
+import { Pipeline } from '../../src/workers/pipeline';
+import { sleep, tempDir, until, workersDir } from './helpers';
+
+/** Collects what a pipeline delivers, optionally slowly (a webview that lags). */
+function consumer(delayMs = 0) {
+  const batches: Batch[] = [];
+  const errors: string[] = [];
+  return {
+    batches,
+    errors,
+    points: (key: string) => batches.flatMap((b) => b.series.filter((s) => s.key === key).flatMap((s) => [...s.x])),
+    batch: async (b: Batch) => {
+      batches.push(b);
+      if (delayMs) await sleep(delayMs);
+    },
+    error: (t: string) => errors.push(t),
+  };
+}
+
+describe('Pipeline (real worker_threads)', () => {
+  it('delivers appended lines as throttled batches, then drains the last partial line and ends both workers', async () => {
+    const dir = tempDir();
+    const log = path.join(dir, 'stdout.log');
+    fs.writeFileSync(log, '');
+    const c = consumer();
+    const p = new Pipeline({ root: dir, workersDir, updatesPerSecond: 20, pollMs: 20 }, c);
+    const [tailId, refineId] = p.threadIds;
+    assert.ok(tailId > 0 && refineId > 0 && tailId !== refineId);
+    for (let i = 1; i <= 200; i++) {
+      fs.appendFileSync(log, `step=${i} loss=${1 / i}\n`);
+      if (i % 20 === 0) await sleep(30);
+    }
+    fs.appendFileSync(log, 'step=201 loss=0.001'); // no newline yet
+    await until(() => c.points('stdout.log:loss').length >= 200, 10_000, '200 points');
+    assert.equal(c.points('stdout.log:loss').length, 200, 'the partial line waits');
+    await p.drain();
+    assert.deepEqual(c.points('stdout.log:loss'), Array.from({ length: 201 }, (_, i) => i + 1));
+    assert.deepEqual(p.threadIds, [-1, -1], 'both workers ended');
+    assert.deepEqual(c.errors, []);
+    const snapshot = await p.snapshot();
+    assert.equal(snapshot.series[0].x.length, 201, 'a finished run still restores');
+  });
+
+  it('a slow consumer gets fewer, bigger batches and every point', async () => {
+    const dir = tempDir();
+    const log = path.join(dir, 'stdout.log');
+    fs.writeFileSync(log, '');
+    const c = consumer(300);
+    const p = new Pipeline({ root: dir, workersDir, updatesPerSecond: 50, pollMs: 10 }, c);
+    for (let i = 1; i <= 2000; i++) {
+      fs.appendFileSync(log, `step=${i} loss=${i}\n`);
+      if (i % 100 === 0) await sleep(20);
+    }
+    await p.drain();
+    assert.equal(c.points('stdout.log:loss').length, 2000);
+    // ~0.4 s of writing at 50 batches/s would be ~20 batches; the 300 ms consumer with 2 credits allows far fewer
+    assert.ok(c.batches.length <= 8, `${c.batches.length} batches`);
+  });
+
+  it('answers a snapshot with everything so far while running', async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'metrics.csv'), 'epoch,loss\n0,1\n1,0.5\n');
+    const c = consumer();
+    const p = new Pipeline({ root: dir, workersDir, updatesPerSecond: 20, pollMs: 20 }, c);
+    await until(() => c.points('metrics.csv:loss').length === 2, 5000, 'two points');
+    const snap = await p.snapshot();
+    assert.deepEqual([...snap.series[0].y], [1, 0.5]);
+    assert.equal(snap.series[0].xKind, 'epoch');
+    await p.dispose();
+  });
+});

@@ -1,0 +1,61 @@
+import { strict as assert } from 'node:assert';
+import { Refiner } from '../../src/core/refiner';
+
+const enc = new TextEncoder();
+
+describe('Refiner', () => {
+  it('sends each point once: in a batch, or in the snapshot that replaces what was shown', () => {
+    const r = new Refiner();
+    r.chunk('stdout.log', enc.encode('step=1 loss=1.0\nstep=2 loss=0.5\n'));
+    const b1 = r.takeBatch();
+    assert.deepEqual([...b1.series[0].x], [1, 2]);
+    assert.deepEqual(b1.logs, [{ stream: 'stdout', text: 'step=1 loss=1.0\nstep=2 loss=0.5\n' }]);
+    r.chunk('stdout.log', enc.encode('step=3 loss=0.25\n'));
+    const snap = r.snapshot(); // holds the pending point too
+    assert.deepEqual([...snap.series[0].y], [1, 0.5, 0.25]);
+    assert.equal(snap.logs[0].text, 'step=1 loss=1.0\nstep=2 loss=0.5\nstep=3 loss=0.25\n');
+    assert.deepEqual(r.takeBatch().series, []); // nothing twice
+  });
+
+  it('re-reads a rewritten CSV without duplicating points, and says so', () => {
+    const r = new Refiner();
+    r.chunk('metrics.csv', enc.encode('step,loss\n1,0.9\n2,0.8\n'));
+    r.reset('metrics.csv', 'the file shrank');
+    r.chunk('metrics.csv', enc.encode('step,loss,acc\n1,0.9,0.1\n2,0.8,0.2\n3,0.7,0.3\n'));
+    const b = r.takeBatch();
+    const loss = b.series.find((s) => s.name === 'loss')!;
+    assert.deepEqual([...loss.x], [1, 2, 3]);
+    assert.deepEqual([...b.series.find((s) => s.name === 'acc')!.y], [0.1, 0.2, 0.3]);
+    assert.match(b.events[0].text, /metrics\.csv: the file shrank; reading it again/);
+  });
+
+  it('keeps stdout and stderr apart and ignores files it does not read', () => {
+    const r = new Refiner();
+    r.chunk('stderr.log', enc.encode('Traceback\n'));
+    r.chunk('stdout.log', enc.encode('hello\n'));
+    r.chunk('model.ckpt', new Uint8Array([0, 1, 2, 255]));
+    assert.deepEqual(r.takeBatch().logs, [
+      { stream: 'stderr', text: 'Traceback\n' },
+      { stream: 'stdout', text: 'hello\n' },
+    ]);
+  });
+
+  it('parses the partial last line when the run ends', () => {
+    const r = new Refiner();
+    r.chunk('stdout.log', enc.encode('step=7 loss=0.1'));
+    assert.deepEqual(r.takeBatch().series, []);
+    r.end();
+    assert.deepEqual([...r.takeBatch().series[0].x], [7]);
+  });
+
+  it('survives garbage bytes and keeps the good points around them', () => {
+    const r = new Refiner();
+    const garbage = new Uint8Array(4096).map((_, i) => (i * 7919) % 256);
+    r.chunk('stdout.log', enc.encode('step=1 loss=1\n'));
+    r.chunk('stdout.log', garbage);
+    r.chunk('stdout.log', enc.encode('\nstep=2 loss=0.5\n'));
+    r.end();
+    const loss = r.takeBatch().series.find((s) => s.name === 'loss')!;
+    assert.deepEqual([...loss.x], [1, 2]);
+  });
+});
