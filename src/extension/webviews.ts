@@ -1,0 +1,120 @@
+/**
+ * Every live monitor webview (the editor panel beside the code and the panel-area view). The host
+ * owns the data: a webview that loads or reloads says `ready` and gets a snapshot; until then
+ * batches for it are dropped (the snapshot will hold them).
+ */
+import * as vscode from 'vscode';
+import type { Batch } from '../core/protocol/batch';
+import type { HostToWebview, WebviewToHost } from '../core/protocol/webview';
+import { monitorHtml } from './html';
+
+export const PANEL_TYPE = 'trainingMonitor.panel';
+export const VIEW_ID = 'trainingMonitor.view';
+
+export interface WebviewHandler {
+  /** A webview loaded: what should it show? */
+  snapshot(): Promise<HostToWebview>;
+  onMessage(msg: WebviewToHost): void;
+}
+
+class Connection {
+  ready = false;
+  constructor(readonly webview: vscode.Webview) {}
+}
+
+export class MonitorWebviews implements vscode.WebviewViewProvider, vscode.Disposable {
+  private connections = new Set<Connection>();
+  private panel: vscode.WebviewPanel | undefined;
+  private disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly handler: WebviewHandler,
+  ) {
+    this.disposables.push(
+      vscode.window.registerWebviewViewProvider(VIEW_ID, this),
+      vscode.window.registerWebviewPanelSerializer(PANEL_TYPE, {
+        deserializeWebviewPanel: async (panel) => this.adoptPanel(panel),
+      }),
+    );
+  }
+
+  /** Opens the panel beside the active editor or notebook, or reveals it, keeping focus where it is. */
+  showPanel(): void {
+    if (this.panel) {
+      this.panel.reveal(undefined, true);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      PANEL_TYPE,
+      'Training Monitor',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      this.options(),
+    );
+    this.adoptPanel(panel);
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    const c = this.connect(view.webview);
+    view.onDidDispose(() => this.connections.delete(c));
+  }
+
+  /** Sends to every webview that has loaded; resolves when each has taken it (one in flight per batch). */
+  async post(msg: HostToWebview): Promise<void> {
+    await Promise.all([...this.connections].filter((c) => c.ready).map((c) => c.webview.postMessage(msg)));
+  }
+
+  postBatch(batch: Batch): Promise<void> {
+    return this.post({ type: 'batch', batch });
+  }
+
+  get panelVisible(): boolean {
+    return this.panel?.visible ?? false;
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private adoptPanel(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
+    panel.webview.options = this.options();
+    const c = this.connect(panel.webview);
+    panel.onDidDispose(() => {
+      this.connections.delete(c);
+      if (this.panel === panel) this.panel = undefined;
+    });
+  }
+
+  private options(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')],
+    };
+  }
+
+  private connect(webview: vscode.Webview): Connection {
+    webview.options = this.options();
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
+    webview.html = monitorHtml({
+      cspSource: webview.cspSource,
+      script: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'main.js')).toString(),
+      style: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'main.css')).toString(),
+    });
+    const c = new Connection(webview);
+    this.connections.add(c);
+    webview.onDidReceiveMessage(async (msg: WebviewToHost) => {
+      if (msg.type === 'ready') {
+        c.ready = false; // a reload: nothing reaches it until its snapshot did
+        const snapshot = await this.handler.snapshot();
+        await webview.postMessage(snapshot);
+        c.ready = true;
+      } else {
+        this.handler.onMessage(msg);
+      }
+    });
+    return c;
+  }
+}

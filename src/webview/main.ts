@@ -1,0 +1,93 @@
+/** The monitor page: a header with the run and a Stop button, the charts, and the log tabs. */
+import './toolkit';
+import 'uplot/dist/uPlot.min.css';
+import './style.css';
+import type { Batch, LogStream, MonitorEvent } from '../core/protocol/batch';
+import type { HostToWebview, RunInfo, WebviewToHost } from '../core/protocol/webview';
+import { Charts } from './charts';
+import { LogPane } from './logs';
+import { button, tabs } from './toolkit';
+
+interface VsCodeApi {
+  postMessage(msg: WebviewToHost): void;
+  getState(): UiState | undefined;
+  setState(state: UiState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+/** UI state only; the data comes from the host's snapshot. */
+interface UiState {
+  tab: string;
+}
+
+const vscode = acquireVsCodeApi();
+const ui: UiState = vscode.getState() ?? { tab: 'stdout' };
+
+const app = document.getElementById('app')!;
+const header = document.createElement('header');
+const title = document.createElement('span');
+title.className = 'run-title';
+const state = document.createElement('span');
+state.className = 'run-state';
+const stop = button('Stop', () => vscode.postMessage({ type: 'stop' }));
+stop.id = 'stop';
+header.append(title, state, stop);
+
+const charts = new Charts();
+const logs: Record<LogStream | 'events', LogPane> = {
+  stdout: new LogPane('Output'),
+  stderr: new LogPane('Errors'),
+  events: new LogPane('Events'),
+};
+const tabBar = tabs(
+  [
+    { id: 'stdout', label: 'Output', content: logs.stdout.element },
+    { id: 'stderr', label: 'Errors', content: logs.stderr.element },
+    { id: 'events', label: 'Events', content: logs.events.element },
+  ],
+  (id) => vscode.setState({ ...ui, tab: (ui.tab = id) }),
+);
+tabBar.select(ui.tab);
+app.append(header, charts.element, tabBar.element);
+showRun(undefined);
+
+function showRun(run: RunInfo | undefined): void {
+  title.textContent = run ? run.name : 'No training running';
+  title.title = run?.command ?? '';
+  state.textContent = run ? `${run.state}${run.exit ? ` (${run.exit})` : ''}` : 'Run "Training Monitor: Start Training Monitor"';
+  state.dataset.state = run?.state ?? 'idle';
+  stop.hidden = !(run && run.state === 'running');
+}
+
+function formatEvent(e: MonitorEvent): string {
+  const t = new Date(e.time).toLocaleTimeString();
+  return `${t}  ${e.level === 'info' ? '' : e.level.toUpperCase() + ': '}${e.text}\n`;
+}
+
+function apply(batch: Batch): void {
+  charts.add(batch.series);
+  for (const l of batch.logs) logs[l.stream].append(l.text);
+  for (const e of batch.events) logs.events.append(formatEvent(e));
+  const warnings = batch.events.filter((e) => e.level !== 'info').length;
+  if (warnings) tabBar.badge('events', '•');
+}
+
+window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
+  const msg = event.data;
+  switch (msg.type) {
+    case 'snapshot':
+      charts.clear();
+      for (const pane of Object.values(logs)) pane.clear();
+      showRun(msg.run);
+      apply(msg.batch);
+      break;
+    case 'batch':
+      apply(msg.batch);
+      break;
+    case 'run':
+      showRun(msg.run);
+      break;
+  }
+});
+
+vscode.postMessage({ type: 'ready' });
