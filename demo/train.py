@@ -2,7 +2,7 @@
 
 It prints progress the way Keras does (``Epoch 3/20``, then ``\\r``-redrawn bars ending in
 `` - loss: 0.4181 - accuracy: 0.8779``) and appends one row per epoch to ``metrics.csv`` (like
-Keras' ``CSVLogger``) in ``$TRAINING_MONITOR_RUN_DIR`` or the current folder. Ctrl-C (SIGINT)
+Keras' ``CSVLogger``, plus the global ``step`` as Lightning's ``CSVLogger`` has it) in ``$TRAINING_MONITOR_RUN_DIR`` or the current folder. Ctrl-C (SIGINT)
 saves a checkpoint and exits with code 130, as a well-behaved training does.
 
     python3 train.py [--epochs 20] [--batches 32] [--delay 0.03] [--seed 0]
@@ -74,7 +74,7 @@ def main():
     print(f"Training a 2-32-1 MLP on {len(x_train)} points; metrics in {csv_path}")
 
     with open(csv_path, "w") as csv:
-        csv.write("epoch,accuracy,loss,val_accuracy,val_loss\n")
+        csv.write("epoch,step,accuracy,loss,val_accuracy,val_loss\n")
         csv.flush()
         try:
             for epoch in range(args.epochs):
@@ -98,7 +98,7 @@ def main():
                 pv = model.forward(x_val)
                 val_loss, val_acc = bce(pv, y_val), float(np.mean((pv > 0.5) == y_val))
                 sys.stdout.write(f" - val_accuracy: {val_acc:.4f} - val_loss: {val_loss:.4f}\n")
-                csv.write(f"{epoch},{hits / seen:.6f},{losses / seen:.6f},{val_acc:.6f},{val_loss:.6f}\n")
+                csv.write(f"{epoch},{(epoch + 1) * args.batches},{hits / seen:.6f},{losses / seen:.6f},{val_acc:.6f},{val_loss:.6f}\n")
                 csv.flush()
         except KeyboardInterrupt:
             path = os.path.join(out_dir, "checkpoint.npz")

@@ -1,5 +1,6 @@
 /**
- * One uPlot chart per metric name; each source that reports the metric (stdout, metrics.csv) is
+ * One uPlot chart per metric name and x kind (a per-epoch CSV and per-step bars do not share an
+ * axis); each source that reports the metric (stdout, metrics.csv) is
  * a line in it. Points accumulate in growing typed arrays; uPlot gets views of them, and a chart
  * redraws at most once per animation frame however many batches arrived.
  */
@@ -49,8 +50,9 @@ class Chart {
     this.element = document.createElement('section');
     this.element.className = 'chart';
     this.element.dataset.metric = name;
+    this.element.dataset.x = xKind;
     const title = document.createElement('h3');
-    title.textContent = name;
+    title.textContent = xKind === 'step' ? name : `${name} (by ${X_LABEL[xKind]})`;
     this.body = document.createElement('div');
     this.element.append(title, this.body);
   }
@@ -131,10 +133,11 @@ export class Charts {
 
   add(deltas: SeriesDelta[]): void {
     for (const d of deltas) {
-      let chart = this.charts.get(d.name);
+      const key = `${d.name}\u0000${d.xKind}`;
+      let chart = this.charts.get(key);
       if (!chart) {
         chart = new Chart(d.name, d.xKind);
-        this.charts.set(d.name, chart);
+        this.charts.set(key, chart);
         this.element.append(chart.element);
         this.empty.hidden = true;
       }
@@ -149,10 +152,6 @@ export class Charts {
     this.charts.clear();
     this.dirty.clear();
     this.empty.hidden = false;
-  }
-
-  get names(): string[] {
-    return [...this.charts.keys()];
   }
 
   private redrawAll(): void {

@@ -1,0 +1,133 @@
+/**
+ * Serves the built webview in the page the extension builds (same HTML, same CSP) over a local
+ * HTTP server, and opens it in Debian's Chromium with a stand-in for `acquireVsCodeApi` that
+ * records what the page posts.
+ */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { monitorHtml } from '../../src/extension/html';
+
+export const repoRoot = path.resolve(__dirname, '..', '..');
+export const resultsDir = path.join(repoRoot, 'test-results');
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.map': 'application/json' };
+
+/** The theme variables VS Code puts on a webview (a few of Dark Modern's). */
+const THEME_CSS = `html {
+  --vscode-foreground: #cccccc; --vscode-descriptionForeground: #9d9d9d; --vscode-errorForeground: #f85149;
+  --vscode-editor-background: #1f1f1f; --vscode-font-family: system-ui, sans-serif; --vscode-font-size: 13px;
+  --vscode-editor-font-family: monospace; --vscode-editorWidget-border: #454545; --vscode-panel-border: #2b2b2b;
+  --vscode-charts-blue: #3794ff; --vscode-charts-orange: #d18616; --vscode-charts-green: #89d185;
+  --vscode-charts-purple: #b180d7; --vscode-charts-red: #f14c4c; --vscode-charts-yellow: #cca700;
+}
+body { background: #1f1f1f; }`;
+
+/** Stands in for VS Code's `acquireVsCodeApi`, recording posts; also records CSP violations. */
+const FAKE_VSCODE_API = `
+  window.__posted = [];
+  window.__violations = [];
+  let state;
+  window.acquireVsCodeApi = () => ({
+    postMessage: (m) => window.__posted.push(m),
+    getState: () => state,
+    setState: (s) => { state = s; },
+  });
+  document.addEventListener('securitypolicyviolation', (e) => window.__violations.push({ directive: e.violatedDirective, blocked: e.blockedURI }));
+`;
+
+/** Turns `{f64: [...]}` back into Float64Arrays in the page, as structured clone delivers them. */
+const REVIVE = `function revive(v) {
+  if (Array.isArray(v)) return v.map(revive);
+  if (v && typeof v === 'object') return 'f64' in v ? new Float64Array(v.f64) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]));
+  return v;
+}`;
+
+export interface Harness {
+  page: Page;
+  /** Messages the page posted to the host, in order. */
+  posted(): Promise<Array<{ type: string }>>;
+  /** CSP violations the page reported. */
+  violations(): Promise<Array<{ directive: string; blocked: string }>>;
+  /** Posts a host → webview message (typed arrays survive: it runs in the page). */
+  send(msg: unknown): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openHarness(): Promise<Harness> {
+  let origin = '';
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(monitorHtml({ cspSource: origin, script: `${origin}/dist/webview/main.js`, style: `${origin}/dist/webview/main.css` }));
+      return;
+    }
+    if (url.pathname === '/theme.css') {
+      res.writeHead(200, { 'content-type': 'text/css' });
+      res.end(THEME_CSS);
+      return;
+    }
+    const file = path.join(repoRoot, path.normalize(url.pathname));
+    if (!file.startsWith(path.join(repoRoot, 'dist', 'webview')) || !fs.existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+  await page.addInitScript(FAKE_VSCODE_API);
+  await page.goto(origin + '/');
+  await page.addStyleTag({ url: `${origin}/theme.css` });
+  return {
+    page,
+    posted: () => page.evaluate(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted),
+    violations: () => page.evaluate(() => (window as unknown as { __violations: Array<{ directive: string; blocked: string }> }).__violations),
+    // A string, not a function: the test runner's transpiler would add helpers the page lacks.
+    send: (msg) => page.evaluate(`window.postMessage((${REVIVE})(${JSON.stringify(msg)}), '*')`),
+    close: async () => {
+      await browser.close();
+      server.close();
+    },
+  };
+}
+
+/**
+ * Number of painted canvas pixels under `selector`; with `rgb`, only those within a small
+ * distance of that colour (a series' stroke, not the axes and grid).
+ */
+export function inkedPixels(page: Page, selector: string, rgb?: [number, number, number]): Promise<number> {
+  return page.evaluate(
+    ([sel, c]) => {
+      let n = 0;
+      for (const canvas of document.querySelectorAll<HTMLCanvasElement>(sel as string)) {
+        const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        for (let i = 0; i < d.length; i += 4) {
+          if (d[i + 3] === 0) continue;
+          if (!c) n++;
+          else if (Math.abs(d[i] - c[0]) + Math.abs(d[i + 1] - c[1]) + Math.abs(d[i + 2] - c[2]) < 60) n++;
+        }
+      }
+      return n;
+    },
+    [selector, rgb ?? null] as const,
+  );
+}

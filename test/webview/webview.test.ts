@@ -1,0 +1,107 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { inkedPixels, openHarness, resultsDir, type Harness } from './harness';
+
+const f64 = (a: number[]) => ({ f64: a });
+const range = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
+
+function series(name: string, source: string, x: number[], y: number[]) {
+  return { key: `${source}:${name}`, name, source, xKind: 'step', x: f64(x), y: f64(y) };
+}
+
+/** --vscode-charts-blue in the harness theme: the first series' stroke. */
+const BLUE: [number, number, number] = [0x37, 0x94, 0xff];
+const RUN = { name: 'train.py', state: 'running', command: 'python3 -u train.py' };
+
+describe('Monitor webview (real Chromium)', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await openHarness();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      fs.mkdirSync(resultsDir, { recursive: true });
+      await h.page.screenshot({ path: path.join(resultsDir, `webview-failed-${Date.now()}.png`) });
+    }
+    await h.close();
+  });
+
+  it('says ready, then draws the snapshot: a chart per metric and the log tabs', async () => {
+    assert.deepEqual(await h.posted(), [{ type: 'ready' }]);
+    assert.equal(await inkedPixels(h.page, '.chart canvas'), 0);
+    await h.send({
+      type: 'snapshot',
+      run: RUN,
+      batch: {
+        series: [
+          series('loss', 'stdout.log', range(200, (i) => i + 1), range(200, (i) => 1 / Math.sqrt(i + 1))),
+          series('loss', 'metrics.csv', [32, 64, 96, 128], [0.6, 0.4, 0.3, 0.25]),
+          series('accuracy', 'stdout.log', range(200, (i) => i + 1), range(200, (i) => 1 - 1 / Math.sqrt(i + 1))),
+          { ...series('loss', 'history.csv', [0, 1, 2], [0.7, 0.5, 0.4]), xKind: 'epoch' },
+        ],
+        logs: [{ stream: 'stdout', text: 'Epoch 1/3\n 1/32 ━ - loss: 0.9\r 2/32 ━━ - loss: 0.8\r32/32 ━━━━ - loss: 0.5\nEpoch 2/3\n' }],
+        events: [{ time: Date.UTC(2026, 10, 23, 9), level: 'info', text: 'Started python3 -u train.py' }],
+      },
+    });
+    await h.page.waitForFunction(() => document.querySelectorAll('.chart canvas').length === 3);
+    await h.page.waitForTimeout(100); // one animation frame draws
+    // a per-epoch series gets its own chart: it cannot share the step axis
+    assert.deepEqual(await h.page.$$eval('.chart h3', (els) => els.map((e) => e.textContent)), ['loss', 'accuracy', 'loss (by epoch)']);
+    assert.ok((await inkedPixels(h.page, '.chart[data-metric="loss"][data-x="step"] canvas', BLUE)) > 300, 'the loss line is drawn');
+    assert.ok((await inkedPixels(h.page, '.chart[data-metric="loss"][data-x="step"] canvas', [0xd1, 0x86, 0x16])) > 100, 'the metrics.csv line is drawn in the second colour');
+    const legend = await h.page.$$eval('.chart[data-metric="loss"][data-x="step"] .u-legend .u-label', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(legend, ['step', 'loss · stdout.log', 'loss · metrics.csv']);
+    // \r redraws collapse into one line
+    assert.equal(await h.page.textContent('[aria-label="Output"] pre'), 'Epoch 1/3\n32/32 ━━━━ - loss: 0.5\nEpoch 2/3\n');
+    assert.match((await h.page.textContent('[aria-label="Events"] pre'))!, /Started python3 -u train\.py/);
+    assert.equal(await h.page.textContent('.run-title'), 'train.py');
+    fs.mkdirSync(resultsDir, { recursive: true });
+    await h.page.screenshot({ path: path.join(resultsDir, 'webview.png') });
+  });
+
+  it('appends batches and redraws the same chart', async () => {
+    await h.send({ type: 'snapshot', run: RUN, batch: { series: [series('loss', 'stdout.log', [1, 2], [1, 0.9])], logs: [], events: [] } });
+    await h.page.waitForSelector('.chart canvas');
+    const before = await inkedPixels(h.page, '.chart canvas', BLUE);
+    for (let b = 0; b < 10; b++) {
+      const x = range(50, (i) => 3 + b * 50 + i);
+      await h.send({ type: 'batch', batch: { series: [series('loss', 'stdout.log', x, x.map((v) => Math.sin(v / 20)))], logs: [{ stream: 'stdout', text: `batch ${b}\n` }], events: [] } });
+    }
+    await h.page.waitForTimeout(150);
+    assert.equal(await h.page.locator('.chart').count(), 1);
+    const after = await inkedPixels(h.page, '.chart canvas', BLUE);
+    await h.page.screenshot({ path: path.join(resultsDir, 'webview-append.png') });
+    assert.ok(after > before * 1.4, `the wave has more ink than the 2-point line (${before} → ${after})`);
+    assert.equal((await h.page.textContent('[aria-label="Output"] pre'))!.split('\n').filter(Boolean).length, 10);
+  });
+
+  it('shows log text as text, never as markup', async () => {
+    const evil = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>\n';
+    await h.send({ type: 'batch', batch: { series: [], logs: [{ stream: 'stderr', text: evil }], events: [] } });
+    await h.page.waitForTimeout(50);
+    assert.equal(await h.page.textContent('[aria-label="Errors"] pre'), evil);
+    assert.equal(await h.page.locator('#app img').count(), 0);
+    assert.equal(await h.page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
+  });
+
+  it('posts stop from its Stop button while running, and hides it after the end', async () => {
+    await h.send({ type: 'snapshot', run: RUN, batch: { series: [], logs: [], events: [] } });
+    await h.page.click('#stop');
+    assert.deepEqual((await h.posted()).map((m) => m.type), ['ready', 'stop']);
+    await h.send({ type: 'run', run: { ...RUN, state: 'stopped', exit: 'exit 130' } });
+    assert.equal(await h.page.isHidden('#stop'), true);
+    assert.equal(await h.page.textContent('.run-state'), 'stopped (exit 130)');
+  });
+
+  it('runs under the strict CSP: no script or style was refused but the toolkit\'s known probe', async () => {
+    await h.page.waitForTimeout(100);
+    const refused = (await h.violations()).filter((v) => !(v.directive === 'style-src-elem' && v.blocked === 'inline'));
+    assert.deepEqual(refused, []);
+    // The toolkit's components are styled through adopted stylesheets despite the CSP.
+    const sheets = await h.page.evaluate(() => document.querySelector('vscode-panel-tab')?.shadowRoot?.adoptedStyleSheets.length ?? 0);
+    assert.ok(sheets > 0, 'panel tabs have their styles');
+    // An unstyled custom element would be display: inline.
+    assert.notEqual(await h.page.evaluate(() => getComputedStyle(document.querySelector('vscode-panels')!).display), 'inline');
+  });
+});
