@@ -5,6 +5,7 @@ const esbuild = require('esbuild');
 const fs = require('node:fs');
 const path = require('node:path');
 
+
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
 const watch = args.has('--watch');
@@ -13,7 +14,7 @@ const common = {
   bundle: true,
   minify: production,
   sourcemap: production ? false : 'linked',
-  logLevel: 'info',
+  logLevel: watch ? 'info' : 'warning',
   legalComments: 'none',
 };
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { HostToWebview } from '../core/protocol/webview';
 import { emptyBatch } from '../core/protocol/batch';
-import { pickLaunch, runRootFor } from './launch';
+import { pickLaunch, runRootFor, shellCommand } from './launch';
 import { Monitor, type MonitorState } from './monitor';
 import { RunStatusBar } from './statusBar';
 import { MonitorWebviews } from './webviews';
@@ -27,7 +27,8 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
   context.subscriptions.push(
     statusBar,
     webviews,
-    vscode.commands.registerCommand('trainingMonitor.start', async () => {
+    // An argument `{ command }` skips the quick pick (keybindings, tasks, tests).
+    vscode.commands.registerCommand('trainingMonitor.start', async (arg?: { command?: string }) => {
       if (!vscode.workspace.isTrusted) {
         void vscode.window.showWarningMessage('Training Monitor runs training commands only in a trusted workspace.', 'Manage Workspace Trust').then((a) => {
           if (a) void vscode.commands.executeCommand('workbench.trust.manage');
@@ -40,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
         if (answer !== 'Stop It and Start') return;
         await monitor.stop();
       }
-      const spec = await pickLaunch();
+      const spec = typeof arg?.command === 'string' ? shellCommand(arg.command) : await pickLaunch();
       if (!spec) return;
       await monitor?.dispose();
       monitor = new Monitor(spec, runRootFor(spec), context.extensionUri, webviews, statusBar, setRunning);

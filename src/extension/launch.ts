@@ -35,7 +35,7 @@ function pythonFile(uri: vscode.Uri): LaunchSpec {
   };
 }
 
-function shellCommand(command: string): LaunchSpec {
+export function shellCommand(command: string): LaunchSpec {
   const root = workspaceRoot() ?? process.cwd();
   const first = command.trim().split(/\s+/).find((w) => /\.(py|sh)$/.test(w)) ?? command.trim().split(/\s+/)[0];
   return {

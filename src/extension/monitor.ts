@@ -53,12 +53,13 @@ export class Monitor {
     this.event('info', `Started ${this.info.command} (pid ${this.process.pid}) in ${spec.cwd}; logs in ${path.relative(root, this.runDir)}.`);
     this.publish();
     this.ended = this.process.exited.then(async (exit) => {
-      const stopped = this.info.state === 'stopping';
-      this.info.exit = exit.signal ? `signal ${exit.signal}` : `exit ${exit.code}`;
-      this.info.state = stopped ? 'stopped' : exit.code === 0 ? 'finished' : 'failed';
-      this.event(this.info.state === 'failed' ? 'error' : 'info', `The training ended (${this.info.exit}).`);
+      const exitText = exit.signal ? `signal ${exit.signal}` : `exit ${exit.code}`;
+      const outcome = this.info.state === 'stopping' ? 'stopped' : exit.code === 0 ? 'finished' : 'failed';
+      this.event(outcome === 'failed' ? 'error' : 'info', `The training ended (${exitText}).`);
+      // The run is over once every byte it wrote has been read and shown.
       await this.pipeline.drain();
       this.event('info', 'Read every file to its end; the workers ended.');
+      Object.assign(this.info, { state: outcome, exit: exitText });
       this.publish();
     });
   }

@@ -55,6 +55,14 @@ export function createRunDir(root: string, name: string, now = new Date()): stri
   return dir;
 }
 
+/**
+ * bash where there is one: it runs a lone command in place and, when the training handles SIGINT
+ * and exits 130, exits with that status instead of dying of the signal itself as dash does.
+ */
+function shellFor(): string | true {
+  return process.platform !== 'win32' && fs.existsSync('/bin/bash') ? '/bin/bash' : true;
+}
+
 export function commandLine(spec: LaunchSpec): string {
   return [spec.command, ...spec.args.map((a) => (/[\s"'$]/.test(a) ? JSON.stringify(a) : a))].join(' ');
 }
@@ -76,7 +84,7 @@ export class TrainingProcess {
       this.child = spawn(spec.command, spec.args, {
         cwd: spec.cwd,
         env: { ...process.env, ...spec.env, PYTHONUNBUFFERED: '1', TRAINING_MONITOR_RUN_DIR: runDir },
-        shell: spec.shell,
+        shell: spec.shell ? shellFor() : false,
         // Its own process group, so a stop reaches DataLoader workers and shells' children too;
         // stdio straight to files, so the output survives us and needs no pipe reader.
         detached: process.platform !== 'win32',

@@ -118,7 +118,7 @@ export function inkedPixels(page: Page, selector: string, rgb?: [number, number,
   return page.evaluate(
     ([sel, c]) => {
       let n = 0;
-      for (const canvas of document.querySelectorAll<HTMLCanvasElement>(sel as string)) {
+      for (const canvas of Array.from(document.querySelectorAll<HTMLCanvasElement>(sel as string))) {
         const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
         for (let i = 0; i < d.length; i += 4) {
           if (d[i + 3] === 0) continue;

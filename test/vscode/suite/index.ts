@@ -1,0 +1,20 @@
+/**
+ * Integration tests inside the extension host, with the `@vscode/test-electron` contract: the
+ * workbench loads this module and awaits `run()`. Runs under code-server here
+ * (`npm run test:vscode`) and under desktop VS Code where it can be downloaded (`npm run test:electron`).
+ */
+import Mocha from 'mocha';
+import * as path from 'node:path';
+import { format } from 'node:util';
+
+/** Marks the suite's lines in the host's console, so a runner can tell them from the workbench's. */
+export const SUITE_PREFIX = '[training-monitor-suite] ';
+
+export function run(): Promise<void> {
+  Mocha.reporters.Base.consoleLog = (...args: unknown[]) => console.log(SUITE_PREFIX + format(...args));
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 90_000, reporter: 'spec' });
+  mocha.addFile(path.join(__dirname, 'monitor.test.js'));
+  return new Promise((resolve, reject) => {
+    mocha.run((failures) => (failures ? reject(new Error(`${failures} integration tests failed`)) : resolve()));
+  });
+}

@@ -1,0 +1,76 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TrainingMonitorApi } from '../../../src/extension/extension';
+
+const EXTENSION_ID = 'training-monitor.training-monitor';
+
+async function api(): Promise<TrainingMonitorApi> {
+  const ext = vscode.extensions.getExtension<TrainingMonitorApi>(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is installed`);
+  return ext.activate();
+}
+
+async function until<T>(check: () => T | undefined | false, ms: number, what: string): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('Training Monitor in VS Code', () => {
+  it('is not active until used, and contributes its commands', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    assert.equal(ext.isActive, false, 'activation only on its commands and views');
+    const names = ['trainingMonitor.start', 'trainingMonitor.stop', 'trainingMonitor.show'];
+    const contributed = (ext.packageJSON.contributes.commands as Array<{ command: string; category: string }>).map((c) => [c.command, c.category]);
+    assert.deepEqual(contributed, names.map((n) => [n, 'Training Monitor']));
+    assert.deepEqual(ext.packageJSON.extensionKind, ['workspace']);
+    await ext.activate();
+    const registered = await vscode.commands.getCommands(true);
+    for (const n of names) assert.ok(registered.includes(n), `${n} is registered once active`);
+  });
+
+  it('monitors a run that finishes by itself, with every point', async () => {
+    const monitor = await api();
+    await vscode.commands.executeCommand('trainingMonitor.start', { command: 'python3 train.py --epochs 2 --delay 0' });
+    const state = await until(() => monitor.current()?.run.state === 'finished' && monitor.current(), 30_000, 'the run to finish');
+    assert.equal(state.run.exit, 'exit 0');
+    // stdout: loss and accuracy at each of 64 steps, val_* once per epoch; metrics.csv: 4 metrics × 2 epochs
+    assert.equal(state.points, 64 * 2 + 2 * 2 + 4 * 2);
+    assert.deepEqual(state.workerThreadIds, [-1, -1], 'both workers ended after the drain');
+    const record = JSON.parse(fs.readFileSync(path.join(state.runDir, 'run.json'), 'utf8'));
+    assert.equal(record.status, 'finished');
+    assert.ok(state.runDir.startsWith(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.training-monitor', 'runs')));
+  });
+
+  it('stops a live run cleanly: the process group and both workers end, the training saves', async () => {
+    const monitor = await api();
+    await vscode.commands.executeCommand('trainingMonitor.start', { command: 'python3 train.py --epochs 100 --delay 0.01' });
+    const running = await until(() => (monitor.current()?.points ?? 0) > 20 && monitor.current(), 30_000, 'points to arrive');
+    assert.equal(running.run.state, 'running');
+    assert.ok(alive(running.pid), 'the training runs');
+    assert.ok(running.workerThreadIds.every((id) => id > 0), 'two live worker threads');
+    await vscode.commands.executeCommand('trainingMonitor.stop');
+    const stopped = monitor.current()!;
+    assert.equal(stopped.run.state, 'stopped');
+    assert.equal(stopped.run.exit, 'exit 130', 'KeyboardInterrupt handler ran');
+    assert.equal(alive(running.pid), false);
+    assert.deepEqual(stopped.workerThreadIds, [-1, -1]);
+    assert.match(fs.readFileSync(path.join(stopped.runDir, 'stdout.log'), 'utf8'), /Interrupted: saved checkpoint/);
+    assert.ok(stopped.points >= running.points);
+  });
+});

@@ -1,0 +1,44 @@
+/** Opens the code-server workbench in Debian's Chromium, as a user's browser would. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { format } from 'node:util';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../webview/harness';
+
+export interface Workbench {
+  page: Page;
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+export async function openWorkbench(url: string, workDir: string, before?: (page: Page) => Promise<void>): Promise<Workbench> {
+  const profile = path.join(workDir, 'chromium-profile');
+  fs.mkdirSync(profile, { recursive: true });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1400, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  await before?.(page);
+  await page.goto(url);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  await page.waitForSelector('.statusbar', { timeout: 60_000 });
+  return { page, context, close: () => context.close() };
+}
+
+/** The workbench URL that loads an extension from source and, optionally, its integration tests. */
+export function devUrl(base: string, port: number, folder: string, extensionPath: string, testsPath?: string): string {
+  const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
+  const payload: string[][] = [['extensionDevelopmentPath', remote(extensionPath)], ['skipWelcome', 'true']];
+  if (testsPath) payload.push(['extensionTestsPath', remote(testsPath)]);
+  return `${base}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+/** Browser console arguments as text: `%c` styles dropped, `%s`/`%d` filled in as Node would. */
+export function consoleText(args: string[]): string {
+  if (!args.length) return '';
+  const [first, ...rest] = args;
+  const styles = first.match(/%c/g)?.length ?? 0;
+  return format(first.replace(/%c/g, ''), ...rest.slice(styles));
+}
