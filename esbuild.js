@@ -49,6 +49,8 @@ const watchLog = {
 };
 
 async function main() {
+  // A release holds only what this build wrote (no maps left by a development build).
+  if (production) fs.rmSync('dist', { recursive: true, force: true });
   if (watch) {
     for (const b of builds) await (await esbuild.context({ ...b, plugins: [watchLog] })).watch();
     return;

@@ -1,4 +1,4 @@
-"""A small but real training: a two-layer MLP learning two interleaved spirals, in plain numpy.
+"""A small but real training: a two-layer MLP (2-64-1) learning two interleaved spirals, in plain numpy.
 
 It prints progress the way Keras does (``Epoch 3/20``, then ``\\r``-redrawn bars ending in
 `` - loss: 0.4181 - accuracy: 0.8779``) and appends one row per epoch to ``metrics.csv`` (like
@@ -25,8 +25,8 @@ def spirals(n, rng):
 
 
 class MLP:
-    def __init__(self, rng, hidden=32):
-        self.w1 = rng.normal(0, 1.0, (2, hidden))
+    def __init__(self, rng, hidden=64):
+        self.w1 = rng.normal(0, 3.0, (2, hidden))  # wide first layer: spirals need high-frequency features
         self.b1 = np.zeros(hidden)
         self.w2 = rng.normal(0, 1.0 / np.sqrt(hidden), (hidden, 1))
         self.b2 = np.zeros(1)
@@ -61,7 +61,7 @@ def main():
     ap.add_argument("--batches", type=int, default=32)
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--delay", type=float, default=0.03, help="seconds of sleep per batch, to watch it live")
-    ap.add_argument("--lr", type=float, default=0.5)
+    ap.add_argument("--lr", type=float, default=1.0)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
 
@@ -71,7 +71,7 @@ def main():
     model = MLP(rng)
     out_dir = os.environ.get("TRAINING_MONITOR_RUN_DIR", ".")
     csv_path = os.path.join(out_dir, "metrics.csv")
-    print(f"Training a 2-32-1 MLP on {len(x_train)} points; metrics in {csv_path}")
+    print(f"Training a 2-64-1 MLP on {len(x_train)} points; metrics in {csv_path}")
 
     with open(csv_path, "w") as csv:
         csv.write("epoch,step,accuracy,loss,val_accuracy,val_loss\n")
