@@ -3,31 +3,9 @@
  * the same refiner the extension's worker runs.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { formatOf } from '../core/formats';
-import { Refiner } from '../core/refiner';
+import { parse } from './parse';
 
 const USAGE = 'usage: training-monitor parse <file-or-dir> [--json]';
-
-function files(root: string): string[] {
-  const st = fs.statSync(root);
-  if (st.isFile()) return [root];
-  return fs
-    .readdirSync(root, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && formatOf(e.name))
-    .map((e) => path.join(e.parentPath, e.name))
-    .sort();
-}
-
-export function parse(root: string): Refiner {
-  const refiner = new Refiner();
-  const base = fs.statSync(root).isFile() ? path.dirname(root) : root;
-  for (const file of files(root)) {
-    refiner.chunk(path.relative(base, file).split(path.sep).join('/'), fs.readFileSync(file));
-  }
-  refiner.end();
-  return refiner;
-}
 
 function main(argv: string[]): number {
   const [command, target, ...flags] = argv;

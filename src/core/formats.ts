@@ -1,9 +1,10 @@
 /** Which files of a run directory the monitor reads, by name. The tailer skips the rest (checkpoints…). */
-export type FileFormat = 'output' | 'csv';
+export type FileFormat = 'output' | 'csv' | 'tfevents';
 
 export function formatOf(path: string): FileFormat | undefined {
   const name = path.slice(path.lastIndexOf('/') + 1);
   if (name === 'stdout.log' || name === 'stderr.log') return 'output';
   if (/\.(csv|tsv)$/i.test(name)) return 'csv';
+  if (name.includes('tfevents')) return 'tfevents';
   return undefined;
 }

@@ -7,23 +7,30 @@ import { formatOf } from './formats';
 import { FrameSplitter, MAX_FRAME_CHARS } from './frames';
 import { CsvParser } from './parse/csv';
 import { ProgressParser } from './parse/progress';
+import { TfEventsParser } from './parse/tfevents';
 import type { Point } from './parse/types';
 import { SeriesStore } from './series';
 
 /** Log text kept per stream for a webview that (re)loads. */
 const LOG_HISTORY_CHARS = 2_000_000;
 
-interface FileState {
-  splitter: FrameSplitter;
-  /** Set for the run's own output streams, whose text goes to a log tab. */
-  stream?: LogStream;
+/** How one file's bytes become points (and, for output streams, log text). */
+interface FileReader {
+  push(bytes: Uint8Array): void;
+  /** Nothing more will come: use what is held. */
+  end(): void;
+  /** The file shrank or was replaced: forget what is held. */
+  reset(): void;
+}
+
+interface LineParser {
   parse(line: string): Point[];
   reset(): void;
 }
 
 export class Refiner {
   readonly store = new SeriesStore();
-  private files = new Map<string, FileState>();
+  private files = new Map<string, FileReader | null>();
   private pendingLogs: LogDelta[] = [];
   private pendingEvents: MonitorEvent[] = [];
   private history: Record<LogStream, string> = { stdout: '', stderr: '' };
@@ -31,37 +38,18 @@ export class Refiner {
 
   /** Appended bytes of `file` (a path relative to the run directory). */
   chunk(file: string, bytes: Uint8Array): void {
-    const state = this.state(file);
-    if (!state) return;
-    const capped = state.splitter.capped;
-    const frames = state.splitter.push(bytes);
-    if (state.splitter.capped > capped) {
-      this.event('warning', `${file}: a line longer than ${MAX_FRAME_CHARS} characters was cut into pieces.`);
-    }
-    let text = '';
-    for (const f of frames) {
-      if (state.stream) text += f.text + f.end;
-      for (const p of state.parse(f.text)) this.store.add(file, p);
-    }
-    if (state.stream && text) this.log(state.stream, text);
+    this.reader(file)?.push(bytes);
   }
 
   /** `file` shrank or was replaced: its next bytes start from the beginning. */
   reset(file: string, reason: string): void {
-    const state = this.files.get(file);
-    state?.splitter.reset();
-    state?.reset();
+    this.files.get(file)?.reset();
     this.event('warning', `${file}: ${reason}; reading it again from the start.`);
   }
 
   /** Every file is at its end and nothing more will come: parse the partial last lines. */
   end(): void {
-    for (const [file, state] of this.files) {
-      for (const f of state.splitter.end()) {
-        if (state.stream) this.log(state.stream, f.text + f.end);
-        for (const p of state.parse(f.text)) this.store.add(file, p);
-      }
-    }
+    for (const reader of this.files.values()) reader?.end();
   }
 
   event(level: EventLevel, text: string): void {
@@ -103,25 +91,72 @@ export class Refiner {
     this.history[stream] = h;
   }
 
-  private state(file: string): FileState | undefined {
-    let s = this.files.get(file);
-    if (s) return s;
-    const format = formatOf(file);
-    if (format === 'output') {
-      let p = new ProgressParser();
-      s = {
-        splitter: new FrameSplitter(),
-        stream: file.endsWith('stderr.log') ? 'stderr' : 'stdout',
-        parse: (line) => p.parse(line),
-        reset: () => (p = new ProgressParser()),
-      };
-    } else if (format === 'csv') {
-      const p = new CsvParser();
-      s = { splitter: new FrameSplitter(), parse: (line) => p.parse(line), reset: () => p.reset() };
-    } else {
-      return undefined;
+  private reader(file: string): FileReader | null {
+    let r = this.files.get(file);
+    if (r !== undefined) return r;
+    switch (formatOf(file)) {
+      case 'output':
+        r = this.textReader(file, new ProgressParser(), file.endsWith('stderr.log') ? 'stderr' : 'stdout');
+        break;
+      case 'csv':
+        r = this.textReader(file, new CsvParser());
+        break;
+      case 'tfevents':
+        r = this.eventsReader(file);
+        break;
+      default:
+        r = null;
     }
-    this.files.set(file, s);
-    return s;
+    this.files.set(file, r);
+    return r;
+  }
+
+  /** Text split into `\r`/`\n` frames, each parsed; output streams also feed their log tab. */
+  private textReader(file: string, parser: LineParser, stream?: LogStream): FileReader {
+    const splitter = new FrameSplitter();
+    const take = (frames: ReturnType<FrameSplitter['push']>) => {
+      let text = '';
+      for (const f of frames) {
+        if (stream) text += f.text + f.end;
+        for (const p of parser.parse(f.text)) this.store.add(file, p);
+      }
+      if (stream && text) this.log(stream, text);
+    };
+    return {
+      push: (bytes) => {
+        const capped = splitter.capped;
+        take(splitter.push(bytes));
+        if (splitter.capped > capped) this.event('warning', `${file}: a line longer than ${MAX_FRAME_CHARS} characters was cut into pieces.`);
+      },
+      end: () => take(splitter.end()),
+      reset: () => {
+        splitter.reset();
+        parser.reset();
+      },
+    };
+  }
+
+  /**
+   * TensorBoard event files. Series are named by tag, prefixed with the file's folder below the
+   * run directory, as `add_scalars` writes one folder per series (`multi_a/multi`).
+   */
+  private eventsReader(file: string): FileReader {
+    const slash = file.lastIndexOf('/');
+    const prefix = slash < 0 ? '' : file.slice(0, slash + 1);
+    let parser = new TfEventsParser();
+    let warned = 0;
+    return {
+      push: (bytes) => {
+        for (const p of parser.push(bytes)) this.store.add(file, prefix ? { ...p, name: prefix + p.name } : p);
+        for (; warned < parser.warnings.length; warned++) this.event('warning', `${file}: ${parser.warnings[warned]}.`);
+      },
+      end: () => {
+        if (parser.pendingBytes) this.event('warning', `${file}: ends with ${parser.pendingBytes} bytes of an incomplete record.`);
+      },
+      reset: () => {
+        parser = new TfEventsParser();
+        warned = 0;
+      },
+    };
   }
 }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Batch } from '../../src/core/protocol/batch';
 import { Pipeline } from '../../src/workers/pipeline';
-import { sleep, tempDir, until, workersDir } from './helpers';
+import { sleep, tempDir, until, workersDir } from '../helpers';
 
 /** Collects what a pipeline delivers, optionally slowly (a webview that lags). */
 function consumer(delayMs = 0) {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRunDir, TrainingProcess, type LaunchSpec } from '../../src/extension/process';
-import { alive, tempDir, until } from './helpers';
+import { alive, tempDir, until } from '../helpers';
 
 function py(code: string, cwd: string): LaunchSpec {
   return { command: 'python3', args: ['-c', code], shell: false, cwd, env: {}, name: 'test.py' };

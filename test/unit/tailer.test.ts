@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { TailToRefine } from '../../src/core/protocol/tail';
 import { Refiner } from '../../src/core/refiner';
 import { Tailer } from '../../src/workers/tailer';
-import { tempDir } from './helpers';
+import { tempDir } from '../helpers';
 
 /** A tailer feeding a refiner, as the two workers do, in one thread. */
 function follow(root: string) {

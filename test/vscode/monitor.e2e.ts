@@ -7,19 +7,11 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { alive } from '../helpers';
 import type { FrameLocator, Page } from 'playwright-core';
 import { packageVsix } from './packaging';
 import { demoWorkspace, ensureCodeServer, resultsDir, startCodeServer, type Server } from './server';
 import { openWorkbench, type Workbench } from './workbench';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function runRecord(workspace: string): { pid: number; status: string; exitCode?: number } | undefined {
   const runs = path.join(workspace, '.training-monitor', 'runs');

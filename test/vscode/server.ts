@@ -26,7 +26,15 @@ function log(text: string): void {
   process.stderr.write(`[vscode-test] ${text}\n`);
 }
 
-function npmInstall(prefix: string, spec: string, env: NodeJS.ProcessEnv = process.env): void {
+/**
+ * The environment without what an outer `npm run` set (`npm_node_execpath`, `NODE`,
+ * `npm_config_*`…): with those, a nested npm runs install scripts on the outer Node.
+ */
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|NODE$|INIT_CWD$)/i.test(k)));
+}
+
+function npmInstall(prefix: string, spec: string, env: NodeJS.ProcessEnv = cleanEnv()): void {
   fs.rmSync(prefix, { recursive: true, force: true });
   execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', prefix, spec], {
     env,
@@ -54,7 +62,7 @@ export function ensureCodeServer(): Installation {
   if (!fs.existsSync(marker) || fs.readFileSync(marker, 'utf8') !== CODE_SERVER_VERSION) {
     log(`installing code-server ${CODE_SERVER_VERSION} (native modules build against Node ${NODE_MAJOR}; ~2 minutes)`);
     npmInstall(csDir, `code-server@${CODE_SERVER_VERSION}`, {
-      ...process.env,
+      ...cleanEnv(),
       PATH: `${nodeBin}${path.delimiter}${process.env.PATH}`,
       // Build native modules against Node 24's headers, not the machine's Node.
       npm_config_nodedir: nodeHome,

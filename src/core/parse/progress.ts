@@ -27,6 +27,13 @@ export class ProgressParser {
   /** Frames with metrics but no position: numbered in order. */
   private index = 0;
 
+  /** The file was rewritten: positions start over. */
+  reset(): void {
+    this.epoch = 0;
+    this.stepsPerEpoch = 0;
+    this.index = 0;
+  }
+
   parse(frame: string): Point[] {
     const text = stripAnsi(frame);
     const epoch = EPOCH.exec(text);

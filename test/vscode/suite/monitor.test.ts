@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { alive, until } from '../../helpers';
 import type { TrainingMonitorApi } from '../../../src/extension/extension';
 
 const EXTENSION_ID = 'training-monitor.training-monitor';
@@ -10,25 +11,6 @@ async function api(): Promise<TrainingMonitorApi> {
   const ext = vscode.extensions.getExtension<TrainingMonitorApi>(EXTENSION_ID);
   assert.ok(ext, `${EXTENSION_ID} is installed`);
   return ext.activate();
-}
-
-async function until<T>(check: () => T | undefined | false, ms: number, what: string): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('Training Monitor in VS Code', () => {

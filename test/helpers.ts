@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export const repoRoot = path.resolve(__dirname, '..', '..');
+export const repoRoot = path.resolve(__dirname, '..');
 export const workersDir = path.join(repoRoot, 'dist', 'workers');
 
 export function tempDir(prefix = 'tm-test-'): string {

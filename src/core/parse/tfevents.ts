@@ -1,0 +1,286 @@
+/**
+ * TensorBoard event files: TFRecord framing (`uint64 length, uint32 masked_crc32c(length), data,
+ * uint32 masked_crc32c(data)`, little-endian) around `Event` protobufs. Scalars come from
+ * `simple_value` (v1) or a rank-0 `tensor` (v2: `float_val`, `double_val` or `tensor_content`).
+ * A half-written record at the end of a live file is kept until the rest arrives; a record whose
+ * checksum fails is reported and skipped by resynchronising on the next valid header.
+ */
+import { maskedCrc32c } from './crc32c';
+import type { Point } from './types';
+
+/** Records longer than this are not plausible scalar events: treat the header as corrupt. */
+const MAX_RECORD = 256 << 20;
+
+// Protobuf field numbers (tensorflow/core/util/event.proto, framework/summary.proto, tensor.proto).
+const EVENT_WALL_TIME = 1, EVENT_STEP = 2, EVENT_SUMMARY = 5;
+const SUMMARY_VALUE = 1;
+const VALUE_TAG = 1, VALUE_SIMPLE = 2, VALUE_HISTO = 5, VALUE_IMAGE = 4, VALUE_AUDIO = 6, VALUE_TENSOR = 8, VALUE_METADATA = 9;
+const META_PLUGIN_DATA = 1, PLUGIN_NAME = 1;
+const TENSOR_DTYPE = 1, TENSOR_SHAPE = 2, TENSOR_CONTENT = 4, TENSOR_FLOAT = 5, TENSOR_DOUBLE = 6;
+const DT_FLOAT = 1, DT_DOUBLE = 2;
+
+export interface TfEventsStats {
+  records: number;
+  scalars: number;
+  /** Histograms, images, audio, text and other non-scalar values: counted, not plotted. */
+  other: number;
+  /** Records skipped because a checksum failed. */
+  corrupt: number;
+}
+
+const decoder = new TextDecoder();
+
+export class TfEventsParser {
+  private buf = new Uint8Array(0);
+  /** Tags whose plugin (from the first value's metadata) is not `scalars`. */
+  private nonScalarTags = new Set<string>();
+  readonly stats: TfEventsStats = { records: 0, scalars: 0, other: 0, corrupt: 0 };
+  /** One line per problem, for the Events tab. */
+  readonly warnings: string[] = [];
+  /** Whether each record's data checksum is verified (the header's always is). */
+  verifyData = true;
+
+  /** Appended bytes; returns the scalars of every complete record. */
+  push(bytes: Uint8Array): Point[] {
+    let buf: Uint8Array;
+    if (this.buf.length === 0) buf = bytes;
+    else {
+      buf = new Uint8Array(this.buf.length + bytes.length);
+      buf.set(this.buf);
+      buf.set(bytes, this.buf.length);
+    }
+    const points: Point[] = [];
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    let at = 0;
+    while (buf.length - at >= 12) {
+      const lo = view.getUint32(at, true);
+      const hi = view.getUint32(at + 4, true);
+      const headerOk = view.getUint32(at + 8, true) === maskedCrc32c(buf, at, at + 8);
+      if (!headerOk || hi !== 0 || lo > MAX_RECORD) {
+        const next = this.resync(buf, view, at + 1);
+        this.corrupt(`a record header at byte offset ${at} of this chunk is damaged; skipped ${next - at} bytes`);
+        at = next;
+        continue;
+      }
+      const end = at + 12 + lo + 4;
+      if (end > buf.length) break; // half-written: wait for the rest
+      const data = at + 12;
+      if (this.verifyData && view.getUint32(data + lo, true) !== maskedCrc32c(buf, data, data + lo)) {
+        this.corrupt('a record failed its checksum; skipped it');
+      } else {
+        this.stats.records++;
+        try {
+          this.event(buf, view, data, data + lo, points);
+        } catch {
+          // A valid checksum over bytes that are not an Event: written by something else.
+          this.corrupt('a record could not be decoded as an Event; skipped it');
+        }
+      }
+      at = end;
+    }
+    this.buf = at === buf.length ? new Uint8Array(0) : buf.slice(at);
+    return points;
+  }
+
+  /** Bytes held for an incomplete record (reported at the end of a run). */
+  get pendingBytes(): number {
+    return this.buf.length;
+  }
+
+  reset(): void {
+    this.buf = new Uint8Array(0);
+  }
+
+  private corrupt(text: string): void {
+    this.stats.corrupt++;
+    if (this.warnings.length < 20) this.warnings.push(text);
+  }
+
+  /** The first offset from `from` where a valid record header starts, or where data runs out. */
+  private resync(buf: Uint8Array, view: DataView, from: number): number {
+    for (let at = from; at + 12 <= buf.length; at++) {
+      if (view.getUint32(at + 4, true) !== 0) continue;
+      if (view.getUint32(at + 8, true) === maskedCrc32c(buf, at, at + 8)) return at;
+    }
+    return Math.max(from, buf.length - 11);
+  }
+
+  private event(buf: Uint8Array, view: DataView, start: number, end: number, out: Point[]): void {
+    let step = 0;
+    let summaryStart = -1, summaryEnd = -1;
+    const r = new Reader(buf, view, start, end);
+    while (r.at < end) {
+      const key = r.varint();
+      const field = key >>> 3;
+      if (field === EVENT_STEP && (key & 7) === 0) step = r.varint();
+      else if (field === EVENT_SUMMARY && (key & 7) === 2) {
+        const len = r.varint();
+        summaryStart = r.at;
+        summaryEnd = r.at + len;
+        r.at = summaryEnd;
+      } else if (field === EVENT_WALL_TIME && (key & 7) === 1) r.at += 8;
+      else r.skip(key & 7);
+    }
+    if (summaryStart < 0) return;
+    r.at = summaryStart;
+    while (r.at < summaryEnd) {
+      const key = r.varint();
+      if (key >>> 3 === SUMMARY_VALUE && (key & 7) === 2) {
+        const len = r.varint();
+        const valueEnd = r.at + len;
+        this.value(r, valueEnd, step, out);
+        r.at = valueEnd;
+      } else r.skip(key & 7);
+    }
+  }
+
+  private value(r: Reader, end: number, step: number, out: Point[]): void {
+    let tag = '';
+    let y: number | undefined;
+    let plugin: string | undefined;
+    let kind: 'scalar' | 'other' | undefined;
+    while (r.at < end) {
+      const key = r.varint();
+      const field = key >>> 3;
+      if (field === VALUE_TAG) tag = r.string();
+      else if (field === VALUE_SIMPLE && (key & 7) === 5) {
+        y = r.view.getFloat32(r.at, true);
+        r.at += 4;
+        kind = 'scalar';
+      } else if (field === VALUE_TENSOR && (key & 7) === 2) {
+        const len = r.varint();
+        y = tensorScalar(r, r.at + len);
+        kind = y === undefined ? 'other' : 'scalar';
+      } else if (field === VALUE_METADATA && (key & 7) === 2) {
+        const len = r.varint();
+        plugin = pluginName(r, r.at + len);
+      } else if (field === VALUE_HISTO || field === VALUE_IMAGE || field === VALUE_AUDIO) {
+        kind = 'other';
+        r.skip(key & 7);
+      } else r.skip(key & 7);
+    }
+    // Plugin metadata comes with a tag's first value only: remember tags that are not scalars.
+    if (plugin !== undefined && plugin !== 'scalars' && plugin !== '') this.nonScalarTags.add(tag);
+    if (kind === 'scalar' && y !== undefined && !this.nonScalarTags.has(tag)) {
+      this.stats.scalars++;
+      out.push({ name: tag, xKind: 'step', x: step, y });
+    } else if (kind) {
+      this.stats.other++;
+    }
+  }
+}
+
+/** A rank-0 float or double tensor's value; undefined for anything else (text, histograms…). */
+function tensorScalar(r: Reader, end: number): number | undefined {
+  let dtype = 0;
+  let rank0 = true;
+  let value: number | undefined;
+  let content: [number, number] | undefined;
+  while (r.at < end) {
+    const key = r.varint();
+    const field = key >>> 3;
+    const wire = key & 7;
+    if (field === TENSOR_DTYPE && wire === 0) dtype = r.varint();
+    else if (field === TENSOR_SHAPE && wire === 2) {
+      const len = r.varint();
+      rank0 = len === 0 || !hasDims(r, r.at + len);
+      r.at += len;
+    } else if (field === TENSOR_FLOAT && wire === 2) {
+      const len = r.varint();
+      if (len >= 4) value = r.view.getFloat32(r.at, true);
+      r.at += len;
+    } else if (field === TENSOR_FLOAT && wire === 5) {
+      value = r.view.getFloat32(r.at, true);
+      r.at += 4;
+    } else if (field === TENSOR_DOUBLE && wire === 2) {
+      const len = r.varint();
+      if (len >= 8) value = r.view.getFloat64(r.at, true);
+      r.at += len;
+    } else if (field === TENSOR_DOUBLE && wire === 1) {
+      value = r.view.getFloat64(r.at, true);
+      r.at += 8;
+    } else if (field === TENSOR_CONTENT && wire === 2) {
+      const len = r.varint();
+      content = [r.at, len];
+      r.at += len;
+    } else r.skip(wire);
+  }
+  if (!rank0 || (dtype !== DT_FLOAT && dtype !== DT_DOUBLE)) return undefined;
+  if (value === undefined && content) {
+    const [at, len] = content;
+    if (dtype === DT_FLOAT && len === 4) value = r.view.getFloat32(at, true);
+    if (dtype === DT_DOUBLE && len === 8) value = r.view.getFloat64(at, true);
+  }
+  return value;
+}
+
+/** Whether a TensorShapeProto lists any dimension (field 2). */
+function hasDims(r: Reader, end: number): boolean {
+  const save = r.at;
+  let dims = false;
+  while (r.at < end) {
+    const key = r.varint();
+    if (key >>> 3 === 2) dims = true;
+    r.skip(key & 7);
+  }
+  r.at = save;
+  return dims;
+}
+
+function pluginName(r: Reader, end: number): string | undefined {
+  let name: string | undefined;
+  while (r.at < end) {
+    const key = r.varint();
+    if (key >>> 3 === META_PLUGIN_DATA && (key & 7) === 2) {
+      const len = r.varint();
+      const stop = r.at + len;
+      while (r.at < stop) {
+        const k = r.varint();
+        if (k >>> 3 === PLUGIN_NAME && (k & 7) === 2) name = r.string();
+        else r.skip(k & 7);
+      }
+    } else r.skip(key & 7);
+  }
+  return name;
+}
+
+/** A cursor over protobuf wire format. */
+class Reader {
+  constructor(
+    readonly buf: Uint8Array,
+    readonly view: DataView,
+    public at: number,
+    readonly end: number,
+  ) {}
+
+  /** Varints up to 2^53 (steps, lengths); wider ones lose precision, never throw. */
+  varint(): number {
+    let result = 0;
+    let shift = 1;
+    for (;;) {
+      if (this.at >= this.end) throw new RangeError('truncated varint');
+      const b = this.buf[this.at++];
+      result += (b & 0x7f) * shift;
+      if (b < 0x80) return result;
+      shift *= 128;
+    }
+  }
+
+  string(): string {
+    const len = this.varint();
+    const s = decoder.decode(this.buf.subarray(this.at, this.at + len));
+    this.at += len;
+    return s;
+  }
+
+  skip(wire: number): void {
+    if (wire === 0) this.varint();
+    else if (wire === 1) this.at += 8;
+    else if (wire === 2) {
+      const len = this.varint(); // read before adding: `this.at += this.varint()` would use the old offset
+      this.at += len;
+    }
+    else if (wire === 5) this.at += 4;
+    else throw new RangeError(`unsupported wire type ${wire}`);
+  }
+}
