@@ -7,6 +7,7 @@ import { formatOf } from './formats';
 import { FrameSplitter, MAX_FRAME_CHARS } from './frames';
 import { CsvParser } from './parse/csv';
 import { ProgressParser } from './parse/progress';
+import { JsonlParser } from './parse/records';
 import { TfEventsParser } from './parse/tfevents';
 import type { Point } from './parse/types';
 import { SeriesStore } from './series';
@@ -26,6 +27,8 @@ interface FileReader {
 interface LineParser {
   parse(line: string): Point[];
   reset(): void;
+  /** Lines that should have held a record but did not (a CSV row of the wrong width…). */
+  malformed?: number;
 }
 
 export class Refiner {
@@ -101,6 +104,9 @@ export class Refiner {
       case 'csv':
         r = this.textReader(file, new CsvParser());
         break;
+      case 'jsonl':
+        r = this.textReader(file, new JsonlParser());
+        break;
       case 'tfevents':
         r = this.eventsReader(file);
         break;
@@ -114,6 +120,7 @@ export class Refiner {
   /** Text split into `\r`/`\n` frames, each parsed; output streams also feed their log tab. */
   private textReader(file: string, parser: LineParser, stream?: LogStream): FileReader {
     const splitter = new FrameSplitter();
+    let reported = 0;
     const take = (frames: ReturnType<FrameSplitter['push']>) => {
       let text = '';
       for (const f of frames) {
@@ -121,6 +128,12 @@ export class Refiner {
         for (const p of parser.parse(f.text)) this.store.add(file, p);
       }
       if (stream && text) this.log(stream, text);
+      // Said once, then at 10, 100, 1000…: a clear message, never a storm.
+      const bad = parser.malformed ?? 0;
+      if (bad > reported && (reported === 0 || bad >= reported * 10)) {
+        this.event('warning', `${file}: ${bad} malformed line${bad > 1 ? 's' : ''} skipped so far; the other lines are read.`);
+        reported = bad;
+      }
     };
     return {
       push: (bytes) => {

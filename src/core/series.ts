@@ -87,6 +87,13 @@ export class SeriesStore {
     return [...this.series.values()].filter((s) => s.length > 0).map((s) => s.delta(0));
   }
 
+  /** Bytes the stored points occupy, spare capacity included. */
+  get bytes(): number {
+    let n = 0;
+    for (const s of this.series.values()) n += s.x.byteLength + s.y.byteLength;
+    return n;
+  }
+
   get pointCount(): number {
     let n = 0;
     for (const s of this.series.values()) n += s.length;

@@ -1,9 +1,10 @@
 /**
- * Metrics in printed progress: Keras (`Epoch 3/10`, then ` 12/32 ━━━ 1s 3ms/step - loss: 0.4181`)
- * and `name=value` postfixes. This is the first slice of the line parsers; it keeps one state per
+ * Metrics in printed output: Keras (`Epoch 3/10`, then ` 12/32 ━━━ 1s 3ms/step - loss: 0.4181`),
+ * `name=value` postfixes, and printed dicts or JSON objects (see records.ts). This is the first slice of the line parsers; it keeps one state per
  * stream because Keras prints the epoch on its own line before the bars.
  */
 import { stripAnsi } from './ansi';
+import { parseRecord, recordPoints } from './records';
 import type { Point } from './types';
 
 const EPOCH = /^\s*Epoch\s+(\d+)\s*\/\s*(\d+)\s*$/;
@@ -36,6 +37,9 @@ export class ProgressParser {
 
   parse(frame: string): Point[] {
     const text = stripAnsi(frame);
+    // A printed dict or JSON object (the Hugging Face Trainer's log lines, `print(json.dumps(…))`).
+    const record = text.trimStart().startsWith('{') ? parseRecord(text) : undefined;
+    if (record) return recordPoints(record, ++this.index);
     const epoch = EPOCH.exec(text);
     if (epoch) {
       this.epoch = Number(epoch[1]);

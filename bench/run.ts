@@ -1,0 +1,189 @@
+/**
+ * `npm run bench`: generates large inputs in the real formats and reports, in one run, each
+ * format's parse rate next to a bare read-and-split of the same bytes (the ratio is the figure),
+ * bytes per stored point, and the main thread's event-loop delay while the real workers ingest.
+ * `--json` prints the figures as one JSON object. Timings are noisy on shared machines: compare
+ * ratios from one run, not seconds across runs.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { Refiner } from '../src/core/refiner';
+import { TfEventsParser } from '../src/core/parse/tfevents';
+import { Pipeline } from '../src/workers/pipeline';
+import { event, record, scalarValue } from '../test/support/tfevents';
+
+const CHUNK = 4 << 20;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tm-bench-'));
+const json = process.argv.includes('--json');
+const log = (s: string) => (json ? process.stderr : process.stdout).write(s + '\n');
+
+function write(name: string, lines: (i: number) => string, count: number): string {
+  const file = path.join(dir, name);
+  const fd = fs.openSync(file, 'w');
+  let buf = '';
+  for (let i = 0; i < count; i++) {
+    buf += lines(i);
+    if (buf.length > 1 << 20) {
+      fs.writeSync(fd, buf);
+      buf = '';
+    }
+  }
+  fs.writeSync(fd, buf);
+  fs.closeSync(fd);
+  return file;
+}
+
+function writeTfevents(name: string, scalars: number): string {
+  const file = path.join(dir, name);
+  const fd = fs.openSync(file, 'w');
+  let batch: Uint8Array[] = [];
+  for (let i = 0; i < scalars; i++) {
+    batch.push(record(event(i, [scalarValue(i % 2 ? 'loss' : 'lr', Math.exp(-i / 1e5))])));
+    if (batch.length === 10_000) {
+      fs.writeSync(fd, Buffer.concat(batch));
+      batch = [];
+    }
+  }
+  fs.writeSync(fd, Buffer.concat(batch));
+  fs.closeSync(fd);
+  return file;
+}
+
+function* chunks(file: string): Generator<Uint8Array> {
+  const fd = fs.openSync(file, 'r');
+  try {
+    for (;;) {
+      const buf = new Uint8Array(CHUNK);
+      const n = fs.readSync(fd, buf, 0, CHUNK, null);
+      if (n === 0) return;
+      yield buf.subarray(0, n);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The floor: read the bytes, decode UTF-8, split into lines. */
+function bareText(file: string): number {
+  const dec = new TextDecoder();
+  let lines = 0;
+  let rest = '';
+  for (const c of chunks(file)) {
+    const parts = (rest + dec.decode(c, { stream: true })).split('\n');
+    rest = parts.pop() ?? '';
+    lines += parts.length;
+  }
+  return lines;
+}
+
+/** The floor for event files: read the bytes and walk the record lengths. */
+function bareRecords(file: string): number {
+  let records = 0;
+  let carry = new Uint8Array(0);
+  for (const c of chunks(file)) {
+    const buf = carry.length ? Buffer.concat([carry, c]) : c;
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    let at = 0;
+    while (buf.length - at >= 12) {
+      const end = at + 16 + view.getUint32(at, true);
+      if (end > buf.length) break;
+      records++;
+      at = end;
+    }
+    carry = buf.slice(at);
+  }
+  return records;
+}
+
+function time<T>(f: () => T): { seconds: number; result: T } {
+  const t = performance.now();
+  const result = f();
+  return { seconds: (performance.now() - t) / 1000, result };
+}
+
+interface FormatFigures {
+  file: string;
+  mb: number;
+  points: number;
+  pointsPerSecond: number;
+  mbPerSecond: number;
+  bareMbPerSecond: number;
+  /** Parse time over bare read-and-split time: the target is ≤ 3 for text formats. */
+  ratioToBare: number;
+  bytesPerPoint: number;
+}
+
+function measure(name: string, file: string, bare: (f: string) => number): FormatFigures {
+  const mb = fs.statSync(file).size / 1e6;
+  bare(file); // warm the page cache and the JIT for both
+  const b = time(() => bare(file));
+  const p = time(() => {
+    const r = new Refiner();
+    for (const c of chunks(file)) r.chunk(name, c);
+    r.end();
+    return r.store;
+  });
+  const points = p.result.pointCount;
+  const f: FormatFigures = {
+    file: name,
+    mb: +mb.toFixed(1),
+    points,
+    pointsPerSecond: Math.round(points / p.seconds),
+    mbPerSecond: +(mb / p.seconds).toFixed(1),
+    bareMbPerSecond: +(mb / b.seconds).toFixed(1),
+    ratioToBare: +(p.seconds / b.seconds).toFixed(2),
+    bytesPerPoint: +(p.result.bytes / points).toFixed(1),
+  };
+  log(`${name.padEnd(24)} ${String(f.mb).padStart(6)} MB  ${(f.points / 1e6).toFixed(2)}M points  ${(f.pointsPerSecond / 1e6).toFixed(2)}M points/s  ${f.mbPerSecond} MB/s  bare ${f.bareMbPerSecond} MB/s  ratio ${f.ratioToBare}  ${f.bytesPerPoint} B/point`);
+  return f;
+}
+
+async function eventLoopWhileIngesting(file: string): Promise<{ points: number; pointsPerSecond: number; p99ms: number; maxMs: number }> {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  let points = 0;
+  const runDir = fs.mkdtempSync(path.join(dir, 'run-'));
+  const t = performance.now();
+  h.enable();
+  const pipeline = new Pipeline(
+    { root: runDir, workersDir: path.join(__dirname, '..', 'dist', 'workers'), updatesPerSecond: 20 },
+    { batch: (b) => void (points += b.series.reduce((n, s) => n + s.x.length, 0)), error: (e) => log(`worker error: ${e}`) },
+  );
+  fs.linkSync(file, path.join(runDir, path.basename(file)));
+  await pipeline.drain(120_000);
+  h.disable();
+  const seconds = (performance.now() - t) / 1000;
+  return { points, pointsPerSecond: Math.round(points / seconds), p99ms: +(h.percentile(99) / 1e6).toFixed(2), maxMs: +(h.max / 1e6).toFixed(2) };
+}
+
+async function main(): Promise<void> {
+  log(`generating inputs in ${dir}…`);
+  const jsonl = write('metrics.jsonl', (i) => `{"step": ${i}, "loss": ${(1 / (1 + i / 1e4)).toFixed(6)}, "acc": ${(1 - 1 / (2 + i / 1e4)).toFixed(6)}, "lr": 0.001}\n`, 1_500_000);
+  const csv = write('metrics.csv', (i) => (i === 0 ? 'step,loss,acc,lr\n' : `${i},${(1 / (1 + i / 1e4)).toFixed(6)},${(1 - 1 / (2 + i / 1e4)).toFixed(6)},0.001\n`), 1_000_001);
+  const out = write('stdout.log', (i) => `${String(i % 200).padStart(3)}/200 ━━━━━━━━━━━━━━━━━━━━ 1s 3ms/step - accuracy: ${(i / 2e6).toFixed(4)} - loss: ${(1 / (1 + i / 1e4)).toFixed(4)}\r${i % 200 === 199 ? '\n' : ''}`, 1_000_000);
+  const tf = writeTfevents('events.out.tfevents.bench', 1_000_000);
+
+  const results: Record<string, unknown> = {};
+  results.jsonl = measure('metrics.jsonl', jsonl, bareText);
+  results.csv = measure('metrics.csv', csv, bareText);
+  results.progress = measure('stdout.log', out, bareText);
+  results.tfevents = measure('events.out.tfevents.bench', tf, bareRecords);
+  // What verifying every record's checksum costs (TensorBoard's Rust loader checks only failures).
+  const bytes = fs.readFileSync(tf);
+  const noCrc = time(() => {
+    const p = new TfEventsParser();
+    p.verifyData = false;
+    return p.push(bytes).length;
+  });
+  const withCrc = time(() => new TfEventsParser().push(bytes).length);
+  results.tfeventsChecksum = { scalarsPerSecondVerified: Math.round(withCrc.result / withCrc.seconds), scalarsPerSecondUnverified: Math.round(noCrc.result / noCrc.seconds) };
+  log(`tfevents parser alone: ${(withCrc.result / withCrc.seconds / 1e6).toFixed(2)}M scalars/s verifying every checksum, ${(noCrc.result / noCrc.seconds / 1e6).toFixed(2)}M/s without`);
+  const loop = await eventLoopWhileIngesting(jsonl);
+  results.mainThreadWhileIngesting = loop;
+  log(`main thread while the workers ingest ${(loop.points / 1e6).toFixed(2)}M points (${(loop.pointsPerSecond / 1e6).toFixed(2)}M points/s): event-loop delay p99 ${loop.p99ms} ms, max ${loop.maxMs} ms`);
+  if (json) console.log(JSON.stringify(results));
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+void main();

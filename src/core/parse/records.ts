@@ -1,0 +1,190 @@
+/**
+ * Metric records: a JSON object (JSON Lines files, or a line of output) or a Python dict as
+ * printed by `print(dict)` — the Hugging Face Trainer prints `{'loss': '0.6934', 'epoch': 0.5}`,
+ * with numbers quoted in transformers ≥ 5. One small literal parser reads both, including the
+ * `NaN`/`Infinity` Python's json module writes and Python's `nan`/`inf`/`True`/`None`.
+ */
+import type { XKind } from '../protocol/batch';
+import type { Point } from './types';
+
+type Literal = number | string | boolean | null | Literal[] | { [k: string]: Literal };
+
+const WORDS: Record<string, Literal> = {
+  true: true, false: false, null: null, True: true, False: false, None: null,
+  NaN: NaN, nan: NaN, Infinity: Infinity, inf: Infinity,
+};
+
+class LiteralParser {
+  at = 0;
+  constructor(private readonly s: string) {}
+
+  parse(): Literal {
+    const v = this.value();
+    this.space();
+    if (this.at !== this.s.length) throw new SyntaxError('trailing text');
+    return v;
+  }
+
+  private space(): void {
+    while (this.at < this.s.length && ' \t\n\r'.includes(this.s[this.at])) this.at++;
+  }
+
+  private value(): Literal {
+    this.space();
+    const c = this.s[this.at];
+    if (c === '{') return this.object();
+    if (c === '[' || c === '(') return this.array(c === '[' ? ']' : ')');
+    if (c === '"' || c === "'") return this.string(c);
+    const m = /^(?:-?(?:Infinity|inf)|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[A-Za-z_]\w*)/.exec(this.s.slice(this.at, this.at + 64));
+    if (!m) throw new SyntaxError(`unexpected ${c}`);
+    this.at += m[0].length;
+    const w = m[0];
+    if (w in WORDS) return WORDS[w];
+    if (w === '-Infinity' || w === '-inf') return -Infinity;
+    const n = Number(w);
+    if (Number.isNaN(n)) throw new SyntaxError(`unknown word ${w}`);
+    return n;
+  }
+
+  private object(): Literal {
+    const out: Record<string, Literal> = {};
+    this.at++;
+    for (;;) {
+      this.space();
+      if (this.s[this.at] === '}') {
+        this.at++;
+        return out;
+      }
+      const key = this.value();
+      this.space();
+      if (this.s[this.at++] !== ':') throw new SyntaxError('expected :');
+      out[String(key)] = this.value();
+      this.space();
+      if (this.s[this.at] === ',') this.at++;
+      else if (this.s[this.at] !== '}') throw new SyntaxError('expected , or }');
+    }
+  }
+
+  private array(close: string): Literal {
+    const out: Literal[] = [];
+    this.at++;
+    for (;;) {
+      this.space();
+      if (this.s[this.at] === close) {
+        this.at++;
+        return out;
+      }
+      out.push(this.value());
+      this.space();
+      if (this.s[this.at] === ',') this.at++;
+      else if (this.s[this.at] !== close) throw new SyntaxError(`expected , or ${close}`);
+    }
+  }
+
+  private string(quote: string): string {
+    let out = '';
+    for (this.at++; this.at < this.s.length; this.at++) {
+      const c = this.s[this.at];
+      if (c === quote) {
+        this.at++;
+        return out;
+      }
+      if (c === '\\') {
+        const e = this.s[++this.at];
+        if (e === 'u') {
+          out += String.fromCharCode(parseInt(this.s.slice(this.at + 1, this.at + 5), 16));
+          this.at += 4;
+        } else out += ({ n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' } as Record<string, string>)[e] ?? e;
+      } else out += c;
+    }
+    throw new SyntaxError('unterminated string');
+  }
+}
+
+/** The object on a line (JSON or a Python dict), or undefined when the line is not one. */
+export function parseRecord(line: string): Record<string, Literal> | undefined {
+  const t = line.trim();
+  if (t[0] !== '{' || t[t.length - 1] !== '}') return undefined;
+  if (t[1] === '"' || t[1] === '}') {
+    try {
+      return JSON.parse(t) as Record<string, Literal>; // the fast path for ordinary JSON
+    } catch {
+      // NaN/Infinity from Python's json module: the literal parser reads them
+    }
+  }
+  try {
+    const v = new LiteralParser(t).parse();
+    return v && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keys that position a record rather than measure something, in order of preference. */
+const AXES: Array<[string, XKind]> = [
+  ['step', 'step'], ['global_step', 'step'], ['iteration', 'step'], ['iter', 'step'],
+  ['epoch', 'epoch'], ['wall_time', 'wall'], ['timestamp', 'wall'], ['time', 'wall'],
+];
+const AXIS_KEYS = new Set(AXES.map(([k]) => k));
+
+function numeric(v: Literal | undefined): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$|^\s*-?(?:nan|inf|NaN|Infinity)\s*$/.test(v)) {
+    const t = v.trim().toLowerCase();
+    return t === 'nan' ? NaN : t === 'inf' || t === 'infinity' ? Infinity : t === '-inf' || t === '-infinity' ? -Infinity : Number(t);
+  }
+  return undefined;
+}
+
+/**
+ * The points of a record: its first axis key gives x (else `index`), every other numeric field
+ * (nested objects flattened as `a/b`) is a metric. Position keys are not metrics, except `epoch`
+ * when a step is the x (Lightning logs it that way: it shows where epochs turn).
+ */
+export function recordPoints(record: Record<string, Literal>, index: number): Point[] {
+  let x = index;
+  let xKind: XKind = 'index';
+  let xKey = '';
+  for (const [key, kind] of AXES) {
+    let v = numeric(record[key]);
+    if (v === undefined || !Number.isFinite(v)) continue;
+    if (kind === 'wall' && v > 1e11) v /= 1000; // milliseconds since the epoch
+    x = v;
+    xKind = kind;
+    xKey = key;
+    break;
+  }
+  const out: Point[] = [];
+  const walk = (obj: Record<string, Literal>, prefix: string) => {
+    for (const [k, v] of Object.entries(obj)) {
+      if (!prefix && AXIS_KEYS.has(k) && (k !== 'epoch' || xKey === 'epoch')) continue;
+      if (v && typeof v === 'object' && !Array.isArray(v)) walk(v, `${prefix}${k}/`);
+      else {
+        const y = numeric(v);
+        if (y !== undefined) out.push({ name: prefix + k, xKind, x, y });
+      }
+    }
+  };
+  walk(record, '');
+  return out;
+}
+
+/** `*.jsonl` / `*.ndjson` files: one record a line; malformed lines are counted, not fatal. */
+export class JsonlParser {
+  private index = 0;
+  malformed = 0;
+
+  parse(line: string): Point[] {
+    if (line.trim() === '') return [];
+    const record = parseRecord(line);
+    if (!record) {
+      this.malformed++;
+      return [];
+    }
+    return recordPoints(record, ++this.index);
+  }
+
+  reset(): void {
+    this.index = 0;
+  }
+}

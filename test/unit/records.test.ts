@@ -1,0 +1,58 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { JsonlParser, parseRecord, recordPoints } from '../../src/core/parse/records';
+import { Refiner } from '../../src/core/refiner';
+
+const enc = new TextEncoder();
+
+describe('Records (JSON Lines, printed dicts)', () => {
+  it('reads the real Hugging Face Trainer output: quoted numbers, epoch as x, eval lines apart', () => {
+    const r = new Refiner();
+    r.chunk('stdout.log', fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'hf-trainer', 'terminal-capture.raw')));
+    r.end();
+    const series = new Map(r.takeBatch().series.map((s) => [s.name, s]));
+    const loss = series.get('loss')!;
+    assert.equal(loss.x.length, 37); // grep -c "^{'loss'" after tr '\r' '\n'
+    assert.equal(loss.xKind, 'epoch');
+    assert.deepEqual([loss.x[0], loss.y[0]], [0.07937, 0.6922]);
+    assert.deepEqual([loss.x.at(-1), loss.y.at(-1)], [2.937, 0.01227]);
+    assert.deepEqual([...series.get('eval_loss')!.x], [1, 2, 3]);
+    assert.equal(series.get('learning_rate')!.y.at(-1), 1.397e-5);
+    assert.equal(series.get('train_loss')!.y[0], 0.2522);
+  });
+
+  it('parses Python dict reprs and JSON, NaN and Infinity included', () => {
+    assert.deepEqual(parseRecord(`{'loss': nan, 'lr': inf, 'ok': True, 'name': 'a\\'b', 'none': None}`), { loss: NaN, lr: Infinity, ok: true, name: "a'b", none: null });
+    assert.deepEqual(parseRecord('{"loss": NaN, "x": -Infinity, "step": 3}'), { loss: NaN, x: -Infinity, step: 3 });
+    assert.equal(parseRecord('{not a record'), undefined);
+    assert.equal(parseRecord("{'a': 1} trailing"), undefined);
+  });
+
+  it('positions by step, then epoch, then wall time (seconds or milliseconds), else by order', () => {
+    assert.deepEqual(recordPoints({ global_step: 7, epoch: 1, loss: 0.5 }, 1), [
+      { name: 'epoch', xKind: 'step', x: 7, y: 1 },
+      { name: 'loss', xKind: 'step', x: 7, y: 0.5 },
+    ]);
+    assert.deepEqual(recordPoints({ timestamp: 1_795_405_318_500, acc: 0.9 }, 1), [{ name: 'acc', xKind: 'wall', x: 1_795_405_318.5, y: 0.9 }]);
+    assert.deepEqual(recordPoints({ acc: '0.9', tag: 'train', ok: true }, 4), [{ name: 'acc', xKind: 'index', x: 4, y: 0.9 }]);
+  });
+
+  it('flattens nested metrics as a/b', () => {
+    assert.deepEqual(recordPoints({ step: 1, train: { loss: 0.4, acc: 0.8 } }, 1).map((p) => p.name), ['train/loss', 'train/acc']);
+  });
+
+  it('JSONL files: counts malformed lines, reads the rest, and says so without a storm', () => {
+    const r = new Refiner();
+    const lines = ['{"step": 1, "loss": 1.0}', '{"step": 2, "loss": 0.', 'garbage', '{"step": 3, "loss": 0.25}'];
+    for (let i = 0; i < 30; i++) lines.push('{broken');
+    r.chunk('metrics.jsonl', enc.encode(lines.join('\n') + '\n'));
+    const b = r.takeBatch();
+    assert.deepEqual([...b.series[0].x], [1, 3]);
+    assert.equal(b.events.length, 1, 'one warning for the whole chunk');
+    assert.match(b.events[0].text, /metrics\.jsonl: 32 malformed lines skipped so far/);
+    const p = new JsonlParser();
+    p.parse('');
+    assert.equal(p.malformed, 0, 'blank lines are not malformed');
+  });
+});
