@@ -161,7 +161,7 @@ async function main(): Promise<void> {
   log(`generating inputs in ${dir}…`);
   const jsonl = write('metrics.jsonl', (i) => `{"step": ${i}, "loss": ${(1 / (1 + i / 1e4)).toFixed(6)}, "acc": ${(1 - 1 / (2 + i / 1e4)).toFixed(6)}, "lr": 0.001}\n`, 1_500_000);
   const csv = write('metrics.csv', (i) => (i === 0 ? 'step,loss,acc,lr\n' : `${i},${(1 / (1 + i / 1e4)).toFixed(6)},${(1 - 1 / (2 + i / 1e4)).toFixed(6)},0.001\n`), 1_000_001);
-  const out = write('stdout.log', (i) => `${String(i % 200).padStart(3)}/200 ━━━━━━━━━━━━━━━━━━━━ 1s 3ms/step - accuracy: ${(i / 2e6).toFixed(4)} - loss: ${(1 / (1 + i / 1e4)).toFixed(4)}\r${i % 200 === 199 ? '\n' : ''}`, 1_000_000);
+  const out = write('stdout.log', (i) => `${i % 200 === 0 ? `Epoch ${i / 200 + 1}/5000\n` : ''}${String((i % 200) + 1).padStart(3)}/200 ━━━━━━━━━━━━━━━━━━━━ 1s 3ms/step - accuracy: ${(i / 2e6).toFixed(4)} - loss: ${(1 / (1 + i / 1e4)).toFixed(4)}\r${i % 200 === 199 ? '\n' : ''}`, 1_000_000);
   const tf = writeTfevents('events.out.tfevents.bench', 1_000_000);
 
   const results: Record<string, unknown> = {};

@@ -54,15 +54,20 @@ function grow(a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
 
 export class SeriesStore {
   private series = new Map<string, Series>();
+  /** source → name → series: a lookup per point without building a key string. */
+  private bySource = new Map<string, Map<string, Series>>();
   /** Points dropped because their x did not advance (re-read files, repeated redraws). */
   repeated = 0;
 
   add(source: string, p: Point): void {
-    const key = `${source}:${p.name}`;
-    let s = this.series.get(key);
+    let names = this.bySource.get(source);
+    if (!names) this.bySource.set(source, (names = new Map()));
+    let s = names.get(p.name);
     if (!s) {
+      const key = `${source}:${p.name}`;
       s = new Series(key, p.name, source, p.xKind);
       this.series.set(key, s);
+      names.set(p.name, s);
     }
     if (!(p.x > s.lastX)) {
       this.repeated++;

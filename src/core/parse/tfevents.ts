@@ -268,9 +268,19 @@ class Reader {
 
   string(): string {
     const len = this.varint();
-    const s = decoder.decode(this.buf.subarray(this.at, this.at + len));
+    const start = this.at;
     this.at += len;
-    return s;
+    // Tags are short and ASCII: building them directly beats a TextDecoder call per value.
+    if (len <= 64) {
+      let s = '';
+      for (let i = start; i < start + len; i++) {
+        const c = this.buf[i];
+        if (c >= 0x80) return decoder.decode(this.buf.subarray(start, start + len));
+        s += String.fromCharCode(c);
+      }
+      return s;
+    }
+    return decoder.decode(this.buf.subarray(start, start + len));
   }
 
   skip(wire: number): void {
