@@ -55,11 +55,11 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
       await monitor.stop();
     }),
     vscode.commands.registerCommand('trainingMonitor.show', () => webviews.showPanel()),
-    { dispose: () => void monitor?.dispose() },
   );
   return { current: () => monitor?.state };
 }
 
+/** The workers end with the extension; a launched training keeps running (its output is on disk). */
 export async function deactivate(): Promise<void> {
   await monitor?.dispose();
 }

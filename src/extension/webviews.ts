@@ -80,7 +80,6 @@ export class MonitorWebviews implements vscode.WebviewViewProvider, vscode.Dispo
   private adoptPanel(panel: vscode.WebviewPanel): void {
     this.panel = panel;
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
-    panel.webview.options = this.options();
     const c = this.connect(panel.webview);
     panel.onDidDispose(() => {
       this.connections.delete(c);
@@ -107,10 +106,12 @@ export class MonitorWebviews implements vscode.WebviewViewProvider, vscode.Dispo
     this.connections.add(c);
     webview.onDidReceiveMessage(async (msg: WebviewToHost) => {
       if (msg.type === 'ready') {
-        c.ready = false; // a reload: nothing reaches it until its snapshot did
+        c.ready = false; // a reload: batches wait for its snapshot, which holds them
         const snapshot = await this.handler.snapshot();
-        await webview.postMessage(snapshot);
+        // Ready before posting: a batch that arrives from here on is newer than the snapshot and,
+        // posts being ordered, reaches the page after it.
         c.ready = true;
+        await webview.postMessage(snapshot);
       } else {
         this.handler.onMessage(msg);
       }
