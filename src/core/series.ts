@@ -56,7 +56,7 @@ export class SeriesStore {
   private series = new Map<string, Series>();
   /** source → name → series: a lookup per point without building a key string. */
   private bySource = new Map<string, Map<string, Series>>();
-  /** Points dropped because their x did not advance (re-read files, repeated redraws). */
+  /** Points dropped because their x went back (a re-read file's old points). */
   repeated = 0;
 
   add(source: string, p: Point): void {
@@ -69,8 +69,14 @@ export class SeriesStore {
       this.series.set(key, s);
       names.set(p.name, s);
     }
+    if (p.x === s.lastX) {
+      // A redraw at the same position (a progress bar, Keras' epoch line): the latest value wins.
+      s.y[s.length - 1] = p.y;
+      if (s.sent === s.length) s.sent--; // sent already: send it again, as a replacement
+      return;
+    }
     if (!(p.x > s.lastX)) {
-      this.repeated++;
+      this.repeated++; // a re-read file's old points, or a position that went back
       return;
     }
     s.push(p.x, p.y);

@@ -28,6 +28,8 @@ export class Monitor {
   private readonly events: MonitorEvent[] = [];
   private latest: Latest | undefined;
   private points = 0;
+  /** Last x per series key, to count a replaced point once. */
+  private lastX = new Map<string, number>();
   private readonly ended: Promise<void>;
 
   constructor(
@@ -96,7 +98,8 @@ export class Monitor {
 
   private forward(batch: Batch): Promise<void> {
     for (const s of batch.series) {
-      this.points += s.x.length;
+      this.points += s.x.length - (s.x.length && s.x[0] === this.lastX.get(s.key) ? 1 : 0);
+      if (s.x.length) this.lastX.set(s.key, s.x[s.x.length - 1]);
       if (s.x.length && lossRank(s.name) < 2 && (!this.latest || lossRank(s.name) <= lossRank(this.latest.name))) {
         this.latest = { name: s.name, value: s.y[s.y.length - 1], x: s.x[s.x.length - 1] };
       }

@@ -22,6 +22,7 @@ function cssVar(name: string, fallback: string): string {
 }
 
 function append(line: Line, x: Float64Array, y: Float64Array): void {
+  if (x.length && line.length && x[0] === line.x[line.length - 1]) line.length--; // a replacement (see SeriesDelta)
   const need = line.length + x.length;
   if (need > line.x.length) {
     const size = Math.max(need, line.x.length * 2);

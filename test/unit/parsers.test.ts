@@ -33,6 +33,58 @@ describe('ProgressParser', () => {
     assert.deepEqual(p.parse('step 50 loss=0.00020 step=50'), [{ name: 'loss', xKind: 'step', x: 50, y: 0.0002 }]);
   });
 
+  it('reads Keras verbose=2 summaries and the older tf.keras bar, with %.4e values', () => {
+    const p = new ProgressParser();
+    p.parse('Epoch 3/10');
+    assert.deepEqual(p.parse('1875/1875 - 3s - 2ms/step - accuracy: 0.9123 - loss: 3.1416e-01'), [
+      { name: 'accuracy', xKind: 'step', x: 2 * 1875 + 1875, y: 0.9123 },
+      { name: 'loss', xKind: 'step', x: 2 * 1875 + 1875, y: 0.31416 },
+    ]);
+    const old = new ProgressParser();
+    old.parse('Epoch 1/2');
+    assert.deepEqual(old.parse('  768/60000 [>.............................] - ETA: 48s - loss: 2.1636 - acc: 0.2865'), [
+      { name: 'loss', xKind: 'step', x: 768, y: 2.1636 },
+      { name: 'acc', xKind: 'step', x: 768, y: 0.2865 },
+    ]);
+  });
+
+  it('reads plain prints: step prefixes, [N] prefixes, per-epoch summaries', () => {
+    const p = new ProgressParser();
+    assert.deepEqual(p.parse('step 10 loss=0.5 acc=0.9'), [
+      { name: 'loss', xKind: 'step', x: 10, y: 0.5 },
+      { name: 'acc', xKind: 'step', x: 10, y: 0.9 },
+    ]);
+    assert.deepEqual(p.parse('[100] loss: 1.2'), [{ name: 'loss', xKind: 'step', x: 100, y: 1.2 }]);
+    assert.deepEqual(p.parse('Step 20: loss: 0.25, lr: 1e-4'), [
+      { name: 'loss', xKind: 'step', x: 20, y: 0.25 },
+      { name: 'lr', xKind: 'step', x: 20, y: 1e-4 },
+    ]);
+    assert.deepEqual(p.parse('Epoch 3/10 - loss: 0.12'), [{ name: 'loss', xKind: 'epoch', x: 3, y: 0.12 }]);
+  });
+
+  it('does not take prose for metrics', () => {
+    const p = new ProgressParser();
+    for (const line of ['Trainable params: 9.6 K', 'GPU available: True (cuda), used: True', 'Saving checkpoint to epoch=3-step=100.ckpt', 'LOCAL_RANK: 0 - CUDA_VISIBLE_DEVICES: [0]']) {
+      assert.deepEqual(p.parse(line), [], line);
+    }
+  });
+
+  it('reads the real Lightning Rich bars: metrics on their own lines at the bar position', () => {
+    const bytes = fs.readFileSync(path.join(fixtures, 'lightning', 'terminal-capture.raw'));
+    const s = new FrameSplitter();
+    const p = new ProgressParser();
+    const pts: Point[] = [];
+    for (const f of [...s.push(bytes), ...s.end()]) pts.push(...p.parse(f.text));
+    const names = new Set(pts.map((q) => q.name));
+    assert.deepEqual([...names].sort(), ['train_acc', 'train_loss', 'val_acc', 'val_loss']);
+    const loss = pts.filter((q) => q.name === 'train_loss');
+    // the first bar: `Epoch 0/11 … 1/45`, then `train_loss: 2.275`; 45 batches an epoch, 12 epochs
+    assert.deepEqual(loss[0], { name: 'train_loss', xKind: 'step', x: 1, y: 2.275 });
+    assert.ok(loss.every((q) => q.x >= 1 && q.x <= 540));
+    // the last bar shows 0.878: metrics.csv's last val_acc is 0.8777777552604675
+    assert.equal(pts.filter((q) => q.name === 'val_acc').at(-1)!.y, 0.878);
+  });
+
   it('reads every loss of the real tqdm capture in order', () => {
     const bytes = fs.readFileSync(path.join(fixtures, 'tqdm', 'stderr.txt'));
     const s = new FrameSplitter();
@@ -42,6 +94,7 @@ describe('ProgressParser', () => {
     const losses = pts.filter((q) => q.name === 'loss');
     assert.equal(losses.length, 610); // frames with `loss=` in the capture (tr '\r' '\n' | grep -c)
     assert.equal(losses[0].y, 11.8);
+    assert.deepEqual(losses.slice(0, 3).map((q) => q.x), [0, 1, 1], 'x is the bar counter');
     assert.equal(losses[losses.length - 1].y, 3.18e-12);
     assert.ok(pts.filter((q) => q.name === 'lr').every((q) => q.y === 0.01));
   });

@@ -17,6 +17,18 @@ describe('Refiner', () => {
     assert.deepEqual(r.takeBatch().series, []); // nothing twice
   });
 
+  it('a redraw at the same position replaces the last value, sent again as a replacement', () => {
+    const r = new Refiner();
+    // the chunk ends inside the next frame, so the `\r` before it is known not to start a `\r\n`
+    r.chunk('stdout.log', enc.encode('Epoch 1/1\n 1/2 - loss: 0.9\r 2/2 - loss: 0.8\r 2'));
+    assert.deepEqual([...r.takeBatch().series[0].y], [0.9, 0.8]);
+    r.chunk('stdout.log', enc.encode('/2 - loss: 0.7 - val_loss: 0.75\n'));
+    const b = r.takeBatch();
+    const loss = b.series.find((s) => s.name === 'loss')!;
+    assert.deepEqual([[...loss.x], [...loss.y]], [[2], [0.7]], 'the point at x=2 again, with its new value');
+    assert.deepEqual([...r.snapshot().series.find((s) => s.name === 'loss')!.y], [0.9, 0.7]);
+  });
+
   it('re-reads a rewritten CSV without duplicating points, and says so', () => {
     const r = new Refiner();
     r.chunk('metrics.csv', enc.encode('step,loss\n1,0.9\n2,0.8\n'));

@@ -76,6 +76,18 @@ describe('Monitor webview (real Chromium)', () => {
     assert.equal((await h.page.textContent('[aria-label="Output"] pre'))!.split('\n').filter(Boolean).length, 10);
   });
 
+  it('a delta starting at the last x replaces that point instead of adding one', async () => {
+    await h.send({ type: 'snapshot', run: RUN, batch: { series: [series('loss', 'stdout.log', [1, 2, 3], [1, 1, 1])], logs: [], events: [] } });
+    await h.send({ type: 'batch', batch: { series: [series('loss', 'stdout.log', [3, 4], [0, 0])], logs: [], events: [] } });
+    await h.page.waitForTimeout(100);
+    // hovering the point at x=3 shows its new value in the legend
+    const box = (await h.page.locator('.chart .u-over').boundingBox())!;
+    await h.page.mouse.move(box.x + (box.width * 2) / 3, box.y + box.height / 2);
+    await h.page.waitForTimeout(50);
+    const values = await h.page.$$eval('.chart .u-legend .u-value', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(values, ['3', '0']);
+  });
+
   it('shows log text as text, never as markup', async () => {
     const evil = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>\n';
     await h.send({ type: 'batch', batch: { series: [], logs: [{ stream: 'stderr', text: evil }], events: [] } });

@@ -1,71 +1,126 @@
 /**
- * Metrics in printed output: Keras (`Epoch 3/10`, then ` 12/32 ━━━ 1s 3ms/step - loss: 0.4181`),
- * `name=value` postfixes, and printed dicts or JSON objects (see records.ts). This is the first slice of the line parsers; it keeps one state per
- * stream because Keras prints the epoch on its own line before the bars.
+ * Metrics in printed output, one frame (a line or a `\r` redraw) at a time:
+ *
+ * - Keras: `Epoch 3/10` on its own line, then ` 12/32 ━━━ 1s 3ms/step - loss: 0.4181` (verbose 1,
+ *   every redraw) or `32/32 - 0s - loss: 0.41` (verbose 2), and the older
+ *   `  768/60000 [>....] - ETA: 48s - loss: 2.1636`; x is the global batch.
+ * - tqdm: `Epoch 0:  12%|█▏ | 24/200 [00:01<00:09, loss=0.123, lr=0.01]`; x is the counter.
+ * - Rich/Lightning: `Epoch 1/11 ━━━ 34/45 0:00:00 • 0:00:01` with the metrics on their own lines
+ *   (`train_loss: 0.206`), which take the position of the last bar.
+ * - Plain prints: `step 10 loss=0.5 acc=0.9`, `Epoch 3/10 - loss: 0.12`, `[100] loss: 1.2`.
+ * - A printed dict or JSON object (see records.ts).
+ *
+ * One parser per stream: Keras prints the epoch on its own line before its bars.
  */
 import { stripAnsi } from './ansi';
 import { parseRecord, recordPoints } from './records';
 import type { Point } from './types';
+import type { XKind } from '../protocol/batch';
 
-const EPOCH = /^\s*Epoch\s+(\d+)\s*\/\s*(\d+)\s*$/;
-const BATCH = /^\s*(\d+)\s*\/\s*(\d+)\s/;
-const NUMBER = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|NaN|inf|Inf|-inf|-Inf`;
-const KERAS_PAIR = new RegExp(String.raw`\s-\s([A-Za-z_][\w./-]*):\s(${NUMBER})`, 'g');
-const EQ_PAIR = new RegExp(String.raw`(?:^|[\s,\[(])([A-Za-z_][\w./-]*)=(${NUMBER})(?=$|[\s,\])])`, 'g');
-const AXES = new Set(['step', 'epoch', 'global_step', 'iteration', 'iter', 'batch']);
+const NUM = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|NaN|inf|Inf)`;
+const NAME = String.raw`[A-Za-z_][\w./-]*`;
+/** A lone `Epoch 3/10` (Keras' header). */
+const EPOCH_ONLY = /^\s*Epoch\s+(\d+)\s*\/\s*(\d+)\s*$/;
+/** `Epoch 1/11 ━━━ 34/45 …` (Rich) — a counter on the same line as the epoch. */
+const EPOCH_BAR = /^\s*Epoch\s+(\d+)\s*\/\s*\d+\b.*?\s(\d+)\s*\/\s*(\d+)(?:\s|$)/;
+/** `Epoch 3/10 - loss: 0.12` (per-epoch summaries). */
+const EPOCH_LINE = /^\s*Epoch\s+(\d+)\s*(?:\/\s*\d+)?\s*[-:|,]/;
+/** tqdm: `Epoch 0:  12%|█▏  | 24/200 [` (the description is optional). */
+const TQDM = /^(?:.*?(?:epoch|Epoch)\s+(\d+)\D*?)?\s*\d+%\|[^|]*\|\s*(\d+)\s*\/\s*(\d+)\s*\[/;
+/** Keras' batch counter at the start of a frame: ` 12/32 ━━━`, `  768/60000 [>...]`, `32/32 - 0s`. */
+const KERAS_BATCH = /^\s*(\d+)\s*\/\s*(\d+)\s+(?:[━─=>.\[\]\s-]|\d)/;
+/** `step 10`, `Step 10:`, `iter 5`, `iteration 5`, `[100]` at the start of a line. */
+const STEP_PREFIX = /^\s*(?:(?:global[_ ])?step|iter(?:ation)?|it)\s*[:=#]?\s*(\d+)\b|^\s*\[\s*(\d+)\s*\]/i;
+const KERAS_PAIR = new RegExp(String.raw`(?:^|\s)-\s(${NAME}):\s*(${NUM})(?![\w.])`, 'g');
+const EQ_PAIR = new RegExp(String.raw`(?:^|[\s,\[(|])(${NAME})=(${NUM})(?=$|[\s,\])|])`, 'g');
+const COLON_PAIR = new RegExp(String.raw`(?:^|[\s,|])(${NAME}):\s*(${NUM})(?=$|[\s,|])`, 'g');
+/** A line made only of `name: value` pairs (Rich prints each of Lightning's metrics so). */
+const ONLY_COLON_PAIRS = new RegExp(String.raw`^\s*(?:${NAME}:\s*(?:${NUM})\s*[,|]?\s*)+$`);
+/** Position words, not metrics; `v_num` is Lightning's run version in its bar. */
+const NOT_METRICS = new Set(['step', 'epoch', 'global_step', 'iteration', 'iter', 'batch', 'v_num', 'ETA']);
 
 export function parseNumber(s: string): number {
-  const lower = s.toLowerCase();
-  if (lower === 'nan') return NaN;
-  if (lower === 'inf' || lower === '+inf') return Infinity;
+  const lower = s.toLowerCase().replace(/^\+/, '');
+  if (lower === 'nan' || lower === '-nan') return NaN;
+  if (lower === 'inf') return Infinity;
   if (lower === '-inf') return -Infinity;
   return Number(s);
 }
 
+function pairs(text: string, re: RegExp): Array<[string, number]> {
+  const out: Array<[string, number]> = [];
+  for (const m of text.matchAll(re)) out.push([m[1], parseNumber(m[2])]);
+  return out;
+}
+
 export class ProgressParser {
+  /** Keras' current epoch (1-based), from its `Epoch 3/10` header. */
   private epoch = 0;
-  private stepsPerEpoch = 0;
-  /** Frames with metrics but no position: numbered in order. */
+  /** The position of the last bar, for metrics printed on lines of their own. */
+  private last: { x: number; xKind: XKind } | undefined;
+  /** Records and pair lines with no position: numbered in order. */
   private index = 0;
 
-  /** The file was rewritten: positions start over. */
   reset(): void {
     this.epoch = 0;
-    this.stepsPerEpoch = 0;
+    this.last = undefined;
     this.index = 0;
   }
 
   parse(frame: string): Point[] {
+    if (frame.length > 10_000) return []; // not a progress line; still shown in the log
     const text = stripAnsi(frame);
-    // A printed dict or JSON object (the Hugging Face Trainer's log lines, `print(json.dumps(…))`).
-    const record = text.trimStart().startsWith('{') ? parseRecord(text) : undefined;
-    if (record) return recordPoints(record, ++this.index);
-    const epoch = EPOCH.exec(text);
-    if (epoch) {
-      this.epoch = Number(epoch[1]);
+    if (text.trimStart().startsWith('{')) {
+      const record = parseRecord(text);
+      if (record) return recordPoints(record, ++this.index);
+    }
+    const epochOnly = EPOCH_ONLY.exec(text);
+    if (epochOnly) {
+      this.epoch = Number(epochOnly[1]);
       return [];
     }
-    const pairs: Array<[string, number]> = [];
-    for (const m of text.matchAll(KERAS_PAIR)) pairs.push([m[1], parseNumber(m[2])]);
-    if (pairs.length === 0) for (const m of text.matchAll(EQ_PAIR)) pairs.push([m[1], parseNumber(m[2])]);
-    if (pairs.length === 0) return [];
 
-    const named = new Map(pairs);
-    let x: number;
-    const batch = BATCH.exec(text);
-    const explicit = named.get('step') ?? named.get('global_step') ?? named.get('iteration') ?? named.get('iter');
-    if (explicit !== undefined && Number.isFinite(explicit)) {
-      x = explicit;
-    } else if (batch) {
-      this.stepsPerEpoch = Number(batch[2]);
-      x = Math.max(0, this.epoch - 1) * this.stepsPerEpoch + Number(batch[1]);
+    let at: { x: number; xKind: XKind } | undefined;
+    let m: RegExpExecArray | null;
+    let found: Array<[string, number]>;
+    if ((m = TQDM.exec(text))) {
+      const epoch = m[1] === undefined ? 0 : Number(m[1]);
+      at = { x: epoch * Number(m[3]) + Number(m[2]), xKind: 'step' };
+      found = pairs(text.slice(text.indexOf('[')), EQ_PAIR);
+    } else if ((m = EPOCH_BAR.exec(text))) {
+      at = { x: Number(m[1]) * Number(m[3]) + Number(m[2]), xKind: 'step' }; // Lightning counts epochs from 0
+      found = pairs(text, COLON_PAIR);
+    } else if ((m = KERAS_BATCH.exec(text))) {
+      at = { x: Math.max(0, this.epoch - 1) * Number(m[2]) + Number(m[1]), xKind: 'step' };
+      found = pairs(text, KERAS_PAIR);
+    } else if ((m = EPOCH_LINE.exec(text))) {
+      at = { x: Number(m[1]), xKind: 'epoch' };
+      found = pairs(text, KERAS_PAIR);
+      if (!found.length) found = pairs(text, COLON_PAIR);
+      if (!found.length) found = pairs(text, EQ_PAIR);
+    } else if (ONLY_COLON_PAIRS.test(text)) {
+      found = pairs(text, COLON_PAIR);
+      at = this.last ?? { x: ++this.index, xKind: 'index' };
+      return this.points(found, at);
     } else {
-      x = ++this.index;
+      found = pairs(text, KERAS_PAIR);
+      if (!found.length) found = pairs(text, EQ_PAIR);
+      const prefix = STEP_PREFIX.exec(text);
+      if (!found.length && prefix) found = pairs(text.slice(prefix[0].length), COLON_PAIR);
+      if (!found.length) return [];
+      const named = new Map(found);
+      const explicit = named.get('step') ?? named.get('global_step') ?? named.get('iteration') ?? named.get('iter');
+      if (explicit !== undefined && Number.isFinite(explicit)) at = { x: explicit, xKind: 'step' };
+      else if (prefix) at = { x: Number(prefix[1] ?? prefix[2]), xKind: 'step' };
+      else at = { x: ++this.index, xKind: 'index' };
     }
-    const points: Point[] = [];
-    for (const [name, y] of pairs) {
-      if (!AXES.has(name)) points.push({ name, xKind: 'step', x, y });
-    }
-    return points;
+    this.last = at;
+    return this.points(found, at);
+  }
+
+  private points(found: Array<[string, number]>, at: { x: number; xKind: XKind }): Point[] {
+    const out: Point[] = [];
+    for (const [name, y] of found) if (!NOT_METRICS.has(name)) out.push({ name, xKind: at.xKind, x: at.x, y });
+    return out;
   }
 }

@@ -6,7 +6,11 @@
 /** What a series' x values count. */
 export type XKind = 'step' | 'epoch' | 'wall' | 'index';
 
-/** New points of one series. `x` and `y` each own exactly their buffer, so they transfer whole. */
+/**
+ * New points of one series, x strictly ascending. When the first x equals the x of the receiver's
+ * last point, it replaces that point (a progress bar redrew the same position with a new value).
+ * `x` and `y` each own exactly their buffer, so they transfer whole.
+ */
 export interface SeriesDelta {
   /** Unique per run: `<source>:<name>`. */
   key: string;
