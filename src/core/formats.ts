@@ -1,11 +1,12 @@
 /** Which files of a run directory the monitor reads, by name. The tailer skips the rest (checkpoints…). */
-export type FileFormat = 'output' | 'csv' | 'jsonl' | 'tfevents';
+export type FileFormat = 'output' | 'csv' | 'jsonl' | 'tfevents' | 'trainer-state';
 
 export function formatOf(path: string): FileFormat | undefined {
   const name = path.slice(path.lastIndexOf('/') + 1);
   if (name === 'stdout.log' || name === 'stderr.log') return 'output';
   if (/\.(csv|tsv)$/i.test(name)) return 'csv';
   if (/\.(jsonl|ndjson)$/i.test(name)) return 'jsonl';
+  if (name === 'trainer_state.json') return 'trainer-state';
   if (name.includes('tfevents')) return 'tfevents';
   return undefined;
 }

@@ -7,7 +7,7 @@ import { formatOf } from './formats';
 import { FrameSplitter, MAX_FRAME_CHARS } from './frames';
 import { CsvParser } from './parse/csv';
 import { ProgressParser } from './parse/progress';
-import { JsonlParser } from './parse/records';
+import { JsonlParser, TrainerStateParser } from './parse/records';
 import { TfEventsParser } from './parse/tfevents';
 import type { Point } from './parse/types';
 import { SeriesStore } from './series';
@@ -110,6 +110,9 @@ export class Refiner {
       case 'tfevents':
         r = this.eventsReader(file);
         break;
+      case 'trainer-state':
+        r = this.trainerStateReader(file);
+        break;
       default:
         r = null;
     }
@@ -146,6 +149,23 @@ export class Refiner {
         splitter.reset();
         parser.reset();
       },
+    };
+  }
+
+  /**
+   * Every `checkpoint-N/trainer_state.json` holds the whole history so far: all copies feed one set
+   * of series (source `trainer_state.json`), so each entry is kept once, by step.
+   */
+  private trainerStateReader(file: string): FileReader {
+    const parser = new TrainerStateParser();
+    return {
+      push: (bytes) => {
+        for (const p of parser.push(bytes)) this.store.add('trainer_state.json', p);
+      },
+      end: () => {
+        if (parser.incomplete) this.event('warning', `${file}: not valid JSON at the end of the run; its last state was not read.`);
+      },
+      reset: () => parser.reset(),
     };
   }
 

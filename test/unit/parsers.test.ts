@@ -114,13 +114,33 @@ describe('CsvParser', () => {
 
   it('reads the real Lightning metrics.csv (CRLF, sparse rows) at its step column', () => {
     const series = parseFile(path.join(fixtures, 'lightning', 'metrics.csv'));
-    assert.deepEqual([...series.keys()].sort(), ['lr-Adam', 'train_acc', 'train_loss', 'val_acc', 'val_loss']);
+    // epoch is a series too when steps position the rows, as in Lightning's own TensorBoard log
+    assert.deepEqual([...series.keys()].sort(), ['epoch', 'lr-Adam', 'train_acc', 'train_loss', 'val_acc', 'val_loss']);
     assert.equal(series.get('train_loss')!.length, 108);
     assert.equal(series.get('val_loss')!.length, 12);
     assert.equal(series.get('lr-Adam')!.length, 12);
     assert.deepEqual(series.get('train_loss')![0], { name: 'train_loss', xKind: 'step', x: 4, y: 2.3229613304138184 });
     assert.deepEqual(series.get('val_loss')!.at(-1), { name: 'val_loss', xKind: 'step', x: 539, y: 0.416087806224823 });
     assert.deepEqual(series.get('lr-Adam')!.at(-1), { name: 'lr-Adam', xKind: 'step', x: 495, y: 0.00025 });
+  });
+
+  it('reads the real nvidia-smi query: units dropped, timestamps as wall-clock x', () => {
+    const series = parseFile(path.join(fixtures, 'nvidia-smi', 'nvidia-smi-query.csv'));
+    assert.deepEqual([...series.keys()], ['utilization.gpu [%]', 'utilization.memory [%]', 'memory.used [MiB]', 'memory.total [MiB]', 'temperature.gpu', 'power.draw [W]']);
+    const power = series.get('power.draw [W]')!;
+    assert.equal(power.length, 242);
+    // first row: `2026/11/23 03:41:21.382, 0, NVIDIA H100 80GB HBM3, 0 %, 0 %, 0 MiB, 81559 MiB, 38, 69.61 W` (local time)
+    assert.deepEqual(power[0], { name: 'power.draw [W]', xKind: 'wall', x: new Date(2026, 10, 23, 3, 41, 21, 382).getTime() / 1000, y: 69.61 });
+    assert.equal(series.get('memory.total [MiB]')![0].y, 81559);
+  });
+
+  it('names the series of every GPU after the first gpu<N>/, and skips [N/A]', () => {
+    const p = new CsvParser();
+    p.parse('timestamp, index, name, utilization.gpu [%], power.draw [W]');
+    const a = p.parse('2026/11/23 03:41:21.382, 0, H100, 50 %, [N/A]');
+    const b = p.parse('2026/11/23 03:41:21.382, 1, H100, 75 %, 300.5 W');
+    assert.deepEqual(a.map((q) => [q.name, q.y]), [['utilization.gpu [%]', 50]]);
+    assert.deepEqual(b.map((q) => [q.name, q.y]), [['gpu1/utilization.gpu [%]', 75], ['gpu1/power.draw [W]', 300.5]]);
   });
 
   it('uses epoch as x when there is no step column, and skips NA', () => {

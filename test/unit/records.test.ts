@@ -22,6 +22,31 @@ describe('Records (JSON Lines, printed dicts)', () => {
     assert.equal(series.get('train_loss')!.y[0], 0.2522);
   });
 
+  it('trainer_state.json: every checkpoint copy feeds one set of series, each entry once; a half-written file waits', () => {
+    // The shape transformers writes (a made-up run; the corpus has no trainer_state.json).
+    const state = (steps: number[]) =>
+      JSON.stringify({
+        global_step: steps.at(-1),
+        log_history: steps.flatMap((step) => [
+          { epoch: step / 100, grad_norm: 0.5, learning_rate: 1e-4, loss: 1 / step, step },
+          ...(step % 20 === 0 ? [{ epoch: step / 100, eval_loss: 2 / step, eval_runtime: 0.1, step }] : []),
+        ]),
+        max_steps: 40,
+      }, null, 2);
+    const r = new Refiner();
+    const first = enc.encode(state([10, 20]));
+    r.chunk('out/checkpoint-20/trainer_state.json', first.subarray(0, 50)); // half-written
+    assert.deepEqual(r.takeBatch().series, []);
+    r.chunk('out/checkpoint-20/trainer_state.json', first.subarray(50));
+    r.chunk('out/checkpoint-40/trainer_state.json', enc.encode(state([10, 20, 30, 40])));
+    r.end();
+    const series = new Map(r.takeBatch().series.map((s) => [s.name, s]));
+    assert.deepEqual([...series.get('loss')!.x], [10, 20, 30, 40]);
+    assert.deepEqual([...series.get('eval_loss')!.y], [0.1, 0.05]);
+    assert.equal(series.get('loss')!.source, 'trainer_state.json');
+    assert.equal(series.get('epoch')!.y.at(-1), 0.4);
+  });
+
   it('parses Python dict reprs and JSON, NaN and Infinity included', () => {
     assert.deepEqual(parseRecord(`{'loss': nan, 'lr': inf, 'ok': True, 'name': 'a\\'b', 'none': None}`), { loss: NaN, lr: Infinity, ok: true, name: "a'b", none: null });
     assert.deepEqual(parseRecord('{"loss": NaN, "x": -Infinity, "step": 3}'), { loss: NaN, x: -Infinity, step: 3 });

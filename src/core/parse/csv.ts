@@ -1,45 +1,72 @@
 /**
- * CSV with a header (Keras `CSVLogger`, Lightning `metrics.csv`): every numeric cell of a metric
- * column is a point at the row's `step` (else `epoch`, else row number). Empty and `NA` cells are
- * absent values, not zeros. Quoted fields are not handled yet.
+ * CSV with a header: Keras `CSVLogger`, Lightning `metrics.csv`, `nvidia-smi --query-gpu
+ * --format=csv`. Every numeric cell of a metric column is a point at the row's `step` (else
+ * `epoch`, else its timestamp, else its row number). Empty, `NA` and `[N/A]` cells are absent
+ * values, not zeros; units after a number (`69.6 W`, `0 %`, `512 MiB`) are dropped. Rows of a
+ * multi-GPU query get a `gpu<N>/` prefix for every GPU but the first.
  */
 import { parseNumber } from './progress';
 import type { Point } from './types';
 import type { XKind } from '../protocol/batch';
 
-const MISSING = new Set(['', 'NA', 'None', 'null']);
+const MISSING = /^(?:|NA|N\/A|\[N\/A\]|\[Not Supported\]|None|null)$/i;
+const WITH_UNIT = /^([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(?:%|[A-Za-z]{1,4}(?:\/s)?)$/;
+const PLAIN = /^(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf|infinity))$/i;
+const TIME_COLUMNS = ['timestamp', 'time', 'wall_time', 'datetime'];
+
+function cellNumber(cell: string): number | undefined {
+  if (PLAIN.test(cell)) return parseNumber(cell);
+  const m = WITH_UNIT.exec(cell);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Seconds since the epoch from a number (seconds or milliseconds) or a date (`2026/11/23 03:41:21.382`). */
+function wallSeconds(cell: string): number | undefined {
+  const n = Number(cell);
+  if (cell !== '' && Number.isFinite(n)) return n > 1e11 ? n / 1000 : n;
+  const t = Date.parse(cell.replace(/^(\d{4})\/(\d\d)\/(\d\d)[ T]?/, '$1-$2-$3T'));
+  return Number.isFinite(t) ? t / 1000 : undefined;
+}
 
 export class CsvParser {
   private header: string[] | undefined;
   private xColumn = -1;
   private xKind: XKind = 'index';
+  /** nvidia-smi's GPU index column, when the file is a GPU query. */
+  private gpuColumn = -1;
+  private skip = new Set<number>();
   private row = 0;
+  private delimiter = ',';
   /** Lines that did not match the header's width. */
   malformed = 0;
 
   /** One line of the file (without its line end). */
   parse(line: string): Point[] {
     if (line.trim() === '') return [];
-    const delimiter = line.includes('\t') && !line.includes(',') ? '\t' : ',';
-    const cells = line.split(delimiter).map((c) => c.trim());
     if (!this.header) {
-      this.setHeader(cells);
+      this.delimiter = line.includes('\t') && !line.includes(',') ? '\t' : ',';
+      this.setHeader(line.split(this.delimiter).map((c) => c.trim()));
       return [];
     }
+    const cells = line.split(this.delimiter).map((c) => c.trim());
     if (cells.length !== this.header.length) {
       this.malformed++;
       return [];
     }
     this.row++;
-    const x = this.xColumn >= 0 ? Number(cells[this.xColumn]) : this.row;
-    if (this.xColumn >= 0 && (cells[this.xColumn] === '' || !Number.isFinite(x))) return [];
+    let x: number | undefined = this.row;
+    if (this.xColumn >= 0) {
+      const cell = cells[this.xColumn];
+      x = this.xKind === 'wall' ? wallSeconds(cell) : cell === '' ? undefined : Number(cell);
+      if (x === undefined || !Number.isFinite(x)) return [];
+    }
+    const gpu = this.gpuColumn >= 0 ? cells[this.gpuColumn] : '0';
+    const prefix = gpu === '0' || gpu === '' ? '' : `gpu${gpu}/`;
     const points: Point[] = [];
     for (let i = 0; i < cells.length; i++) {
-      if (i === this.xColumn || MISSING.has(cells[i])) continue;
-      const name = this.header[i];
-      if (name === 'step' || name === 'epoch') continue;
-      const y = parseNumber(cells[i]);
-      if (!Number.isNaN(y) || /^nan$/i.test(cells[i])) points.push({ name, xKind: this.xKind, x, y });
+      if (this.skip.has(i) || MISSING.test(cells[i])) continue;
+      const y = cellNumber(cells[i]);
+      if (y !== undefined) points.push({ name: prefix + this.header[i], xKind: this.xKind, x, y });
     }
     return points;
   }
@@ -52,12 +79,15 @@ export class CsvParser {
 
   private setHeader(cells: string[]): void {
     this.header = cells;
-    this.xColumn = cells.indexOf('step');
-    this.xKind = 'step';
-    if (this.xColumn < 0) {
-      this.xColumn = cells.indexOf('epoch');
-      this.xKind = 'epoch';
-    }
-    if (this.xColumn < 0) this.xKind = 'index';
+    const lower = cells.map((c) => c.toLowerCase());
+    const find = (names: string[]) => lower.findIndex((c) => names.includes(c));
+    const step = find(['step', 'global_step']);
+    const epoch = find(['epoch']);
+    const time = find(TIME_COLUMNS);
+    [this.xColumn, this.xKind] = step >= 0 ? [step, 'step'] : epoch >= 0 ? [epoch, 'epoch'] : time >= 0 ? [time, 'wall'] : [-1, 'index'];
+    const isGpuQuery = lower.some((c) => c.startsWith('utilization.') || c.startsWith('memory.used'));
+    this.gpuColumn = isGpuQuery ? find(['index']) : -1;
+    // Position columns are not metrics (an epoch column still is, when steps position the rows).
+    this.skip = new Set([this.xColumn, this.gpuColumn, step, time].filter((i) => i >= 0));
   }
 }

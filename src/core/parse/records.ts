@@ -188,3 +188,40 @@ export class JsonlParser {
     this.index = 0;
   }
 }
+
+/**
+ * Hugging Face `trainer_state.json`: rewritten whole at every checkpoint (one copy in each
+ * `checkpoint-N/` folder), its `log_history` holding every logged record so far. Bytes are kept
+ * until they parse as a whole; the caller's store drops the entries it already has (by step).
+ */
+export class TrainerStateParser {
+  private bytes: Uint8Array[] = [];
+  /** Whether the bytes held so far failed to parse (a half-written file: wait for the rest). */
+  incomplete = false;
+
+  push(chunk: Uint8Array): Point[] {
+    this.bytes.push(chunk);
+    const all = new Uint8Array(this.bytes.reduce((n, b) => n + b.length, 0));
+    let at = 0;
+    for (const b of this.bytes) {
+      all.set(b, at);
+      at += b.length;
+    }
+    this.bytes = [all];
+    let state: { log_history?: unknown };
+    try {
+      state = JSON.parse(new TextDecoder().decode(all).replace(/\bNaN\b|-?\bInfinity\b/g, 'null'));
+      this.incomplete = false;
+    } catch {
+      this.incomplete = true;
+      return [];
+    }
+    const history = Array.isArray(state.log_history) ? state.log_history : [];
+    return history.flatMap((entry, i) => (entry && typeof entry === 'object' ? recordPoints(entry as Record<string, Literal>, i + 1) : []));
+  }
+
+  reset(): void {
+    this.bytes = [];
+    this.incomplete = false;
+  }
+}
