@@ -1,15 +1,84 @@
 /**
- * `training-monitor parse <file-or-dir> [--json]`: what the monitor extracts from a log, through
- * the same refiner the extension's worker runs.
+ * `training-monitor`: what the monitor makes of a log, from a terminal.
+ *
+ *   parse <file-or-dir> [--json]                       read everything once
+ *   watch <file-or-dir> [--json] [--idle-exit SECONDS] follow it live through the real workers
+ *   bench [--json]                                      the ingestion benchmarks
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Batch } from '../core/protocol/batch';
+import { Pipeline } from '../workers/pipeline';
+import { bench } from './bench';
 import { parse } from './parse';
 
-const USAGE = 'usage: training-monitor parse <file-or-dir> [--json]';
+const USAGE = `usage: training-monitor parse <file-or-dir> [--json]
+       training-monitor watch <file-or-dir> [--json] [--idle-exit SECONDS]
+       training-monitor bench [--json]`;
 
-function main(argv: string[]): number {
-  const [command, target, ...flags] = argv;
-  if (command !== 'parse' || !target) {
+/** `--json`: exactly {"series": {name: {x, y, xKind}}, "warnings": [...]}; a name two sources share is keyed `source:name` the second time. */
+function print(batch: Batch, json: boolean): void {
+  if (json) {
+    const series: Record<string, { x: number[]; y: number[]; xKind: string }> = {};
+    for (const s of batch.series) series[s.name in series ? s.key : s.name] = { x: [...s.x], y: [...s.y], xKind: s.xKind };
+    console.log(JSON.stringify({ series, warnings: batch.events.filter((e) => e.level !== 'info').map((e) => e.text) }));
+    return;
+  }
+  console.log(table(batch));
+  for (const e of batch.events) console.log(`${e.level}: ${e.text}`);
+}
+
+function table(batch: Batch): string {
+  const rows = batch.series.map((s) => [s.name, s.source, String(s.x.length), String(s.y[s.y.length - 1]), s.xKind]);
+  const head = ['series', 'source', 'points', 'last', 'x'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}
+
+function watch(target: string, json: boolean, idleExitSeconds: number | undefined): Promise<number> {
+  return new Promise((resolve) => {
+    let lastActivity = Date.now();
+    const pipeline = new Pipeline(
+      { root: path.resolve(target), workersDir: path.join(__dirname, 'workers'), updatesPerSecond: 4 },
+      {
+        batch: (b) => {
+          if (b.series.length || b.logs.length) lastActivity = Date.now();
+        },
+        error: (text) => console.error(`training-monitor: ${text}`),
+      },
+    );
+    const live = idleExitSeconds === undefined && process.stdout.isTTY && !json;
+    let finishing = false;
+    const finish = async () => {
+      if (finishing) return;
+      finishing = true;
+      clearInterval(timer);
+      await pipeline.drain();
+      if (live) process.stdout.write('\x1b[2J\x1b[H');
+      print(await pipeline.snapshot(), json);
+      resolve(0);
+    };
+    const timer = setInterval(async () => {
+      if (idleExitSeconds !== undefined && Date.now() - lastActivity > idleExitSeconds * 1000) return void finish();
+      if (live) {
+        const snap = await pipeline.snapshot();
+        process.stdout.write(`\x1b[2J\x1b[H${table(snap)}\n\nwatching ${target} (Ctrl-C to stop)\n`);
+      }
+    }, 1000);
+    process.once('SIGINT', () => void finish());
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const json = rest.includes('--json');
+  if (command === 'bench') {
+    await bench(json);
+    return 0;
+  }
+  const idleAt = rest.indexOf('--idle-exit');
+  const target = rest.find((a, i) => !a.startsWith('--') && !(idleAt >= 0 && i === idleAt + 1));
+  if ((command !== 'parse' && command !== 'watch') || !target) {
     console.error(USAGE);
     return 2;
   }
@@ -17,19 +86,23 @@ function main(argv: string[]): number {
     console.error(`training-monitor: ${target}: no such file or directory`);
     return 1;
   }
-  const batch = parse(target).snapshot();
-  if (flags.includes('--json')) {
-    const series: Record<string, { x: number[]; y: number[]; xKind: string }> = {};
-    for (const s of batch.series) series[s.name in series ? s.key : s.name] = { x: [...s.x], y: [...s.y], xKind: s.xKind };
-    console.log(JSON.stringify({ series, warnings: batch.events.map((e) => e.text) }));
+  if (command === 'parse') {
+    print(parse(target).snapshot(), json);
     return 0;
   }
-  const rows = batch.series.map((s) => [s.name, s.source, String(s.x.length), String(s.y[s.y.length - 1]), s.xKind]);
-  const head = ['series', 'source', 'points', 'last', 'x'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  for (const r of [head, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '));
-  for (const e of batch.events) console.log(`warning: ${e.text}`);
-  return 0;
+  const idle = idleAt >= 0 ? Number(rest[idleAt + 1]) : undefined;
+  if (idle !== undefined && !(idle >= 0)) {
+    console.error('training-monitor: --idle-exit takes a number of seconds');
+    return 2;
+  }
+  return watch(target, json, idle);
 }
 
-process.exitCode = main(process.argv.slice(2));
+// exitCode, not exit(): a large --json answer to a pipe must finish writing first.
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (err) => {
+    console.error(`training-monitor: ${err instanceof Error ? err.message : err}`);
+    process.exitCode = 1;
+  },
+);

@@ -9,6 +9,8 @@ import type { TailToRefine } from '../core/protocol/tail';
 
 /** Largest read, so one huge append does not become one huge message. */
 const READ_BYTES = 4 << 20;
+/** Bytes before the offset checked to tell an append from a rewrite that kept the size or grew. */
+const SIGNATURE_BYTES = 64;
 /** Folders not worth walking. */
 const SKIP_DIRS = new Set(['node_modules', '.git', '__pycache__', 'checkpoints', 'wandb']);
 const MAX_DEPTH = 6;
@@ -19,6 +21,10 @@ interface Followed {
   handle: fs.FileHandle;
   ino: number;
   offset: number;
+  /** The last bytes read (up to SIGNATURE_BYTES, ending at `offset`). */
+  signature: Uint8Array;
+  size: number;
+  mtimeMs: number;
 }
 
 export type TailSink = (msg: TailToRefine, transfer?: ArrayBuffer[]) => void;
@@ -68,13 +74,34 @@ export class Tailer {
       f = undefined;
     }
     if (!f) {
-      f = { rel: this.rel(abs), abs, handle: await fs.open(abs, 'r'), ino: st.ino, offset: 0 };
+      f = { rel: this.rel(abs), abs, handle: await fs.open(abs, 'r'), ino: st.ino, offset: 0, signature: new Uint8Array(0), size: 0, mtimeMs: 0 };
       this.followed.set(abs, f);
+    } else if (st.size === f.size && st.mtimeMs === f.mtimeMs) {
+      return; // unchanged
     } else if (st.size < f.offset) {
-      f.offset = 0;
-      this.send({ type: 'reset', file: f.rel, reason: 'the file shrank' });
+      this.restart(f, 'the file shrank');
+    } else if (!(await this.signatureHolds(f))) {
+      // Rewritten in place, as long as before or longer (Lightning rewrites metrics.csv whole, with a new column).
+      this.restart(f, 'the file was rewritten');
     }
+    f.size = st.size;
+    f.mtimeMs = st.mtimeMs;
     await this.readToEnd(f);
+  }
+
+  private restart(f: Followed, reason: string): void {
+    f.offset = 0;
+    f.signature = new Uint8Array(0);
+    this.send({ type: 'reset', file: f.rel, reason });
+  }
+
+  /** Whether the bytes just before the offset are still the ones read there. */
+  private async signatureHolds(f: Followed): Promise<boolean> {
+    const n = f.signature.length;
+    if (n === 0) return true;
+    const now = new Uint8Array(n);
+    const { bytesRead } = await f.handle.read(now, 0, n, f.offset - n);
+    return bytesRead === n && Buffer.compare(now, f.signature) === 0;
   }
 
   private async readToEnd(f: Followed): Promise<void> {
@@ -83,6 +110,11 @@ export class Tailer {
       const { bytesRead } = await f.handle.read(buf, 0, READ_BYTES, f.offset);
       if (bytesRead === 0) return;
       f.offset += bytesRead;
+      const keep = Math.min(SIGNATURE_BYTES, bytesRead);
+      const sig = new Uint8Array(Math.min(SIGNATURE_BYTES, f.signature.length + keep));
+      sig.set(f.signature.subarray(f.signature.length - (sig.length - keep)));
+      sig.set(buf.subarray(bytesRead - keep, bytesRead), sig.length - keep);
+      f.signature = sig;
       const bytes = buf.buffer.slice(0, bytesRead);
       this.send({ type: 'chunk', file: f.rel, bytes }, [bytes]);
       if (bytesRead < READ_BYTES) return;

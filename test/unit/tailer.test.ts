@@ -65,6 +65,20 @@ describe('Tailer', () => {
     assert.deepEqual([...loss.y], [0.9, 0.8, 0.7, 0.6]);
   });
 
+  it('notices a rewrite that leaves the file longer (Lightning adds a column and rewrites metrics.csv)', async () => {
+    const dir = tempDir();
+    const { tailer, refiner, messages } = follow(dir);
+    await python("open('metrics.csv','w').write('step,loss\\n1,0.9\\n2,0.8\\n')", dir);
+    await tailer.poll();
+    await python("open('metrics.csv','w').write('step,loss,val_loss\\n1,0.9,\\n2,0.8,1.5\\n3,0.7,\\n')", dir);
+    await tailer.poll();
+    await tailer.close();
+    assert.deepEqual(messages.filter((m) => m.type === 'reset').map((m) => (m as { reason: string }).reason), ['the file was rewritten']);
+    const b = refiner.takeBatch();
+    assert.deepEqual([...b.series.find((s) => s.name === 'loss')!.x], [1, 2, 3]);
+    assert.deepEqual([...b.series.find((s) => s.name === 'val_loss')!.y], [1.5]);
+  });
+
   it('reads a large append in bounded chunks', async () => {
     const dir = tempDir();
     const { tailer, messages } = follow(dir);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { TfEventsParser } from '../../src/core/parse/tfevents';
 import type { Point } from '../../src/core/parse/types';
 import { parse } from '../../src/cli/parse';
-import { concat, event, record, scalarValue } from '../support/tfevents';
+import { concat, event, record, scalarValue } from '../../src/cli/tfrecord-writer';
 
 const fixtures = path.join(__dirname, '..', 'fixtures');
 const LIGHTNING = path.join(fixtures, 'lightning', 'events.out.tfevents.1795405318.vm.621.0');

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: generates large inputs in the real formats and reports, in one run, each
+ * `training-monitor bench [--json]` (`npm run bench`): generates large inputs in the real formats and reports, in one run, each
  * format's parse rate next to a bare read-and-split of the same bytes (the ratio is the figure),
  * bytes per stored point, and the main thread's event-loop delay while the real workers ingest.
  * `--json` prints the figures as one JSON object. Timings are noisy on shared machines: compare
@@ -9,14 +9,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { Refiner } from '../src/core/refiner';
-import { TfEventsParser } from '../src/core/parse/tfevents';
-import { Pipeline } from '../src/workers/pipeline';
-import { event, record, scalarValue } from '../test/support/tfevents';
+import { Refiner } from '../core/refiner';
+import { TfEventsParser } from '../core/parse/tfevents';
+import { Pipeline } from '../workers/pipeline';
+import { event, record, scalarValue } from './tfrecord-writer';
 
 const CHUNK = 4 << 20;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tm-bench-'));
-const json = process.argv.includes('--json');
+let dir = '';
+let json = false;
 const log = (s: string) => (json ? process.stderr : process.stdout).write(s + '\n');
 
 function write(name: string, lines: (i: number) => string, count: number): string {
@@ -147,7 +147,7 @@ async function eventLoopWhileIngesting(file: string): Promise<{ points: number; 
   const t = performance.now();
   h.enable();
   const pipeline = new Pipeline(
-    { root: runDir, workersDir: path.join(__dirname, '..', 'dist', 'workers'), updatesPerSecond: 20 },
+    { root: runDir, workersDir: path.join(__dirname, 'workers'), updatesPerSecond: 20 },
     { batch: (b) => void (points += b.series.reduce((n, s) => n + s.x.length, 0)), error: (e) => log(`worker error: ${e}`) },
   );
   fs.linkSync(file, path.join(runDir, path.basename(file)));
@@ -157,7 +157,9 @@ async function eventLoopWhileIngesting(file: string): Promise<{ points: number; 
   return { points, pointsPerSecond: Math.round(points / seconds), p99ms: +(h.percentile(99) / 1e6).toFixed(2), maxMs: +(h.max / 1e6).toFixed(2) };
 }
 
-async function main(): Promise<void> {
+export async function bench(asJson: boolean): Promise<void> {
+  json = asJson;
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tm-bench-'));
   log(`generating inputs in ${dir}…`);
   const jsonl = write('metrics.jsonl', (i) => `{"step": ${i}, "loss": ${(1 / (1 + i / 1e4)).toFixed(6)}, "acc": ${(1 - 1 / (2 + i / 1e4)).toFixed(6)}, "lr": 0.001}\n`, 1_500_000);
   const csv = write('metrics.csv', (i) => (i === 0 ? 'step,loss,acc,lr\n' : `${i},${(1 / (1 + i / 1e4)).toFixed(6)},${(1 - 1 / (2 + i / 1e4)).toFixed(6)},0.001\n`), 1_000_001);
@@ -185,5 +187,3 @@ async function main(): Promise<void> {
   if (json) console.log(JSON.stringify(results));
   fs.rmSync(dir, { recursive: true, force: true });
 }
-
-void main();

@@ -2,7 +2,7 @@
  * Writes TensorBoard event records in the real format (TFRecord framing with masked CRC-32C around
  * `Event` protobufs), for tests and benchmarks that need inputs of a chosen shape or size.
  */
-import { maskedCrc32c } from '../../src/core/parse/crc32c';
+import { maskedCrc32c } from '../core/parse/crc32c';
 
 class Proto {
   private parts: number[] = [];
