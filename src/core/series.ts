@@ -93,6 +93,12 @@ export class SeriesStore {
     return out;
   }
 
+  /** The stored columns of one series (views: valid until the next add). */
+  columns(key: string): { x: Float64Array; y: Float64Array; length: number } | undefined {
+    const s = this.series.get(key);
+    return s && { x: s.x, y: s.y, length: s.length };
+  }
+
   /** Every point of every series, without changing what counts as sent. */
   all(): SeriesDelta[] {
     return [...this.series.values()].filter((s) => s.length > 0).map((s) => s.delta(0));

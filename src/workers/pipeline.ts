@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { emptyBatch, type Batch } from '../core/protocol/batch';
-import type { HostToRefine, RefineOptions, RefineToHost } from '../core/protocol/refine';
+import type { HostToRefine, RefineOptions, RefineToHost, WindowSeries } from '../core/protocol/refine';
 import type { TailControl, TailOptions } from '../core/protocol/tail';
 
 export interface PipelineOptions {
@@ -29,6 +29,8 @@ export class Pipeline {
   private readonly tail: Worker;
   private readonly refine: Worker;
   private snapshots: Array<(b: Batch) => void> = [];
+  private windows = new Map<number, (s: WindowSeries[]) => void>();
+  private windowId = 0;
   private flushed: (() => void) | undefined;
   private ended = false;
   /** What the refiner held when it ended, so a webview can still restore a finished run. */
@@ -58,6 +60,16 @@ export class Pipeline {
     return new Promise((resolve) => {
       this.snapshots.push(resolve);
       this.toRefine({ type: 'snapshot' });
+    });
+  }
+
+  /** Series `keys` within [x0, x1] decimated to `buckets` columns, from the refiner's full store. */
+  window(keys: string[], x0: number, x1: number, buckets: number): Promise<WindowSeries[]> {
+    if (this.ended) return Promise.resolve([]);
+    const id = ++this.windowId;
+    return new Promise((resolve) => {
+      this.windows.set(id, resolve);
+      this.toRefine({ type: 'window', id, keys, x0, x1, buckets });
     });
   }
 
@@ -102,6 +114,10 @@ export class Pipeline {
         break;
       case 'flushed':
         this.flushed?.();
+        break;
+      case 'window':
+        this.windows.get(msg.id)?.(msg.series);
+        this.windows.delete(msg.id);
         break;
     }
   }

@@ -5,7 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isEmptyBatch, transferables, type Batch } from '../core/protocol/batch';
-import type { HostToRefine, RefineOptions, RefineToHost } from '../core/protocol/refine';
+import type { HostToRefine, RefineOptions, RefineToHost, WindowSeries } from '../core/protocol/refine';
+import { decimate } from '../core/decimate';
 import type { TailToRefine } from '../core/protocol/tail';
 import { Refiner } from '../core/refiner';
 
@@ -59,5 +60,15 @@ host.on('message', (msg: HostToRefine) => {
     case 'snapshot':
       post({ type: 'snapshot', batch: refiner.snapshot() });
       break;
+    case 'window': {
+      const series: WindowSeries[] = [];
+      for (const key of msg.keys) {
+        const c = refiner.store.columns(key);
+        if (c) series.push({ key, ...decimate(c.x, c.y, c.length, msg.x0, msg.x1, msg.buckets) });
+      }
+      const transfer = series.flatMap((s) => [s.x.buffer, s.y.buffer, s.bandX.buffer, s.bandLo.buffer, s.bandHi.buffer] as ArrayBuffer[]);
+      host.postMessage({ type: 'window', id: msg.id, series } satisfies RefineToHost, transfer);
+      break;
+    }
   }
 });

@@ -1,4 +1,9 @@
-/** Tail worker: follows the run's files and posts raw bytes to the refine worker. */
+/**
+ * Tail worker: follows the run's files and posts raw bytes to the refine worker. A recursive
+ * watch makes it react at once; polling every `pollMs` stays on for filesystems whose writes send
+ * no events (network mounts, writes from other machines).
+ */
+import * as fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import type { TailControl, TailOptions, TailToRefine } from '../core/protocol/tail';
@@ -16,13 +21,34 @@ async function loop(): Promise<void> {
   if (!draining) timer = setTimeout(() => void loop(), options.pollMs);
 }
 
+/** A pass soon after watch events, at most one queued. */
+let soon: NodeJS.Immediate | undefined;
+function watchEvent(event: string): void {
+  if (event === 'rename') tailer.relist(); // created, deleted or moved
+  if (!soon && !draining) soon = setImmediate(() => void tailer.poll().finally(() => (soon = undefined)));
+}
+
+let watcher: fs.FSWatcher | undefined;
+function startWatching(): void {
+  try {
+    const recursive = fs.statSync(options.root).isDirectory();
+    watcher = fs.watch(options.root, { recursive }, watchEvent);
+    watcher.on('error', () => watcher?.close()); // polling carries on
+  } catch {
+    // No watch here (missing folder, unsupported filesystem): polling alone.
+  }
+}
+
 parentPort!.on('message', (msg: TailControl) => {
   if (msg.type === 'port') {
     out = msg.port;
+    startWatching();
     void loop();
   } else if (msg.type === 'drain') {
     draining = true;
     clearTimeout(timer);
+    watcher?.close();
+    tailer.relist(); // the drain's pass finds files created since the last walk
     // A poll may be under way: one more full pass after it reads whatever was written last.
     void tailer
       .poll()

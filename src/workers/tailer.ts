@@ -14,6 +14,8 @@ const SIGNATURE_BYTES = 64;
 /** Folders not worth walking. */
 const SKIP_DIRS = new Set(['node_modules', '.git', '__pycache__', 'checkpoints', 'wandb']);
 const MAX_DEPTH = 6;
+/** How often the folder tree is walked for new files when no watch event says so. */
+const RELIST_MS = 1000;
 
 interface Followed {
   rel: string;
@@ -34,6 +36,8 @@ export class Tailer {
   private warned = new Set<string>();
   /** Passes run one after another, never two at once on the same offsets. */
   private last: Promise<void> = Promise.resolve();
+  private listed: string[] = [];
+  private listedAt = 0;
 
   constructor(
     private readonly root: string,
@@ -46,8 +50,17 @@ export class Tailer {
     return this.last;
   }
 
+  /** Something changed in the tree (a watch event): walk it again on the next pass. */
+  relist(): void {
+    this.listedAt = 0;
+  }
+
   private async pass(): Promise<void> {
-    for (const abs of await this.list()) {
+    if (Date.now() - this.listedAt >= RELIST_MS) {
+      this.listed = await this.list();
+      this.listedAt = Date.now();
+    }
+    for (const abs of this.listed) {
       try {
         await this.follow(abs);
       } catch (err) {

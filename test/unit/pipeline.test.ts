@@ -61,6 +61,34 @@ describe('Pipeline (real worker_threads)', () => {
     assert.ok(c.batches.length <= 8, `${c.batches.length} batches`);
   });
 
+  it('reacts to writes through the watch, long before the next poll', async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'stdout.log'), '');
+    const c = consumer();
+    const p = new Pipeline({ root: dir, workersDir, updatesPerSecond: 20, pollMs: 60_000 }, c);
+    await sleep(300); // the first pass and the watch are set up
+    fs.appendFileSync(path.join(dir, 'stdout.log'), 'step=1 loss=0.5\n');
+    fs.mkdirSync(path.join(dir, 'logs'));
+    fs.writeFileSync(path.join(dir, 'logs', 'metrics.csv'), 'step,acc\n1,0.5\n');
+    await until(() => c.points('stdout.log:loss').length === 1 && c.points('logs/metrics.csv:acc').length === 1, 3000, 'watched writes');
+    await p.dispose();
+  });
+
+  it('answers a zoom window at full fidelity from the worker\'s store', async () => {
+    const dir = tempDir();
+    const lines = Array.from({ length: 20_000 }, (_, i) => `step=${i} loss=${i === 12_345 ? 99 : Math.sin(i / 100)}\n`);
+    fs.writeFileSync(path.join(dir, 'stdout.log'), lines.join(''));
+    const c = consumer();
+    const p = new Pipeline({ root: dir, workersDir, updatesPerSecond: 20, pollMs: 20 }, c);
+    await until(() => c.points('stdout.log:loss').length === 20_000, 10_000, 'all points');
+    const [whole] = await p.window(['stdout.log:loss'], 0, 19_999, 100);
+    assert.equal(whole.inRange, 20_000);
+    assert.ok(whole.x.length <= 400 && whole.y.includes(99), 'decimated, spike kept');
+    const [zoom] = await p.window(['stdout.log:loss', 'no such series'], 12_300, 12_399, 200);
+    assert.deepEqual([...zoom.x], Array.from({ length: 100 }, (_, i) => 12_300 + i), 'every point of a narrow window');
+    await p.dispose();
+  });
+
   it('answers a snapshot with everything so far while running', async () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'metrics.csv'), 'epoch,loss\n0,1\n1,0.5\n');

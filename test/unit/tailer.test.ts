@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { TailToRefine } from '../../src/core/protocol/tail';
 import { Refiner } from '../../src/core/refiner';
 import { Tailer } from '../../src/workers/tailer';
-import { tempDir } from '../helpers';
+import { sleep, tempDir } from '../helpers';
 
 /** A tailer feeding a refiner, as the two workers do, in one thread. */
 function follow(root: string) {
@@ -37,11 +37,17 @@ describe('Tailer', () => {
     await python("open('stdout.log','a').write('ss=0.5\\n')", dir);
     fs.mkdirSync(path.join(dir, 'sub'));
     await python("open('sub/metrics.csv','w').write('step,acc\\n1,0.5\\n')", dir);
+    tailer.relist(); // what the worker does on a watch event
+    await tailer.poll();
+    // without a watch event (a network mount), the next walk of the tree finds new files
+    await python("open('late.csv','w').write('step,f1\\n1,0.25\\n')", dir);
+    await sleep(1050);
     await tailer.poll();
     await tailer.close();
     const b = refiner.takeBatch();
     assert.deepEqual([...b.series.find((s) => s.key === 'stdout.log:loss')!.y], [1, 0.5]);
     assert.deepEqual([...b.series.find((s) => s.key === 'sub/metrics.csv:acc')!.y], [0.5]);
+    assert.deepEqual([...b.series.find((s) => s.key === 'late.csv:f1')!.y], [0.25]);
   });
 
   it('starts over when a file shrinks or is replaced, without duplicating points', async () => {

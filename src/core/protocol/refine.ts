@@ -17,7 +17,9 @@ export type HostToRefine =
   /** The host forwarded a batch: the refiner may send one more. */
   | { type: 'credit' }
   /** Send everything stored so far as one `snapshot` (a webview (re)loaded). */
-  | { type: 'snapshot' };
+  | { type: 'snapshot' }
+  /** A zoomed chart wants these series in [x0, x1] at `buckets` columns, at full fidelity. */
+  | { type: 'window'; id: number; keys: string[]; x0: number; x1: number; buckets: number };
 
 /** Refine worker → host. */
 export type RefineToHost =
@@ -26,4 +28,17 @@ export type RefineToHost =
   /** Everything stored, in answer to `snapshot`. Does not use a credit. */
   | { type: 'snapshot'; batch: Batch }
   /** The tail worker drained and the last batch was sent: the pipeline may end. */
-  | { type: 'flushed' };
+  | { type: 'flushed' }
+  /** The answer to `window` `id`: per series, the decimated line and its min/max band. Arrays are transferred. */
+  | { type: 'window'; id: number; series: WindowSeries[] };
+
+export interface WindowSeries {
+  key: string;
+  /** Points of the series inside the window before decimation. */
+  inRange: number;
+  x: Float64Array;
+  y: Float64Array;
+  bandX: Float64Array;
+  bandLo: Float64Array;
+  bandHi: Float64Array;
+}
