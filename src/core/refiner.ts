@@ -38,6 +38,8 @@ export class Refiner {
   private pendingEvents: MonitorEvent[] = [];
   private history: Record<LogStream, string> = { stdout: '', stderr: '' };
   private events: MonitorEvent[] = [];
+  /** When each file last reported a restart, so a burst of them is one message. */
+  private restartSaid = new Map<string, number>();
 
   /** Appended bytes of `file` (a path relative to the run directory). */
   chunk(file: string, bytes: Uint8Array): void {
@@ -80,6 +82,15 @@ export class Refiner {
     }
     batch.events = [...this.events];
     return batch;
+  }
+
+  /** Stores a point of `file`, telling the user (at most every 10 s a file) when a series started over. */
+  private add(file: string, p: Point, source = file, overlapping = false): void {
+    if (this.store.add(source, p, overlapping) !== 'restarted') return;
+    const now = Date.now();
+    if (now - (this.restartSaid.get(file) ?? 0) < 10_000) return;
+    this.restartSaid.set(file, now);
+    this.event('warning', `${file}: ${p.name} went back to ${p.xKind} ${p.x} (a restarted training?); its points from there on were replaced.`);
   }
 
   private log(stream: LogStream, text: string): void {
@@ -128,7 +139,7 @@ export class Refiner {
       let text = '';
       for (const f of frames) {
         if (stream) text += f.text + f.end;
-        for (const p of parser.parse(f.text)) this.store.add(file, p);
+        for (const p of parser.parse(f.text)) this.add(file, p);
       }
       if (stream && text) this.log(stream, text);
       // Said once, then at 10, 100, 1000…: a clear message, never a storm.
@@ -160,7 +171,7 @@ export class Refiner {
     const parser = new TrainerStateParser();
     return {
       push: (bytes) => {
-        for (const p of parser.push(bytes)) this.store.add('trainer_state.json', p);
+        for (const p of parser.push(bytes)) this.add(file, p, 'trainer_state.json', true);
       },
       end: () => {
         if (parser.incomplete) this.event('warning', `${file}: not valid JSON at the end of the run; its last state was not read.`);
@@ -180,7 +191,7 @@ export class Refiner {
     let warned = 0;
     return {
       push: (bytes) => {
-        for (const p of parser.push(bytes)) this.store.add(file, prefix ? { ...p, name: prefix + p.name } : p);
+        for (const p of parser.push(bytes)) this.add(file, prefix ? { ...p, name: prefix + p.name } : p);
         for (; warned < parser.warnings.length; warned++) this.event('warning', `${file}: ${parser.warnings[warned]}.`);
       },
       end: () => {

@@ -4,6 +4,10 @@
  */
 import type { SeriesDelta, XKind } from './protocol/batch';
 import type { Point } from './parse/types';
+import { lowerBound } from './decimate';
+
+/** What `add` did with a point. */
+export type AddResult = 'appended' | 'replaced' | 'restarted' | 'skipped';
 
 class Series {
   x: Float64Array<ArrayBuffer> = new Float64Array(256);
@@ -56,10 +60,16 @@ export class SeriesStore {
   private series = new Map<string, Series>();
   /** source → name → series: a lookup per point without building a key string. */
   private bySource = new Map<string, Map<string, Series>>();
-  /** Points dropped because their x went back (a re-read file's old points). */
+  /** Points skipped: an overlapping source's old entries, a NaN position, or another x kind than their series'. */
   repeated = 0;
 
-  add(source: string, p: Point): void {
+  /**
+   * Adds a point. A point at the series' last x replaces it (a redraw settling on its value); a
+   * point whose x goes back starts the series over from there, dropping the points at or after
+   * it, as TensorBoard purges on a restarted run — unless `overlapping`, for sources that repeat
+   * what they wrote before (trainer_state.json copies), where it is skipped.
+   */
+  add(source: string, p: Point, overlapping = false): AddResult {
     let names = this.bySource.get(source);
     if (!names) this.bySource.set(source, (names = new Map()));
     let s = names.get(p.name);
@@ -69,17 +79,24 @@ export class SeriesStore {
       this.series.set(key, s);
       names.set(p.name, s);
     }
-    if (p.x === s.lastX) {
-      // A redraw at the same position (a progress bar, Keras' epoch line): the latest value wins.
-      s.y[s.length - 1] = p.y;
-      if (s.sent === s.length) s.sent--; // sent already: send it again, as a replacement
-      return;
+    if (p.xKind !== s.xKind) {
+      this.repeated++; // positioned otherwise (a damaged line read by row number): not this axis
+      return 'skipped';
     }
-    if (!(p.x > s.lastX)) {
-      this.repeated++; // a re-read file's old points, or a position that went back
-      return;
+    if (p.x > s.lastX) {
+      s.push(p.x, p.y);
+      return 'appended';
     }
+    if (Number.isNaN(p.x) || (overlapping && p.x !== s.lastX)) {
+      this.repeated++;
+      return 'skipped';
+    }
+    const from = lowerBound(s.x, s.length, p.x);
+    const result = from === s.length - 1 && s.x[from] === p.x ? 'replaced' : 'restarted';
+    s.length = from;
+    s.sent = Math.min(s.sent, from); // the next delta starts at p.x: the receiver drops its points from there
     s.push(p.x, p.y);
+    return result;
   }
 
   /** Points added since the last call, per series; marks them sent. */

@@ -6,6 +6,7 @@
  */
 import uPlot from 'uplot';
 import type { SeriesDelta, XKind } from '../core/protocol/batch';
+import { lowerBound } from '../core/decimate';
 
 interface Line {
   source: string;
@@ -22,7 +23,8 @@ function cssVar(name: string, fallback: string): string {
 }
 
 function append(line: Line, x: Float64Array, y: Float64Array): void {
-  if (x.length && line.length && x[0] === line.x[line.length - 1]) line.length--; // a replacement (see SeriesDelta)
+  // Points at or after the delta's first x are replaced (see SeriesDelta).
+  if (x.length && line.length && x[0] <= line.x[line.length - 1]) line.length = lowerBound(line.x, line.length, x[0]);
   const need = line.length + x.length;
   if (need > line.x.length) {
     const size = Math.max(need, line.x.length * 2);

@@ -20,11 +20,20 @@ function cellNumber(cell: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** Seconds since the epoch from a number (seconds or milliseconds) or a date (`2026/11/23 03:41:21.382`). */
-function wallSeconds(cell: string): number | undefined {
+/** `2026/11/23 03:41:21.382`, `2026-11-23T03:41:21Z`, `2026-11-23 03:41:21+01:00` (no offset: local time). */
+const DATE_TIME = /^(\d{4})[-/](\d\d)[-/](\d\d)[ T](\d\d):(\d\d):(\d\d(?:\.\d+)?)(Z|[+-]\d\d:?\d\d)?$/;
+
+/** Seconds since the epoch from a number (seconds or milliseconds). */
+function numberSeconds(cell: string): number | undefined {
   const n = Number(cell);
-  if (cell !== '' && Number.isFinite(n)) return n > 1e11 ? n / 1000 : n;
-  const t = Date.parse(cell.replace(/^(\d{4})\/(\d\d)\/(\d\d)[ T]?/, '$1-$2-$3T'));
+  return cell !== '' && Number.isFinite(n) ? (n > 1e11 ? n / 1000 : n) : undefined;
+}
+
+/** Seconds since the epoch from a date and time. Strict: `Date.parse` would read a damaged cell (`23 03:41:29`) as another date. */
+function dateSeconds(cell: string): number | undefined {
+  const m = DATE_TIME.exec(cell);
+  if (!m) return undefined;
+  const t = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${m[7] ?? ''}`);
   return Number.isFinite(t) ? t / 1000 : undefined;
 }
 
@@ -37,6 +46,8 @@ export class CsvParser {
   private skip = new Set<number>();
   private row = 0;
   private delimiter = ',';
+  /** A time column holds dates or numbers, as its first readable cell shows; a cell of the other form is damaged. */
+  private wall: ((cell: string) => number | undefined) | undefined;
   /** Lines that did not match the header's width. */
   malformed = 0;
 
@@ -57,7 +68,7 @@ export class CsvParser {
     let x: number | undefined = this.row;
     if (this.xColumn >= 0) {
       const cell = cells[this.xColumn];
-      x = this.xKind === 'wall' ? wallSeconds(cell) : cell === '' ? undefined : Number(cell);
+      x = this.xKind === 'wall' ? this.wallSeconds(cell) : cell === '' ? undefined : Number(cell);
       if (x === undefined || !Number.isFinite(x)) return [];
     }
     const gpu = this.gpuColumn >= 0 ? cells[this.gpuColumn] : '0';
@@ -75,6 +86,20 @@ export class CsvParser {
   reset(): void {
     this.header = undefined;
     this.row = 0;
+    this.wall = undefined;
+  }
+
+  /** Only a date, or a number plausible as an epoch time (after 1973), decides the column's form. */
+  private wallSeconds(cell: string): number | undefined {
+    if (this.wall) return this.wall(cell);
+    const d = dateSeconds(cell);
+    if (d !== undefined) {
+      this.wall = dateSeconds;
+      return d;
+    }
+    const n = numberSeconds(cell);
+    if (n !== undefined && n > 1e8) this.wall = numberSeconds;
+    return n;
   }
 
   private setHeader(cells: string[]): void {

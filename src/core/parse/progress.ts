@@ -4,7 +4,9 @@
  * - Keras: `Epoch 3/10` on its own line, then ` 12/32 ━━━ 1s 3ms/step - loss: 0.4181` (verbose 1,
  *   every redraw) or `32/32 - 0s - loss: 0.41` (verbose 2), and the older
  *   `  768/60000 [>....] - ETA: 48s - loss: 2.1636`; x is the global batch.
- * - tqdm: `Epoch 0:  12%|█▏ | 24/200 [00:01<00:09, loss=0.123, lr=0.01]`; x is the counter.
+ * - tqdm: `Epoch 0:  12%|█▏ | 24/200 [00:01<00:09, loss=0.123, lr=0.01]`. Each postfix is a point
+ *   in update order: tqdm redraws its counter at most every 0.1 s while `set_postfix` updates
+ *   every step, so the shown counter would merge many updates into one position.
  * - Rich/Lightning: `Epoch 1/11 ━━━ 34/45 0:00:00 • 0:00:01` with the metrics on their own lines
  *   (`train_loss: 0.206`), which take the position of the last bar.
  * - Plain prints: `step 10 loss=0.5 acc=0.9`, `Epoch 3/10 - loss: 0.12`, `[100] loss: 1.2`.
@@ -26,7 +28,7 @@ const EPOCH_BAR = /^\s*Epoch\s+(\d+)\s*\/\s*\d+\b.*?\s(\d+)\s*\/\s*(\d+)(?:\s|$)
 /** `Epoch 3/10 - loss: 0.12` (per-epoch summaries). */
 const EPOCH_LINE = /^\s*Epoch\s+(\d+)\s*(?:\/\s*\d+)?\s*[-:|,]/;
 /** tqdm: `Epoch 0:  12%|█▏  | 24/200 [` (the description is optional). */
-const TQDM = /^(?:.*?(?:epoch|Epoch)\s+(\d+)\D*?)?\s*\d+%\|[^|]*\|\s*(\d+)\s*\/\s*(\d+)\s*\[/;
+const TQDM = /\d+%\|[^|]*\|\s*\d+\s*\/\s*\d+\s*\[/;
 /** Keras' batch counter at the start of a frame: ` 12/32 ━━━`, `  768/60000 [>...]`, `32/32 - 0s`. */
 const KERAS_BATCH = /^\s*(\d+)\s*\/\s*(\d+)\s+(?:[━─=>.\[\]\s-]|\d)/;
 /** `step 10`, `Step 10:`, `iter 5`, `iteration 5`, `[100]` at the start of a line. */
@@ -83,10 +85,10 @@ export class ProgressParser {
     let at: { x: number; xKind: XKind } | undefined;
     let m: RegExpExecArray | null;
     let found: Array<[string, number]>;
-    if ((m = TQDM.exec(text))) {
-      const epoch = m[1] === undefined ? 0 : Number(m[1]);
-      at = { x: epoch * Number(m[3]) + Number(m[2]), xKind: 'step' };
+    if (TQDM.test(text)) {
       found = pairs(text.slice(text.indexOf('[')), EQ_PAIR);
+      if (!found.length) return [];
+      at = { x: ++this.index, xKind: 'index' };
     } else if ((m = EPOCH_BAR.exec(text))) {
       at = { x: Number(m[1]) * Number(m[3]) + Number(m[2]), xKind: 'step' }; // Lightning counts epochs from 0
       found = pairs(text, COLON_PAIR);

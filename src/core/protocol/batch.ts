@@ -7,9 +7,10 @@
 export type XKind = 'step' | 'epoch' | 'wall' | 'index';
 
 /**
- * New points of one series, x strictly ascending. When the first x equals the x of the receiver's
- * last point, it replaces that point (a progress bar redrew the same position with a new value).
- * `x` and `y` each own exactly their buffer, so they transfer whole.
+ * New points of one series, x strictly ascending. The receiver first drops its own points whose x
+ * is at or after the first x here: that replaces a point a progress bar redrew, and starts a
+ * series over when a training restarted and its steps went back. `x` and `y` each own exactly
+ * their buffer, so they transfer whole.
  */
 export interface SeriesDelta {
   /** Unique per run: `<source>:<name>`. */
