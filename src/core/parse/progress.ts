@@ -41,12 +41,14 @@ const ONLY_COLON_PAIRS = new RegExp(String.raw`^\s*(?:${NAME}:\s*(?:${NUM})\s*[,
 /** Position words, not metrics; `v_num` is Lightning's run version in its bar. */
 const NOT_METRICS = new Set(['step', 'epoch', 'global_step', 'iteration', 'iter', 'batch', 'v_num', 'ETA']);
 
+/** A number as Python or C print it, `nan` and `inf` included. Callers pass matched number text. */
 export function parseNumber(s: string): number {
-  const lower = s.toLowerCase().replace(/^\+/, '');
-  if (lower === 'nan' || lower === '-nan') return NaN;
-  if (lower === 'inf') return Infinity;
+  const n = +s;
+  if (n === n) return n; // the common case, without allocating
+  const lower = s.toLowerCase();
+  if (lower === 'inf' || lower === '+inf') return Infinity;
   if (lower === '-inf') return -Infinity;
-  return Number(s);
+  return NaN;
 }
 
 function pairs(text: string, re: RegExp): Array<[string, number]> {
