@@ -9,7 +9,7 @@ import { CsvParser } from './parse/csv';
 import { ProgressParser } from './parse/progress';
 import { JsonlParser, TrainerStateParser } from './parse/records';
 import { TfEventsParser } from './parse/tfevents';
-import type { Point } from './parse/types';
+import type { Emit, LineParser, Point } from './parse/types';
 import { SeriesStore } from './series';
 
 /** Log text kept per stream for a webview that (re)loads. */
@@ -22,13 +22,6 @@ interface FileReader {
   end(): void;
   /** The file shrank or was replaced: forget what is held. */
   reset(): void;
-}
-
-interface LineParser {
-  parse(line: string): Point[];
-  reset(): void;
-  /** Lines that should have held a record but did not (a CSV row of the wrong width…). */
-  malformed?: number;
 }
 
 export class Refiner {
@@ -86,11 +79,15 @@ export class Refiner {
 
   /** Stores a point of `file`, telling the user (at most every 10 s a file) when a series started over. */
   private add(file: string, p: Point, source = file, overlapping = false): void {
-    if (this.store.add(source, p, overlapping) !== 'restarted') return;
+    this.addValue(file, p.name, p.xKind, p.x, p.y, source, overlapping);
+  }
+
+  private addValue(file: string, name: string, xKind: Point['xKind'], x: number, y: number, source = file, overlapping = false): void {
+    if (this.store.add(source, name, xKind, x, y, overlapping) !== 'restarted') return;
     const now = Date.now();
     if (now - (this.restartSaid.get(file) ?? 0) < 10_000) return;
     this.restartSaid.set(file, now);
-    this.event('warning', `${file}: ${p.name} went back to ${p.xKind} ${p.x} (a restarted training?); its points from there on were replaced.`);
+    this.event('warning', `${file}: ${name} went back to ${xKind} ${x} (a restarted training?); its points from there on were replaced.`);
   }
 
   private log(stream: LogStream, text: string): void {
@@ -134,12 +131,13 @@ export class Refiner {
   /** Text split into `\r`/`\n` frames, each parsed; output streams also feed their log tab. */
   private textReader(file: string, parser: LineParser, stream?: LogStream): FileReader {
     const splitter = new FrameSplitter();
+    const emit: Emit = (name, xKind, x, y) => this.addValue(file, name, xKind, x, y);
     let reported = 0;
     const take = (frames: ReturnType<FrameSplitter['push']>) => {
       let text = '';
       for (const f of frames) {
         if (stream) text += f.text + f.end;
-        for (const p of parser.parse(f.text)) this.add(file, p);
+        parser.read(f.text, emit);
       }
       if (stream && text) this.log(stream, text);
       // Said once, then at 10, 100, 1000…: a clear message, never a storm.

@@ -3,7 +3,6 @@
  * kept as a range so a batch carries only what changed.
  */
 import type { SeriesDelta, XKind } from './protocol/batch';
-import type { Point } from './parse/types';
 import { lowerBound } from './decimate';
 
 /** What `add` did with a point. */
@@ -69,33 +68,33 @@ export class SeriesStore {
    * it, as TensorBoard purges on a restarted run — unless `overlapping`, for sources that repeat
    * what they wrote before (trainer_state.json copies), where it is skipped.
    */
-  add(source: string, p: Point, overlapping = false): AddResult {
+  add(source: string, name: string, xKind: XKind, x: number, y: number, overlapping = false): AddResult {
     let names = this.bySource.get(source);
     if (!names) this.bySource.set(source, (names = new Map()));
-    let s = names.get(p.name);
+    let s = names.get(name);
     if (!s) {
-      const key = `${source}:${p.name}`;
-      s = new Series(key, p.name, source, p.xKind);
+      const key = `${source}:${name}`;
+      s = new Series(key, name, source, xKind);
       this.series.set(key, s);
-      names.set(p.name, s);
+      names.set(name, s);
     }
-    if (p.xKind !== s.xKind) {
+    if (xKind !== s.xKind) {
       this.repeated++; // positioned otherwise (a damaged line read by row number): not this axis
       return 'skipped';
     }
-    if (p.x > s.lastX) {
-      s.push(p.x, p.y);
+    if (x > s.lastX) {
+      s.push(x, y);
       return 'appended';
     }
-    if (Number.isNaN(p.x) || (overlapping && p.x !== s.lastX)) {
+    if (Number.isNaN(x) || (overlapping && x !== s.lastX)) {
       this.repeated++;
       return 'skipped';
     }
-    const from = lowerBound(s.x, s.length, p.x);
-    const result = from === s.length - 1 && s.x[from] === p.x ? 'replaced' : 'restarted';
+    const from = lowerBound(s.x, s.length, x);
+    const result = from === s.length - 1 && s.x[from] === x ? 'replaced' : 'restarted';
     s.length = from;
-    s.sent = Math.min(s.sent, from); // the next delta starts at p.x: the receiver drops its points from there
-    s.push(p.x, p.y);
+    s.sent = Math.min(s.sent, from); // the next delta starts at x: the receiver drops its points from there
+    s.push(x, y);
     return result;
   }
 

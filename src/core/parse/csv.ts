@@ -6,7 +6,7 @@
  * multi-GPU query get a `gpu<N>/` prefix for every GPU but the first.
  */
 import { parseNumber } from './progress';
-import type { Point } from './types';
+import { LineParser, type Emit } from './types';
 import type { XKind } from '../protocol/batch';
 
 const MISSING = /^(?:|NA|N\/A|\[N\/A\]|\[Not Supported\]|None|null)$/i;
@@ -40,7 +40,7 @@ function dateSeconds(cell: string): number | undefined {
   return Number.isFinite(t) ? t / 1000 : undefined;
 }
 
-export class CsvParser {
+export class CsvParser extends LineParser {
   private header: string[] | undefined;
   private xColumn = -1;
   private xKind: XKind = 'index';
@@ -51,38 +51,34 @@ export class CsvParser {
   private delimiter = ',';
   /** A time column holds dates or numbers, as its first readable cell shows; a cell of the other form is damaged. */
   private wall: ((cell: string) => number | undefined) | undefined;
-  /** Lines that did not match the header's width. */
-  malformed = 0;
-
   /** One line of the file (without its line end). */
-  parse(line: string): Point[] {
-    if (line.trim() === '') return [];
+  read(line: string, emit: Emit): void {
+    if (line.trim() === '') return;
     if (!this.header) {
       this.delimiter = line.includes('\t') && !line.includes(',') ? '\t' : ',';
       this.setHeader(line.split(this.delimiter).map((c) => c.trim()));
-      return [];
+      return;
     }
-    const cells = line.split(this.delimiter).map((c) => c.trim());
+    const cells = line.split(this.delimiter);
     if (cells.length !== this.header.length) {
       this.malformed++;
-      return [];
+      return;
     }
+    for (let i = 0; i < cells.length; i++) cells[i] = cells[i].trim();
     this.row++;
     let x: number | undefined = this.row;
     if (this.xColumn >= 0) {
       const cell = cells[this.xColumn];
       x = this.xKind === 'wall' ? this.wallSeconds(cell) : cell === '' ? undefined : Number(cell);
-      if (x === undefined || !Number.isFinite(x)) return [];
+      if (x === undefined || !Number.isFinite(x)) return;
     }
     const gpu = this.gpuColumn >= 0 ? cells[this.gpuColumn] : '0';
     const prefix = gpu === '0' || gpu === '' ? '' : `gpu${gpu}/`;
-    const points: Point[] = [];
     for (let i = 0; i < cells.length; i++) {
       if (this.skip.has(i) || cells[i] === '' || MISSING.test(cells[i])) continue;
       const y = cellNumber(cells[i]);
-      if (y !== undefined) points.push({ name: prefix + this.header[i], xKind: this.xKind, x, y });
+      if (y !== undefined) emit(prefix ? prefix + this.header[i] : this.header[i], this.xKind, x, y);
     }
-    return points;
   }
 
   /** The file was rewritten (Lightning rewrites it whole when a metric appears): expect a header. */

@@ -15,8 +15,8 @@
  * One parser per stream: Keras prints the epoch on its own line before its bars.
  */
 import { stripAnsi } from './ansi';
-import { parseRecord, recordPoints } from './records';
-import type { Point } from './types';
+import { emitRecord, parseRecord } from './records';
+import { LineParser, type Emit } from './types';
 import type { XKind } from '../protocol/batch';
 
 const NUM = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|NaN|inf|Inf)`;
@@ -57,7 +57,7 @@ function pairs(text: string, re: RegExp): Array<[string, number]> {
   return out;
 }
 
-export class ProgressParser {
+export class ProgressParser extends LineParser {
   /** Keras' current epoch (1-based), from its `Epoch 3/10` header. */
   private epoch = 0;
   /** The position of the last bar, for metrics printed on lines of their own. */
@@ -71,17 +71,17 @@ export class ProgressParser {
     this.index = 0;
   }
 
-  parse(frame: string): Point[] {
-    if (frame.length > 10_000) return []; // not a progress line; still shown in the log
+  read(frame: string, emit: Emit): void {
+    if (frame.length > 10_000) return; // not a progress line; still shown in the log
     const text = stripAnsi(frame);
     if (text.trimStart().startsWith('{')) {
       const record = parseRecord(text);
-      if (record) return recordPoints(record, ++this.index);
+      if (record) return emitRecord(record, ++this.index, emit);
     }
     const epochOnly = EPOCH_ONLY.exec(text);
     if (epochOnly) {
       this.epoch = Number(epochOnly[1]);
-      return [];
+      return;
     }
 
     let at: { x: number; xKind: XKind } | undefined;
@@ -89,7 +89,7 @@ export class ProgressParser {
     let found: Array<[string, number]>;
     if (TQDM.test(text)) {
       found = pairs(text.slice(text.indexOf('[')), EQ_PAIR);
-      if (!found.length) return [];
+      if (!found.length) return;
       at = { x: ++this.index, xKind: 'index' };
     } else if ((m = EPOCH_BAR.exec(text))) {
       at = { x: Number(m[1]) * Number(m[3]) + Number(m[2]), xKind: 'step' }; // Lightning counts epochs from 0
@@ -105,13 +105,13 @@ export class ProgressParser {
     } else if (ONLY_COLON_PAIRS.test(text)) {
       found = pairs(text, COLON_PAIR);
       at = this.last ?? { x: ++this.index, xKind: 'index' };
-      return this.points(found, at);
+      return this.emit(found, at, emit);
     } else {
       found = pairs(text, KERAS_PAIR);
       if (!found.length) found = pairs(text, EQ_PAIR);
       const prefix = STEP_PREFIX.exec(text);
       if (!found.length && prefix) found = pairs(text.slice(prefix[0].length), COLON_PAIR);
-      if (!found.length) return [];
+      if (!found.length) return;
       const named = new Map(found);
       const explicit = named.get('step') ?? named.get('global_step') ?? named.get('iteration') ?? named.get('iter');
       if (explicit !== undefined && Number.isFinite(explicit)) at = { x: explicit, xKind: 'step' };
@@ -119,12 +119,10 @@ export class ProgressParser {
       else at = { x: ++this.index, xKind: 'index' };
     }
     this.last = at;
-    return this.points(found, at);
+    this.emit(found, at, emit);
   }
 
-  private points(found: Array<[string, number]>, at: { x: number; xKind: XKind }): Point[] {
-    const out: Point[] = [];
-    for (const [name, y] of found) if (!NOT_METRICS.has(name)) out.push({ name, xKind: at.xKind, x: at.x, y });
-    return out;
+  private emit(found: Array<[string, number]>, at: { x: number; xKind: XKind }, emit: Emit): void {
+    for (const [name, y] of found) if (!NOT_METRICS.has(name)) emit(name, at.xKind, at.x, y);
   }
 }

@@ -5,7 +5,7 @@
  * `NaN`/`Infinity` Python's json module writes and Python's `nan`/`inf`/`True`/`None`.
  */
 import type { XKind } from '../protocol/batch';
-import type { Point } from './types';
+import { LineParser, type Emit, type Point } from './types';
 
 type Literal = number | string | boolean | null | Literal[] | { [k: string]: Literal };
 
@@ -141,7 +141,7 @@ function numeric(v: Literal | undefined): number | undefined {
  * (nested objects flattened as `a/b`) is a metric. Position keys are not metrics, except `epoch`
  * when a step is the x (Lightning logs it that way: it shows where epochs turn).
  */
-export function recordPoints(record: Record<string, Literal>, index: number): Point[] {
+export function emitRecord(record: Record<string, Literal>, index: number, emit: Emit): void {
   let x = index;
   let xKind: XKind = 'index';
   let xKey = '';
@@ -154,34 +154,38 @@ export function recordPoints(record: Record<string, Literal>, index: number): Po
     xKey = key;
     break;
   }
-  const out: Point[] = [];
   const walk = (obj: Record<string, Literal>, prefix: string) => {
     for (const [k, v] of Object.entries(obj)) {
       if (!prefix && AXIS_KEYS.has(k) && (k !== 'epoch' || xKey === 'epoch')) continue;
       if (v && typeof v === 'object' && !Array.isArray(v)) walk(v, `${prefix}${k}/`);
       else {
         const y = numeric(v);
-        if (y !== undefined) out.push({ name: prefix + k, xKind, x, y });
+        if (y !== undefined) emit(prefix + k, xKind, x, y);
       }
     }
   };
   walk(record, '');
+}
+
+/** The points of a record as objects (tests, tools). */
+export function recordPoints(record: Record<string, Literal>, index: number): Point[] {
+  const out: Point[] = [];
+  emitRecord(record, index, (name, xKind, x, y) => out.push({ name, xKind, x, y }));
   return out;
 }
 
 /** `*.jsonl` / `*.ndjson` files: one record a line; malformed lines are counted, not fatal. */
-export class JsonlParser {
+export class JsonlParser extends LineParser {
   private index = 0;
-  malformed = 0;
 
-  parse(line: string): Point[] {
-    if (line.trim() === '') return [];
+  read(line: string, emit: Emit): void {
+    if (line.trim() === '') return;
     const record = parseRecord(line);
     if (!record) {
       this.malformed++;
-      return [];
+      return;
     }
-    return recordPoints(record, ++this.index);
+    emitRecord(record, ++this.index, emit);
   }
 
   reset(): void {
