@@ -51,25 +51,27 @@ export class Refiner {
   }
 
   event(level: EventLevel, text: string): void {
-    const e = { time: Date.now(), level, text };
-    this.pendingEvents.push(e);
-    this.events.push(e);
-    if (this.events.length > 2000) this.events.splice(0, 1000);
+    this.pendingEvents.push({ time: Date.now(), level, text });
   }
 
-  /** What changed since the last batch or snapshot. */
+  /** What changed since the last batch. */
   takeBatch(): Batch {
     const batch: Batch = { series: this.store.takeDeltas(), logs: this.pendingLogs, events: this.pendingEvents };
+    for (const l of batch.logs) this.remember(l.stream, l.text);
+    this.events.push(...batch.events);
+    if (this.events.length > 2000) this.events.splice(0, this.events.length - 1000);
     this.pendingLogs = [];
     this.pendingEvents = [];
     return batch;
   }
 
-  /** Everything, for a webview that starts empty; what was pending is part of it. */
+  /**
+   * Everything the batches so far carried, for a webview that starts empty. It takes nothing
+   * pending: the next batch, which every webview gets, continues it.
+   */
   snapshot(): Batch {
-    this.takeBatch();
     const batch = emptyBatch();
-    batch.series = this.store.all();
+    batch.series = this.store.sentSoFar();
     for (const stream of ['stdout', 'stderr'] as const) {
       if (this.history[stream]) batch.logs.push({ stream, text: this.history[stream] });
     }
@@ -94,6 +96,10 @@ export class Refiner {
     const last = this.pendingLogs[this.pendingLogs.length - 1];
     if (last?.stream === stream) last.text += text;
     else this.pendingLogs.push({ stream, text });
+  }
+
+  /** Log text already sent, kept (the last LOG_HISTORY_CHARS) for snapshots. */
+  private remember(stream: LogStream, text: string): void {
     let h = this.history[stream] + text;
     if (h.length > LOG_HISTORY_CHARS) {
       const cut = h.indexOf('\n', h.length - LOG_HISTORY_CHARS);

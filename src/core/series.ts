@@ -36,15 +36,15 @@ class Series {
     this.length++;
   }
 
-  delta(from: number): SeriesDelta {
+  delta(from: number, to = this.length): SeriesDelta {
     // slice() copies into a buffer of exactly the right size, so it transfers whole.
     return {
       key: this.key,
       name: this.name,
       source: this.source,
       xKind: this.xKind,
-      x: this.x.slice(from, this.length),
-      y: this.y.slice(from, this.length),
+      x: this.x.slice(from, to),
+      y: this.y.slice(from, to),
     };
   }
 }
@@ -115,9 +115,9 @@ export class SeriesStore {
     return s && { x: s.x, y: s.y, length: s.length };
   }
 
-  /** Every point of every series, without changing what counts as sent. */
-  all(): SeriesDelta[] {
-    return [...this.series.values()].filter((s) => s.length > 0).map((s) => s.delta(0));
+  /** Every point sent so far (the state the last batch left receivers in); changes nothing. */
+  sentSoFar(): SeriesDelta[] {
+    return [...this.series.values()].filter((s) => s.sent > 0).map((s) => s.delta(0, s.sent));
   }
 
   /** Bytes the stored points occupy, spare capacity included. */

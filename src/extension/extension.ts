@@ -10,6 +10,8 @@ import { MonitorWebviews } from './webviews';
 /** What the extension exports: the current run's state (used by its integration tests). */
 export interface TrainingMonitorApi {
   current(): MonitorState | undefined;
+  /** Monitor webviews that loaded and got their snapshot. */
+  loadedViews(): number;
 }
 
 let monitor: Monitor | undefined;
@@ -56,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
     }),
     vscode.commands.registerCommand('trainingMonitor.show', () => webviews.showPanel()),
   );
-  return { current: () => monitor?.state };
+  return { current: () => monitor?.state, loadedViews: () => webviews.loaded };
 }
 
 /** The workers end with the extension; a launched training keeps running (its output is on disk). */

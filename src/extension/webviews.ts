@@ -68,8 +68,9 @@ export class MonitorWebviews implements vscode.WebviewViewProvider, vscode.Dispo
     return this.post({ type: 'batch', batch });
   }
 
-  get panelVisible(): boolean {
-    return this.panel?.visible ?? false;
+  /** Webviews that loaded and got their snapshot: the editor panel, the panel-area view. */
+  get loaded(): number {
+    return [...this.connections].filter((c) => c.ready).length;
   }
 
   dispose(): void {

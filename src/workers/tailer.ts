@@ -57,8 +57,9 @@ export class Tailer {
 
   private async pass(): Promise<void> {
     if (Date.now() - this.listedAt >= RELIST_MS) {
-      this.listed = await this.list();
+      // Stamped before the walk: a relist() asked for while it runs must still count afterwards.
       this.listedAt = Date.now();
+      this.listed = await this.list();
     }
     for (const abs of this.listed) {
       try {

@@ -4,17 +4,20 @@ import { Refiner } from '../../src/core/refiner';
 const enc = new TextEncoder();
 
 describe('Refiner', () => {
-  it('sends each point once: in a batch, or in the snapshot that replaces what was shown', () => {
+  it('a snapshot is what the batches so far carried; the next batch continues it, for every webview', () => {
     const r = new Refiner();
     r.chunk('stdout.log', enc.encode('step=1 loss=1.0\nstep=2 loss=0.5\n'));
     const b1 = r.takeBatch();
     assert.deepEqual([...b1.series[0].x], [1, 2]);
     assert.deepEqual(b1.logs, [{ stream: 'stdout', text: 'step=1 loss=1.0\nstep=2 loss=0.5\n' }]);
     r.chunk('stdout.log', enc.encode('step=3 loss=0.25\n'));
-    const snap = r.snapshot(); // holds the pending point too
-    assert.deepEqual([...snap.series[0].y], [1, 0.5, 0.25]);
-    assert.equal(snap.logs[0].text, 'step=1 loss=1.0\nstep=2 loss=0.5\nstep=3 loss=0.25\n');
-    assert.deepEqual(r.takeBatch().series, []); // nothing twice
+    const snap = r.snapshot(); // a webview reloads while step 3 is pending
+    assert.deepEqual([...snap.series[0].y], [1, 0.5]);
+    assert.equal(snap.logs[0].text, 'step=1 loss=1.0\nstep=2 loss=0.5\n');
+    const next = r.takeBatch(); // every webview, the reloaded one too, gets step 3 once
+    assert.deepEqual([...next.series[0].x], [3]);
+    assert.deepEqual(next.logs, [{ stream: 'stdout', text: 'step=3 loss=0.25\n' }]);
+    assert.deepEqual([...r.snapshot().series[0].x], [1, 2, 3]);
   });
 
   it('a redraw at the same position replaces the last value, sent again as a replacement', () => {
@@ -26,7 +29,7 @@ describe('Refiner', () => {
     const b = r.takeBatch();
     const loss = b.series.find((s) => s.name === 'loss')!;
     assert.deepEqual([[...loss.x], [...loss.y]], [[2], [0.7]], 'the point at x=2 again, with its new value');
-    assert.deepEqual([...r.snapshot().series.find((s) => s.name === 'loss')!.y], [0.9, 0.7]);
+    assert.deepEqual([...r.snapshot().series.find((s) => s.name === 'loss')!.y], [0.9, 0.7], 'the snapshot holds the replaced value');
   });
 
   it('re-reads a rewritten CSV without duplicating points, and says so', () => {

@@ -26,13 +26,22 @@ describe('Training Monitor in VS Code', () => {
     for (const n of names) assert.ok(registered.includes(n), `${n} is registered once active`);
   });
 
+  it('shows the monitor in the panel area: the view loads and gets its snapshot', async () => {
+    const monitor = await api();
+    const before = monitor.loadedViews();
+    await vscode.commands.executeCommand('trainingMonitor.view.focus');
+    await until(() => monitor.loadedViews() === before + 1, 20_000, 'the panel-area view to load');
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+  });
+
   it('monitors a run that finishes by itself, with every point', async () => {
     const monitor = await api();
     await vscode.commands.executeCommand('trainingMonitor.start', { command: 'python3 train.py --epochs 2 --delay 0' });
     const state = await until(() => monitor.current()?.run.state === 'finished' && monitor.current(), 30_000, 'the run to finish');
     assert.equal(state.run.exit, 'exit 0');
-    // stdout: loss and accuracy at each of 64 steps, val_* once per epoch; metrics.csv: 4 metrics × 2 epochs
-    assert.equal(state.points, 64 * 2 + 2 * 2 + 4 * 2);
+    // stdout: loss and accuracy at each of 64 steps, val_* once per epoch;
+    // metrics.csv: 4 metrics and the epoch column (rows are positioned by step) × 2 epochs
+    assert.equal(state.points, 64 * 2 + 2 * 2 + 5 * 2);
     assert.deepEqual(state.workerThreadIds, [-1, -1], 'both workers ended after the drain');
     const record = JSON.parse(fs.readFileSync(path.join(state.runDir, 'run.json'), 'utf8'));
     assert.equal(record.status, 'finished');
