@@ -200,6 +200,8 @@ export class Refiner {
       },
       end: () => {
         if (parser.pendingBytes) this.event('warning', `${file}: ends with ${parser.pendingBytes} bytes of an incomplete record.`);
+        const other = parser.stats.other;
+        if (other) this.event('info', `${file}: ${other} histogram, image, audio or text value${other > 1 ? 's are' : ' is'} not plotted.`);
       },
       reset: () => {
         parser = new TfEventsParser();

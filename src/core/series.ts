@@ -59,8 +59,6 @@ export class SeriesStore {
   private series = new Map<string, Series>();
   /** source → name → series: a lookup per point without building a key string. */
   private bySource = new Map<string, Map<string, Series>>();
-  /** Points skipped: an overlapping source's old entries, a NaN position, or another x kind than their series'. */
-  repeated = 0;
 
   /**
    * Adds a point. A point at the series' last x replaces it (a redraw settling on its value); a
@@ -78,18 +76,12 @@ export class SeriesStore {
       this.series.set(key, s);
       names.set(name, s);
     }
-    if (xKind !== s.xKind) {
-      this.repeated++; // positioned otherwise (a damaged line read by row number): not this axis
-      return 'skipped';
-    }
+    if (xKind !== s.xKind) return 'skipped'; // positioned otherwise (a damaged line read by row number): not this axis
     if (x > s.lastX) {
       s.push(x, y);
       return 'appended';
     }
-    if (Number.isNaN(x) || (overlapping && x !== s.lastX)) {
-      this.repeated++;
-      return 'skipped';
-    }
+    if (Number.isNaN(x) || (overlapping && x !== s.lastX)) return 'skipped';
     const from = lowerBound(s.x, s.length, x);
     const result = from === s.length - 1 && s.x[from] === x ? 'replaced' : 'restarted';
     s.length = from;
