@@ -144,6 +144,15 @@ describe('CsvParser', () => {
     assert.deepEqual(b.map((q) => [q.name, q.y]), [['gpu1/utilization.gpu [%]', 75], ['gpu1/power.draw [W]', 300.5]]);
   });
 
+  it('reads quoted fields (pandas quotes names with commas; "" is a quote)', () => {
+    const p = new CsvParser();
+    p.parse('step,"loss, smoothed","say ""hi""",note');
+    assert.deepEqual(p.parse('3,"0.25",1,"a, b"'), [
+      { name: 'loss, smoothed', xKind: 'step', x: 3, y: 0.25 },
+      { name: 'say "hi"', xKind: 'step', x: 3, y: 1 },
+    ]);
+  });
+
   it('uses epoch as x when there is no step column, and skips NA', () => {
     const p = new CsvParser();
     p.parse('epoch,accuracy,loss');

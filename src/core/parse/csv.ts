@@ -3,7 +3,8 @@
  * --format=csv`. Every numeric cell of a metric column is a point at the row's `step` (else
  * `epoch`, else its timestamp, else its row number). Empty, `NA` and `[N/A]` cells are absent
  * values, not zeros; units after a number (`69.6 W`, `0 %`, `512 MiB`) are dropped. Rows of a
- * multi-GPU query get a `gpu<N>/` prefix for every GPU but the first.
+ * multi-GPU query get a `gpu<N>/` prefix for every GPU but the first. Quoted fields are read as
+ * RFC 4180 has them, within a line.
  */
 import { parseNumber } from './progress';
 import { LineParser, type Emit } from './types';
@@ -13,6 +14,28 @@ const MISSING = /^(?:|NA|N\/A|\[N\/A\]|\[Not Supported\]|None|null)$/i;
 const WITH_UNIT = /^([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(?:%|[A-Za-z]{1,4}(?:\/s)?)$/;
 const PLAIN = /^(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf|infinity))$/i;
 const TIME_COLUMNS = ['timestamp', 'time', 'wall_time', 'datetime'];
+
+/** Cells of a line; RFC 4180 quotes (`"a,b"`, `""` for a quote) only where the line has any. */
+export function splitCells(line: string, delimiter: string): string[] {
+  if (!line.includes('"')) return line.split(delimiter);
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c !== '"') cell += c;
+      else if (line[i + 1] === '"') cell += line[++i];
+      else quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === delimiter) {
+      cells.push(cell);
+      cell = '';
+    } else cell += c;
+  }
+  cells.push(cell);
+  return cells;
+}
 
 function cellNumber(cell: string): number | undefined {
   // Fast path: `+cell` without a regex, except for what `+` reads that a CSV number is not (0x1f, 0b1, 0o7).
@@ -56,10 +79,10 @@ export class CsvParser extends LineParser {
     if (line.trim() === '') return;
     if (!this.header) {
       this.delimiter = line.includes('\t') && !line.includes(',') ? '\t' : ',';
-      this.setHeader(line.split(this.delimiter).map((c) => c.trim()));
+      this.setHeader(splitCells(line, this.delimiter).map((c) => c.trim()));
       return;
     }
-    const cells = line.split(this.delimiter);
+    const cells = splitCells(line, this.delimiter);
     if (cells.length !== this.header.length) {
       this.malformed++;
       return;
