@@ -10,6 +10,9 @@ export interface Frame {
   end: '\n' | '\r' | '';
 }
 
+/** Receives each frame (the hot path: no object per frame). */
+export type OnFrame = (text: string, end: Frame['end']) => void;
+
 /** A line longer than this is cut into pieces of this size (so a newline-free file cannot exhaust memory). */
 export const MAX_FRAME_CHARS = 1 << 20;
 
@@ -21,16 +24,31 @@ export class FrameSplitter {
   /** How many times a frame was cut at MAX_FRAME_CHARS. */
   capped = 0;
 
-  push(bytes: Uint8Array): Frame[] {
-    return this.split(this.decoder.decode(bytes, { stream: true }));
+  /** Decodes `bytes`, hands each completed frame to `onFrame`, and returns the decoded text. */
+  pushTo(bytes: Uint8Array, onFrame: OnFrame): string {
+    const text = this.decoder.decode(bytes, { stream: true });
+    this.split(text, onFrame);
+    return text;
   }
 
   /** The stream ended: whatever is held becomes the last frame. */
-  end(): Frame[] {
-    const frames = this.split(this.decoder.decode());
-    if (this.pendingCR) frames.push({ text: this.take(), end: '\r' });
-    else if (this.pending) frames.push({ text: this.take(), end: '' });
+  endTo(onFrame: OnFrame): void {
+    this.split(this.decoder.decode(), onFrame);
+    if (this.pendingCR) onFrame(this.take(), '\r');
+    else if (this.pending) onFrame(this.take(), '');
     this.pendingCR = false;
+  }
+
+  /** The frames of `bytes` as objects, for tests and tools. */
+  push(bytes: Uint8Array): Frame[] {
+    const frames: Frame[] = [];
+    this.pushTo(bytes, (text, end) => frames.push({ text, end }));
+    return frames;
+  }
+
+  end(): Frame[] {
+    const frames: Frame[] = [];
+    this.endTo((text, end) => frames.push({ text, end }));
     return frames;
   }
 
@@ -47,16 +65,15 @@ export class FrameSplitter {
     return t;
   }
 
-  private split(text: string): Frame[] {
-    const frames: Frame[] = [];
+  private split(text: string, onFrame: OnFrame): void {
     let start = 0;
     if (this.pendingCR && text.length > 0) {
       this.pendingCR = false;
       if (text.charCodeAt(0) === 10) {
-        frames.push({ text: this.take(), end: '\n' });
+        onFrame(this.take(), '\n');
         start = 1;
       } else {
-        frames.push({ text: this.take(), end: '\r' });
+        onFrame(this.take(), '\r');
       }
     }
     for (let i = start; i < text.length; i++) {
@@ -66,14 +83,14 @@ export class FrameSplitter {
       this.pending = '';
       start = i + 1;
       if (c === 10) {
-        frames.push({ text: piece, end: '\n' });
+        onFrame(piece, '\n');
       } else if (i + 1 < text.length) {
         if (text.charCodeAt(i + 1) === 10) {
-          frames.push({ text: piece, end: '\n' });
+          onFrame(piece, '\n');
           i++;
           start = i + 1;
         } else {
-          frames.push({ text: piece, end: '\r' });
+          onFrame(piece, '\r');
         }
       } else {
         this.pending = piece;
@@ -83,11 +100,10 @@ export class FrameSplitter {
     if (!this.pendingCR) {
       this.pending += text.slice(start);
       while (this.pending.length > MAX_FRAME_CHARS) {
-        frames.push({ text: this.pending.slice(0, MAX_FRAME_CHARS), end: '' });
+        onFrame(this.pending.slice(0, MAX_FRAME_CHARS), '');
         this.pending = this.pending.slice(MAX_FRAME_CHARS);
         this.capped++;
       }
     }
-    return frames;
   }
 }

@@ -134,20 +134,18 @@ export class Refiner {
     return r;
   }
 
-  /** Text split into `\r`/`\n` frames, each parsed; output streams also feed their log tab. */
+  /**
+   * Text split into `\r`/`\n` frames, each parsed. Output streams also feed their log tab with the
+   * text as decoded, a partial last line included (the view continues it when the rest comes).
+   */
   private textReader(file: string, parser: LineParser, stream?: LogStream): FileReader {
     const splitter = new FrameSplitter();
     const emit: Emit = (name, xKind, x, y) => this.addValue(file, name, xKind, x, y);
+    const onFrame = (text: string) => parser.read(text, emit);
     let reported = 0;
-    const take = (frames: ReturnType<FrameSplitter['push']>) => {
-      let text = '';
-      for (const f of frames) {
-        if (stream) text += f.text + f.end;
-        parser.read(f.text, emit);
-      }
-      if (stream && text) this.log(stream, text);
+    const warnMalformed = () => {
       // Said once, then at 10, 100, 1000…: a clear message, never a storm.
-      const bad = parser.malformed ?? 0;
+      const bad = parser.malformed;
       if (bad > reported && (reported === 0 || bad >= reported * 10)) {
         this.event('warning', `${file}: ${bad} malformed line${bad > 1 ? 's' : ''} skipped so far; the other lines are read.`);
         reported = bad;
@@ -156,10 +154,15 @@ export class Refiner {
     return {
       push: (bytes) => {
         const capped = splitter.capped;
-        take(splitter.push(bytes));
+        const text = splitter.pushTo(bytes, onFrame);
+        if (stream && text) this.log(stream, text);
+        warnMalformed();
         if (splitter.capped > capped) this.event('warning', `${file}: a line longer than ${MAX_FRAME_CHARS} characters was cut into pieces.`);
       },
-      end: () => take(splitter.end()),
+      end: () => {
+        splitter.endTo(onFrame);
+        warnMalformed();
+      },
       reset: () => {
         splitter.reset();
         parser.reset();
