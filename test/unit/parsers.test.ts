@@ -4,9 +4,15 @@ import * as path from 'node:path';
 import { CsvParser } from '../../src/core/parse/csv';
 import { ProgressParser } from '../../src/core/parse/progress';
 import { FrameSplitter } from '../../src/core/frames';
-import type { Point } from '../../src/core/parse/types';
+import type { LineParser, Point } from '../../src/core/parse/types';
 
 const fixtures = path.join(__dirname, '..', 'fixtures');
+
+/** Every point of a whole file, frame by frame, as the refiner reads it. */
+function readAll(bytes: Uint8Array, parser: LineParser): Point[] {
+  const s = new FrameSplitter();
+  return [...s.push(bytes), ...s.end()].flatMap((f) => parser.parse(f.text));
+}
 
 describe('ProgressParser', () => {
   it('reads Keras bars: epoch line, \\r frames, val metrics at the epoch end', () => {
@@ -71,10 +77,7 @@ describe('ProgressParser', () => {
 
   it('reads the real Lightning Rich bars: metrics on their own lines at the bar position', () => {
     const bytes = fs.readFileSync(path.join(fixtures, 'lightning', 'terminal-capture.raw'));
-    const s = new FrameSplitter();
-    const p = new ProgressParser();
-    const pts: Point[] = [];
-    for (const f of [...s.push(bytes), ...s.end()]) pts.push(...p.parse(f.text));
+    const pts = readAll(bytes, new ProgressParser());
     const names = new Set(pts.map((q) => q.name));
     assert.deepEqual([...names].sort(), ['train_acc', 'train_loss', 'val_acc', 'val_loss']);
     const loss = pts.filter((q) => q.name === 'train_loss');
@@ -87,10 +90,7 @@ describe('ProgressParser', () => {
 
   it('reads every loss of the real tqdm capture in order', () => {
     const bytes = fs.readFileSync(path.join(fixtures, 'tqdm', 'stderr.txt'));
-    const s = new FrameSplitter();
-    const p = new ProgressParser();
-    const pts: Point[] = [];
-    for (const f of [...s.push(bytes), ...s.end()]) pts.push(...p.parse(f.text));
+    const pts = readAll(bytes, new ProgressParser());
     const losses = pts.filter((q) => q.name === 'loss');
     assert.equal(losses.length, 610); // frames with `loss=` in the capture (tr '\r' '\n' | grep -c)
     assert.equal(losses[0].y, 11.8);
@@ -103,13 +103,8 @@ describe('ProgressParser', () => {
 
 describe('CsvParser', () => {
   function parseFile(file: string): Map<string, Point[]> {
-    const s = new FrameSplitter();
-    const p = new CsvParser();
-    const bytes = fs.readFileSync(file);
     const out = new Map<string, Point[]>();
-    for (const f of [...s.push(bytes), ...s.end()]) {
-      for (const q of p.parse(f.text)) out.set(q.name, [...(out.get(q.name) ?? []), q]);
-    }
+    for (const q of readAll(fs.readFileSync(file), new CsvParser())) out.set(q.name, [...(out.get(q.name) ?? []), q]);
     return out;
   }
 
