@@ -87,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   if (command === 'parse') {
-    print(parse(target).snapshot(), json);
+    print((await parse(target)).snapshot(), json);
     return 0;
   }
   const idle = idleAt >= 0 ? Number(rest[idleAt + 1]) : undefined;

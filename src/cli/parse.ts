@@ -1,28 +1,20 @@
-/** Reads a file, or every file the monitor reads below a folder, through the refiner at once. */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { formatOf } from '../core/formats';
+/**
+ * Reads a file, or every file the monitor follows below a folder, once: one pass of the same
+ * tailer the tail worker runs (same files, same names, same chunking) into the refiner.
+ */
 import { Refiner } from '../core/refiner';
-
-function files(root: string): string[] {
-  const st = fs.statSync(root);
-  if (st.isFile()) return [root];
-  return fs
-    .readdirSync(root, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && formatOf(e.name))
-    .map((e) => path.join(e.parentPath, e.name))
-    .sort();
-}
+import { Tailer } from '../workers/tailer';
 
 /** The refiner after reading everything; its snapshot() is what the monitor would show. */
-export function parse(root: string): Refiner {
+export async function parse(root: string): Promise<Refiner> {
   const refiner = new Refiner();
-  const base = fs.statSync(root).isFile() ? path.dirname(root) : root;
-  for (const file of files(root)) {
-    refiner.chunk(path.relative(base, file).split(path.sep).join('/'), fs.readFileSync(file));
-  }
+  const tailer = new Tailer(root, (msg) => {
+    if (msg.type === 'chunk') refiner.chunk(msg.file, new Uint8Array(msg.bytes));
+    else if (msg.type === 'warning') refiner.event('warning', msg.text);
+  });
+  await tailer.poll();
+  await tailer.close();
   refiner.end();
   refiner.takeBatch(); // everything counts as sent: snapshot() is the whole result
   return refiner;
 }
-

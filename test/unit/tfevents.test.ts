@@ -28,9 +28,9 @@ describe('TfEventsParser', () => {
     assert.equal(p.pendingBytes, 0);
   });
 
-  it('reads the real SummaryWriter run: scalars plotted, histogram and text counted, add_scalars folders named', () => {
+  it('reads the real SummaryWriter run: scalars plotted, histogram and text counted, add_scalars folders named', async () => {
     const root = path.join(fixtures, 'torch-tb', 'torch_tb');
-    const batch = parse(root).snapshot();
+    const batch = (await parse(root)).snapshot();
     const names = batch.series.map((s) => s.name).sort();
     assert.deepEqual(names, ['loss/train', 'lr', 'multi_a/multi', 'multi_b/multi']);
     const loss = batch.series.find((s) => s.name === 'loss/train')!;
