@@ -27,9 +27,8 @@ export class Monitor {
   /** The host's own events (start, signals, exit); the refiner keeps the parse warnings. */
   private readonly events: MonitorEvent[] = [];
   private latest: Latest | undefined;
+  /** Points the refiner's store holds (replaced and restarted ones counted once). */
   private points = 0;
-  /** Last x per series key, to count a replaced point once. */
-  private lastX = new Map<string, number>();
   private readonly ended: Promise<void>;
 
   constructor(
@@ -49,7 +48,7 @@ export class Monitor {
         workersDir: vscode.Uri.joinPath(extensionUri, 'dist', 'workers').fsPath,
         updatesPerSecond: settings.get<number>('updatesPerSecond') ?? 20,
       },
-      { batch: (b) => this.forward(b), error: (text) => this.event('error', text) },
+      { batch: (b, points) => this.forward(b, points), error: (text) => this.event('error', text) },
     );
     this.process = new TrainingProcess(spec, this.runDir);
     this.event('info', `Started ${this.info.command} (pid ${this.process.pid}) in ${spec.cwd}; logs in ${path.relative(root, this.runDir)}.`);
@@ -96,10 +95,9 @@ export class Monitor {
     return this.pipeline.dispose();
   }
 
-  private forward(batch: Batch): Promise<void> {
+  private forward(batch: Batch, points: number): Promise<void> {
+    this.points = points;
     for (const s of batch.series) {
-      this.points += s.x.length - (s.x.length && s.x[0] === this.lastX.get(s.key) ? 1 : 0);
-      if (s.x.length) this.lastX.set(s.key, s.x[s.x.length - 1]);
       if (s.x.length && lossRank(s.name) < 2 && (!this.latest || lossRank(s.name) <= lossRank(this.latest.name))) {
         this.latest = { name: s.name, value: s.y[s.y.length - 1], x: s.x[s.x.length - 1] };
       }

@@ -19,8 +19,8 @@ export interface PipelineOptions {
 }
 
 export interface PipelineConsumer {
-  /** A batch to show. The next credit goes back when the returned promise settles. */
-  batch(batch: Batch): Promise<unknown> | void;
+  /** A batch to show, and the points stored in all. The next credit goes back when the returned promise settles. */
+  batch(batch: Batch, points: number): Promise<unknown> | void;
   /** A worker failed; the text is for the Events tab. */
   error(text: string): void;
 }
@@ -103,7 +103,7 @@ export class Pipeline {
   private onRefine(msg: RefineToHost): void {
     switch (msg.type) {
       case 'batch':
-        void Promise.resolve(this.consumer.batch(msg.batch))
+        void Promise.resolve(this.consumer.batch(msg.batch, msg.points))
           .catch((err: Error) => this.consumer.error(`Could not show a batch: ${err.message}`))
           .finally(() => {
             if (!this.ended) this.toRefine({ type: 'credit' });

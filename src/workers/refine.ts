@@ -15,7 +15,7 @@ const refiner = new Refiner();
 const host = parentPort!;
 let credits = options.initialCredits;
 
-function post(msg: RefineToHost & { batch: Batch }): void {
+function post(msg: Extract<RefineToHost, { batch: Batch }>): void {
   host.postMessage(msg, transferables(msg.batch));
 }
 
@@ -24,7 +24,7 @@ function sendBatch(force: boolean): void {
   const batch = refiner.takeBatch();
   if (isEmptyBatch(batch)) return;
   credits--;
-  post({ type: 'batch', batch });
+  post({ type: 'batch', batch, points: refiner.store.pointCount });
 }
 
 const timer = setInterval(() => sendBatch(false), Math.max(1, Math.round(1000 / options.updatesPerSecond)));

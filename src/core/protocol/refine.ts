@@ -23,8 +23,8 @@ export type HostToRefine =
 
 /** Refine worker → host. */
 export type RefineToHost =
-  /** What changed since the last batch. Series arrays are transferred. */
-  | { type: 'batch'; batch: Batch }
+  /** What changed since the last batch, and how many points the store now holds. Series arrays are transferred. */
+  | { type: 'batch'; batch: Batch; points: number }
   /** Everything stored, in answer to `snapshot`. Does not use a credit. */
   | { type: 'snapshot'; batch: Batch }
   /** The tail worker drained and the last batch was sent: the pipeline may end. */
