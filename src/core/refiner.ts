@@ -33,9 +33,16 @@ export class Refiner {
   private events: MonitorEvent[] = [];
   /** When each file last reported a restart, so a burst of them is one message. */
   private restartSaid = new Map<string, number>();
+  /** Seconds since the epoch when the bytes being parsed were read (NaN: a backlog of unknown age). */
+  private arrival = NaN;
 
-  /** Appended bytes of `file` (a path relative to the run directory). */
-  chunk(file: string, bytes: Uint8Array): void {
+  /**
+   * Appended bytes of `file` (a path relative to the run directory), read at `time` (epoch ms),
+   * which dates the lines that carry no time of their own; absent for bytes already there when
+   * following began.
+   */
+  chunk(file: string, bytes: Uint8Array, time?: number): void {
+    this.arrival = time === undefined ? NaN : time / 1000;
     this.reader(file)?.push(bytes);
   }
 
@@ -81,11 +88,11 @@ export class Refiner {
 
   /** Stores a point of `file`, telling the user (at most every 10 s a file) when a series started over. */
   private add(file: string, p: Point, source = file, overlapping = false): void {
-    this.addValue(file, p.name, p.xKind, p.x, p.y, source, overlapping);
+    this.addValue(file, p.name, p.xKind, p.x, p.y, p.wall ?? NaN, source, overlapping);
   }
 
-  private addValue(file: string, name: string, xKind: Point['xKind'], x: number, y: number, source = file, overlapping = false): void {
-    if (this.store.add(source, name, xKind, x, y, overlapping) !== 'restarted') return;
+  private addValue(file: string, name: string, xKind: Point['xKind'], x: number, y: number, wall: number, source = file, overlapping = false): void {
+    if (this.store.add(source, name, xKind, x, y, wall, overlapping) !== 'restarted') return;
     const now = Date.now();
     if (now - (this.restartSaid.get(file) ?? 0) < 10_000) return;
     this.restartSaid.set(file, now);
@@ -140,7 +147,7 @@ export class Refiner {
    */
   private textReader(file: string, parser: LineParser, stream?: LogStream): FileReader {
     const splitter = new FrameSplitter();
-    const emit: Emit = (name, xKind, x, y) => this.addValue(file, name, xKind, x, y);
+    const emit: Emit = (name, xKind, x, y, wall) => this.addValue(file, name, xKind, x, y, wall ?? this.arrival);
     const onFrame = (text: string) => parser.read(text, emit);
     let reported = 0;
     const warnMalformed = () => {

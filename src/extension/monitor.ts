@@ -47,6 +47,7 @@ export class Monitor {
         root: this.runDir,
         workersDir: vscode.Uri.joinPath(extensionUri, 'dist', 'workers').fsPath,
         updatesPerSecond: settings.get<number>('updatesPerSecond') ?? 20,
+        live: true,
       },
       { batch: (b, points) => this.forward(b, points), error: (text) => this.event('error', text) },
     );

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
-import { emptyBatch, type Batch } from '../core/protocol/batch';
+import { emptyBatch, type Axis, type Batch } from '../core/protocol/batch';
 import type { HostToRefine, RefineOptions, RefineToHost, WindowSeries } from '../core/protocol/refine';
 import type { TailControl, TailOptions } from '../core/protocol/tail';
 
@@ -16,6 +16,8 @@ export interface PipelineOptions {
   workersDir: string;
   updatesPerSecond: number;
   pollMs?: number;
+  /** Every byte of the files will be written from now on (a run this monitor launched): date lines as they are read. */
+  live?: boolean;
 }
 
 export interface PipelineConsumer {
@@ -37,7 +39,7 @@ export class Pipeline {
   private last: Batch | undefined;
 
   constructor(options: PipelineOptions, private readonly consumer: PipelineConsumer) {
-    const tailData: TailOptions = { root: options.root, pollMs: options.pollMs ?? 100 };
+    const tailData: TailOptions = { root: options.root, pollMs: options.pollMs ?? 100, live: options.live ?? false };
     const refineData: RefineOptions = { updatesPerSecond: options.updatesPerSecond, initialCredits: 2 };
     this.tail = new Worker(path.join(options.workersDir, 'tail.js'), { workerData: tailData, name: 'training-monitor tail' });
     this.refine = new Worker(path.join(options.workersDir, 'refine.js'), { workerData: refineData, name: 'training-monitor refine' });
@@ -63,13 +65,13 @@ export class Pipeline {
     });
   }
 
-  /** Series `keys` within [x0, x1] decimated to `buckets` columns, from the refiner's full store. */
-  window(keys: string[], x0: number, x1: number, buckets: number): Promise<WindowSeries[]> {
+  /** Series `keys` within [x0, x1] (by x or by wall-clock time) decimated to `buckets` columns, from the refiner's full store. */
+  window(keys: string[], x0: number, x1: number, buckets: number, axis: Axis = 'x'): Promise<WindowSeries[]> {
     if (this.ended) return Promise.resolve([]);
     const id = ++this.windowId;
     return new Promise((resolve) => {
       this.windows.set(id, resolve);
-      this.toRefine({ type: 'window', id, keys, x0, x1, buckets });
+      this.toRefine({ type: 'window', id, keys, x0, x1, buckets, axis });
     });
   }
 

@@ -32,7 +32,7 @@ const timer = setInterval(() => sendBatch(false), Math.max(1, Math.round(1000 / 
 function onTail(msg: TailToRefine): void {
   switch (msg.type) {
     case 'chunk':
-      refiner.chunk(msg.file, new Uint8Array(msg.bytes));
+      refiner.chunk(msg.file, new Uint8Array(msg.bytes), msg.time);
       break;
     case 'reset':
       refiner.reset(msg.file, msg.reason);
@@ -63,8 +63,8 @@ host.on('message', (msg: HostToRefine) => {
     case 'window': {
       const series: WindowSeries[] = [];
       for (const key of msg.keys) {
-        const c = refiner.store.columns(key);
-        if (c) series.push({ key, ...decimate(c.x, c.y, c.length, msg.x0, msg.x1, msg.buckets) });
+        const c = refiner.store.range(key, msg.x0, msg.x1, msg.axis);
+        if (c) series.push({ key, ...decimate(c.x, c.y, c.x.length, msg.x0, msg.x1, msg.buckets) });
       }
       const transfer = series.flatMap((s) => [s.x.buffer, s.y.buffer, s.bandX.buffer, s.bandLo.buffer, s.bandHi.buffer] as ArrayBuffer[]);
       host.postMessage({ type: 'window', id: msg.id, series } satisfies RefineToHost, transfer);

@@ -38,11 +38,17 @@ export class Tailer {
   private last: Promise<void> = Promise.resolve();
   private listed: string[] = [];
   private listedAt = 0;
+  /** Whether bytes read now were written just now (after the first pass, or in a launched run), so their read time dates them. */
+  private dated: boolean;
 
+  /** `live`: the files are new, so even the first pass reads bytes just written. */
   constructor(
     private readonly root: string,
     private readonly send: TailSink,
-  ) {}
+    live = false,
+  ) {
+    this.dated = live;
+  }
 
   /** One pass: find files, read what was appended to each. Calls queue behind each other. */
   poll(): Promise<void> {
@@ -68,6 +74,7 @@ export class Tailer {
         this.warnOnce(abs, `${this.rel(abs)}: cannot read (${(err as Error).message}).`);
       }
     }
+    this.dated = true; // what was there before following began has been read
   }
 
   async close(): Promise<void> {
@@ -130,7 +137,7 @@ export class Tailer {
       sig.set(buf.subarray(bytesRead - keep, bytesRead), sig.length - keep);
       f.signature = sig;
       const bytes = buf.buffer.slice(0, bytesRead);
-      this.send({ type: 'chunk', file: f.rel, bytes }, [bytes]);
+      this.send(this.dated ? { type: 'chunk', file: f.rel, bytes, time: Date.now() } : { type: 'chunk', file: f.rel, bytes }, [bytes]);
       if (bytesRead < READ_BYTES) return;
     }
   }

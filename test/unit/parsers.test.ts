@@ -126,7 +126,8 @@ describe('CsvParser', () => {
     const power = series.get('power.draw [W]')!;
     assert.equal(power.length, 242);
     // first row: `2026/11/23 03:41:21.382, 0, NVIDIA H100 80GB HBM3, 0 %, 0 %, 0 MiB, 81559 MiB, 38, 69.61 W` (local time)
-    assert.deepEqual(power[0], { name: 'power.draw [W]', xKind: 'wall', x: new Date(2026, 10, 23, 3, 41, 21, 382).getTime() / 1000, y: 69.61 });
+    const t = new Date(2026, 10, 23, 3, 41, 21, 382).getTime() / 1000;
+    assert.deepEqual(power[0], { name: 'power.draw [W]', xKind: 'wall', x: t, y: 69.61, wall: t });
     assert.equal(series.get('memory.total [MiB]')![0].y, 81559);
   });
 

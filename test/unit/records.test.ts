@@ -59,7 +59,9 @@ describe('Records (JSON Lines, printed dicts)', () => {
       { name: 'epoch', xKind: 'step', x: 7, y: 1 },
       { name: 'loss', xKind: 'step', x: 7, y: 0.5 },
     ]);
-    assert.deepEqual(recordPoints({ timestamp: 1_795_405_318_500, acc: 0.9 }, 1), [{ name: 'acc', xKind: 'wall', x: 1_795_405_318.5, y: 0.9 }]);
+    assert.deepEqual(recordPoints({ timestamp: 1_795_405_318_500, acc: 0.9 }, 1), [{ name: 'acc', xKind: 'wall', x: 1_795_405_318.5, y: 0.9, wall: 1_795_405_318.5 }]);
+    // A time field positions by step still, and dates the point.
+    assert.deepEqual(recordPoints({ step: 3, time: 1_795_405_318.25, loss: 0.4 }, 1), [{ name: 'loss', xKind: 'step', x: 3, y: 0.4, wall: 1_795_405_318.25 }]);
     assert.deepEqual(recordPoints({ acc: '0.9', tag: 'train', ok: true }, 4), [{ name: 'acc', xKind: 'index', x: 4, y: 0.9 }]);
   });
 

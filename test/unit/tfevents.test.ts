@@ -19,10 +19,17 @@ function byName(points: Point[]): Map<string, Point[]> {
 describe('TfEventsParser', () => {
   it('reads the real Lightning event file: the same values as its metrics.csv, as float32', () => {
     const p = new TfEventsParser();
-    const series = byName(p.push(fs.readFileSync(LIGHTNING)));
+    const points = p.push(fs.readFileSync(LIGHTNING));
+    const series = byName(points);
     assert.equal(series.get('train_loss')!.length, 108);
-    assert.deepEqual(series.get('train_loss')![0], { name: 'train_loss', xKind: 'step', x: 4, y: f32(2.3229613304138184) });
-    assert.deepEqual(series.get('val_loss')!.at(-1), { name: 'val_loss', xKind: 'step', x: 539, y: f32(0.416087806224823) });
+    const { wall, ...first } = series.get('train_loss')![0];
+    assert.deepEqual(first, { name: 'train_loss', xKind: 'step', x: 4, y: f32(2.3229613304138184) });
+    const { wall: _, ...last } = series.get('val_loss')!.at(-1)!;
+    assert.deepEqual(last, { name: 'val_loss', xKind: 'step', x: 539, y: f32(0.416087806224823) });
+    // Each event's wall_time: after the writer opened the file (its name holds that second), in order.
+    const walls = points.map((q) => q.wall!);
+    assert.ok(wall! >= 1795405318 && wall! < 1795405318 + 10, `${wall}`);
+    assert.ok(walls.every((w, i) => i === 0 || w >= walls[i - 1] - 1e-3) && walls.at(-1)! > walls[0]);
     assert.equal(series.get('lr-Adam')!.length, 12);
     assert.equal(p.stats.corrupt, 0);
     assert.equal(p.pendingBytes, 0);
@@ -67,10 +74,10 @@ describe('TfEventsParser', () => {
       record(event(4, [scalarValue('a', 0.125, 'float_val')])), // metadata only on a tag's first value
     ]);
     assert.deepEqual(p.push(bytes), [
-      { name: 'a', xKind: 'step', x: 1, y: 0.25 },
-      { name: 'b', xKind: 'step', x: 2, y: 1 / 3 },
-      { name: 'c', xKind: 'step', x: 3, y: 0.5 },
-      { name: 'a', xKind: 'step', x: 4, y: 0.125 },
+      { name: 'a', xKind: 'step', x: 1, y: 0.25, wall: 1_795_405_318 + 1 },
+      { name: 'b', xKind: 'step', x: 2, y: 1 / 3, wall: 1_795_405_318 + 2 },
+      { name: 'c', xKind: 'step', x: 3, y: 0.5, wall: 1_795_405_318 + 3 },
+      { name: 'a', xKind: 'step', x: 4, y: 0.125, wall: 1_795_405_318 + 4 },
     ]);
   });
 

@@ -67,6 +67,8 @@ export class CsvParser extends LineParser {
   private header: string[] | undefined;
   private xColumn = -1;
   private xKind: XKind = 'index';
+  /** A column of times (dates or epoch seconds), which gives each row's wall-clock time. */
+  private timeColumn = -1;
   /** nvidia-smi's GPU index column, when the file is a GPU query. */
   private gpuColumn = -1;
   private skip = new Set<number>();
@@ -95,12 +97,13 @@ export class CsvParser extends LineParser {
       x = this.xKind === 'wall' ? this.wallSeconds(cell) : cell === '' ? undefined : Number(cell);
       if (x === undefined || !Number.isFinite(x)) return;
     }
+    const wall = this.timeColumn < 0 ? undefined : this.timeColumn === this.xColumn ? x : this.wallSeconds(cells[this.timeColumn]) ?? NaN;
     const gpu = this.gpuColumn >= 0 ? cells[this.gpuColumn] : '0';
     const prefix = gpu === '0' || gpu === '' ? '' : `gpu${gpu}/`;
     for (let i = 0; i < cells.length; i++) {
       if (this.skip.has(i) || cells[i] === '' || MISSING.test(cells[i])) continue;
       const y = cellNumber(cells[i]);
-      if (y !== undefined) emit(prefix ? prefix + this.header[i] : this.header[i], this.xKind, x, y);
+      if (y !== undefined) emit(prefix ? prefix + this.header[i] : this.header[i], this.xKind, x, y, wall);
     }
   }
 
@@ -131,6 +134,7 @@ export class CsvParser extends LineParser {
     const step = find(['step', 'global_step']);
     const epoch = find(['epoch']);
     const time = find(TIME_COLUMNS);
+    this.timeColumn = time;
     [this.xColumn, this.xKind] = step >= 0 ? [step, 'step'] : epoch >= 0 ? [epoch, 'epoch'] : time >= 0 ? [time, 'wall'] : [-1, 'index'];
     const isGpuQuery = lower.some((c) => c.startsWith('utilization.') || c.startsWith('memory.used'));
     this.gpuColumn = isGpuQuery ? find(['index']) : -1;

@@ -145,14 +145,19 @@ export function emitRecord(record: Record<string, Literal>, index: number, emit:
   let x = index;
   let xKind: XKind = 'index';
   let xKey = '';
+  let wall: number | undefined;
   for (const [key, kind] of AXES) {
     let v = numeric(record[key]);
     if (v === undefined || !Number.isFinite(v)) continue;
-    if (kind === 'wall' && v > 1e11) v /= 1000; // milliseconds since the epoch
-    x = v;
-    xKind = kind;
-    xKey = key;
-    break;
+    if (kind === 'wall') {
+      if (v > 1e11) v /= 1000; // milliseconds since the epoch
+      wall ??= v;
+    }
+    if (!xKey) {
+      x = v;
+      xKind = kind;
+      xKey = key;
+    }
   }
   const walk = (obj: Record<string, Literal>, prefix: string) => {
     for (const [k, v] of Object.entries(obj)) {
@@ -160,7 +165,7 @@ export function emitRecord(record: Record<string, Literal>, index: number, emit:
       if (v && typeof v === 'object' && !Array.isArray(v)) walk(v, `${prefix}${k}/`);
       else {
         const y = numeric(v);
-        if (y !== undefined) emit(prefix + k, xKind, x, y);
+        if (y !== undefined) emit(prefix + k, xKind, x, y, wall);
       }
     }
   };
@@ -170,7 +175,7 @@ export function emitRecord(record: Record<string, Literal>, index: number, emit:
 /** The points of a record as objects (tests, tools). */
 export function recordPoints(record: Record<string, Literal>, index: number): Point[] {
   const out: Point[] = [];
-  emitRecord(record, index, (name, xKind, x, y) => out.push({ name, xKind, x, y }));
+  emitRecord(record, index, (name, xKind, x, y, wall) => out.push(wall === undefined ? { name, xKind, x, y } : { name, xKind, x, y, wall }));
   return out;
 }
 

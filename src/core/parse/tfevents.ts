@@ -107,6 +107,7 @@ export class TfEventsParser {
 
   private event(buf: Uint8Array, view: DataView, start: number, end: number, out: Point[]): void {
     let step = 0;
+    let wall = NaN;
     let summaryStart = -1, summaryEnd = -1;
     const r = new Reader(buf, view, start, end);
     while (r.at < end) {
@@ -118,7 +119,10 @@ export class TfEventsParser {
         summaryStart = r.at;
         summaryEnd = r.at + len;
         r.at = summaryEnd;
-      } else if (field === EVENT_WALL_TIME && (key & 7) === 1) r.at += 8;
+      } else if (field === EVENT_WALL_TIME && (key & 7) === 1) {
+        wall = view.getFloat64(r.at, true);
+        r.at += 8;
+      }
       else r.skip(key & 7);
     }
     if (summaryStart < 0) return;
@@ -128,13 +132,13 @@ export class TfEventsParser {
       if (key >>> 3 === SUMMARY_VALUE && (key & 7) === 2) {
         const len = r.varint();
         const valueEnd = r.at + len;
-        this.value(r, valueEnd, step, out);
+        this.value(r, valueEnd, step, wall, out);
         r.at = valueEnd;
       } else r.skip(key & 7);
     }
   }
 
-  private value(r: Reader, end: number, step: number, out: Point[]): void {
+  private value(r: Reader, end: number, step: number, wall: number, out: Point[]): void {
     let tag = '';
     let y: number | undefined;
     let plugin: string | undefined;
@@ -163,7 +167,7 @@ export class TfEventsParser {
     if (plugin !== undefined && plugin !== 'scalars' && plugin !== '') this.nonScalarTags.add(tag);
     if (kind === 'scalar' && y !== undefined && !this.nonScalarTags.has(tag)) {
       this.stats.scalars++;
-      out.push({ name: tag, xKind: 'step', x: step, y });
+      out.push({ name: tag, xKind: 'step', x: step, y, wall });
     } else if (kind) {
       this.stats.other++;
     }

@@ -6,10 +6,15 @@ export interface Point {
   xKind: XKind;
   x: number;
   y: number;
+  /** Wall-clock seconds since the epoch, when the record says when it was written. */
+  wall?: number;
 }
 
-/** Receives each value a parser finds, without an object per value (the hot path). */
-export type Emit = (name: string, xKind: XKind, x: number, y: number) => void;
+/**
+ * Receives each value a parser finds, without an object per value (the hot path). `wall`: when
+ * the record says when it was written (seconds since the epoch); else the reader's arrival time counts.
+ */
+export type Emit = (name: string, xKind: XKind, x: number, y: number, wall?: number) => void;
 
 /** A parser of text one line (or `\r` frame) at a time. */
 export abstract class LineParser {
@@ -24,7 +29,7 @@ export abstract class LineParser {
   /** The points of one line as objects, for tests and tools. */
   parse(line: string): Point[] {
     const out: Point[] = [];
-    this.read(line, (name, xKind, x, y) => out.push({ name, xKind, x, y }));
+    this.read(line, (name, xKind, x, y, wall) => out.push(wall === undefined ? { name, xKind, x, y } : { name, xKind, x, y, wall }));
     return out;
   }
 }

@@ -6,6 +6,9 @@
 /** What a series' x values count. */
 export type XKind = 'step' | 'epoch' | 'wall' | 'index';
 
+/** What positions points along a chart: their x (of the series' kind) or their wall-clock time. */
+export type Axis = 'x' | 'wall';
+
 /**
  * New points of one series, x strictly ascending. The receiver first drops its own points whose x
  * is at or after the first x here: that replaces a point a progress bar redrew, and starts a
@@ -22,6 +25,8 @@ export interface SeriesDelta {
   xKind: XKind;
   x: Float64Array;
   y: Float64Array;
+  /** Each point's wall-clock time, seconds since the Unix epoch; NaN where it is not known. */
+  wall: Float64Array;
 }
 
 export type LogStream = 'stdout' | 'stderr';
@@ -59,6 +64,6 @@ export function isEmptyBatch(b: Batch): boolean {
 /** The typed arrays of a batch, for `postMessage(msg, transferList)`. */
 export function transferables(b: Batch): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
-  for (const s of b.series) out.push(s.x.buffer as ArrayBuffer, s.y.buffer as ArrayBuffer);
+  for (const s of b.series) out.push(s.x.buffer as ArrayBuffer, s.y.buffer as ArrayBuffer, s.wall.buffer as ArrayBuffer);
   return out;
 }

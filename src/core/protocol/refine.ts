@@ -1,6 +1,6 @@
 /** Messages between the extension host and the refine worker. */
 import type { MessagePort } from 'node:worker_threads';
-import type { Batch } from './batch';
+import type { Axis, Batch } from './batch';
 
 /** `workerData` of the refine worker. */
 export interface RefineOptions {
@@ -18,8 +18,11 @@ export type HostToRefine =
   | { type: 'credit' }
   /** Send everything stored so far as one `snapshot` (a webview (re)loaded). */
   | { type: 'snapshot' }
-  /** A zoomed chart wants these series in [x0, x1] at `buckets` columns, at full fidelity. */
-  | { type: 'window'; id: number; keys: string[]; x0: number; x1: number; buckets: number };
+  /**
+   * A zoomed chart wants these series in [x0, x1] at `buckets` columns, at full fidelity, by x or
+   * (`axis: 'wall'`) by wall-clock seconds.
+   */
+  | { type: 'window'; id: number; keys: string[]; x0: number; x1: number; buckets: number; axis?: Axis };
 
 /** Refine worker → host. */
 export type RefineToHost =

@@ -8,6 +8,8 @@ export interface TailOptions {
   root: string;
   /** How often to look for new bytes and files when no watch event comes (ms). */
   pollMs: number;
+  /** The files are new (a launched run): bytes found on the first pass are dated too, not backlog. */
+  live: boolean;
 }
 
 /** Host → tail worker. */
@@ -19,8 +21,11 @@ export type TailControl =
 
 /** Tail worker → refine worker, over the MessagePort the host gives both. */
 export type TailToRefine =
-  /** Bytes appended to `file` (relative to the root), in order. The buffer is transferred. */
-  | { type: 'chunk'; file: string; bytes: ArrayBuffer }
+  /**
+   * Bytes appended to `file` (relative to the root), in order. The buffer is transferred. `time`:
+   * when they were read (epoch ms); absent for bytes that were there before following began.
+   */
+  | { type: 'chunk'; file: string; bytes: ArrayBuffer; time?: number }
   /** `file` shrank or was replaced: the refiner forgets its partial line and reads it anew. */
   | { type: 'reset'; file: string; reason: string }
   /** A problem worth telling the user (unreadable file, capped line…). */
