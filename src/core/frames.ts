@@ -76,26 +76,30 @@ export class FrameSplitter {
         onFrame(this.take(), '\r');
       }
     }
-    for (let i = start; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c !== 10 && c !== 13) continue;
-      const piece = this.pending + text.slice(start, i);
+    // Native searches for the next \n and \r: most text has no \r, and then one search a line.
+    let lf = text.indexOf('\n', start);
+    let cr = text.indexOf('\r', start);
+    while (lf >= 0 || cr >= 0) {
+      const i = cr < 0 || (lf >= 0 && lf < cr) ? lf : cr;
+      const piece = this.pending ? this.pending + text.slice(start, i) : text.slice(start, i);
       this.pending = '';
       start = i + 1;
-      if (c === 10) {
+      if (i === lf) {
         onFrame(piece, '\n');
       } else if (i + 1 < text.length) {
         if (text.charCodeAt(i + 1) === 10) {
           onFrame(piece, '\n');
-          i++;
-          start = i + 1;
+          start = i + 2;
         } else {
           onFrame(piece, '\r');
         }
       } else {
         this.pending = piece;
         this.pendingCR = true;
+        break;
       }
+      if (lf >= 0 && lf < start) lf = text.indexOf('\n', start);
+      if (cr >= 0 && cr < start) cr = text.indexOf('\r', start);
     }
     if (!this.pendingCR) {
       this.pending += text.slice(start);

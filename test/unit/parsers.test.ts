@@ -149,6 +149,16 @@ describe('CsvParser', () => {
     ]);
   });
 
+  it('reads a quoted field that goes on past a line end; a stray quote costs only its own line', () => {
+    const p = new CsvParser();
+    p.parse('step,note,loss');
+    assert.deepEqual(p.parse('1,"first line'), []);
+    assert.deepEqual(p.parse('second, line",0.5'), [{ name: 'loss', xKind: 'step', x: 1, y: 0.5 }]);
+    assert.deepEqual(p.parse('2,"oops,0.4'), []);
+    assert.deepEqual(p.parse('3,fine,0.3'), [{ name: 'loss', xKind: 'step', x: 3, y: 0.3 }]);
+    assert.equal(p.malformed, 1);
+  });
+
   it('uses epoch as x when there is no step column, and skips NA', () => {
     const p = new CsvParser();
     p.parse('epoch,accuracy,loss');

@@ -4,9 +4,10 @@
  * `epoch`, else its timestamp, else its row number). Empty, `NA` and `[N/A]` cells are absent
  * values, not zeros; units after a number (`69.6 W`, `0 %`, `512 MiB`) are dropped. Rows of a
  * multi-GPU query get a `gpu<N>/` prefix for every GPU but the first. Quoted fields are read as
- * RFC 4180 has them, within a line.
+ * RFC 4180 has them, line ends inside them included.
  */
 import { parseNumber } from './progress';
+import { wholeNumber } from './scan';
 import { LineParser, type Emit } from './types';
 import type { XKind } from '../protocol/batch';
 
@@ -37,13 +38,24 @@ export function splitCells(line: string, delimiter: string): string[] {
   return cells;
 }
 
+/** A cell that is not a plain decimal number (those take `wholeNumber`): `nan`, `inf`, `69.6 W`. */
 function cellNumber(cell: string): number | undefined {
-  // Fast path: `+cell` without a regex, except for what `+` reads that a CSV number is not (0x1f, 0b1, 0o7).
-  const n = +cell;
-  if (n === n && cell !== '' && !(cell.length > 1 && cell.charCodeAt(0) === 48 && /[xXbBoO]/.test(cell[1]))) return n;
   if (PLAIN.test(cell)) return parseNumber(cell);
   const m = WITH_UNIT.exec(cell);
   return m ? Number(m[1]) : undefined;
+}
+
+/** A quoted field longer than this is taken for a stray quote. */
+const MAX_OPEN_FIELD = 64 << 10;
+
+function oddQuotes(line: string): boolean {
+  let n = 0;
+  for (let i = line.indexOf('"'); i >= 0; i = line.indexOf('"', i + 1)) n++;
+  return n % 2 === 1;
+}
+
+function numberOrUndefined(cell: string): number | undefined {
+  return cell === '' ? undefined : Number(cell);
 }
 
 /** `2026/11/23 03:41:21.382`, `2026-11-23T03:41:21Z`, `2026-11-23 03:41:21+01:00` (no offset: local time). */
@@ -72,45 +84,97 @@ export class CsvParser extends LineParser {
   /** nvidia-smi's GPU index column, when the file is a GPU query. */
   private gpuColumn = -1;
   private skip = new Set<number>();
-  private row = 0;
+  private rows = 0;
   private delimiter = ',';
   /** A time column holds dates or numbers, as its first readable cell shows; a cell of the other form is damaged. */
   private wall: ((cell: string) => number | undefined) | undefined;
+  /** Cell i spans line[start[i], end[i]) (reused from row to row: no array of strings a row). */
+  private starts: number[] = [];
+  /** A line that ended inside a quoted field, waiting for the rest. */
+  private open: string | undefined;
+  private ends: number[] = [];
+
   /** One line of the file (without its line end). */
   read(line: string, emit: Emit): void {
-    if (line.trim() === '') return;
+    const open = this.open;
+    this.open = undefined;
+    // A quoted field may go on past a line end (RFC 4180 allows it). Its continuation has an odd
+    // number of quotes; a line that is a whole row by itself ends it instead, so a stray quote
+    // costs its own line only.
+    if (open !== undefined) {
+      if (!oddQuotes(line) && this.wholeRow(line)) this.malformed++;
+      else if (this.take(`${open}\n${line}`, emit)) return;
+      else this.malformed++;
+    }
+    if (!this.take(line, emit)) this.malformed++;
+  }
+
+  private wholeRow(line: string): boolean {
+    return !this.header || splitCells(line, this.delimiter).length === this.header.length;
+  }
+
+  /** Reads a line (or lines joined inside a quoted field); false when it cannot be a row of this file. */
+  private take(line: string, emit: Emit): boolean {
+    if (line.trim() === '') return true;
+    const quoted = line.includes('"');
+    if (quoted && oddQuotes(line)) {
+      if (line.length > MAX_OPEN_FIELD || (this.header && splitCells(line, this.delimiter).length > this.header.length)) return false;
+      this.open = line;
+      return true;
+    }
     if (!this.header) {
       this.delimiter = line.includes('\t') && !line.includes(',') ? '\t' : ',';
       this.setHeader(splitCells(line, this.delimiter).map((c) => c.trim()));
-      return;
+      return true;
     }
-    const cells = splitCells(line, this.delimiter);
-    if (cells.length !== this.header.length) {
-      this.malformed++;
-      return;
+    // Quoted cells unquoted into a plain row, delimiters inside them blanked.
+    if (quoted) line = splitCells(line, this.delimiter).map((c) => c.replaceAll(this.delimiter, ' ')).join(this.delimiter);
+    return this.row(line, emit);
+  }
+
+  /** A row of cells; false when its width is not the header's. */
+  private row(line: string, emit: Emit): boolean {
+    const header = this.header!;
+    const { starts, ends } = this;
+    let n = 0;
+    let at = 0;
+    for (;;) {
+      const next = line.indexOf(this.delimiter, at);
+      starts[n] = at;
+      ends[n++] = next < 0 ? line.length : next;
+      if (next < 0 || n > header.length) break;
+      at = next + 1;
     }
-    for (let i = 0; i < cells.length; i++) cells[i] = cells[i].trim();
-    this.row++;
-    let x: number | undefined = this.row;
+    if (n !== header.length) return false;
+    this.rows++;
+    let x: number | undefined = this.rows;
     if (this.xColumn >= 0) {
-      const cell = cells[this.xColumn];
-      x = this.xKind === 'wall' ? this.wallSeconds(cell) : cell === '' ? undefined : Number(cell);
-      if (x === undefined || !Number.isFinite(x)) return;
+      const [a, b] = [starts[this.xColumn], ends[this.xColumn]];
+      x = this.xKind === 'wall' ? this.wallSeconds(line.slice(a, b).trim()) : wholeNumber(line, a, b) ?? numberOrUndefined(line.slice(a, b).trim());
+      if (x === undefined || !Number.isFinite(x)) return true;
     }
-    const wall = this.timeColumn < 0 ? undefined : this.timeColumn === this.xColumn ? x : this.wallSeconds(cells[this.timeColumn]) ?? NaN;
-    const gpu = this.gpuColumn >= 0 ? cells[this.gpuColumn] : '0';
+    const t = this.timeColumn;
+    const wall = t < 0 ? undefined : t === this.xColumn ? x : this.wallSeconds(line.slice(starts[t], ends[t]).trim()) ?? NaN;
+    const gpu = this.gpuColumn >= 0 ? line.slice(starts[this.gpuColumn], ends[this.gpuColumn]).trim() : '0';
     const prefix = gpu === '0' || gpu === '' ? '' : `gpu${gpu}/`;
-    for (let i = 0; i < cells.length; i++) {
-      if (this.skip.has(i) || cells[i] === '' || MISSING.test(cells[i])) continue;
-      const y = cellNumber(cells[i]);
-      if (y !== undefined) emit(prefix ? prefix + this.header[i] : this.header[i], this.xKind, x, y, wall);
+    for (let i = 0; i < n; i++) {
+      if (this.skip.has(i)) continue;
+      let y = wholeNumber(line, starts[i], ends[i]);
+      if (y === undefined) {
+        const cell = line.slice(starts[i], ends[i]).trim();
+        if (MISSING.test(cell)) continue;
+        y = cellNumber(cell);
+      }
+      if (y !== undefined) emit(prefix ? prefix + header[i] : header[i], this.xKind, x, y, wall);
     }
+    return true;
   }
 
   /** The file was rewritten (Lightning rewrites it whole when a metric appears): expect a header. */
   reset(): void {
     this.header = undefined;
-    this.row = 0;
+    this.rows = 0;
+    this.open = undefined;
     this.wall = undefined;
   }
 

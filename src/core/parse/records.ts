@@ -5,6 +5,7 @@
  * `NaN`/`Infinity` Python's json module writes and Python's `nan`/`inf`/`True`/`None`.
  */
 import type { XKind } from '../protocol/batch';
+import { scanFlatObject } from './scan';
 import { LineParser, type Emit, type Point } from './types';
 
 type Literal = number | string | boolean | null | Literal[] | { [k: string]: Literal };
@@ -125,51 +126,76 @@ const AXES: Array<[string, XKind]> = [
   ['step', 'step'], ['global_step', 'step'], ['iteration', 'step'], ['iter', 'step'],
   ['epoch', 'epoch'], ['wall_time', 'wall'], ['timestamp', 'wall'], ['time', 'wall'],
 ];
-const AXIS_KEYS = new Set(AXES.map(([k]) => k));
+const AXIS_RANK = new Map(AXES.map(([k], i) => [k, i]));
+
+const NUMERIC_TEXT = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$|^\s*-?(?:nan|inf|NaN|Infinity)\s*$/;
 
 function numeric(v: Literal | undefined): number | undefined {
   if (typeof v === 'number') return v;
-  if (typeof v === 'string' && /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$|^\s*-?(?:nan|inf|NaN|Infinity)\s*$/.test(v)) {
+  if (typeof v === 'string' && NUMERIC_TEXT.test(v)) {
     const t = v.trim().toLowerCase();
     return t === 'nan' ? NaN : t === 'inf' || t === 'infinity' ? Infinity : t === '-inf' || t === '-infinity' ? -Infinity : Number(t);
   }
   return undefined;
 }
 
-/**
- * The points of a record: its first axis key gives x (else `index`), every other numeric field
- * (nested objects flattened as `a/b`) is a metric. Position keys are not metrics, except `epoch`
- * when a step is the x (Lightning logs it that way: it shows where epochs turn).
- */
-export function emitRecord(record: Record<string, Literal>, index: number, emit: Emit): void {
-  let x = index;
-  let xKind: XKind = 'index';
-  let xKey = '';
-  let wall: number | undefined;
-  for (const [key, kind] of AXES) {
-    let v = numeric(record[key]);
-    if (v === undefined || !Number.isFinite(v)) continue;
-    if (kind === 'wall') {
-      if (v > 1e11) v /= 1000; // milliseconds since the epoch
-      wall ??= v;
-    }
-    if (!xKey) {
-      x = v;
-      xKind = kind;
-      xKey = key;
-    }
-  }
+/** A record's fields, nested objects flattened as `a/b`; values other than numbers and strings as undefined. */
+export interface Fields {
+  keys: string[];
+  values: Array<number | string | undefined>;
+  count: number;
+}
+
+export function flatten(record: Record<string, Literal>, into: Fields = { keys: [], values: [], count: 0 }): Fields {
+  into.count = 0;
   const walk = (obj: Record<string, Literal>, prefix: string) => {
-    for (const [k, v] of Object.entries(obj)) {
-      if (!prefix && AXIS_KEYS.has(k) && (k !== 'epoch' || xKey === 'epoch')) continue;
+    for (const k in obj) {
+      const v = obj[k];
       if (v && typeof v === 'object' && !Array.isArray(v)) walk(v, `${prefix}${k}/`);
       else {
-        const y = numeric(v);
-        if (y !== undefined) emit(prefix + k, xKind, x, y, wall);
+        into.keys[into.count] = prefix + k;
+        into.values[into.count++] = typeof v === 'number' || typeof v === 'string' ? v : undefined;
       }
     }
   };
   walk(record, '');
+  return into;
+}
+
+/**
+ * The points of a record's fields: its first axis key gives x (else `index`), every other numeric
+ * field is a metric. Position keys are not metrics, except `epoch` when a step is the x
+ * (Lightning logs it that way: it shows where epochs turn). A time field dates the points.
+ */
+export function emitFields(f: Fields, index: number, emit: Emit): void {
+  let x = index;
+  let xKind: XKind = 'index';
+  let xKey = '';
+  let rank = AXES.length;
+  let wall: number | undefined;
+  let wallRank = AXES.length;
+  for (let i = 0; i < f.count; i++) {
+    const r = AXIS_RANK.get(f.keys[i]);
+    if (r === undefined) continue;
+    let v = numeric(f.values[i]);
+    if (v === undefined || !Number.isFinite(v)) continue;
+    const kind = AXES[r][1];
+    if (kind === 'wall') {
+      if (v > 1e11) v /= 1000; // milliseconds since the epoch
+      if (r < wallRank) [wall, wallRank] = [v, r];
+    }
+    if (r < rank) [x, xKind, xKey, rank] = [v, kind, f.keys[i], r];
+  }
+  for (let i = 0; i < f.count; i++) {
+    const k = f.keys[i];
+    if (AXIS_RANK.has(k) && (k !== 'epoch' || xKey === 'epoch')) continue;
+    const y = numeric(f.values[i]);
+    if (y !== undefined) emit(k, xKind, x, y, wall);
+  }
+}
+
+export function emitRecord(record: Record<string, Literal>, index: number, emit: Emit): void {
+  emitFields(flatten(record), index, emit);
 }
 
 /** The points of a record as objects (tests, tools). */
@@ -183,14 +209,23 @@ export function recordPoints(record: Record<string, Literal>, index: number): Po
 export class JsonlParser extends LineParser {
   private index = 0;
 
+  /** Reused from line to line: most lines repeat the last one's keys. */
+  private fields: Fields = { keys: [], values: [], count: 0 };
+
   read(line: string, emit: Emit): void {
-    if (line.trim() === '') return;
-    const record = parseRecord(line);
-    if (!record) {
-      this.malformed++;
-      return;
+    const f = this.fields;
+    const count = scanFlatObject(line, f.keys, f.values);
+    if (count !== undefined) f.count = count;
+    else {
+      if (line.trim() === '') return;
+      const record = parseRecord(line);
+      if (!record) {
+        this.malformed++;
+        return;
+      }
+      flatten(record, f);
     }
-    emitRecord(record, ++this.index, emit);
+    emitFields(f, ++this.index, emit);
   }
 
   reset(): void {
