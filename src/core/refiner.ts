@@ -203,9 +203,16 @@ export class Refiner {
     const prefix = slash < 0 ? '' : file.slice(0, slash + 1);
     let parser = new TfEventsParser();
     let warned = 0;
+    const names = new Map<string, string>();
+    const named = (tag: string) => {
+      let name = names.get(tag);
+      if (name === undefined) names.set(tag, (name = prefix + tag));
+      return name;
+    };
+    const emit: Emit = (tag, xKind, x, y, wall) => this.addValue(file, prefix ? named(tag) : tag, xKind, x, y, wall ?? NaN);
     return {
       push: (bytes) => {
-        for (const p of parser.push(bytes)) this.add(file, prefix ? { ...p, name: prefix + p.name } : p);
+        parser.read(bytes, emit);
         for (; warned < parser.warnings.length; warned++) this.event('warning', `${file}: ${parser.warnings[warned]}.`);
       },
       end: () => {

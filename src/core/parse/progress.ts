@@ -16,6 +16,7 @@
  */
 import { stripAnsi } from './ansi';
 import { emitRecord, parseRecord } from './records';
+import { scanEnd, scanNumber } from './scan';
 import { LineParser, type Emit } from './types';
 import type { XKind } from '../protocol/batch';
 
@@ -33,7 +34,6 @@ const TQDM = /\d+%\|[^|]*\|\s*\d+\s*\/\s*\d+\s*\[/;
 const KERAS_BATCH = /^\s*(\d+)\s*\/\s*(\d+)\s+(?:[━─=>.\[\]\s-]|\d)/;
 /** `step 10`, `Step 10:`, `iter 5`, `iteration 5`, `[100]` at the start of a line. */
 const STEP_PREFIX = /^\s*(?:(?:global[_ ])?step|iter(?:ation)?|it)\s*[:=#]?\s*(\d+)\b|^\s*\[\s*(\d+)\s*\]/i;
-const KERAS_PAIR = new RegExp(String.raw`(?:^|\s)-\s(${NAME}):\s*(${NUM})(?![\w.])`, 'g');
 const EQ_PAIR = new RegExp(String.raw`(?:^|[\s,\[(|])(${NAME})=(${NUM})(?=$|[\s,\])|])`, 'g');
 const COLON_PAIR = new RegExp(String.raw`(?:^|[\s,|])(${NAME}):\s*(${NUM})(?=$|[\s,|])`, 'g');
 /** A line made only of `name: value` pairs (Rich prints each of Lightning's metrics so). */
@@ -51,9 +51,47 @@ export function parseNumber(s: string): number {
   return NaN;
 }
 
+/** `name`/value pairs of `re` (a global regex) in `text`; `exec` in a loop, as `matchAll` copies the regex each call. */
 function pairs(text: string, re: RegExp): Array<[string, number]> {
   const out: Array<[string, number]> = [];
-  for (const m of text.matchAll(re)) out.push([m[1], parseNumber(m[2])]);
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push([m[1], parseNumber(m[2])]);
+  return out;
+}
+
+const isNameStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isNameChar = (c: number) => isNameStart(c) || (c >= 48 && c <= 57) || c === 46 || c === 47 || c === 45;
+const isSpace = (c: number) => c === 32 || c === 9;
+
+/**
+ * Keras' ` - name: value` pairs (after a space or the line start; a value not followed by a letter,
+ * digit, `_` or `.`), scanned by hand: every redraw of a bar passes here, and a regex with
+ * captures cost more than the rest of the line's work.
+ */
+function kerasPairs(text: string): Array<[string, number]> {
+  const out: Array<[string, number]> = [];
+  for (let i = text.indexOf('- '); i >= 0; i = text.indexOf('- ', i + 1)) {
+    if (i > 0 && !isSpace(text.charCodeAt(i - 1))) continue;
+    let j = i + 2;
+    if (!isNameStart(text.charCodeAt(j))) continue;
+    while (isNameChar(text.charCodeAt(j))) j++;
+    if (text.charCodeAt(j) !== 58) continue; // :
+    const name = text.slice(i + 2, j);
+    j++;
+    while (isSpace(text.charCodeAt(j))) j++;
+    let y = scanNumber(text, j);
+    let end = scanEnd;
+    if (y === undefined) {
+      const word = /^[-+]?(?:nan|NaN|inf|Inf)/.exec(text.slice(j, j + 4));
+      if (!word) continue;
+      y = parseNumber(word[0]);
+      end = j + word[0].length;
+    }
+    const next = text.charCodeAt(end);
+    if (isNameChar(next) && next !== 45 && next !== 47) continue; // `1.5x`: not a value
+    out.push([name, y]);
+    i = end - 1;
+  }
   return out;
 }
 
@@ -74,7 +112,7 @@ export class ProgressParser extends LineParser {
   read(frame: string, emit: Emit): void {
     if (frame.length > 10_000) return; // not a progress line; still shown in the log
     const text = stripAnsi(frame);
-    if (text.trimStart().startsWith('{')) {
+    if (text.charCodeAt(0) === 123 || (text.charCodeAt(0) === 32 && text.trimStart().startsWith('{'))) {
       const record = parseRecord(text);
       if (record) return emitRecord(record, ++this.index, emit);
     }
@@ -87,7 +125,7 @@ export class ProgressParser extends LineParser {
     let at: { x: number; xKind: XKind } | undefined;
     let m: RegExpExecArray | null;
     let found: Array<[string, number]>;
-    if (TQDM.test(text)) {
+    if (text.includes('%|') && TQDM.test(text)) {
       found = pairs(text.slice(text.indexOf('[')), EQ_PAIR);
       if (!found.length) return;
       at = { x: ++this.index, xKind: 'index' };
@@ -96,10 +134,10 @@ export class ProgressParser extends LineParser {
       found = pairs(text, COLON_PAIR);
     } else if ((m = KERAS_BATCH.exec(text))) {
       at = { x: Math.max(0, this.epoch - 1) * Number(m[2]) + Number(m[1]), xKind: 'step' };
-      found = pairs(text, KERAS_PAIR);
+      found = kerasPairs(text);
     } else if ((m = EPOCH_LINE.exec(text))) {
       at = { x: Number(m[1]), xKind: 'epoch' };
-      found = pairs(text, KERAS_PAIR);
+      found = kerasPairs(text);
       if (!found.length) found = pairs(text, COLON_PAIR);
       if (!found.length) found = pairs(text, EQ_PAIR);
     } else if (ONLY_COLON_PAIRS.test(text)) {
@@ -107,7 +145,7 @@ export class ProgressParser extends LineParser {
       at = this.last ?? { x: ++this.index, xKind: 'index' };
       return this.emit(found, at, emit);
     } else {
-      found = pairs(text, KERAS_PAIR);
+      found = kerasPairs(text);
       if (!found.length) found = pairs(text, EQ_PAIR);
       const prefix = STEP_PREFIX.exec(text);
       if (!found.length && prefix) found = pairs(text.slice(prefix[0].length), COLON_PAIR);

@@ -6,7 +6,7 @@
  * checksum fails is reported and skipped by resynchronising on the next valid header.
  */
 import { maskedCrc32c } from './crc32c';
-import type { Point } from './types';
+import type { Emit, Point } from './types';
 
 /** Records longer than this are not plausible scalar events: treat the header as corrupt. */
 const MAX_RECORD = 256 << 20;
@@ -39,9 +39,17 @@ export class TfEventsParser {
   readonly warnings: string[] = [];
   /** Whether each record's data checksum is verified (the header's always is). */
   verifyData = true;
+  private tags = new Tags();
 
-  /** Appended bytes; returns the scalars of every complete record. */
+  /** Appended bytes; returns the scalars of every complete record (tests and tools). */
   push(bytes: Uint8Array): Point[] {
+    const points: Point[] = [];
+    this.read(bytes, (name, xKind, x, y, wall) => points.push({ name, xKind, x, y, wall }));
+    return points;
+  }
+
+  /** Appended bytes; emits the scalars of every complete record. */
+  read(bytes: Uint8Array, emit: Emit): void {
     let buf: Uint8Array;
     if (this.buf.length === 0) buf = bytes;
     else {
@@ -49,7 +57,6 @@ export class TfEventsParser {
       buf.set(this.buf);
       buf.set(bytes, this.buf.length);
     }
-    const points: Point[] = [];
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     let at = 0;
     while (buf.length - at >= 12) {
@@ -70,7 +77,7 @@ export class TfEventsParser {
       } else {
         this.stats.records++;
         try {
-          this.event(buf, view, data, data + lo, points);
+          this.event(buf, view, data, data + lo, emit);
         } catch {
           // A valid checksum over bytes that are not an Event: written by something else.
           this.corrupt('a record could not be decoded as an Event; skipped it');
@@ -79,7 +86,6 @@ export class TfEventsParser {
       at = end;
     }
     this.buf = at === buf.length ? new Uint8Array(0) : buf.slice(at);
-    return points;
   }
 
   /** Bytes held for an incomplete record (reported at the end of a run). */
@@ -105,7 +111,7 @@ export class TfEventsParser {
     return Math.max(from, buf.length - 11);
   }
 
-  private event(buf: Uint8Array, view: DataView, start: number, end: number, out: Point[]): void {
+  private event(buf: Uint8Array, view: DataView, start: number, end: number, emit: Emit): void {
     let step = 0;
     let wall = NaN;
     let summaryStart = -1, summaryEnd = -1;
@@ -132,13 +138,13 @@ export class TfEventsParser {
       if (key >>> 3 === SUMMARY_VALUE && (key & 7) === 2) {
         const len = r.varint();
         const valueEnd = r.at + len;
-        this.value(r, valueEnd, step, wall, out);
+        this.value(r, valueEnd, step, wall, emit);
         r.at = valueEnd;
       } else r.skip(key & 7);
     }
   }
 
-  private value(r: Reader, end: number, step: number, wall: number, out: Point[]): void {
+  private value(r: Reader, end: number, step: number, wall: number, emit: Emit): void {
     let tag = '';
     let y: number | undefined;
     let plugin: string | undefined;
@@ -146,7 +152,7 @@ export class TfEventsParser {
     while (r.at < end) {
       const key = r.varint();
       const field = key >>> 3;
-      if (field === VALUE_TAG) tag = r.string();
+      if (field === VALUE_TAG) tag = this.tags.read(r);
       else if (field === VALUE_SIMPLE && (key & 7) === 5) {
         y = r.view.getFloat32(r.at, true);
         r.at += 4;
@@ -167,7 +173,7 @@ export class TfEventsParser {
     if (plugin !== undefined && plugin !== 'scalars' && plugin !== '') this.nonScalarTags.add(tag);
     if (kind === 'scalar' && y !== undefined && !this.nonScalarTags.has(tag)) {
       this.stats.scalars++;
-      out.push({ name: tag, xKind: 'step', x: step, y, wall });
+      emit(tag, 'step', step, y, wall);
     } else if (kind) {
       this.stats.other++;
     }
@@ -246,6 +252,42 @@ function pluginName(r: Reader, end: number): string | undefined {
     } else r.skip(key & 7);
   }
   return name;
+}
+
+/**
+ * Tag strings by their bytes: a run logs the same few tags millions of times, and building a
+ * string for each value was most of the garbage.
+ */
+class Tags {
+  private byHash = new Map<number, Array<[Uint8Array, string]>>();
+
+  read(r: Reader): string {
+    const lenAt = r.at;
+    const len = r.varint();
+    const start = r.at;
+    if (start + len > r.end) throw new RangeError('truncated tag');
+    let h = 0x811c9dc5; // FNV-1a
+    for (let i = start; i < start + len; i++) h = Math.imul(h ^ r.buf[i], 0x01000193);
+    const known = this.byHash.get(h);
+    for (const [bytes, tag] of known ?? []) {
+      if (bytes.length === len && sameBytes(bytes, r.buf, start)) {
+        r.at = start + len;
+        return tag;
+      }
+    }
+    r.at = lenAt;
+    const tag = r.string();
+    if (this.byHash.size < 10_000) {
+      if (known) known.push([r.buf.slice(start, start + len), tag]);
+      else this.byHash.set(h, [[r.buf.slice(start, start + len), tag]]);
+    }
+    return tag;
+  }
+}
+
+function sameBytes(a: Uint8Array, buf: Uint8Array, at: number): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== buf[at + i]) return false;
+  return true;
 }
 
 /** A cursor over protobuf wire format. */
