@@ -134,6 +134,9 @@ export class SeriesStore {
   private series = new Map<string, Series>();
   /** source → name → series: a lookup per point without building a key string. */
   private bySource = new Map<string, Map<string, Series>>();
+  /** Points come in runs from one file: its names without a lookup. */
+  private lastSource = '';
+  private lastNames: Map<string, Series> | undefined;
 
   /**
    * Adds a point (`wall`: its time in seconds since the epoch, NaN when unknown). A point at the
@@ -143,8 +146,10 @@ export class SeriesStore {
    * (trainer_state.json copies), where it is skipped.
    */
   add(source: string, name: string, xKind: XKind, x: number, y: number, wall = NaN, overlapping = false): AddResult {
-    let names = this.bySource.get(source);
+    let names = source === this.lastSource ? this.lastNames : this.bySource.get(source);
     if (!names) this.bySource.set(source, (names = new Map()));
+    this.lastSource = source;
+    this.lastNames = names;
     let s = names.get(name);
     if (!s) {
       const key = `${source}:${name}`;

@@ -83,7 +83,8 @@ export class CsvParser extends LineParser {
   private timeColumn = -1;
   /** nvidia-smi's GPU index column, when the file is a GPU query. */
   private gpuColumn = -1;
-  private skip = new Set<number>();
+  /** Per column: whether it positions rows rather than holding a metric. */
+  private skip: boolean[] = [];
   private rows = 0;
   private delimiter = ',';
   /** A time column holds dates or numbers, as its first readable cell shows; a cell of the other form is damaged. */
@@ -135,7 +136,7 @@ export class CsvParser extends LineParser {
   /** A row of cells; false when its width is not the header's. */
   private row(line: string, emit: Emit): boolean {
     const header = this.header!;
-    const { starts, ends } = this;
+    const { starts, ends, skip } = this;
     let n = 0;
     let at = 0;
     for (;;) {
@@ -158,7 +159,7 @@ export class CsvParser extends LineParser {
     const gpu = this.gpuColumn >= 0 ? line.slice(starts[this.gpuColumn], ends[this.gpuColumn]).trim() : '0';
     const prefix = gpu === '0' || gpu === '' ? '' : `gpu${gpu}/`;
     for (let i = 0; i < n; i++) {
-      if (this.skip.has(i)) continue;
+      if (skip[i]) continue;
       let y = wholeNumber(line, starts[i], ends[i]);
       if (y === undefined) {
         const cell = line.slice(starts[i], ends[i]).trim();
@@ -203,6 +204,7 @@ export class CsvParser extends LineParser {
     const isGpuQuery = lower.some((c) => c.startsWith('utilization.') || c.startsWith('memory.used'));
     this.gpuColumn = isGpuQuery ? find(['index']) : -1;
     // Position columns are not metrics (an epoch column still is, when steps position the rows).
-    this.skip = new Set([this.xColumn, this.gpuColumn, step, time].filter((i) => i >= 0));
+    const positions = [this.xColumn, this.gpuColumn, step, time];
+    this.skip = cells.map((_, i) => positions.includes(i));
   }
 }

@@ -68,7 +68,7 @@ const isSpace = (c: number) => c === 32 || c === 9;
  * digit, `_` or `.`), scanned by hand: every redraw of a bar passes here, and a regex with
  * captures cost more than the rest of the line's work.
  */
-function kerasPairs(text: string): Array<[string, number]> {
+function kerasPairs(text: string, known: string[]): Array<[string, number]> {
   const out: Array<[string, number]> = [];
   for (let i = text.indexOf('- '); i >= 0; i = text.indexOf('- ', i + 1)) {
     if (i > 0 && !isSpace(text.charCodeAt(i - 1))) continue;
@@ -76,7 +76,9 @@ function kerasPairs(text: string): Array<[string, number]> {
     if (!isNameStart(text.charCodeAt(j))) continue;
     while (isNameChar(text.charCodeAt(j))) j++;
     if (text.charCodeAt(j) !== 58) continue; // :
-    const name = text.slice(i + 2, j);
+    // The names of the last bar repeat on every redraw: reuse their strings.
+    const prev = known[out.length];
+    const name = prev !== undefined && prev.length === j - i - 2 && text.startsWith(prev, i + 2) ? prev : (known[out.length] = text.slice(i + 2, j));
     j++;
     while (isSpace(text.charCodeAt(j))) j++;
     let y = scanNumber(text, j);
@@ -102,6 +104,8 @@ export class ProgressParser extends LineParser {
   private last: { x: number; xKind: XKind } | undefined;
   /** Records and pair lines with no position: numbered in order. */
   private index = 0;
+  /** Metric names of the last Keras line, in order. */
+  private names: string[] = [];
 
   reset(): void {
     this.epoch = 0;
@@ -125,19 +129,20 @@ export class ProgressParser extends LineParser {
     let at: { x: number; xKind: XKind } | undefined;
     let m: RegExpExecArray | null;
     let found: Array<[string, number]>;
-    if (text.includes('%|') && TQDM.test(text)) {
+    // Keras first: its bars are most of the frames, and a tqdm line never starts with `12/32 `.
+    if ((m = KERAS_BATCH.exec(text))) {
+      at = { x: Math.max(0, this.epoch - 1) * Number(m[2]) + Number(m[1]), xKind: 'step' };
+      found = kerasPairs(text, this.names);
+    } else if (TQDM.test(text)) {
       found = pairs(text.slice(text.indexOf('[')), EQ_PAIR);
       if (!found.length) return;
       at = { x: ++this.index, xKind: 'index' };
     } else if ((m = EPOCH_BAR.exec(text))) {
       at = { x: Number(m[1]) * Number(m[3]) + Number(m[2]), xKind: 'step' }; // Lightning counts epochs from 0
       found = pairs(text, COLON_PAIR);
-    } else if ((m = KERAS_BATCH.exec(text))) {
-      at = { x: Math.max(0, this.epoch - 1) * Number(m[2]) + Number(m[1]), xKind: 'step' };
-      found = kerasPairs(text);
     } else if ((m = EPOCH_LINE.exec(text))) {
       at = { x: Number(m[1]), xKind: 'epoch' };
-      found = kerasPairs(text);
+      found = kerasPairs(text, this.names);
       if (!found.length) found = pairs(text, COLON_PAIR);
       if (!found.length) found = pairs(text, EQ_PAIR);
     } else if (ONLY_COLON_PAIRS.test(text)) {
@@ -145,7 +150,7 @@ export class ProgressParser extends LineParser {
       at = this.last ?? { x: ++this.index, xKind: 'index' };
       return this.emit(found, at, emit);
     } else {
-      found = kerasPairs(text);
+      found = kerasPairs(text, this.names);
       if (!found.length) found = pairs(text, EQ_PAIR);
       const prefix = STEP_PREFIX.exec(text);
       if (!found.length && prefix) found = pairs(text.slice(prefix[0].length), COLON_PAIR);
