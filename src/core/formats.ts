@@ -4,6 +4,7 @@ export type FileFormat = 'output' | 'csv' | 'jsonl' | 'tfevents' | 'trainer-stat
 export function formatOf(path: string): FileFormat | undefined {
   const name = path.slice(path.lastIndexOf('/') + 1);
   if (name === 'stdout.log' || name === 'stderr.log') return 'output';
+  if (name === 'events.jsonl') return undefined; // the monitor's own record of a run
   if (/\.(csv|tsv)$/i.test(name)) return 'csv';
   if (/\.(jsonl|ndjson)$/i.test(name)) return 'jsonl';
   if (name === 'trainer_state.json') return 'trainer-state';

@@ -1,67 +1,119 @@
-/** Activation: commands, the monitor webviews and the status bar. */
+/** Activation: commands, the runs of this window, the monitor webviews and the status bar. */
 import * as vscode from 'vscode';
 import type { HostToWebview } from '../core/protocol/webview';
 import { emptyBatch } from '../core/protocol/batch';
-import { pickLaunch, runRootFor, shellCommand } from './launch';
-import { Monitor, type MonitorState } from './monitor';
+import { pickLaunch, shellCommand, workspaceRoot, type Launch } from './launch';
+import { Monitor, type MonitorHost, type MonitorState } from './monitor';
+import { listRuns } from './process';
+import { adopted, attachedNotebook, attachedPath, launched, type RunSource } from './sources';
 import { RunStatusBar } from './statusBar';
 import { MonitorWebviews } from './webviews';
 
-/** What the extension exports: the current run's state (used by its integration tests). */
+/** What the extension exports: the runs' state (used by its integration tests). */
 export interface TrainingMonitorApi {
+  /** The run the monitor shows. */
   current(): MonitorState | undefined;
+  all(): MonitorState[];
   /** Monitor webviews that loaded and got their snapshot. */
   loadedViews(): number;
 }
 
-let monitor: Monitor | undefined;
+/** Every run of this window, oldest first, and the one the webviews show. */
+const monitors: Monitor[] = [];
+let shown: Monitor | undefined;
 
 export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
   const statusBar = new RunStatusBar();
   const webviews = new MonitorWebviews(context.extensionUri, {
-    snapshot: async (): Promise<HostToWebview> => monitor?.snapshot() ?? { type: 'snapshot', run: undefined, batch: emptyBatch() },
+    snapshot: async (): Promise<HostToWebview> => shown?.snapshot() ?? { type: 'snapshot', run: undefined, batch: emptyBatch() },
     onMessage: (msg) => {
-      if (msg.type === 'stop') void vscode.commands.executeCommand('trainingMonitor.stop');
+      if (msg.type === 'stop' && shown) void shown.stop();
     },
   });
-  const setRunning = () => void vscode.commands.executeCommand('setContext', 'trainingMonitor.running', monitor?.live ?? false);
+  const refresh = () => {
+    statusBar.update(shown, monitors);
+    void vscode.commands.executeCommand('setContext', 'trainingMonitor.running', monitors.some((m) => m.canStop));
+  };
+  const host: MonitorHost = {
+    webviews,
+    changed: refresh,
+    isShown: (m) => m === shown,
+    show: (m, tab) => {
+      void showRun(m).then(() => tab && webviews.post({ type: 'tab', tab }));
+    },
+  };
+  /** Makes `m` the run the webviews show: they get its snapshot. */
+  const showRun = async (m: Monitor) => {
+    if (shown !== m) {
+      shown = m;
+      refresh();
+      await webviews.post(await m.snapshot());
+    }
+    webviews.showPanel();
+  };
+  const follow = (source: RunSource) => {
+    const m = new Monitor(source, context.extensionUri, host);
+    monitors.push(m);
+    void showRun(m);
+    return m;
+  };
+  /** Several runs: the user picks one; one: that one. */
+  const pickRun = async (runs: Monitor[], title: string) => {
+    if (runs.length <= 1) return runs[0];
+    const picked = await vscode.window.showQuickPick(
+      runs.map((m) => ({ label: m.name, description: m.run.state, detail: m.run.command, m })),
+      { title },
+    );
+    return picked?.m;
+  };
 
   context.subscriptions.push(
     statusBar,
     webviews,
-    // An argument `{ command }` skips the quick pick (keybindings, tasks, tests).
-    vscode.commands.registerCommand('trainingMonitor.start', async (arg?: { command?: string }) => {
-      if (!vscode.workspace.isTrusted) {
-        void vscode.window.showWarningMessage('Training Monitor runs training commands only in a trusted workspace.', 'Manage Workspace Trust').then((a) => {
-          if (a) void vscode.commands.executeCommand('workbench.trust.manage');
-        });
-        return;
+    // An argument skips the quick pick (keybindings, tasks, tests): `{ command }` launches, `{ attach }` follows a path.
+    vscode.commands.registerCommand('trainingMonitor.start', async (arg?: { command?: string; attach?: string }) => {
+      let choice: Launch | undefined;
+      if (typeof arg?.attach === 'string') choice = { kind: 'attach', path: arg.attach };
+      else if (typeof arg?.command === 'string') choice = { kind: 'launch', spec: shellCommand(arg.command) };
+      else choice = await pickLaunch(context.globalState);
+      if (!choice) return;
+      switch (choice.kind) {
+        case 'attach':
+          return void follow(attachedPath(choice.path));
+        case 'notebook':
+          return void follow(attachedNotebook(choice.notebook));
+        case 'launch':
+          if (!vscode.workspace.isTrusted) {
+            const a = await vscode.window.showWarningMessage('Training Monitor runs training commands only in a trusted workspace; attaching to logs works here.', 'Manage Workspace Trust');
+            if (a) void vscode.commands.executeCommand('workbench.trust.manage');
+            return;
+          }
+          return void follow(launched(choice.spec, workspaceRoot() ?? choice.spec.cwd));
       }
-      if (monitor?.live) {
-        const answer = await vscode.window.showWarningMessage(`${monitor.state.run.name} is still running.`, 'Stop It and Start', 'Show Monitor');
-        if (answer === 'Show Monitor') return webviews.showPanel();
-        if (answer !== 'Stop It and Start') return;
-        await monitor.stop();
-      }
-      const spec = typeof arg?.command === 'string' ? shellCommand(arg.command) : await pickLaunch();
-      if (!spec) return;
-      await monitor?.dispose();
-      monitor = new Monitor(spec, runRootFor(spec), context.extensionUri, webviews, statusBar, setRunning);
-      webviews.showPanel();
     }),
     vscode.commands.registerCommand('trainingMonitor.stop', async () => {
-      if (!monitor?.live) {
-        void vscode.window.showInformationMessage('No training is running.');
-        return;
-      }
-      await monitor.stop();
+      const stoppable = monitors.filter((m) => m.canStop);
+      if (!stoppable.length) return void vscode.window.showInformationMessage('No training is running.');
+      const m = await pickRun(stoppable, 'Stop which training?');
+      await m?.stop();
     }),
-    vscode.commands.registerCommand('trainingMonitor.show', () => webviews.showPanel()),
+    vscode.commands.registerCommand('trainingMonitor.show', async () => {
+      const live = monitors.filter((m) => m.live);
+      const m = live.length > 1 ? await pickRun(monitors.slice().reverse(), 'Show which run?') : shown;
+      if (m) await showRun(m);
+      else webviews.showPanel();
+    }),
   );
-  return { current: () => monitor?.state, loadedViews: () => webviews.loaded };
+
+  // A reload or restart does not end runs: follow again those still alive, from their files.
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    for (const run of listRuns(folder.uri.fsPath)) if (run.alive) follow(adopted(run.runDir, run.record));
+  }
+  refresh();
+  return { current: () => shown?.state, all: () => monitors.map((m) => m.state), loadedViews: () => webviews.loaded };
 }
 
-/** The workers end with the extension; a launched training keeps running (its output is on disk). */
+/** The workers end with the extension; launched trainings keep running (their output is on disk). */
 export async function deactivate(): Promise<void> {
-  await monitor?.dispose();
+  await Promise.all(monitors.map((m) => m.dispose()));
 }

@@ -1,124 +1,188 @@
 /**
- * One monitored run: its process, its two workers, and what the webviews and the status bar show
- * of it. The main thread only forwards: bytes and parsing stay in the workers.
+ * One monitored run: what it follows (and its process, when known), its two workers, its alerts,
+ * and what the webviews show of it. The main thread only forwards: bytes and parsing stay in the
+ * workers.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { emptyBatch, type Batch, type EventLevel, type MonitorEvent } from '../core/protocol/batch';
 import type { HostToWebview, RunInfo } from '../core/protocol/webview';
 import { Pipeline } from '../workers/pipeline';
-import { commandLine, createRunDir, TrainingProcess, type LaunchSpec } from './process';
-import type { Latest, RunStatusBar } from './statusBar';
+import { RunAlerts } from './alerts';
+import type { ExitInfo } from './process';
+import type { RunSource } from './sources';
+import type { Latest, StatusOfRun } from './statusBar';
 import type { MonitorWebviews } from './webviews';
 
 export interface MonitorState {
   run: RunInfo;
-  runDir: string;
-  pid: number;
+  runDir: string | undefined;
+  root: string;
+  pid: number | undefined;
   workerThreadIds: number[];
   points: number;
 }
 
-export class Monitor {
-  readonly runDir: string;
-  private readonly process: TrainingProcess;
+/** What the monitor tells the extension: state changes and what to show in the status bar. */
+export interface MonitorHost {
+  webviews: MonitorWebviews;
+  /** The run's state or latest value changed. */
+  changed(monitor: Monitor): void;
+  /** Whether this monitor's data is what the webviews show. */
+  isShown(monitor: Monitor): boolean;
+  show(monitor: Monitor, tab?: 'stdout' | 'stderr' | 'events'): void;
+}
+
+export class Monitor implements StatusOfRun {
   private readonly pipeline: Pipeline;
   private readonly info: RunInfo;
   /** The host's own events (start, signals, exit); the refiner keeps the parse warnings. */
   private readonly events: MonitorEvent[] = [];
-  private latest: Latest | undefined;
+  latest: Latest | undefined;
+  private readonly lastByName = new Map<string, Latest>();
   /** Points the refiner's store holds (replaced and restarted ones counted once). */
   private points = 0;
   private readonly ended: Promise<void>;
+  private readonly alerts: RunAlerts;
+  private stopping: Promise<void> | undefined;
+  /** When the run's state last changed (the status bar shows an outcome for a while). */
+  changedAt = Date.now();
 
   constructor(
-    spec: LaunchSpec,
-    root: string,
+    readonly source: RunSource,
     extensionUri: vscode.Uri,
-    private readonly webviews: MonitorWebviews,
-    private readonly statusBar: RunStatusBar,
-    private readonly onStateChange: () => void,
+    private readonly host: MonitorHost,
   ) {
-    this.runDir = createRunDir(root, spec.name);
-    this.info = { name: spec.name, state: 'running', command: commandLine(spec) };
+    const canStop = !!(source.process || source.interrupt);
+    this.info = { name: source.name, state: source.process || source.interrupt ? 'running' : 'watching', command: source.command, canStop };
     const settings = vscode.workspace.getConfiguration('trainingMonitor');
     this.pipeline = new Pipeline(
       {
-        root: this.runDir,
+        root: source.root,
         workersDir: vscode.Uri.joinPath(extensionUri, 'dist', 'workers').fsPath,
         updatesPerSecond: settings.get<number>('updatesPerSecond') ?? 20,
-        live: true,
+        live: source.live,
       },
       { batch: (b, points) => this.forward(b, points), error: (text) => this.event('error', text) },
     );
-    this.process = new TrainingProcess(spec, this.runDir);
-    this.event('info', `Started ${this.info.command} (pid ${this.process.pid}) in ${spec.cwd}; logs in ${path.relative(root, this.runDir)}.`);
+    this.alerts = new RunAlerts(source.name, {
+      canStop: () => this.canStop,
+      stop: () => void this.stop(),
+      show: (tab) => host.show(this, tab),
+      event: (level, text) => this.event(level, text),
+    }, () => this.info.state === 'running');
+    const pid = source.process ? ` (pid ${source.process.pid})` : '';
+    this.event('info', source.live ? `Started ${source.command}${pid}; logs in ${source.root}.` : `Following ${source.root}${pid}.`);
     this.publish();
-    this.ended = this.process.exited.then(async (exit) => {
-      const exitText = exit.signal ? `signal ${exit.signal}` : `exit ${exit.code}`;
-      const outcome = this.info.state === 'stopping' ? 'stopped' : exit.code === 0 ? 'finished' : 'failed';
-      this.event(outcome === 'failed' ? 'error' : 'info', `The training ended (${exitText}).`);
-      // The run is over once every byte it wrote has been read and shown.
-      await this.pipeline.drain();
-      this.event('info', 'Read every file to its end; the workers ended.');
-      Object.assign(this.info, { state: outcome, exit: exitText });
-      this.publish();
-    });
+    this.ended = source.process ? source.process.exited.then((exit) => this.finish(exit)) : new Promise(() => undefined);
+  }
+
+  /** The last value of metric `name` (the status bar's `trainingMonitor.statusMetric`). */
+  metric(name: string): Latest | undefined {
+    return this.lastByName.get(name);
+  }
+
+  get name(): string {
+    return this.info.name;
   }
 
   get live(): boolean {
-    return this.info.state === 'running' || this.info.state === 'stopping';
+    return this.info.state === 'running' || this.info.state === 'watching' || this.info.state === 'stopping';
+  }
+
+  get canStop(): boolean {
+    return this.live && this.info.canStop;
+  }
+
+  get run(): RunInfo {
+    return { ...this.info };
   }
 
   get state(): MonitorState {
-    return { run: { ...this.info }, runDir: this.runDir, pid: this.process.pid, workerThreadIds: this.pipeline.threadIds, points: this.points };
+    return { run: this.run, runDir: this.source.runDir, root: this.source.root, pid: this.source.process?.pid, workerThreadIds: this.pipeline.threadIds, points: this.points };
   }
 
-  /** The stop cascade: signals to the process group, then the workers drain and end. */
-  async stop(): Promise<void> {
-    if (this.live && this.info.state !== 'stopping') {
-      this.info.state = 'stopping';
-      this.publish();
-      const grace = vscode.workspace.getConfiguration('trainingMonitor').get<number>('stopGraceSeconds') ?? 10;
-      await this.process.stop(grace * 1000, (text) => this.event('info', text));
+  /**
+   * The stop cascade: signals to the process group, then the workers drain and end. A notebook's
+   * kernel is interrupted instead; a followed folder with no process just stops being followed.
+   */
+  stop(): Promise<void> {
+    const { process, interrupt } = this.source;
+    if (!this.live) return Promise.resolve();
+    if (!process && interrupt) {
+      this.event('info', 'Interrupted the notebook\'s kernel.');
+      return Promise.resolve(interrupt()).then(() => undefined);
     }
-    await this.ended;
+    return (this.stopping ??= this.stopCascade());
+  }
+
+  private async stopCascade(): Promise<void> {
+    const { process } = this.source;
+    this.info.state = 'stopping';
+    this.publish();
+    if (process) {
+      const grace = vscode.workspace.getConfiguration('trainingMonitor').get<number>('stopGraceSeconds') ?? 10;
+      await process.stop(grace * 1000, (text) => this.event('info', text));
+      return this.ended;
+    }
+    await this.pipeline.drain();
+    Object.assign(this.info, { state: 'stopped', exit: 'no longer followed' });
+    this.publish();
   }
 
   async snapshot(): Promise<HostToWebview> {
     const batch = await this.pipeline.snapshot();
     batch.events = [...batch.events, ...this.events].sort((a, b) => a.time - b.time);
-    return { type: 'snapshot', run: { ...this.info }, batch };
+    return { type: 'snapshot', run: this.run, batch };
   }
 
   /** Deactivation: the workers end with the extension; a launched training keeps running. */
   dispose(): Promise<void> {
+    this.alerts.dispose();
+    this.source.dispose?.();
     return this.pipeline.dispose();
   }
 
-  private forward(batch: Batch, points: number): Promise<void> {
+  private async finish(exit: ExitInfo): Promise<void> {
+    const exitText = exit.signal ? `signal ${exit.signal}` : exit.code === null ? 'exit status unknown' : `exit ${exit.code}`;
+    const outcome = this.info.state === 'stopping' ? 'stopped' : exit.code === 0 || (exit.code === null && !exit.signal) ? 'finished' : 'failed';
+    this.event(outcome === 'failed' ? 'error' : 'info', `The training ended (${exitText}).`);
+    // The run is over once every byte it wrote has been read and shown.
+    await this.pipeline.drain();
+    this.event('info', 'Read every file to its end; the workers ended.');
+    Object.assign(this.info, { state: outcome, exit: exitText });
+    this.publish();
+    if (outcome === 'failed') this.alerts.failed(exitText);
+  }
+
+  private forward(batch: Batch, points: number): Promise<void> | void {
     this.points = points;
     for (const s of batch.series) {
+      if (s.x.length) this.lastByName.set(s.name, { name: s.name, value: s.y[s.y.length - 1], x: s.x[s.x.length - 1], xKind: s.xKind });
       if (s.x.length && lossRank(s.name) < 2 && (!this.latest || lossRank(s.name) <= lossRank(this.latest.name))) {
-        this.latest = { name: s.name, value: s.y[s.y.length - 1], x: s.x[s.x.length - 1] };
+        this.latest = { name: s.name, value: s.y[s.y.length - 1], x: s.x[s.x.length - 1], xKind: s.xKind };
       }
     }
-    if (this.live) this.statusBar.show(this.info, this.latest);
-    return this.webviews.postBatch(batch);
+    if (batch.series.length || batch.logs.length) this.alerts.activity(batch.series);
+    if (this.live) this.host.changed(this);
+    return this.host.isShown(this) ? this.host.webviews.postBatch(batch) : undefined;
   }
 
   private event(level: EventLevel, text: string): void {
     const e: MonitorEvent = { time: Date.now(), level, text };
     this.events.push(e);
+    if (this.source.runDir) fs.appendFile(path.join(this.source.runDir, 'events.jsonl'), JSON.stringify(e) + '\n', () => undefined);
+    if (!this.host.isShown(this)) return;
     const batch = emptyBatch();
     batch.events.push(e);
-    void this.webviews.postBatch(batch);
+    void this.host.webviews.postBatch(batch);
   }
 
   private publish(): void {
-    this.statusBar.show(this.info, this.latest);
-    void this.webviews.post({ type: 'run', run: { ...this.info } });
-    this.onStateChange();
+    this.changedAt = Date.now();
+    if (this.host.isShown(this)) void this.host.webviews.post({ type: 'run', run: this.run });
+    this.host.changed(this);
   }
 }
 

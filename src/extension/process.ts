@@ -23,6 +23,8 @@ export interface RunRecord {
   command: string;
   cwd: string;
   pid?: number;
+  /** The process' start time as the OS tells it, so a reused pid is not taken for this run. */
+  pidStart?: string;
   start: string;
   end?: string;
   exitCode?: number | null;
@@ -55,24 +57,134 @@ export function createRunDir(root: string, name: string, now = new Date()): stri
   return dir;
 }
 
-/**
- * bash where there is one: it runs a lone command in place and, when the training handles SIGINT
- * and exits 130, exits with that status instead of dying of the signal itself as dash does.
- */
-function shellFor(): string | true {
-  return process.platform !== 'win32' && fs.existsSync('/bin/bash') ? '/bin/bash' : true;
-}
-
 export function commandLine(spec: LaunchSpec): string {
   return [spec.command, ...spec.args.map((a) => (/[\s"'$]/.test(a) ? JSON.stringify(a) : a))].join(' ');
 }
 
-export class TrainingProcess {
+/** A training whose process group the monitor can watch and stop: one it started, or one it found alive after a reload. */
+export interface RunProcess {
+  readonly pid: number;
+  /** Settles when the process has exited (and, for an adopted one, its group is gone). */
+  readonly exited: Promise<ExitInfo>;
+  stop(graceMs: number, step?: (text: string) => void): Promise<ExitInfo>;
+}
+
+/** The file the launch wrapper writes the training's exit status to, so a later window can tell it. */
+const EXIT_FILE = 'exit-code';
+
+/**
+ * POSIX launches run under bash, which records the training's exit status in the run directory:
+ * the host that started it may be gone (a window reload) when it ends. A training that handles
+ * SIGINT and exits 130 makes bash carry on, record 130 and exit with it (dash would die of the
+ * signal itself); one killed by a signal records nothing.
+ */
+function wrapped(spec: LaunchSpec): { file: string; args: string[]; shell: boolean | string } {
+  const record = `code=$?; printf '%s' "$code" > "$TRAINING_MONITOR_RUN_DIR/${EXIT_FILE}"; exit $code`;
+  if (process.platform === 'win32' || !fs.existsSync('/bin/bash')) return { file: spec.command, args: spec.args, shell: spec.shell };
+  if (spec.shell) return { file: '/bin/bash', args: ['-c', `${spec.command}\n${record}`], shell: false };
+  return { file: '/bin/bash', args: ['-c', `"$@"\n${record}`, 'bash', spec.command, ...spec.args], shell: false };
+}
+
+/** When a process started (Linux: clock ticks since boot, from /proc), to tell it from a later process given the same pid. */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Signals to a process group: SIGINT, then SIGTERM after a grace period, then SIGKILL. */
+class ProcessGroup {
+  constructor(
+    readonly pid: number,
+    private readonly leaderRunning: () => boolean,
+  ) {}
+
+  /** Whether the leader or anything left in its group still runs. */
+  alive(): boolean {
+    if (this.leaderRunning()) return true;
+    try {
+      process.kill(-this.pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async stop(graceMs: number, step: (text: string) => void): Promise<void> {
+    if (process.platform === 'win32') {
+      // No group SIGINT on Windows: end the tree.
+      step(`Stopping process tree ${this.pid} (taskkill /T /F).`);
+      spawnSync('taskkill', ['/pid', String(this.pid), '/T', '/F']);
+      return;
+    }
+    const cascade: Array<[NodeJS.Signals, number]> = [
+      ['SIGINT', graceMs],
+      ['SIGTERM', KILL_AFTER_TERM_MS],
+      ['SIGKILL', KILL_AFTER_TERM_MS],
+    ];
+    for (const [signal, waitMs] of cascade) {
+      if (!this.alive()) break;
+      step(`Sent ${signal} to process group ${this.pid}.`);
+      try {
+        process.kill(-this.pid, signal);
+      } catch {
+        // Already gone.
+      }
+      if (await this.gone(waitMs)) break;
+    }
+  }
+
+  async gone(ms: number): Promise<boolean> {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      if (!this.alive()) return true;
+      await sleep(50);
+    }
+    return !this.alive();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function writeRecord(runDir: string, record: RunRecord): void {
+  fs.writeFileSync(path.join(runDir, 'run.json'), JSON.stringify(record, null, 2) + '\n');
+}
+
+export function readRecord(runDir: string): RunRecord | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8')) as RunRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The exit status the launch wrapper recorded, if the training ended by exiting. */
+function recordedExit(runDir: string): number | undefined {
+  try {
+    const n = Number(fs.readFileSync(path.join(runDir, EXIT_FILE), 'utf8'));
+    return Number.isInteger(n) ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the end of a run into its run.json (once: the first window to see the end does). */
+function recordEnd(runDir: string, record: RunRecord, exit: ExitInfo, stopped: boolean): void {
+  Object.assign(record, { end: new Date().toISOString(), exitCode: exit.code, signal: exit.signal });
+  if (record.status === 'running') record.status = stopped ? 'stopped' : exit.code === 0 ? 'finished' : 'failed';
+  writeRecord(runDir, record);
+}
+
+export class TrainingProcess implements RunProcess {
   readonly pid: number;
   readonly exited: Promise<ExitInfo>;
   private exit: ExitInfo | undefined;
   private readonly child: ChildProcess;
   private readonly record: RunRecord;
+  private readonly group: ProcessGroup;
 
   constructor(
     readonly spec: LaunchSpec,
@@ -80,17 +192,19 @@ export class TrainingProcess {
   ) {
     const out = fs.openSync(path.join(runDir, 'stdout.log'), 'a');
     const err = fs.openSync(path.join(runDir, 'stderr.log'), 'a');
+    const run = wrapped(spec);
     try {
-      this.child = spawn(spec.command, spec.args, {
+      this.child = spawn(run.file, run.args, {
         cwd: spec.cwd,
         env: { ...process.env, ...spec.env, PYTHONUNBUFFERED: '1', TRAINING_MONITOR_RUN_DIR: runDir },
-        shell: spec.shell ? shellFor() : false,
+        shell: run.shell,
         // Its own process group, so a stop reaches DataLoader workers and shells' children too;
         // stdio straight to files, so the output survives us and needs no pipe reader.
         detached: process.platform !== 'win32',
         stdio: ['ignore', out, err],
         windowsHide: true,
       });
+      this.child.unref(); // a window reload must not wait for it, nor end it
     } finally {
       fs.closeSync(out);
       fs.closeSync(err);
@@ -103,14 +217,13 @@ export class TrainingProcess {
       this.child.once('exit', (code, signal) => resolve((this.exit = { code, signal })));
     });
     this.pid = this.child.pid ?? -1;
-    this.record = { name: spec.name, command: commandLine(spec), cwd: spec.cwd, pid: this.child.pid, start: new Date().toISOString(), status: 'running' };
-    this.save();
-    void this.exited.then((e) => {
-      Object.assign(this.record, { end: new Date().toISOString(), exitCode: e.code, signal: e.signal });
-      if (this.record.status === 'running') this.record.status = e.code === 0 ? 'finished' : 'failed';
-      this.save();
-    });
+    this.group = new ProcessGroup(this.pid, () => this.exit === undefined);
+    this.record = { name: spec.name, command: commandLine(spec), cwd: spec.cwd, pid: this.child.pid, pidStart: this.child.pid ? processStart(this.child.pid) : undefined, start: new Date().toISOString(), status: 'running' };
+    writeRecord(runDir, this.record);
+    void this.exited.then((e) => recordEnd(runDir, this.record, e, this.stopped));
   }
+
+  private stopped = false;
 
   get running(): boolean {
     return this.exit === undefined;
@@ -121,24 +234,8 @@ export class TrainingProcess {
    * after `graceMs`, then SIGKILL 5 s later. Resolves when no process of the group is left.
    */
   async stop(graceMs: number, step: (text: string) => void = () => undefined): Promise<ExitInfo> {
-    this.record.status = 'stopped';
-    if (process.platform === 'win32') {
-      // No group SIGINT on Windows: end the tree.
-      step(`Stopping process tree ${this.pid} (taskkill /T /F).`);
-      spawnSync('taskkill', ['/pid', String(this.pid), '/T', '/F']);
-      return this.exited;
-    }
-    const cascade: Array<[NodeJS.Signals, number]> = [
-      ['SIGINT', graceMs],
-      ['SIGTERM', KILL_AFTER_TERM_MS],
-      ['SIGKILL', KILL_AFTER_TERM_MS],
-    ];
-    for (const [signal, waitMs] of cascade) {
-      if (!this.groupAlive()) break;
-      step(`Sent ${signal} to process group ${this.pid}.`);
-      this.signalGroup(signal);
-      if (await this.groupGone(waitMs)) break;
-    }
+    this.stopped = true;
+    await this.group.stop(graceMs, step);
     const exit = await this.exited;
     step(`Process group ${this.pid} ended.`);
     return exit;
@@ -146,33 +243,76 @@ export class TrainingProcess {
 
   /** Whether the process or anything left in its group still runs. */
   groupAlive(): boolean {
-    if (this.running) return true;
-    try {
-      process.kill(-this.pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
+    return this.group.alive();
+  }
+}
+
+/**
+ * A training started by an earlier window (before a reload), found alive from its run.json: the
+ * monitor watches its pid and can stop its group; its exit status comes from the launch wrapper.
+ */
+export class AdoptedProcess implements RunProcess {
+  readonly pid: number;
+  readonly exited: Promise<ExitInfo>;
+  private readonly group: ProcessGroup;
+  private stopped = false;
+
+  constructor(
+    readonly runDir: string,
+    private readonly record: RunRecord,
+  ) {
+    this.pid = record.pid!;
+    const group = (this.group = new ProcessGroup(this.pid, () => false));
+    this.exited = (async () => {
+      while (group.alive()) await sleep(500);
+      const code = recordedExit(runDir);
+      const exit: ExitInfo = { code: code ?? null, signal: null };
+      recordEnd(runDir, this.record, exit, this.stopped);
+      return exit;
+    })();
   }
 
-  private signalGroup(signal: NodeJS.Signals): void {
-    try {
-      process.kill(-this.pid, signal);
-    } catch {
-      // Already gone.
-    }
+  async stop(graceMs: number, step: (text: string) => void = () => undefined): Promise<ExitInfo> {
+    this.stopped = true;
+    await this.group.stop(graceMs, step);
+    const exit = await this.exited;
+    step(`Process group ${this.pid} ended.`);
+    return exit;
   }
+}
 
-  private async groupGone(ms: number): Promise<boolean> {
-    const until = Date.now() + ms;
-    while (Date.now() < until) {
-      if (!this.groupAlive()) return true;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return !this.groupAlive();
+/** Whether the run a run.json describes still has its process (the same one: pids are reused). */
+export function runAlive(record: RunRecord): boolean {
+  if (record.status !== 'running' || !record.pid || record.pid <= 0) return false;
+  try {
+    process.kill(-record.pid, 0);
+  } catch {
+    return false;
   }
+  const start = processStart(record.pid);
+  return record.pidStart === undefined || start === undefined || start === record.pidStart;
+}
 
-  private save(): void {
-    fs.writeFileSync(path.join(this.runDir, 'run.json'), JSON.stringify(this.record, null, 2) + '\n');
+/**
+ * The runs below `root/.training-monitor/runs`, newest first. A run recorded as running whose
+ * process is gone (its window closed while it ran) gets its end written now.
+ */
+export function listRuns(root: string): Array<{ runDir: string; record: RunRecord; alive: boolean }> {
+  const base = path.join(root, '.training-monitor', 'runs');
+  let names: string[];
+  try {
+    names = fs.readdirSync(base).sort().reverse();
+  } catch {
+    return [];
   }
+  const out: Array<{ runDir: string; record: RunRecord; alive: boolean }> = [];
+  for (const name of names) {
+    const runDir = path.join(base, name);
+    const record = readRecord(runDir);
+    if (!record) continue;
+    const alive = runAlive(record);
+    if (record.status === 'running' && !alive) recordEnd(runDir, record, { code: recordedExit(runDir) ?? null, signal: null }, false);
+    out.push({ runDir, record, alive });
+  }
+  return out;
 }

@@ -1,12 +1,27 @@
-/** The run's state in the status bar, and its Stop button. */
+/** The runs' state in the status bar, and a Stop button while one can be stopped. */
 import * as vscode from 'vscode';
+import type { XKind } from '../core/protocol/batch';
 import type { RunInfo } from '../core/protocol/webview';
 
 export interface Latest {
   name: string;
   value: number;
   x: number;
+  xKind: XKind;
 }
+
+/** What the status bar needs of a monitor. */
+export interface StatusOfRun {
+  run: RunInfo;
+  live: boolean;
+  canStop: boolean;
+  latest: Latest | undefined;
+  /** The value of the metric named in `trainingMonitor.statusMetric`, when set and seen. */
+  metric(name: string): Latest | undefined;
+}
+
+/** How long an ended run's outcome stays in the status bar. */
+const OUTCOME_MS = 15_000;
 
 export class RunStatusBar implements vscode.Disposable {
   private readonly state: vscode.StatusBarItem;
@@ -20,33 +35,40 @@ export class RunStatusBar implements vscode.Disposable {
     this.stop = vscode.window.createStatusBarItem('trainingMonitor.stop', vscode.StatusBarAlignment.Left, 49);
     this.stop.name = 'Training Monitor: stop';
     this.stop.text = '$(debug-stop) Stop Training';
-    this.stop.tooltip = 'Stop the training (interrupt, then terminate)';
     this.stop.command = 'trainingMonitor.stop';
     this.stop.accessibilityInformation = { label: 'Stop Training', role: 'button' };
   }
 
-  show(run: RunInfo, latest?: Latest): void {
+  /** `shown`: the run the monitor shows; `all`: every run of this window. */
+  update(shown: StatusOfRun | undefined, all: StatusOfRun[]): void {
     clearTimeout(this.clearTimer);
-    const live = run.state === 'running' || run.state === 'stopping';
-    const metric = latest ? ` · ${latest.name} ${formatValue(latest.value)} · step ${latest.x.toLocaleString('en-US')}` : '';
+    const live = all.filter((r) => r.live);
+    const stoppable = live.filter((r) => r.canStop);
+    if (stoppable.length) {
+      this.stop.tooltip = stoppable.length > 1 ? `Stop one of ${stoppable.length} trainings (interrupt, then terminate)` : `Stop ${stoppable[0].run.name} (interrupt, then terminate)`;
+      this.stop.show();
+    } else this.stop.hide();
+    if (!shown) return this.state.hide();
+    const run = shown.run;
+    const others = live.length - (shown.live ? 1 : 0);
+    const more = others > 0 ? ` (+${others} more)` : '';
     this.state.backgroundColor = run.state === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     switch (run.state) {
       case 'running':
-        this.state.text = `$(pulse) ${run.name}${metric}`;
+      case 'watching':
+        this.state.text = `$(pulse) ${run.name}${describe(shown)}${more}`;
         break;
       case 'stopping':
-        this.state.text = `$(sync~spin) Stopping ${run.name}…`;
+        this.state.text = `$(sync~spin) Stopping ${run.name}…${more}`;
         break;
       default:
-        this.state.text = `${run.state === 'failed' ? '$(error)' : '$(check)'} ${run.name}: ${run.state}${run.exit ? ` (${run.exit})` : ''}`;
-        // The outcome stays a little while, then the bar is quiet again.
-        this.clearTimer = setTimeout(() => this.state.hide(), 15_000);
+        this.state.text = `${run.state === 'failed' ? '$(error)' : '$(check)'} ${run.name}: ${run.state}${run.exit ? ` (${run.exit})` : ''}${more}`;
+        // The outcome stays a little while, then the bar is quiet again (unless others still run).
+        if (!others) this.clearTimer = setTimeout(() => this.state.hide(), OUTCOME_MS);
     }
-    this.state.tooltip = `Training Monitor: ${run.command}\nClick to show the monitor.`;
-    this.state.accessibilityInformation = { label: `Training ${run.name} ${run.state}` };
+    this.state.tooltip = `Training Monitor: ${run.command}\n${others ? 'Click to choose which run to show.' : 'Click to show the monitor.'}`;
+    this.state.accessibilityInformation = { label: `Training ${run.name} ${run.state}${more}` };
     this.state.show();
-    if (live) this.stop.show();
-    else this.stop.hide();
   }
 
   dispose(): void {
@@ -54,6 +76,14 @@ export class RunStatusBar implements vscode.Disposable {
     this.state.dispose();
     this.stop.dispose();
   }
+}
+
+function describe(r: StatusOfRun): string {
+  const wanted = vscode.workspace.getConfiguration('trainingMonitor').get<string>('statusMetric', '');
+  const m = (wanted && r.metric(wanted)) || r.latest;
+  if (!m) return '';
+  const at = m.xKind === 'step' || m.xKind === 'epoch' ? ` · ${m.xKind} ${m.x.toLocaleString('en-US')}` : '';
+  return ` · ${m.name} ${formatValue(m.value)}${at}`;
 }
 
 function formatValue(v: number): string {

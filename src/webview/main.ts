@@ -56,7 +56,7 @@ function showRun(run: RunInfo | undefined): void {
   title.title = run?.command ?? '';
   state.textContent = run ? `${run.state}${run.exit ? ` (${run.exit})` : ''}` : 'Run "Training Monitor: Start Training Monitor"';
   state.dataset.state = run?.state ?? 'idle';
-  stop.hidden = !(run && run.state === 'running');
+  stop.hidden = !(run?.canStop && (run.state === 'running' || run.state === 'watching'));
 }
 
 function formatEvent(e: MonitorEvent): string {
@@ -86,6 +86,9 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       break;
     case 'run':
       showRun(msg.run);
+      break;
+    case 'tab':
+      tabBar.select(msg.tab);
       break;
   }
 });

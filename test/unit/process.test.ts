@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createRunDir, TrainingProcess, type LaunchSpec } from '../../src/extension/process';
+import { AdoptedProcess, createRunDir, listRuns, readRecord, TrainingProcess, type LaunchSpec } from '../../src/extension/process';
 import { alive, tempDir, until } from '../helpers';
 
 function py(code: string, cwd: string): LaunchSpec {
@@ -63,7 +63,8 @@ describe('TrainingProcess (real processes)', function () {
     assert.ok(alive(childPid));
     const steps: string[] = [];
     const exit = await p.stop(300, (s) => steps.push(s));
-    assert.equal(exit.signal, 'SIGKILL');
+    // The launch wrapper (bash, the group leader) ends at SIGTERM; the training ignoring it needs SIGKILL.
+    assert.equal(exit.signal, 'SIGTERM');
     assert.deepEqual(steps.map((s) => s.split(' ')[1]), ['SIGINT', 'SIGTERM', 'SIGKILL', 'group']);
     assert.equal(p.groupAlive(), false);
     await until(() => !alive(childPid), 5000, 'forked child gone');
@@ -76,5 +77,35 @@ describe('TrainingProcess (real processes)', function () {
     assert.deepEqual(await p.exited, { code: 3, signal: null });
     await until(() => JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8')).status === 'failed', 2000, 'run.json');
     assert.equal(fs.readFileSync(path.join(dir, 'stderr.log'), 'utf8'), 'boom\n');
+  });
+
+  it('a run outlives the window that started it: a later window finds it, stops it and learns its exit code', async () => {
+    const root = tempDir();
+    const dir = createRunDir(root, 'train.py');
+    const first = new TrainingProcess(py(TRAINING, root), dir);
+    await until(() => fs.readFileSync(path.join(dir, 'stdout.log'), 'utf8').includes('step=3'), 10_000, 'output');
+    // What activation after a reload sees:
+    const [found] = listRuns(root);
+    assert.equal(found.runDir, dir);
+    assert.equal(found.alive, true);
+    assert.equal(found.record.pid, first.pid);
+    const adopted = new AdoptedProcess(found.runDir, found.record);
+    const exit = await adopted.stop(5000);
+    assert.deepEqual(exit, { code: 130, signal: null }, 'the wrapper recorded the exit status');
+    assert.ok(fs.readFileSync(path.join(dir, 'stdout.log'), 'utf8').includes('saved checkpoint'));
+    assert.equal(readRecord(dir)!.status, 'stopped');
+    assert.equal(listRuns(root)[0].alive, false);
+  });
+
+  it('does not take a reused pid for a run, and writes the end of a run whose window went away', () => {
+    const root = tempDir();
+    const dir = createRunDir(root, 'old');
+    // This process is alive, but started at another time than the run's.
+    fs.writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ name: 'old', command: 'x', cwd: root, pid: process.pid, pidStart: '1', start: '', status: 'running' }));
+    fs.writeFileSync(path.join(dir, 'exit-code'), '0');
+    const [run] = listRuns(root);
+    assert.equal(run.alive, false);
+    assert.equal(readRecord(dir)!.status, 'finished');
+    assert.equal(readRecord(dir)!.exitCode, 0);
   });
 });

@@ -12,7 +12,7 @@ function series(name: string, source: string, x: number[], y: number[]) {
 
 /** --vscode-charts-blue in the harness theme: the first series' stroke. */
 const BLUE: [number, number, number] = [0x37, 0x94, 0xff];
-const RUN = { name: 'train.py', state: 'running', command: 'python3 -u train.py' };
+const RUN = { name: 'train.py', state: 'running', command: 'python3 -u train.py', canStop: true };
 
 describe('Monitor webview (real Chromium)', () => {
   let h: Harness;

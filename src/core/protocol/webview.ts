@@ -1,7 +1,8 @@
 /** Messages between the extension host and the monitor webview. */
 import type { Batch } from './batch';
 
-export type RunState = 'idle' | 'running' | 'stopping' | 'finished' | 'failed' | 'stopped';
+/** `watching`: attached to files with no process known (it may be running elsewhere). */
+export type RunState = 'idle' | 'running' | 'watching' | 'stopping' | 'finished' | 'failed' | 'stopped';
 
 /** What the webview shows in its header. */
 export interface RunInfo {
@@ -11,6 +12,8 @@ export interface RunInfo {
   command: string;
   /** Exit code or signal once ended. */
   exit?: string;
+  /** Whether Stop can reach it (a process group, a notebook kernel). */
+  canStop: boolean;
 }
 
 /** Host → webview. */
@@ -20,7 +23,9 @@ export type HostToWebview =
   /** Append to what is shown. */
   | { type: 'batch'; batch: Batch }
   /** The run's state changed. */
-  | { type: 'run'; run: RunInfo };
+  | { type: 'run'; run: RunInfo }
+  /** Bring a log tab to the front (an alert's "Show Errors"). */
+  | { type: 'tab'; tab: 'stdout' | 'stderr' | 'events' };
 
 /** Webview → host. */
 export type WebviewToHost =

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -43,9 +44,9 @@ describe('Training Monitor in VS Code', () => {
     // metrics.csv: 4 metrics and the epoch column (rows are positioned by step) × 2 epochs
     assert.equal(state.points, 64 * 2 + 2 * 2 + 5 * 2);
     assert.deepEqual(state.workerThreadIds, [-1, -1], 'both workers ended after the drain');
-    const record = JSON.parse(fs.readFileSync(path.join(state.runDir, 'run.json'), 'utf8'));
+    const record = JSON.parse(fs.readFileSync(path.join(state.runDir!, 'run.json'), 'utf8'));
     assert.equal(record.status, 'finished');
-    assert.ok(state.runDir.startsWith(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.training-monitor', 'runs')));
+    assert.ok(state.runDir!.startsWith(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.training-monitor', 'runs')));
   });
 
   it('stops a live run cleanly: the process group and both workers end, the training saves', async () => {
@@ -53,15 +54,54 @@ describe('Training Monitor in VS Code', () => {
     await vscode.commands.executeCommand('trainingMonitor.start', { command: 'python3 train.py --epochs 100 --delay 0.01' });
     const running = await until(() => (monitor.current()?.points ?? 0) > 20 && monitor.current(), 30_000, 'points to arrive');
     assert.equal(running.run.state, 'running');
-    assert.ok(alive(running.pid), 'the training runs');
+    assert.ok(alive(running.pid!), 'the training runs');
     assert.ok(running.workerThreadIds.every((id) => id > 0), 'two live worker threads');
     await vscode.commands.executeCommand('trainingMonitor.stop');
     const stopped = monitor.current()!;
     assert.equal(stopped.run.state, 'stopped');
     assert.equal(stopped.run.exit, 'exit 130', 'KeyboardInterrupt handler ran');
-    assert.equal(alive(running.pid), false);
+    assert.equal(alive(running.pid!), false);
     assert.deepEqual(stopped.workerThreadIds, [-1, -1]);
-    assert.match(fs.readFileSync(path.join(stopped.runDir, 'stdout.log'), 'utf8'), /Interrupted: saved checkpoint/);
+    assert.match(fs.readFileSync(path.join(stopped.runDir!, 'stdout.log'), 'utf8'), /Interrupted: saved checkpoint/);
     assert.ok(stopped.points >= running.points);
+  });
+
+  it('attaches to a folder another process is writing and reads every row as it grows', async () => {
+    const monitor = await api();
+    const dir = fs.mkdtempSync(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'attached-'));
+    // A training outside the monitor: it appends rows to metrics.csv, then a NaN loss, then more.
+    const writer = spawn('python3', ['-c', `
+import time
+with open('metrics.csv', 'w', buffering=1) as f:
+    f.write('step,loss\\n')
+    for i in range(1, 301):
+        f.write(f"{i},{'nan' if i >= 200 else 1 / i}\\n")
+        time.sleep(0.005)
+`], { cwd: dir, stdio: 'ignore' });
+    try {
+      await vscode.commands.executeCommand('trainingMonitor.start', { attach: dir });
+      const watching = await until(() => monitor.current()?.root === dir && monitor.current(), 10_000, 'the attached run');
+      assert.equal(watching.run.state, 'watching');
+      assert.equal(watching.run.canStop, false, 'no process is known for a plain folder');
+      await until(() => monitor.current()!.points === 300, 20_000, 'every row of the growing file');
+      await vscode.commands.executeCommand('trainingMonitor.show');
+      const snapshot = await until(() => monitor.current()!.points === 300 && monitor.current(), 1000, 'state');
+      assert.equal(snapshot.run.state, 'watching');
+    } finally {
+      writer.kill();
+    }
+  });
+
+  it('says once, in a notification and in the Events tab, that a launched run\'s loss is NaN', async () => {
+    const monitor = await api();
+    const script = path.join(fs.mkdtempSync(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'nan-')), 'nan.py');
+    fs.writeFileSync(script, 'for i in range(1, 50):\n    print(f"step {i} loss={float(\'nan\') if i > 10 else 1 / i}")\n');
+    await vscode.commands.executeCommand('trainingMonitor.start', { command: `python3 ${script}` });
+    const state = await until(() => monitor.current()?.run.state === 'finished' && monitor.current(), 30_000, 'the run to finish');
+    const events = fs.readFileSync(path.join(state.runDir!, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { level: string; text: string });
+    const alerts = events.filter((e) => /loss is NaN/.test(e.text));
+    assert.equal(alerts.length, 1, JSON.stringify(events));
+    assert.match(alerts[0].text, /loss is NaN at step 11\./);
+    assert.equal(alerts[0].level, 'warning');
   });
 });

@@ -1,0 +1,71 @@
+/**
+ * Notifications a user watching a training wants without writing code for them: a loss that
+ * became NaN or Inf, a run that failed, a run that went quiet. Each fires once per condition.
+ */
+import * as vscode from 'vscode';
+import type { SeriesDelta } from '../core/protocol/batch';
+
+export interface AlertActions {
+  canStop(): boolean;
+  stop(): void;
+  show(tab?: 'stdout' | 'stderr' | 'events'): void;
+  /** Also written to the Events tab. */
+  event(level: 'warning' | 'error', text: string): void;
+}
+
+const isLossLike = (name: string) => /loss/i.test(name);
+
+export class RunAlerts implements vscode.Disposable {
+  private nonFinite = new Set<string>();
+  private lastActivity = Date.now();
+  private stalled = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly runName: string,
+    private readonly actions: AlertActions,
+    /** Whether the run is still going (only then can it stall). */
+    private readonly running: () => boolean,
+  ) {
+    this.timer = setInterval(() => this.checkStall(), 15_000);
+  }
+
+  /** New points and log text arrived. */
+  activity(series: SeriesDelta[]): void {
+    this.lastActivity = Date.now();
+    this.stalled = false;
+    for (const s of series) {
+      if (!isLossLike(s.name) || this.nonFinite.has(s.key)) continue;
+      const i = s.y.findIndex((y) => !Number.isFinite(y));
+      if (i < 0) continue;
+      this.nonFinite.add(s.key);
+      const at = s.xKind === 'index' ? '' : ` at ${s.xKind === 'wall' ? 'time' : s.xKind} ${s.x[i].toLocaleString('en-US')}`;
+      void this.notify('warning', `${this.runName}: ${s.name} is ${s.y[i]}${at}.`, this.actions.canStop() ? ['Stop', 'Show'] : ['Show']);
+    }
+  }
+
+  /** The process ended by itself with a failure. */
+  failed(exit: string): void {
+    void this.notify('error', `${this.runName} failed (${exit}).`, ['Show Errors']);
+  }
+
+  private checkStall(): void {
+    const minutes = vscode.workspace.getConfiguration('trainingMonitor').get<number>('stallMinutes', 10);
+    if (this.stalled || minutes <= 0 || !this.running() || Date.now() - this.lastActivity < minutes * 60_000) return;
+    this.stalled = true; // once, until output comes again
+    void this.notify('warning', `${this.runName}: no new output or metric for ${minutes} minute${minutes === 1 ? '' : 's'}.`, this.actions.canStop() ? ['Show', 'Stop'] : ['Show']);
+  }
+
+  private async notify(level: 'warning' | 'error', text: string, buttons: string[]): Promise<void> {
+    this.actions.event(level, text);
+    const show = level === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
+    const answer = await show(text, ...buttons);
+    if (answer === 'Stop') this.actions.stop();
+    else if (answer === 'Show') this.actions.show();
+    else if (answer === 'Show Errors') this.actions.show('stderr');
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * What a monitor follows, and how (if at all) it can be stopped: a training it launched, one an
+ * earlier window launched (found alive after a reload), a folder or file written by something
+ * else, or the log folders of a notebook's kernel.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { startGpuSampling } from './gpu';
+import { AdoptedProcess, commandLine, createRunDir, readRecord, runAlive, TrainingProcess, type LaunchSpec, type RunProcess, type RunRecord } from './process';
+
+export interface RunSource {
+  name: string;
+  /** What runs, as the user would type it, or what is followed. */
+  command: string;
+  /** The folder or file followed. */
+  root: string;
+  /** The monitor's own run directory (events.jsonl goes there); absent for attached folders. */
+  runDir?: string;
+  process?: RunProcess;
+  /** Stops what has no process group here (a notebook's kernel). */
+  interrupt?: () => Thenable<unknown>;
+  /** Every byte of its files is written from now on: date lines by when they are read. */
+  live: boolean;
+  /** Ends helpers started with it (the GPU sampler). */
+  dispose?: () => void;
+}
+
+export function launched(spec: LaunchSpec, workspaceRoot: string): RunSource {
+  const runDir = createRunDir(workspaceRoot, spec.name);
+  const process = new TrainingProcess(spec, runDir);
+  const gpu = vscode.workspace.getConfiguration('trainingMonitor').get<boolean>('gpuSampling', true) ? startGpuSampling(runDir) : undefined;
+  void process.exited.then(() => gpu?.stop());
+  return { name: spec.name, command: commandLine(spec), root: runDir, runDir, process, live: true, dispose: () => gpu?.stop() };
+}
+
+/** A run an earlier window launched whose process is still alive. */
+export function adopted(runDir: string, record: RunRecord): RunSource {
+  return { name: record.name, command: record.command, root: runDir, runDir, process: new AdoptedProcess(runDir, record), live: false };
+}
+
+/**
+ * A folder or file another program writes. Stop reaches its process when the folder says which:
+ * a live `run.json` (a run of this monitor) or a `pid` file holding a process id.
+ */
+export function attachedPath(target: string): RunSource {
+  const name = path.basename(target);
+  const source: RunSource = { name, command: `watching ${target}`, root: target, live: false };
+  const record = readRecord(target);
+  if (record && runAlive(record)) return adopted(target, record);
+  const pid = pidFile(target);
+  if (pid) source.process = new AdoptedProcess(target, { name, command: source.command, cwd: target, pid, start: '', status: 'running' });
+  return source;
+}
+
+function pidFile(dir: string): number | undefined {
+  for (const name of ['pid', 'train.pid', 'run.pid']) {
+    try {
+      const pid = Number(fs.readFileSync(path.join(dir, name), 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && runAlive({ name: '', command: '', cwd: '', pid, start: '', status: 'running' })) return pid;
+    } catch {
+      // none here
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The log folders a notebook's kernel writes: `trainingMonitor.notebookLogDir` when set, else the
+ * notebook's folder, where TensorBoard (`runs/`), Lightning (`lightning_logs/`) and the HF Trainer
+ * (its `output_dir`) write by default. Stop interrupts the kernel through the Jupyter extension.
+ */
+export function attachedNotebook(notebook: vscode.Uri): RunSource {
+  const dir = path.dirname(notebook.fsPath);
+  const configured = vscode.workspace.getConfiguration('trainingMonitor', notebook).get<string>('notebookLogDir');
+  const root = configured ? path.resolve(dir, configured) : dir;
+  return {
+    name: path.basename(notebook.fsPath),
+    command: `watching ${path.relative(dir, root) || '.'} for ${path.basename(notebook.fsPath)}`,
+    root,
+    live: false,
+    interrupt: () => vscode.commands.executeCommand('jupyter.interruptkernel', { notebookEditor: { notebookUri: notebook } }),
+  };
+}
