@@ -42,19 +42,19 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
       void showRun(m).then(() => tab && webviews.post({ type: 'tab', tab }));
     },
   };
-  /** Makes `m` the run the webviews show: they get its snapshot. */
-  const showRun = async (m: Monitor) => {
+  /** Makes `m` the run the webviews show (they get its snapshot), and opens the panel when `reveal`. */
+  const showRun = async (m: Monitor, reveal = true) => {
     if (shown !== m) {
       shown = m;
       refresh();
       await webviews.post(await m.snapshot());
     }
-    webviews.showPanel();
+    if (reveal) webviews.showPanel();
   };
-  const follow = (source: RunSource) => {
+  const follow = (source: RunSource, reveal = true) => {
     const m = new Monitor(source, context.extensionUri, host);
     monitors.push(m);
-    void showRun(m);
+    void showRun(m, reveal);
     return m;
   };
   /** Several runs: the user picks one; one: that one. */
@@ -105,9 +105,10 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
     }),
   );
 
-  // A reload or restart does not end runs: follow again those still alive, from their files.
+  // A reload or restart does not end runs: follow again those still alive, from their files. The
+  // panel is not opened here: VS Code restores it if it was open, and the status bar shows the run.
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    for (const run of listRuns(folder.uri.fsPath)) if (run.alive) follow(adopted(run.runDir, run.record));
+    for (const run of listRuns(folder.uri.fsPath)) if (run.alive) follow(adopted(run.runDir, run.record), false);
   }
   refresh();
   return { current: () => shown?.state, all: () => monitors.map((m) => m.state), loadedViews: () => webviews.loaded };

@@ -1,7 +1,8 @@
 /**
  * As a user: the packaged VSIX installed into code-server, the demo workspace open, F1 → "Training
  * Monitor: Start Training Monitor" → run the active Python file → charts and Output fill in the
- * webview → Stop in the status bar → the training's process group is gone.
+ * webview → a window reload, after which the run is followed again → Stop in the status bar → the
+ * training's process group is gone.
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -91,6 +92,18 @@ describe('Training Monitor as a user clicks (code-server + Chromium)', () => {
     await stop.waitFor();
     assert.match((await page.locator('.statusbar-item', { hasText: 'train.py' }).first().textContent()) ?? '', /train\.py · loss \d/);
     await shot(page, 'e2e-running.png');
+
+    // A window reload ends the extension host, not the training: the new window finds the run
+    // alive, follows it again and rebuilds everything from its files.
+    await page.reload();
+    await page.waitForSelector('.statusbar', { timeout: 60_000 });
+    await stop.waitFor({ timeout: 60_000 });
+    assert.ok(alive(run.pid), 'the training survived the reload');
+    await view.locator('[aria-label="Output"] pre', { hasText: 'Epoch 1/20' }).waitFor({ timeout: 60_000 });
+    await view.locator('.chart[data-metric="loss"] canvas').first().waitFor({ timeout: 60_000 });
+    assert.match(await view.locator('[aria-label="Events"] pre').textContent() ?? '', /Following .*\(pid \d+\)/);
+    assert.equal(await page.locator('.tab', { hasText: 'Training Monitor' }).count(), 1, 'the restored panel, not a second one');
+    await shot(page, 'e2e-reloaded.png');
 
     await stop.click();
     await view.locator('.run-state', { hasText: 'stopped' }).waitFor({ timeout: 30_000 });
