@@ -178,18 +178,40 @@ function recordEnd(runDir: string, record: RunRecord, exit: ExitInfo, stopped: b
   writeRecord(runDir, record);
 }
 
-export class TrainingProcess implements RunProcess {
+/** A run stopped through its process group; the subclasses say how it started and how its end is seen. */
+abstract class GroupProcess implements RunProcess {
+  abstract readonly pid: number;
+  abstract readonly exited: Promise<ExitInfo>;
+  protected abstract readonly group: ProcessGroup;
+  /** Whether the user stopped it (its end is then `stopped`, not `failed`). */
+  protected stopped = false;
+
+  /**
+   * SIGINT to the group (Python raises KeyboardInterrupt: the training can save), then SIGTERM
+   * after `graceMs`, then SIGKILL 5 s later. Resolves when no process of the group is left.
+   */
+  async stop(graceMs: number, step: (text: string) => void = () => undefined): Promise<ExitInfo> {
+    this.stopped = true;
+    await this.group.stop(graceMs, step);
+    const exit = await this.exited;
+    step(`Process group ${this.pid} ended.`);
+    return exit;
+  }
+}
+
+export class TrainingProcess extends GroupProcess {
   readonly pid: number;
   readonly exited: Promise<ExitInfo>;
   private exit: ExitInfo | undefined;
   private readonly child: ChildProcess;
   private readonly record: RunRecord;
-  private readonly group: ProcessGroup;
+  protected readonly group: ProcessGroup;
 
   constructor(
     readonly spec: LaunchSpec,
     readonly runDir: string,
   ) {
+    super();
     const out = fs.openSync(path.join(runDir, 'stdout.log'), 'a');
     const err = fs.openSync(path.join(runDir, 'stderr.log'), 'a');
     const run = wrapped(spec);
@@ -223,23 +245,10 @@ export class TrainingProcess implements RunProcess {
     void this.exited.then((e) => recordEnd(runDir, this.record, e, this.stopped));
   }
 
-  private stopped = false;
-
   get running(): boolean {
     return this.exit === undefined;
   }
 
-  /**
-   * SIGINT to the group (Python raises KeyboardInterrupt: the training can save), then SIGTERM
-   * after `graceMs`, then SIGKILL 5 s later. Resolves when no process of the group is left.
-   */
-  async stop(graceMs: number, step: (text: string) => void = () => undefined): Promise<ExitInfo> {
-    this.stopped = true;
-    await this.group.stop(graceMs, step);
-    const exit = await this.exited;
-    step(`Process group ${this.pid} ended.`);
-    return exit;
-  }
 
   /** Whether the process or anything left in its group still runs. */
   groupAlive(): boolean {
@@ -251,16 +260,16 @@ export class TrainingProcess implements RunProcess {
  * A training started by an earlier window (before a reload), found alive from its run.json: the
  * monitor watches its pid and can stop its group; its exit status comes from the launch wrapper.
  */
-export class AdoptedProcess implements RunProcess {
+export class AdoptedProcess extends GroupProcess {
   readonly pid: number;
   readonly exited: Promise<ExitInfo>;
-  private readonly group: ProcessGroup;
-  private stopped = false;
+  protected readonly group: ProcessGroup;
 
   constructor(
     readonly runDir: string,
     private readonly record: RunRecord,
   ) {
+    super();
     this.pid = record.pid!;
     const group = (this.group = new ProcessGroup(this.pid, () => false));
     this.exited = (async () => {
@@ -272,13 +281,6 @@ export class AdoptedProcess implements RunProcess {
     })();
   }
 
-  async stop(graceMs: number, step: (text: string) => void = () => undefined): Promise<ExitInfo> {
-    this.stopped = true;
-    await this.group.stop(graceMs, step);
-    const exit = await this.exited;
-    step(`Process group ${this.pid} ended.`);
-    return exit;
-  }
 }
 
 /** Whether the run a run.json describes still has its process (the same one: pids are reused). */
