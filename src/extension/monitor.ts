@@ -43,11 +43,10 @@ export class Monitor implements StatusOfRun {
   private readonly lastByName = new Map<string, Latest>();
   /** Points the refiner's store holds (replaced and restarted ones counted once). */
   private points = 0;
-  private readonly ended: Promise<void>;
+  /** Settles when the process has ended and every file was read (runs with a process only). */
+  private readonly ended: Promise<void> | undefined;
   private readonly alerts: RunAlerts;
   private stopping: Promise<void> | undefined;
-  /** When the run's state last changed (the status bar shows an outcome for a while). */
-  changedAt = Date.now();
 
   constructor(
     readonly source: RunSource,
@@ -55,7 +54,7 @@ export class Monitor implements StatusOfRun {
     private readonly host: MonitorHost,
   ) {
     const canStop = !!(source.process || source.interrupt);
-    this.info = { name: source.name, state: source.process || source.interrupt ? 'running' : 'watching', command: source.command, canStop };
+    this.info = { name: source.name, state: canStop ? 'running' : 'watching', command: source.command, canStop };
     const settings = vscode.workspace.getConfiguration('trainingMonitor');
     this.pipeline = new Pipeline(
       {
@@ -75,7 +74,7 @@ export class Monitor implements StatusOfRun {
     const pid = source.process ? ` (pid ${source.process.pid})` : '';
     this.event('info', source.live ? `Started ${source.command}${pid}; logs in ${source.root}.` : `Following ${source.root}${pid}.`);
     this.publish();
-    this.ended = source.process ? source.process.exited.then((exit) => this.finish(exit)) : new Promise(() => undefined);
+    this.ended = source.process?.exited.then((exit) => this.finish(exit));
   }
 
   /** The last value of metric `name` (the status bar's `trainingMonitor.statusMetric`). */
@@ -180,7 +179,6 @@ export class Monitor implements StatusOfRun {
   }
 
   private publish(): void {
-    this.changedAt = Date.now();
     if (this.host.isShown(this)) void this.host.webviews.post({ type: 'run', run: this.run });
     this.host.changed(this);
   }
