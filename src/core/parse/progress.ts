@@ -30,8 +30,6 @@ const EPOCH_BAR = /^\s*Epoch\s+(\d+)\s*\/\s*\d+\b.*?\s(\d+)\s*\/\s*(\d+)(?:\s|$)
 const EPOCH_LINE = /^\s*Epoch\s+(\d+)\s*(?:\/\s*\d+)?\s*[-:|,]/;
 /** tqdm: `Epoch 0:  12%|█▏  | 24/200 [` (the description is optional). */
 const TQDM = /\d+%\|[^|]*\|\s*\d+\s*\/\s*\d+\s*\[/;
-/** Keras' batch counter at the start of a frame: ` 12/32 ━━━`, `  768/60000 [>...]`, `32/32 - 0s`. */
-const KERAS_BATCH = /^\s*(\d+)\s*\/\s*(\d+)\s+(?:[━─=>.\[\]\s-]|\d)/;
 /** `step 10`, `Step 10:`, `iter 5`, `iteration 5`, `[100]` at the start of a line. */
 const STEP_PREFIX = /^\s*(?:(?:global[_ ])?step|iter(?:ation)?|it)\s*[:=#]?\s*(\d+)\b|^\s*\[\s*(\d+)\s*\]/i;
 const EQ_PAIR = new RegExp(String.raw`(?:^|[\s,\[(|])(${NAME})=(${NUM})(?=$|[\s,\])|])`, 'g');
@@ -51,16 +49,51 @@ export function parseNumber(s: string): number {
   return NaN;
 }
 
-/** `name`/value pairs of `re` (a global regex) in `text`; `exec` in a loop, as `matchAll` copies the regex each call. */
-function pairs(text: string, re: RegExp): Array<[string, number]> {
-  const out: Array<[string, number]> = [];
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) out.push([m[1], parseNumber(m[2])]);
-  return out;
+/**
+ * The pairs of one frame, in buffers reused from frame to frame: a Keras bar is redrawn for every
+ * batch, and a tuple per value and an array per frame cost more than the scan.
+ */
+class Pairs {
+  names: string[] = [];
+  values: number[] = [];
+  count = 0;
+
+  /** Appends a pair, reusing the previous frame's name string at this position when it is the same name. */
+  push(text: string, from: number, to: number, y: number): void {
+    const k = this.count++;
+    const prev = this.names[k];
+    if (prev === undefined || !sameText(prev, text, from, to)) this.names[k] = text.slice(from, to);
+    this.values[k] = y;
+  }
+
+  /** `name`/value pairs of `re` (a global regex whose groups are the name and the number). */
+  match(text: string, re: RegExp): number {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const k = this.count++;
+      this.names[k] = m[1];
+      this.values[k] = parseNumber(m[2]);
+    }
+    return this.count;
+  }
+
+  /** The value named `name` in this frame, or undefined. */
+  get(name: string): number | undefined {
+    for (let k = 0; k < this.count; k++) if (this.names[k] === name) return this.values[k];
+    return undefined;
+  }
 }
 
+/** Whether `text[from, to)` spells `name` (`startsWith` costs more on the short names here). */
+function sameText(name: string, text: string, from: number, to: number): boolean {
+  if (name.length !== to - from) return false;
+  for (let k = 0; k < name.length; k++) if (name.charCodeAt(k) !== text.charCodeAt(from + k)) return false;
+  return true;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
 const isNameStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-const isNameChar = (c: number) => isNameStart(c) || (c >= 48 && c <= 57) || c === 46 || c === 47 || c === 45;
+const isNameChar = (c: number) => isNameStart(c) || isDigit(c) || c === 46 || c === 47 || c === 45;
 const isSpace = (c: number) => c === 32 || c === 9;
 
 /**
@@ -68,17 +101,14 @@ const isSpace = (c: number) => c === 32 || c === 9;
  * digit, `_` or `.`), scanned by hand: every redraw of a bar passes here, and a regex with
  * captures cost more than the rest of the line's work.
  */
-function kerasPairs(text: string, known: string[]): Array<[string, number]> {
-  const out: Array<[string, number]> = [];
+function kerasPairs(text: string, out: Pairs): number {
   for (let i = text.indexOf('- '); i >= 0; i = text.indexOf('- ', i + 1)) {
     if (i > 0 && !isSpace(text.charCodeAt(i - 1))) continue;
     let j = i + 2;
     if (!isNameStart(text.charCodeAt(j))) continue;
     while (isNameChar(text.charCodeAt(j))) j++;
+    const nameEnd = j;
     if (text.charCodeAt(j) !== 58) continue; // :
-    // The names of the last bar repeat on every redraw: reuse their strings.
-    const prev = known[out.length];
-    const name = prev !== undefined && prev.length === j - i - 2 && text.startsWith(prev, i + 2) ? prev : (known[out.length] = text.slice(i + 2, j));
     j++;
     while (isSpace(text.charCodeAt(j))) j++;
     let y = scanNumber(text, j);
@@ -91,81 +121,117 @@ function kerasPairs(text: string, known: string[]): Array<[string, number]> {
     }
     const next = text.charCodeAt(end);
     if (isNameChar(next) && next !== 45 && next !== 47) continue; // `1.5x`: not a value
-    out.push([name, y]);
+    out.push(text, i + 2, nameEnd, y);
     i = end - 1;
   }
-  return out;
+  return out.count;
+}
+
+/** Batch and batch count of Keras' counter at the start of a frame (the hot path of KERAS_BATCH). */
+let batchDone = 0;
+let batchTotal = 0;
+
+/**
+ * Whether `text` starts with Keras' batch counter (` 12/32 ━━━`, `  768/60000 [>...]`,
+ * `32/32 - 0s`), scanned by hand from `i`, its first non-space character; sets `batchDone` and
+ * `batchTotal`.
+ */
+function kerasBatch(text: string, i: number): boolean {
+  let done = 0;
+  const a = i;
+  for (let c = text.charCodeAt(i); isDigit(c); c = text.charCodeAt(++i)) done = done * 10 + (c - 48);
+  if (i === a || i - a > 15) return false;
+  while (isSpace(text.charCodeAt(i))) i++;
+  if (text.charCodeAt(i++) !== 47) return false; // /
+  while (isSpace(text.charCodeAt(i))) i++;
+  let total = 0;
+  const b = i;
+  for (let c = text.charCodeAt(i); isDigit(c); c = text.charCodeAt(++i)) total = total * 10 + (c - 48);
+  if (i === b || i - b > 15 || !isSpace(text.charCodeAt(i))) return false;
+  while (isSpace(text.charCodeAt(i))) i++;
+  const c = text.charCodeAt(i);
+  // what follows the counter: a bar (`━`, `─`, `[=>.]`), ` - `, or a time (`1s`)
+  if (!(c === 0x2501 || c === 0x2500 || c === 61 || c === 62 || c === 46 || c === 91 || c === 93 || c === 45 || isDigit(c) || i === text.length)) return false;
+  batchDone = done;
+  batchTotal = total;
+  return true;
 }
 
 export class ProgressParser extends LineParser {
   /** Keras' current epoch (1-based), from its `Epoch 3/10` header. */
   private epoch = 0;
   /** The position of the last bar, for metrics printed on lines of their own. */
-  private last: { x: number; xKind: XKind } | undefined;
+  private lastX = NaN;
+  private lastKind: XKind = 'index';
   /** Records and pair lines with no position: numbered in order. */
   private index = 0;
-  /** Metric names of the last Keras line, in order. */
-  private names: string[] = [];
+  private readonly pairs = new Pairs();
 
   reset(): void {
     this.epoch = 0;
-    this.last = undefined;
+    this.lastX = NaN;
     this.index = 0;
   }
 
   read(frame: string, emit: Emit): void {
     if (frame.length > 10_000) return; // not a progress line; still shown in the log
     const text = stripAnsi(frame);
-    if (text.charCodeAt(0) === 123 || (text.charCodeAt(0) === 32 && text.trimStart().startsWith('{'))) {
+    let first = 0;
+    while (isSpace(text.charCodeAt(first))) first++;
+    const lead = text.charCodeAt(first);
+    if (lead === 123) {
+      // {
       const record = parseRecord(text);
       if (record) return emitRecord(record, ++this.index, emit);
     }
-    const epochOnly = EPOCH_ONLY.exec(text);
-    if (epochOnly) {
-      this.epoch = Number(epochOnly[1]);
+    const found = this.pairs;
+    found.count = 0;
+    // Keras first: its bars are most of the frames, and a tqdm line never starts with `12/32 `.
+    if (isDigit(lead) && kerasBatch(text, first)) {
+      kerasPairs(text, found);
+      return this.emit('step', Math.max(0, this.epoch - 1) * batchTotal + batchDone, emit);
+    }
+    let m: RegExpExecArray | null;
+    if (lead === 69 && (m = EPOCH_ONLY.exec(text))) {
+      // E
+      this.epoch = Number(m[1]);
       return;
     }
-
-    let at: { x: number; xKind: XKind } | undefined;
-    let m: RegExpExecArray | null;
-    let found: Array<[string, number]>;
-    // Keras first: its bars are most of the frames, and a tqdm line never starts with `12/32 `.
-    if ((m = KERAS_BATCH.exec(text))) {
-      at = { x: Math.max(0, this.epoch - 1) * Number(m[2]) + Number(m[1]), xKind: 'step' };
-      found = kerasPairs(text, this.names);
-    } else if (TQDM.test(text)) {
-      found = pairs(text.slice(text.indexOf('[')), EQ_PAIR);
-      if (!found.length) return;
-      at = { x: ++this.index, xKind: 'index' };
+    if (TQDM.test(text)) {
+      if (!found.match(text.slice(text.indexOf('[')), EQ_PAIR)) return;
+      this.emit('index', ++this.index, emit);
     } else if ((m = EPOCH_BAR.exec(text))) {
-      at = { x: Number(m[1]) * Number(m[3]) + Number(m[2]), xKind: 'step' }; // Lightning counts epochs from 0
-      found = pairs(text, COLON_PAIR);
+      found.match(text, COLON_PAIR);
+      this.emit('step', Number(m[1]) * Number(m[3]) + Number(m[2]), emit); // Lightning counts epochs from 0
     } else if ((m = EPOCH_LINE.exec(text))) {
-      at = { x: Number(m[1]), xKind: 'epoch' };
-      found = kerasPairs(text, this.names);
-      if (!found.length) found = pairs(text, COLON_PAIR);
-      if (!found.length) found = pairs(text, EQ_PAIR);
+      if (!kerasPairs(text, found) && !found.match(text, COLON_PAIR)) found.match(text, EQ_PAIR);
+      this.emit('epoch', Number(m[1]), emit);
     } else if (ONLY_COLON_PAIRS.test(text)) {
-      found = pairs(text, COLON_PAIR);
-      at = this.last ?? { x: ++this.index, xKind: 'index' };
-      return this.emit(found, at, emit);
+      found.match(text, COLON_PAIR);
+      // metrics on lines of their own take the position of the last bar, without becoming one
+      if (this.lastX === this.lastX) this.send(this.lastKind, this.lastX, emit);
+      else this.send('index', ++this.index, emit);
     } else {
-      found = kerasPairs(text, this.names);
-      if (!found.length) found = pairs(text, EQ_PAIR);
+      if (!kerasPairs(text, found)) found.match(text, EQ_PAIR);
       const prefix = STEP_PREFIX.exec(text);
-      if (!found.length && prefix) found = pairs(text.slice(prefix[0].length), COLON_PAIR);
-      if (!found.length) return;
-      const named = new Map(found);
-      const explicit = named.get('step') ?? named.get('global_step') ?? named.get('iteration') ?? named.get('iter');
-      if (explicit !== undefined && Number.isFinite(explicit)) at = { x: explicit, xKind: 'step' };
-      else if (prefix) at = { x: Number(prefix[1] ?? prefix[2]), xKind: 'step' };
-      else at = { x: ++this.index, xKind: 'index' };
+      if (!found.count && prefix) found.match(text.slice(prefix[0].length), COLON_PAIR);
+      if (!found.count) return;
+      const explicit = found.get('step') ?? found.get('global_step') ?? found.get('iteration') ?? found.get('iter');
+      if (explicit !== undefined && Number.isFinite(explicit)) this.emit('step', explicit, emit);
+      else if (prefix) this.emit('step', Number(prefix[1] ?? prefix[2]), emit);
+      else this.emit('index', ++this.index, emit);
     }
-    this.last = at;
-    this.emit(found, at, emit);
   }
 
-  private emit(found: Array<[string, number]>, at: { x: number; xKind: XKind }, emit: Emit): void {
-    for (const [name, y] of found) if (!NOT_METRICS.has(name)) emit(name, at.xKind, at.x, y);
+  /** Sends this frame's pairs at (`xKind`, `x`), which becomes the last bar's position. */
+  private emit(xKind: XKind, x: number, emit: Emit): void {
+    this.lastKind = xKind;
+    this.lastX = x;
+    this.send(xKind, x, emit);
+  }
+
+  private send(xKind: XKind, x: number, emit: Emit): void {
+    const { names, values, count } = this.pairs;
+    for (let k = 0; k < count; k++) if (!NOT_METRICS.has(names[k])) emit(names[k], xKind, x, values[k]);
   }
 }
