@@ -148,7 +148,7 @@ export class Refiner {
   private textReader(file: string, parser: LineParser, stream?: LogStream): FileReader {
     const splitter = new FrameSplitter();
     const emit: Emit = (name, xKind, x, y, wall) => this.addValue(file, name, xKind, x, y, wall ?? this.arrival);
-    const onFrame = (text: string) => parser.read(text, emit);
+    const onFrame = (text: string, from: number, to: number) => parser.readFrame(text, from, to, emit);
     let reported = 0;
     const warnMalformed = () => {
       // Said once, then at 10, 100, 1000…: a clear message, never a storm.

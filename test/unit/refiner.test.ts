@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { CsvParser } from '../../src/core/parse/csv';
 import { Refiner } from '../../src/core/refiner';
 
 const enc = new TextEncoder();
@@ -42,6 +43,24 @@ describe('Refiner', () => {
     assert.deepEqual([...loss.x], [1, 2, 3]);
     assert.deepEqual([...b.series.find((s) => s.name === 'acc')!.y], [0.1, 0.2, 0.3]);
     assert.match(b.events[0].text, /metrics\.csv: the file shrank; reading it again/);
+  });
+
+  it('reads CSV rows in place exactly as line by line, whatever byte the file is cut at', () => {
+    // quotes (one spanning a line end), blank and indented lines, a wrong-width row, CRLF, NA
+    const text = 'step,"loss, smoothed",note,acc\r\n1,0.5,plain,0.1\n\n2,"0.4","two\nlines",0.2\n  3,0.3,x,NA\n4,0.2\n5,0.1,"a,b",0.5\r\n6,1e-3,y,0.6';
+    const byLine = new CsvParser();
+    const expected = text.split(/\r?\n/).flatMap((line) => byLine.parse(line)).map((p) => `${p.name}@${p.x}=${p.y}`);
+    assert.equal(expected.length, 9, 'the row of the wrong width is the only loss');
+    const read = (cut: number) => {
+      const r = new Refiner();
+      const bytes = enc.encode(text);
+      r.chunk('metrics.csv', bytes.subarray(0, cut));
+      r.chunk('metrics.csv', bytes.subarray(cut));
+      r.end();
+      return r.takeBatch().series.flatMap((s) => [...s.x].map((x, i) => `${s.name}@${x}=${s.y[i]}`));
+    };
+    const sorted = [...expected].sort();
+    for (let cut = 0; cut <= text.length; cut++) assert.deepEqual(read(cut).sort(), sorted, `cut at byte ${cut}`);
   });
 
   it('keeps stdout and stderr apart and ignores files it does not read', () => {

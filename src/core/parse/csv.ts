@@ -95,6 +95,23 @@ export class CsvParser extends LineParser {
   private open: string | undefined;
   private ends: number[] = [];
 
+  /** Where the next quote is in `quoteText` (Infinity: none), so a frame's quote test never searches past it twice. */
+  private quoteText = '';
+  private quoteAt = Infinity;
+
+  /** The common row (no quotes, nothing held, not blank) is read in place: no string a line. */
+  readFrame(text: string, from: number, to: number, emit: Emit): void {
+    if (text !== this.quoteText || this.quoteAt < from) {
+      const q = text.indexOf('"', from);
+      this.quoteText = text;
+      this.quoteAt = q < 0 ? Infinity : q;
+    }
+    const c = text.charCodeAt(from);
+    const plain = this.header && this.open === undefined && this.quoteAt >= to && from < to && c !== 32 && c !== 9;
+    if (!plain) return this.read(text.slice(from, to), emit);
+    if (!this.row(text, from, to, emit)) this.malformed++;
+  }
+
   /** One line of the file (without its line end). */
   read(line: string, emit: Emit): void {
     const open = this.open;
@@ -130,19 +147,20 @@ export class CsvParser extends LineParser {
     }
     // Quoted cells unquoted into a plain row, delimiters inside them blanked.
     if (quoted) line = splitCells(line, this.delimiter).map((c) => c.replaceAll(this.delimiter, ' ')).join(this.delimiter);
-    return this.row(line, emit);
+    return this.row(line, 0, line.length, emit);
   }
 
-  /** A row of cells; false when its width is not the header's. */
-  private row(line: string, emit: Emit): boolean {
+  /** The row in `line[from, to)`; false when its width is not the header's. */
+  private row(line: string, from: number, to: number, emit: Emit): boolean {
     const header = this.header!;
     const { starts, ends, skip } = this;
     let n = 0;
-    let at = 0;
+    let at = from;
     for (;;) {
-      const next = line.indexOf(this.delimiter, at);
+      let next = line.indexOf(this.delimiter, at);
+      if (next >= to) next = -1;
       starts[n] = at;
-      ends[n++] = next < 0 ? line.length : next;
+      ends[n++] = next < 0 ? to : next;
       if (next < 0 || n > header.length) break;
       at = next + 1;
     }
@@ -150,7 +168,8 @@ export class CsvParser extends LineParser {
     this.rows++;
     let x: number | undefined = this.rows;
     if (this.xColumn >= 0) {
-      const [a, b] = [starts[this.xColumn], ends[this.xColumn]];
+      const a = starts[this.xColumn];
+      const b = ends[this.xColumn];
       x = this.xKind === 'wall' ? this.wallSeconds(line.slice(a, b).trim()) : wholeNumber(line, a, b) ?? numberOrUndefined(line.slice(a, b).trim());
       if (x === undefined || !Number.isFinite(x)) return true;
     }

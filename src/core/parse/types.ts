@@ -23,6 +23,11 @@ export abstract class LineParser {
 
   abstract read(line: string, emit: Emit): void;
 
+  /** The frame `text[from, to)`, as the reader hands it over; parsers that can scan in place override this. */
+  readFrame(text: string, from: number, to: number, emit: Emit): void {
+    this.read(text.slice(from, to), emit);
+  }
+
   /** The file was rewritten or replaced: positions and headers start over. */
   abstract reset(): void;
 
