@@ -15,6 +15,14 @@ export interface AlertActions {
 
 const isLossLike = (name: string) => /loss/i.test(name);
 
+const stallMinutes = () => vscode.workspace.getConfiguration('trainingMonitor').get<number>('stallMinutes', 10);
+
+/** `10 minutes`, `1 minute`, `30 s` (fractions of a minute read better in seconds). */
+function duration(minutes: number): string {
+  if (minutes < 1) return `${Math.round(minutes * 60)} s`;
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
 export class RunAlerts implements vscode.Disposable {
   private nonFinite = new Set<string>();
   private lastActivity = Date.now();
@@ -27,7 +35,8 @@ export class RunAlerts implements vscode.Disposable {
     /** Whether the run is still going (only then can it stall). */
     private readonly running: () => boolean,
   ) {
-    this.timer = setInterval(() => this.checkStall(), 15_000);
+    // Checked four times per stall period (a quarter minute at most), so it fires close to its time.
+    this.timer = setInterval(() => this.checkStall(), Math.min(15_000, Math.max(250, stallMinutes() * 15_000)));
   }
 
   /** New points and log text arrived. */
@@ -50,10 +59,10 @@ export class RunAlerts implements vscode.Disposable {
   }
 
   private checkStall(): void {
-    const minutes = vscode.workspace.getConfiguration('trainingMonitor').get<number>('stallMinutes', 10);
+    const minutes = stallMinutes();
     if (this.stalled || minutes <= 0 || !this.running() || Date.now() - this.lastActivity < minutes * 60_000) return;
     this.stalled = true; // once, until output comes again
-    void this.notify('warning', `${this.runName}: no new output or metric for ${minutes} minute${minutes === 1 ? '' : 's'}.`, this.actions.canStop() ? ['Show', 'Stop'] : ['Show']);
+    void this.notify('warning', `${this.runName}: no new output or metric for ${duration(minutes)}.`, this.actions.canStop() ? ['Show', 'Stop'] : ['Show']);
   }
 
   private async notify(level: 'warning' | 'error', text: string, buttons: string[]): Promise<void> {

@@ -16,6 +16,8 @@ export interface TrainingMonitorApi {
   all(): MonitorState[];
   /** Monitor webviews that loaded and got their snapshot. */
   loadedViews(): number;
+  /** Ends a worker of the shown run abruptly, as a crash would (how tests reach the restart). */
+  crashWorker(name: 'tail' | 'refine'): Promise<number> | undefined;
 }
 
 /** Every run of this window, oldest first, and the one the webviews show. */
@@ -111,7 +113,12 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
     for (const run of listRuns(folder.uri.fsPath)) if (run.alive) follow(adopted(run.runDir, run.record), false);
   }
   refresh();
-  return { current: () => shown?.state, all: () => monitors.map((m) => m.state), loadedViews: () => webviews.loaded };
+  return {
+    current: () => shown?.state,
+    all: () => monitors.map((m) => m.state),
+    loadedViews: () => webviews.loaded,
+    crashWorker: (name) => shown?.crashWorker(name),
+  };
 }
 
 /** The workers end with the extension; launched trainings keep running (their output is on disk). */

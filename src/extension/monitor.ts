@@ -63,7 +63,11 @@ export class Monitor implements StatusOfRun {
         updatesPerSecond: settings.get<number>('updatesPerSecond') ?? 20,
         live: source.live,
       },
-      { batch: (b, points) => this.forward(b, points), error: (text) => this.event('error', text) },
+      {
+        batch: (b, points) => this.forward(b, points),
+        error: (text) => this.event('error', text),
+        restarted: (text) => this.restarted(text),
+      },
     );
     this.alerts = new RunAlerts(source.name, {
       canStop: () => this.canStop,
@@ -130,6 +134,10 @@ export class Monitor implements StatusOfRun {
     this.publish();
   }
 
+  crashWorker(name: 'tail' | 'refine'): Promise<number> {
+    return this.pipeline.crash(name);
+  }
+
   async snapshot(): Promise<HostToWebview> {
     const batch = await this.pipeline.snapshot();
     batch.events = [...batch.events, ...this.events].sort((a, b) => a.time - b.time);
@@ -153,6 +161,12 @@ export class Monitor implements StatusOfRun {
     Object.assign(this.info, { state: outcome, exit: exitText });
     this.publish();
     if (outcome === 'failed') this.alerts.failed(exitText);
+  }
+
+  /** New workers send every point again: the webviews start over from their (empty) snapshot. */
+  private restarted(text: string): void {
+    this.event('warning', text);
+    if (this.host.isShown(this)) void this.snapshot().then((msg) => this.host.webviews.post(msg));
   }
 
   private forward(batch: Batch, points: number): Promise<void> | void {

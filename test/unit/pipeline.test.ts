@@ -100,4 +100,45 @@ describe('Pipeline (real worker_threads)', () => {
     assert.equal(snap.series[0].xKind, 'epoch');
     await p.dispose();
   });
+
+  it('replaces a worker that dies: the new pair reads the files again, with no point lost or doubled', async () => {
+    const dir = tempDir();
+    const log = path.join(dir, 'stdout.log');
+    fs.writeFileSync(log, Array.from({ length: 500 }, (_, i) => `step=${i} loss=${1 / (i + 1)}\n`).join(''));
+    const c = consumer();
+    const restarts: string[] = [];
+    // what a webview does on a restart: forget what it showed, take the new pair's snapshot
+    const p = new Pipeline({ root: dir, workersDir, updatesPerSecond: 20, pollMs: 20 }, { ...c, restarted: (t) => void (restarts.push(t), c.batches.splice(0)) });
+    await until(() => c.points('stdout.log:loss').length === 500, 5000, 'the first 500 points');
+    const before = p.threadIds;
+    assert.equal(await p.crash('refine'), 1, 'the refine worker was ended abruptly');
+    fs.appendFileSync(log, Array.from({ length: 500 }, (_, i) => `step=${500 + i} loss=0.5\n`).join(''));
+    await until(() => restarts.length === 1, 5000, 'the restart');
+    assert.match(restarts[0], /The refine worker exited with code 1\. Restarted the workers/);
+    await until(() => c.points('stdout.log:loss').length === 1000, 5000, 'all 1000 points again');
+    await p.crash('tail');
+    await until(() => restarts.length === 2 && c.points('stdout.log:loss').length === 1000, 5000, 'all points after the tail worker died');
+    const after = c.points('stdout.log:loss');
+    assert.deepEqual(after, Array.from({ length: 1000 }, (_, i) => i), 'each step once, in order');
+    assert.ok(p.threadIds.every((id) => !before.includes(id)), 'new threads');
+    assert.deepEqual(c.errors, []);
+    await p.dispose();
+  });
+
+  it('stops replacing workers that keep dying, and says so', async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'stdout.log'), 'step=1 loss=1\n');
+    const c = consumer();
+    let restarts = 0;
+    const p = new Pipeline({ root: dir, workersDir, updatesPerSecond: 20, pollMs: 20 }, { ...c, restarted: () => void restarts++ });
+    for (let k = 1; k <= 3; k++) {
+      await p.crash('refine');
+      await until(() => restarts === k, 5000, `restart ${k}`);
+    }
+    await p.crash('refine');
+    await until(() => c.errors.length === 1, 5000, 'the message');
+    assert.match(c.errors[0], /Workers died 4 times within a minute: not restarted/);
+    assert.equal(restarts, 3);
+    await p.dispose();
+  });
 });

@@ -98,10 +98,50 @@ with open('metrics.csv', 'w', buffering=1) as f:
     fs.writeFileSync(script, 'for i in range(1, 50):\n    print(f"step {i} loss={float(\'nan\') if i > 10 else 1 / i}")\n');
     await vscode.commands.executeCommand('trainingMonitor.start', { command: `python3 ${script}` });
     const state = await until(() => monitor.current()?.run.state === 'finished' && monitor.current(), 30_000, 'the run to finish');
-    const events = fs.readFileSync(path.join(state.runDir!, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { level: string; text: string });
+    const events = eventsOf(state.runDir!);
     const alerts = events.filter((e) => /loss is NaN/.test(e.text));
     assert.equal(alerts.length, 1, JSON.stringify(events));
     assert.match(alerts[0].text, /loss is NaN at step 11\./);
     assert.equal(alerts[0].level, 'warning');
   });
+
+  it('replaces a worker that dies mid-run and ends with every point once; the Events tab says so', async () => {
+    const monitor = await api();
+    await vscode.commands.executeCommand('trainingMonitor.start', { command: 'python3 train.py --epochs 3 --delay 0.01' });
+    await until(() => monitor.current()?.run.state === 'running' && monitor.current()!.points > 20, 30_000, 'points to arrive');
+    const threads = monitor.current()!.workerThreadIds;
+    assert.equal(await monitor.crashWorker('refine'), 1);
+    await until(() => monitor.current()!.workerThreadIds.every((id) => id > 0 && !threads.includes(id)), 10_000, 'new workers');
+    const state = await until(() => monitor.current()?.run.state === 'finished' && monitor.current(), 30_000, 'the run to finish');
+    assert.equal(state.points, 64 * 3 + 2 * 3 + 5 * 3, 'the same points as a run without a crash');
+    assert.match(eventsOf(state.runDir!).map((e) => e.text).join('\n'), /The refine worker exited with code 1\. Restarted the workers: they read every file again from its start\./);
+  });
+
+  it('says when a launched run fails, with its exit code', async () => {
+    const monitor = await api();
+    await vscode.commands.executeCommand('trainingMonitor.start', { command: 'python3 -c "import sys; print(\'step 1 loss=1\'); sys.exit(3)"' });
+    const state = await until(() => monitor.current()?.run.state === 'failed' && monitor.current(), 30_000, 'the run to fail');
+    assert.equal(state.run.exit, 'exit 3');
+    const errors = eventsOf(state.runDir!).filter((e) => e.level === 'error').map((e) => e.text);
+    assert.deepEqual(errors.filter((t) => /failed \(exit 3\)/.test(t)).length, 1, errors.join('\n'));
+  });
+
+  it('says once when a live run goes quiet for trainingMonitor.stallMinutes', async () => {
+    const monitor = await api();
+    const settings = vscode.workspace.getConfiguration('trainingMonitor');
+    await settings.update('stallMinutes', 0.02, vscode.ConfigurationTarget.Global); // 1.2 s
+    try {
+      await vscode.commands.executeCommand('trainingMonitor.start', { command: 'python3 -c "import time; print(\'step 1 loss=1\'); time.sleep(6); print(\'step 2 loss=0.5\')"' });
+      const state = await until(() => monitor.current()?.run.state === 'finished' && monitor.current(), 30_000, 'the run to finish');
+      const stalls = eventsOf(state.runDir!).filter((e) => /no new output or metric for 1 s\./.test(e.text));
+      assert.equal(stalls.length, 1, 'one warning for one quiet stretch');
+      assert.equal(stalls[0].level, 'warning');
+    } finally {
+      await settings.update('stallMinutes', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });
+
+function eventsOf(runDir: string): Array<{ level: string; text: string }> {
+  return fs.readFileSync(path.join(runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { level: string; text: string });
+}
