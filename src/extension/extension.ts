@@ -86,8 +86,10 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
           return void follow(attachedNotebook(choice.notebook));
         case 'launch':
           if (!vscode.workspace.isTrusted) {
-            const a = await vscode.window.showWarningMessage('Training Monitor runs training commands only in a trusted workspace; attaching to logs works here.', 'Manage Workspace Trust');
-            if (a) void vscode.commands.executeCommand('workbench.trust.manage');
+            // Not awaited: the command returns at once; the notification waits for the user.
+            void vscode.window
+              .showWarningMessage('Training Monitor runs training commands only in a trusted workspace; attaching to logs works here.', 'Manage Workspace Trust')
+              .then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
             return;
           }
           return void follow(launched(choice.spec, workspaceRoot() ?? choice.spec.cwd));

@@ -81,8 +81,8 @@ export type Launch =
 const HISTORY_KEY = 'trainingMonitor.commandHistory';
 const HISTORY_SIZE = 10;
 
-/** The choices of "Start Training Monitor". */
-export async function pickLaunch(memory: vscode.Memento): Promise<Launch | undefined> {
+/** The choices that run a command: the active Python file, the configured command, recent ones, a new one. */
+function launchChoices(memory: vscode.Memento): Choice[] {
   const choices: Choice[] = [];
   const launch = (spec: LaunchSpec | undefined): Launch | undefined => spec && { kind: 'launch', spec };
   const active = vscode.window.activeTextEditor?.document;
@@ -121,6 +121,21 @@ export async function pickLaunch(memory: vscode.Memento): Promise<Launch | undef
       return command ? remember(command) : undefined;
     },
   });
+  return choices;
+}
+
+/** The choices of "Start Training Monitor". */
+export async function pickLaunch(memory: vscode.Memento): Promise<Launch | undefined> {
+  const choices: Choice[] = [];
+  if (vscode.workspace.isTrusted) choices.push(...launchChoices(memory));
+  else {
+    // Restricted mode: nothing runs; attaching works. The way to trust the folder is offered instead.
+    choices.push({
+      label: '$(shield) Manage Workspace Trust…',
+      detail: 'Running a training command needs a trusted workspace; attaching to logs works here.',
+      make: async () => void vscode.commands.executeCommand('workbench.trust.manage'),
+    });
+  }
   const notebook = vscode.window.activeNotebookEditor?.notebook;
   if (notebook?.uri.scheme === 'file') {
     choices.push({

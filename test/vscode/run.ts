@@ -1,26 +1,26 @@
 /**
- * Runs the integration suite (test/vscode/suite) inside a real VS Code: code-server with the
- * extension loaded from source, the workbench opened in Chromium with the test payload. The
+ * Runs the integration suites (test/vscode/suite) inside a real VS Code: code-server with the
+ * extension loaded from source, the workbench opened in Chromium with the test payload; once with
+ * Workspace Trust off (index), once in restricted mode (restricted). The
  * suite's exit code comes back through the smoke-test driver's `codeAutomationExit`.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { demoWorkspace, ensureCodeServer, repoRoot, resultsDir, startCodeServer } from './server';
+import { demoWorkspace, ensureCodeServer, repoRoot, resultsDir, startCodeServer, type Installation } from './server';
 import { SUITE_PREFIX } from './suite/index';
 import { consoleText, devUrl, openWorkbench } from './workbench';
 
-async function main(): Promise<number> {
-  execFileSync(process.execPath, ['esbuild.js', '--tests'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
-  const inst = ensureCodeServer();
+/** Opens `workspace` in a fresh code-server with `settings` and runs the suite module `suite` there; its exit code. */
+async function runSuite(inst: Installation, suite: string, settings: Record<string, unknown>, prepare: (workspace: string) => void = () => undefined): Promise<number> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tm-integration-'));
   const workspace = demoWorkspace(workDir);
-  // Trust is tested separately; here the suite launches processes from the demo workspace.
-  const server = await startCodeServer(inst, { workDir, settings: { 'security.workspace.trust.enabled': false } });
+  prepare(workspace);
+  const server = await startCodeServer(inst, { workDir, settings });
   let exitCode: number | undefined;
   const bench = await openWorkbench(
-    devUrl(server.url, server.port, workspace, repoRoot, path.join(repoRoot, 'out', 'test', 'vscode', 'suite', 'index.js')),
+    devUrl(server.url, server.port, workspace, repoRoot, path.join(repoRoot, 'out', 'test', 'vscode', 'suite', `${suite}.js`)),
     workDir,
     async (page) => {
       await page.exposeFunction('codeAutomationExit', (code: number) => {
@@ -38,15 +38,28 @@ async function main(): Promise<number> {
   const deadline = Date.now() + 300_000;
   while (exitCode === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   fs.mkdirSync(resultsDir, { recursive: true });
-  await bench.page.screenshot({ path: path.join(resultsDir, 'integration.png') }).catch(() => undefined);
+  await bench.page.screenshot({ path: path.join(resultsDir, `integration-${suite}.png`) }).catch(() => undefined);
   await bench.close();
   await server.stop();
   if (exitCode === undefined) {
-    console.error('The integration suite did not finish within 5 minutes.');
+    console.error(`The ${suite} suite did not finish within 5 minutes.`);
     return 1;
   }
   fs.rmSync(workDir, { recursive: true, force: true });
   return exitCode;
+}
+
+async function main(): Promise<number> {
+  execFileSync(process.execPath, ['esbuild.js', '--tests'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+  const inst = ensureCodeServer();
+  // Trust off: the main suite launches processes from the demo workspace.
+  const trusted = await runSuite(inst, 'index', { 'security.workspace.trust.enabled': false });
+  // Trust on and the folder not trusted: restricted mode, with command settings a workspace could plant.
+  const restricted = await runSuite(inst, 'restricted', { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' }, (ws) => {
+    fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'trainingMonitor.command': 'touch planted-command-ran', 'trainingMonitor.env': { PLANTED: '1' } }));
+  });
+  return trusted || restricted;
 }
 
 main().then(

@@ -10,10 +10,16 @@ import { format } from 'node:util';
 /** Marks the suite's lines in the host's console, so a runner can tell them from the workbench's. */
 export const SUITE_PREFIX = '[training-monitor-suite] ';
 
+/** The suite of a trusted workspace. */
 export function run(): Promise<void> {
+  return runFiles('monitor.test.js');
+}
+
+/** Runs the built test files of this folder with mocha, reporting through the host's console. */
+export function runFiles(...files: string[]): Promise<void> {
   Mocha.reporters.Base.consoleLog = (...args: unknown[]) => console.log(SUITE_PREFIX + format(...args));
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 90_000, reporter: 'spec' });
-  mocha.addFile(path.join(__dirname, 'monitor.test.js'));
+  for (const f of files) mocha.addFile(path.join(__dirname, f));
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} integration tests failed`)) : resolve()));
   });
