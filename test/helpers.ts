@@ -14,10 +14,10 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `check` until it returns a value or `ms` pass. */
-export async function until<T>(check: () => T | undefined | false, ms = 10_000, what = 'condition'): Promise<T> {
+export async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, ms = 10_000, what = 'condition'): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
-    const v = check();
+    const v = await check();
     if (v) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(20);

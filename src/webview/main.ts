@@ -1,11 +1,12 @@
-/** The monitor page: a header with the run and a Stop button, the charts, and the log tabs. */
+/** The monitor page: a header with the run and a Stop button, the chart toolbar, the charts, and the log tabs. */
 import './toolkit';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import type { Batch, LogStream, MonitorEvent } from '../core/protocol/batch';
 import type { HostToWebview, RunInfo, WebviewToHost } from '../core/protocol/webview';
-import { Charts } from './charts';
+import { Charts, DEFAULT_VIEW, type ViewOptions } from './charts';
 import { LogPane } from './logs';
+import { toolbar } from './toolbar';
 import { button, tabs } from './toolkit';
 
 interface VsCodeApi {
@@ -15,13 +16,16 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-/** UI state only; the data comes from the host's snapshot. */
+/** UI state only (it survives the webview being destroyed); the data comes from the host's snapshot. */
 interface UiState {
   tab: string;
+  view: ViewOptions;
 }
 
 const vscode = acquireVsCodeApi();
-const ui: UiState = vscode.getState() ?? { tab: 'stdout' };
+const saved = vscode.getState();
+const ui: UiState = { tab: saved?.tab ?? 'stdout', view: { ...DEFAULT_VIEW, ...saved?.view } };
+const save = () => vscode.setState(ui);
 
 const app = document.getElementById('app')!;
 const header = document.createElement('header');
@@ -33,7 +37,16 @@ const stop = button('Stop', () => vscode.postMessage({ type: 'stop' }));
 stop.id = 'stop';
 header.append(title, state, stop);
 
-const charts = new Charts();
+const charts = new Charts((hidden) => {
+  ui.view = { ...ui.view, hidden };
+  save();
+});
+charts.setView(ui.view);
+const bar = toolbar(ui.view, (patch) => {
+  ui.view = { ...ui.view, ...patch };
+  charts.setView(ui.view);
+  save();
+});
 const logs: Record<LogStream | 'events', LogPane> = {
   stdout: new LogPane('Output'),
   stderr: new LogPane('Errors'),
@@ -45,10 +58,13 @@ const tabBar = tabs(
     { id: 'stderr', label: 'Errors', content: logs.stderr.element },
     { id: 'events', label: 'Events', content: logs.events.element },
   ],
-  (id) => vscode.setState({ ...ui, tab: (ui.tab = id) }),
+  (id) => {
+    ui.tab = id;
+    save();
+  },
 );
 tabBar.select(ui.tab);
-app.append(header, charts.element, tabBar.element);
+app.append(header, bar, charts.element, tabBar.element);
 showRun(undefined);
 
 function showRun(run: RunInfo | undefined): void {

@@ -46,8 +46,9 @@ export function tabs(items: Tab[], onChange: (id: string) => void): { element: H
     view.append(t.content);
     panels.append(view);
   }
-  panels.addEventListener('change', () => {
-    const active = panels.getAttribute('activeid');
+  panels.addEventListener('change', (e) => {
+    // The event carries the new tab; the `activeid` attribute is updated only after it.
+    const active = (e as CustomEvent<HTMLElement | undefined>).detail?.id ?? panels.getAttribute('activeid');
     if (active) onChange(active.replace(/^tab-/, ''));
   });
   return {

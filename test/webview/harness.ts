@@ -40,11 +40,11 @@ body { background: #1f1f1f; }`;
 const FAKE_VSCODE_API = `
   window.__posted = [];
   window.__violations = [];
-  let state;
+  // Kept in sessionStorage: like VS Code's, the state survives the page being reloaded.
   window.acquireVsCodeApi = () => ({
     postMessage: (m) => window.__posted.push(m),
-    getState: () => state,
-    setState: (s) => { state = s; },
+    getState: () => JSON.parse(sessionStorage.getItem('vscode-state') ?? 'null') ?? undefined,
+    setState: (s) => sessionStorage.setItem('vscode-state', JSON.stringify(s)),
   });
   document.addEventListener('securitypolicyviolation', (e) => window.__violations.push({ directive: e.violatedDirective, blocked: e.blockedURI }));
 `;
@@ -64,6 +64,10 @@ export interface Harness {
   violations(): Promise<Array<{ directive: string; blocked: string }>>;
   /** Posts a host → webview message (typed arrays survive: it runs in the page). */
   send(msg: unknown): Promise<void>;
+  /** What the page saved with `setState`. */
+  state(): Promise<unknown>;
+  /** Reloads the page, as VS Code does when a hidden webview was destroyed and is shown again. */
+  reload(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -103,6 +107,11 @@ export async function openHarness(): Promise<Harness> {
     violations: () => page.evaluate(() => (window as unknown as { __violations: Array<{ directive: string; blocked: string }> }).__violations),
     // A string, not a function: the test runner's transpiler would add helpers the page lacks.
     send: (msg) => page.evaluate(`window.postMessage((${REVIVE})(${JSON.stringify(msg)}), '*')`),
+    state: () => page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state') ?? 'null')),
+    reload: async () => {
+      await page.reload();
+      await page.addStyleTag({ url: `${origin}/theme.css` });
+    },
     close: async () => {
       await browser.close();
       server.close();
@@ -112,22 +121,24 @@ export async function openHarness(): Promise<Harness> {
 
 /**
  * Number of painted canvas pixels under `selector`; with `rgb`, only those within a small
- * distance of that colour (a series' stroke, not the axes and grid).
+ * distance of that colour (a series' stroke, not the axes and grid); with `alpha`, only those
+ * whose opacity is in [min, max] (the canvas is transparent: a faint line keeps its colour and
+ * loses opacity).
  */
-export function inkedPixels(page: Page, selector: string, rgb?: [number, number, number]): Promise<number> {
+export function inkedPixels(page: Page, selector: string, rgb?: [number, number, number], alpha: [number, number] = [1, 255]): Promise<number> {
   return page.evaluate(
-    ([sel, c]) => {
+    ([sel, c, a]) => {
       let n = 0;
       for (const canvas of Array.from(document.querySelectorAll<HTMLCanvasElement>(sel as string))) {
         const d = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
         for (let i = 0; i < d.length; i += 4) {
-          if (d[i + 3] === 0) continue;
+          if (d[i + 3] < a[0] || d[i + 3] > a[1]) continue;
           if (!c) n++;
           else if (Math.abs(d[i] - c[0]) + Math.abs(d[i + 1] - c[1]) + Math.abs(d[i + 2] - c[2]) < 60) n++;
         }
       }
       return n;
     },
-    [selector, rgb ?? null] as const,
+    [selector, rgb ?? null, alpha] as const,
   );
 }

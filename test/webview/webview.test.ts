@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { until } from '../helpers';
 import { inkedPixels, openHarness, resultsDir, type Harness } from './harness';
 
 const f64 = (a: number[]) => ({ f64: a });
@@ -102,6 +103,7 @@ describe('Monitor webview (real Chromium)', () => {
     await h.page.click('#stop');
     assert.deepEqual((await h.posted()).map((m) => m.type), ['ready', 'stop']);
     await h.send({ type: 'run', run: { ...RUN, state: 'stopped', exit: 'exit 130' } });
+    await until(async () => (await h.page.textContent('.run-state'))?.startsWith('stopped'));
     assert.equal(await h.page.isHidden('#stop'), true);
     assert.equal(await h.page.textContent('.run-state'), 'stopped (exit 130)');
   });

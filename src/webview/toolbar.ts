@@ -1,0 +1,59 @@
+/**
+ * The chart toolbar: x axis, smoothing, log scale and a filter. Native form controls styled with
+ * VS Code's input colours; each change hands what changed to `onChange`.
+ */
+import type { ViewOptions, XMode } from './charts';
+
+const X_MODES: Array<[XMode, string]> = [
+  ['native', 'Step / epoch'],
+  ['relative', 'Relative time'],
+  ['wall', 'Wall time'],
+];
+
+function labelled(text: string, control: HTMLElement): HTMLLabelElement {
+  const label = document.createElement('label');
+  label.append(text, control);
+  return label;
+}
+
+export function toolbar(view: ViewOptions, change: (patch: Partial<ViewOptions>) => void): HTMLElement {
+  const bar = document.createElement('div');
+  bar.className = 'toolbar';
+  bar.setAttribute('role', 'toolbar');
+
+  const xMode = document.createElement('select');
+  xMode.id = 'x-mode';
+  for (const [value, text] of X_MODES) xMode.append(new Option(text, value, false, value === view.xMode));
+  xMode.addEventListener('change', () => change({ xMode: xMode.value as XMode }));
+
+  const smoothing = document.createElement('input');
+  smoothing.id = 'smoothing';
+  smoothing.type = 'range';
+  Object.assign(smoothing, { min: '0', max: '0.999', step: '0.001' });
+  smoothing.value = String(view.smoothing);
+  const shown = document.createElement('output');
+  shown.textContent = view.smoothing.toFixed(3);
+  smoothing.addEventListener('input', () => {
+    shown.textContent = Number(smoothing.value).toFixed(3);
+    change({ smoothing: Number(smoothing.value) });
+  });
+  smoothing.title = "TensorBoard's smoothing: a debiased exponential moving average; the raw line stays, faint.";
+
+  const logY = document.createElement('input');
+  logY.id = 'log-y';
+  logY.type = 'checkbox';
+  logY.checked = view.logY;
+  logY.addEventListener('change', () => change({ logY: logY.checked }));
+
+  const filter = document.createElement('input');
+  filter.id = 'filter';
+  filter.type = 'search';
+  filter.placeholder = 'Filter charts (text or /regex/)';
+  filter.value = view.filter;
+  filter.addEventListener('input', () => change({ filter: filter.value }));
+
+  const smoothingLabel = labelled('Smoothing', smoothing);
+  smoothingLabel.append(shown);
+  bar.append(labelled('X axis', xMode), smoothingLabel, labelled('Log y', logY), filter);
+  return bar;
+}
