@@ -33,6 +33,7 @@ const THEME_CSS = `html {
   --vscode-editor-font-family: monospace; --vscode-editorWidget-border: #454545; --vscode-panel-border: #2b2b2b;
   --vscode-charts-blue: #3794ff; --vscode-charts-orange: #d18616; --vscode-charts-green: #89d185;
   --vscode-charts-purple: #b180d7; --vscode-charts-red: #f14c4c; --vscode-charts-yellow: #cca700;
+  --vscode-terminal-ansiRed: #cd3131; --vscode-terminal-ansiGreen: #0dbc79; --vscode-terminal-ansiBrightBlue: #3b8eea;
 }
 body { background: #1f1f1f; }`;
 

@@ -98,6 +98,26 @@ describe('Monitor webview (real Chromium)', () => {
     assert.equal(await h.page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
   });
 
+  it('renders ANSI colours with the theme\'s terminal colours, as text, even when a sequence is cut between batches', async () => {
+    const chunks = ['\x1b[1mEpoch 1/3\x1b[0m \x1b[31mERROR <b>bold?</b>\x1b[0m\n', '\x1b[32mgreen \x1b[', '94mbright\nstill blue\x1b[0m plain \x1b[38;5;208mpalette\x1b[0m \x1b[38;2;10;200;30mtrue\x1b[0m\x1b[2K\n'];
+    for (const text of chunks) await h.send({ type: 'batch', batch: { series: [], logs: [{ stream: 'stdout', text }], events: [] } });
+    await h.page.waitForTimeout(50);
+    assert.equal(await h.page.textContent('[aria-label="Output"] pre'), 'Epoch 1/3 ERROR <b>bold?</b>\ngreen bright\nstill blue plain palette true\n');
+    const styled = await h.page.$$eval('[aria-label="Output"] pre span span', (els) =>
+      els.map((e) => [e.textContent, getComputedStyle(e).color, getComputedStyle(e).fontWeight]),
+    );
+    assert.deepEqual(styled, [
+      ['Epoch 1/3', 'rgb(204, 204, 204)', '700'],
+      ['ERROR <b>bold?</b>', 'rgb(205, 49, 49)', '400'],
+      ['green ', 'rgb(13, 188, 121)', '400'],
+      ['bright', 'rgb(59, 142, 234)', '400'],
+      ['still blue', 'rgb(59, 142, 234)', '400'],
+      ['palette', 'rgb(255, 135, 0)', '400'],
+      ['true', 'rgb(10, 200, 30)', '400'],
+    ]);
+    assert.equal(await h.page.locator('#app b').count(), 0);
+  });
+
   it('posts stop from its Stop button while running, and hides it after the end', async () => {
     await h.send({ type: 'snapshot', run: RUN, batch: { series: [], logs: [], events: [] } });
     await h.page.click('#stop');
