@@ -6,20 +6,35 @@
  */
 export function smoothEma(y: ArrayLike<number>, weight: number, n = y.length): Float64Array {
   const out = new Float64Array(n);
-  if (n === 0) return out;
-  let constant = true;
-  for (let i = 1; i < n && constant; i++) constant = y[i] === y[0];
-  let last = 0;
-  let accumulated = 0;
-  for (let i = 0; i < n; i++) {
+  emaInto(y, 0, n, weight, isConstant(y, n), { last: 0, count: 0 }, out);
+  return out;
+}
+
+/** The EMA's running state: the undebiased average and how many finite values it took. */
+export interface EmaState {
+  last: number;
+  count: number;
+}
+
+/** Whether y[0, n) is one value repeated (TensorBoard leaves such a series unsmoothed). */
+export function isConstant(y: ArrayLike<number>, n = y.length): boolean {
+  for (let i = 1; i < n; i++) if (y[i] !== y[0]) return false;
+  return true;
+}
+
+/** Smooths y[from, to) into `out`, continuing from `state` (which it advances): lets a live line extend its smoothing. */
+export function emaInto(y: ArrayLike<number>, from: number, to: number, weight: number, constant: boolean, state: EmaState, out: Float64Array): void {
+  let { last, count } = state;
+  for (let i = from; i < to; i++) {
     const v = y[i];
     if (constant || !Number.isFinite(v)) {
       out[i] = v;
       continue;
     }
     last = last * weight + (1 - weight) * v;
-    accumulated++;
-    out[i] = weight === 1 ? last : last / (1 - Math.pow(weight, accumulated));
+    count++;
+    out[i] = weight === 1 ? last : last / (1 - Math.pow(weight, count));
   }
-  return out;
+  state.last = last;
+  state.count = count;
 }

@@ -81,6 +81,8 @@ class Chart {
   private plot: uPlot | undefined;
   private readonly body: HTMLElement;
   private readonly follow: HTMLButtonElement;
+  /** Says why a chart by time is empty. */
+  private readonly note: HTMLElement;
   /** The user zoomed in: new data no longer moves the x range. */
   private zoomed = false;
 
@@ -104,7 +106,11 @@ class Chart {
     this.follow.addEventListener('click', () => this.unzoom());
     head.append(name, this.follow);
     this.body = document.createElement('div');
-    this.element.append(head, this.body);
+    this.note = document.createElement('p');
+    this.note.className = 'chart-note';
+    this.note.textContent = 'No wall-clock times are known for these points: they were already in the files when the monitor began to follow them.';
+    this.note.hidden = true;
+    this.element.append(head, this.note, this.body);
   }
 
   add(line: Line): void {
@@ -121,6 +127,7 @@ class Chart {
 
   draw(width: number, view: ViewOptions, origin: number): void {
     const data = this.data(view, origin);
+    this.note.hidden = !((this.axis === 'relative' || this.axis === 'wall') && data[0].length === 0);
     if (!this.plot) {
       this.plot = new uPlot(this.options(width, view), data, this.body);
       this.hideRawLegend(view);

@@ -5,11 +5,10 @@
  */
 import type { SeriesDelta } from '../core/protocol/batch';
 import { lowerBound } from '../core/decimate';
+import { emaInto, isConstant, type EmaState } from '../core/smooth';
 
-interface EmaState {
+interface KeptState extends EmaState {
   at: number;
-  last: number;
-  count: number;
 }
 
 export class Line {
@@ -25,8 +24,8 @@ export class Line {
   /** Whether every y so far is the same (TensorBoard leaves such a series unsmoothed). */
   private constant = true;
   /** The EMA's state after `at` points: at the end, and before the last point. */
-  private ema: EmaState = { at: -1, last: 0, count: 0 };
-  private emaBeforeLast: EmaState = { at: -1, last: 0, count: 0 };
+  private ema: KeptState = { at: -1, last: 0, count: 0 };
+  private emaBeforeLast: KeptState = { at: -1, last: 0, count: 0 };
 
   constructor(
     readonly key: string,
@@ -61,35 +60,25 @@ export class Line {
   smoothY(weight: number): Float64Array {
     if (this.smooth.length < this.y.length) this.smooth = grow(this.smooth, this.y.length, this.smoothed);
     let from = this.smoothed;
-    let state = this.ema.at === from ? this.ema : this.emaBeforeLast.at === from ? this.emaBeforeLast : undefined;
-    const y0 = this.y[0];
-    let constant = this.constant && from > 0;
-    for (let i = from; i < this.length && constant; i++) constant = this.y[i] === y0;
-    if (weight !== this.weight || !state || (this.constant && !constant && from > 0)) {
-      // start over: a new weight, a cut this far back, or a series that stopped being constant
+    const kept = this.ema.at === from ? this.ema : this.emaBeforeLast.at === from ? this.emaBeforeLast : undefined;
+    // a constant series stays unsmoothed; once it changes, it is smoothed from its start
+    const constant = isConstant(this.y, this.length);
+    let state: EmaState = kept ? { last: kept.last, count: kept.count } : { last: 0, count: 0 };
+    if (weight !== this.weight || !kept || constant !== this.constant) {
       from = 0;
-      state = { at: 0, last: 0, count: 0 };
-      constant = true;
-      for (let i = 1; i < this.length && constant; i++) constant = this.y[i] === y0;
+      state = { last: 0, count: 0 };
     }
     this.weight = weight;
     this.constant = constant;
-    const { y, smooth } = this;
-    let { last, count } = state;
-    for (let i = from; i < this.length; i++) {
-      if (i === this.length - 1) this.emaBeforeLast = { at: i, last, count };
-      const v = y[i];
-      if (constant || !Number.isFinite(v)) {
-        smooth[i] = v;
-        continue;
-      }
-      last = last * weight + (1 - weight) * v;
-      count++;
-      smooth[i] = weight === 1 ? last : last / (1 - Math.pow(weight, count));
+    const end = this.length;
+    if (from < end - 1) emaInto(this.y, from, end - 1, weight, constant, state, this.smooth);
+    if (from < end) {
+      this.emaBeforeLast = { at: end - 1, ...state };
+      emaInto(this.y, end - 1, end, weight, constant, state, this.smooth);
     }
-    this.ema = { at: this.length, last, count };
-    this.smoothed = this.length;
-    return smooth.subarray(0, this.length);
+    this.ema = { at: end, ...state };
+    this.smoothed = end;
+    return this.smooth.subarray(0, end);
   }
 }
 

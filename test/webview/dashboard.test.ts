@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { smoothEma } from '../../src/core/smooth';
 import { until } from '../helpers';
-import { inkedPixels, openHarness, resultsDir, type Harness } from './harness';
+import { harnessPerTest, inkedPixels, resultsDir, type Harness } from './harness';
 
 const f64 = (a: number[]) => ({ f64: a });
 const range = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
@@ -30,16 +30,10 @@ async function valuesAt(h: Harness, chart: string, fx: number): Promise<string[]
 }
 
 describe('Dashboard controls (real Chromium)', () => {
+  const harness = harnessPerTest('dashboard');
   let h: Harness;
-  beforeEach(async () => {
-    h = await openHarness();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      fs.mkdirSync(resultsDir, { recursive: true });
-      await h.page.screenshot({ path: path.join(resultsDir, `dashboard-failed-${Date.now()}.png`), fullPage: true });
-    }
-    await h.close();
+  beforeEach(() => {
+    h = harness();
   });
 
   const steps = range(100, (i) => i + 1);
@@ -133,6 +127,8 @@ describe('Dashboard controls (real Chromium)', () => {
     const values = await valuesAt(h, 'loss', 0.999);
     assert.equal(values[0], '198', 'the last point, 198 s after the run\'s first known time');
     assert.equal(await inkedPixels(h.page, '.chart[data-metric="f1"] canvas', BLUE), 0, 'no times, no line');
+    assert.equal(await h.page.isVisible('.chart[data-metric="f1"] .chart-note'), true, 'and a note that says why');
+    assert.equal(await h.page.isVisible('.chart[data-metric="loss"] .chart-note'), false);
   });
 
   it('recolours when the theme changes', async () => {

@@ -72,6 +72,25 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * A fresh harness for each test of the calling suite (read it inside the tests); a failing test
+ * leaves a full-page screenshot under test-results/.
+ */
+export function harnessPerTest(name: string): () => Harness {
+  let h: Harness | undefined;
+  beforeEach(async () => {
+    h = await openHarness();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      fs.mkdirSync(resultsDir, { recursive: true });
+      await h!.page.screenshot({ path: path.join(resultsDir, `${name}-failed-${Date.now()}.png`), fullPage: true });
+    }
+    await h!.close();
+  });
+  return () => h!;
+}
+
 export async function openHarness(): Promise<Harness> {
   let origin = '';
   const server = http.createServer((req, res) => {

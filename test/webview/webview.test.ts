@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { until } from '../helpers';
-import { inkedPixels, openHarness, resultsDir, type Harness } from './harness';
+import { harnessPerTest, inkedPixels, resultsDir, type Harness } from './harness';
 
 const f64 = (a: number[]) => ({ f64: a });
 const range = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
@@ -16,16 +16,10 @@ const BLUE: [number, number, number] = [0x37, 0x94, 0xff];
 const RUN = { name: 'train.py', state: 'running', command: 'python3 -u train.py', canStop: true };
 
 describe('Monitor webview (real Chromium)', () => {
+  const harness = harnessPerTest('webview');
   let h: Harness;
-  beforeEach(async () => {
-    h = await openHarness();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      fs.mkdirSync(resultsDir, { recursive: true });
-      await h.page.screenshot({ path: path.join(resultsDir, `webview-failed-${Date.now()}.png`) });
-    }
-    await h.close();
+  beforeEach(() => {
+    h = harness();
   });
 
   it('says ready, then draws the snapshot: a chart per metric and the log tabs', async () => {
