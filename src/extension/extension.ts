@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { HostToWebview } from '../core/protocol/webview';
 import { emptyBatch } from '../core/protocol/batch';
+import { saveCsv, savePng } from './export';
 import { pickLaunch, shellCommand, workspaceRoot, type Launch } from './launch';
 import { Monitor, type MonitorHost, type MonitorState } from './monitor';
 import { listRuns } from './process';
@@ -30,6 +31,8 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
     snapshot: async (): Promise<HostToWebview> => shown?.snapshot() ?? { type: 'snapshot', run: undefined, batch: emptyBatch() },
     onMessage: (msg) => {
       if (msg.type === 'stop' && shown) void shown.stop();
+      else if (msg.type === 'exportPng') void savePng(shown, msg.name, msg.png);
+      else if (msg.type === 'exportCsv') void saveCsv(shown);
     },
   });
   const refresh = () => {
@@ -101,6 +104,7 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
       const m = await pickRun(stoppable, 'Stop which training?');
       await m?.stop();
     }),
+    vscode.commands.registerCommand('trainingMonitor.exportCsv', () => saveCsv(shown)),
     vscode.commands.registerCommand('trainingMonitor.show', async () => {
       const live = monitors.filter((m) => m.live);
       const m = live.length > 1 ? await pickRun(monitors.slice().reverse(), 'Show which run?') : shown;

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { emptyBatch, type Batch, type EventLevel, type MonitorEvent } from '../core/protocol/batch';
+import { emptyBatch, type Batch, type EventLevel, type MonitorEvent, type SeriesDelta } from '../core/protocol/batch';
 import type { HostToWebview, RunInfo } from '../core/protocol/webview';
 import { Pipeline } from '../workers/pipeline';
 import { RunAlerts } from './alerts';
@@ -136,6 +136,11 @@ export class Monitor implements StatusOfRun {
 
   crashWorker(name: 'tail' | 'refine'): Promise<number> {
     return this.pipeline.crash(name);
+  }
+
+  /** Every stored point of every series, at full fidelity (for the CSV export). */
+  async allPoints(): Promise<SeriesDelta[]> {
+    return (await this.pipeline.snapshot()).series;
   }
 
   async snapshot(): Promise<HostToWebview> {

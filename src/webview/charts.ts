@@ -24,6 +24,12 @@ export interface ViewOptions {
   hidden: string[];
 }
 
+/** What the charts tell the page: a legend switched a line off or on, a chart is to be saved. */
+export interface ChartEvents {
+  hidden(keys: string[]): void;
+  exportPng(name: string, png: string): void;
+}
+
 export const DEFAULT_VIEW: ViewOptions = { xMode: 'native', smoothing: 0, logY: false, filter: '', hidden: [] };
 
 type AxisKind = XKind | 'relative';
@@ -90,6 +96,7 @@ class Chart {
     readonly title: string,
     readonly axis: AxisKind,
     private readonly onHidden: (key: string, hidden: boolean) => void,
+    onExport: (name: string, png: string) => void,
   ) {
     this.element = document.createElement('section');
     this.element.className = 'chart';
@@ -104,7 +111,15 @@ class Chart {
     this.follow.title = 'Zoomed in: new points do not move this chart. Follow the live edge again (or double-click the chart).';
     this.follow.hidden = true;
     this.follow.addEventListener('click', () => this.unzoom());
-    head.append(name, this.follow);
+    const save = document.createElement('button');
+    save.className = 'save-png';
+    save.textContent = 'PNG';
+    save.title = 'Save this chart as a PNG image';
+    save.addEventListener('click', () => {
+      const png = this.png(name.textContent ?? this.title);
+      if (png) onExport(name.textContent ?? this.title, png);
+    });
+    head.append(name, this.follow, save);
     this.body = document.createElement('div');
     this.note = document.createElement('p');
     this.note.className = 'chart-note';
@@ -136,6 +151,25 @@ class Chart {
       if (this.plot.width !== width) this.plot.setSize({ width, height: HEIGHT });
       this.plot.setData(data, !this.zoomed);
     }
+  }
+
+  /** The chart as drawn, under its title, on the theme's background: a `data:` URL. */
+  private png(title: string): string | undefined {
+    const plotCanvas = this.plot?.root.querySelector('canvas');
+    if (!plotCanvas) return undefined;
+    const ratio = plotCanvas.width / plotCanvas.clientWidth || 1;
+    const band = Math.round(24 * ratio);
+    const out = document.createElement('canvas');
+    out.width = plotCanvas.width;
+    out.height = plotCanvas.height + band;
+    const ctx = out.getContext('2d')!;
+    ctx.fillStyle = cssVar('--vscode-editor-background', '#1f1f1f');
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.fillStyle = cssVar('--vscode-foreground', '#ccc');
+    ctx.font = `600 ${Math.round(12 * ratio)}px ${cssVar('--vscode-font-family', 'sans-serif')}`;
+    ctx.fillText(title, 8 * ratio, 16 * ratio);
+    ctx.drawImage(plotCanvas, 0, band);
+    return out.toDataURL('image/png');
   }
 
   matches(test: (text: string) => boolean): boolean {
@@ -232,7 +266,7 @@ export class Charts {
   private readonly empty: HTMLElement;
   private view: ViewOptions = DEFAULT_VIEW;
 
-  constructor(private readonly onHidden: (hidden: string[]) => void = () => undefined) {
+  constructor(private readonly events: ChartEvents) {
     this.element = document.createElement('div');
     this.element.className = 'charts-area';
     this.empty = document.createElement('p');
@@ -295,8 +329,8 @@ export class Charts {
         if (hidden) set.add(k);
         else set.delete(k);
         this.view = { ...this.view, hidden: [...set] };
-        this.onHidden(this.view.hidden);
-      });
+        this.events.hidden(this.view.hidden);
+      }, this.events.exportPng);
       chart.element.dataset.metric = group.title;
       this.charts.set(key, chart);
       this.grid.append(chart.element);

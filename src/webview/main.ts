@@ -37,16 +37,23 @@ const stop = button('Stop', () => vscode.postMessage({ type: 'stop' }));
 stop.id = 'stop';
 header.append(title, state, stop);
 
-const charts = new Charts((hidden) => {
-  ui.view = { ...ui.view, hidden };
-  save();
+const charts = new Charts({
+  hidden: (hidden) => {
+    ui.view = { ...ui.view, hidden };
+    save();
+  },
+  exportPng: (name, png) => vscode.postMessage({ type: 'exportPng', name, png }),
 });
 charts.setView(ui.view);
-const bar = toolbar(ui.view, (patch) => {
-  ui.view = { ...ui.view, ...patch };
-  charts.setView(ui.view);
-  save();
-});
+const bar = toolbar(
+  ui.view,
+  (patch) => {
+    ui.view = { ...ui.view, ...patch };
+    charts.setView(ui.view);
+    save();
+  },
+  () => vscode.postMessage({ type: 'exportCsv' }),
+);
 const logs: Record<LogStream | 'events', LogPane> = {
   stdout: new LogPane('Output'),
   stderr: new LogPane('Errors'),

@@ -1,5 +1,5 @@
 /**
- * The chart toolbar: x axis, smoothing, log scale and a filter. Native form controls styled with
+ * The chart toolbar: x axis, smoothing, log scale, a filter, and the CSV export. Native form controls styled with
  * VS Code's input colours; each change hands what changed to `onChange`.
  */
 import type { ViewOptions, XMode } from './charts';
@@ -16,7 +16,7 @@ function labelled(text: string, control: HTMLElement): HTMLLabelElement {
   return label;
 }
 
-export function toolbar(view: ViewOptions, change: (patch: Partial<ViewOptions>) => void): HTMLElement {
+export function toolbar(view: ViewOptions, change: (patch: Partial<ViewOptions>) => void, exportCsv: () => void): HTMLElement {
   const bar = document.createElement('div');
   bar.className = 'toolbar';
   bar.setAttribute('role', 'toolbar');
@@ -54,6 +54,11 @@ export function toolbar(view: ViewOptions, change: (patch: Partial<ViewOptions>)
 
   const smoothingLabel = labelled('Smoothing', smoothing);
   smoothingLabel.append(shown);
-  bar.append(labelled('X axis', xMode), smoothingLabel, labelled('Log y', logY), filter);
+  const csv = document.createElement('button');
+  csv.id = 'export-csv';
+  csv.textContent = 'Export CSV';
+  csv.title = 'Save every point of this run (full fidelity) as a CSV file';
+  csv.addEventListener('click', exportCsv);
+  bar.append(labelled('X axis', xMode), smoothingLabel, labelled('Log y', logY), filter, csv);
   return bar;
 }

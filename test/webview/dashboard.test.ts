@@ -189,4 +189,34 @@ describe('Dashboard controls (real Chromium)', () => {
     const off = await h.page.$$eval('.chart[data-metric="loss"] .u-legend .u-series.u-off:not(.raw) .u-label', (els) => els.map((e) => e.textContent));
     assert.deepEqual(off, ['val_loss'], 'the series switched off stays off');
   });
+
+  it('asks the host to save a chart as PNG (title and plot on the theme background) and the run as CSV', async () => {
+    await h.send(snapshot([series('loss', 'stdout.log', steps, steps.map((s) => 1 / s))]));
+    await frame(h);
+    await h.page.click('.chart[data-metric="loss"] .save-png');
+    await h.page.click('#export-csv');
+    const posted = (await h.posted()) as Array<{ type: string; name?: string; png?: string }>;
+    assert.deepEqual(posted.map((m) => m.type), ['ready', 'exportPng', 'exportCsv']);
+    assert.equal(posted[1].name, 'loss');
+    // the image, decoded in the page: as wide as the chart, a title band on top, the blue line in it
+    const img = (await h.page.evaluate(`new Promise((resolve) => {
+      const im = new Image();
+      im.onload = () => {
+        const c = document.createElement('canvas');
+        c.width = im.width; c.height = im.height;
+        const g = c.getContext('2d');
+        g.drawImage(im, 0, 0);
+        const d = g.getImageData(0, 0, c.width, c.height).data;
+        let blue = 0;
+        for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - 0x37) + Math.abs(d[i + 1] - 0x94) + Math.abs(d[i + 2] - 0xff) < 60) blue++;
+        resolve({ width: im.width, height: im.height, corner: Array.from(d.slice(0, 3)), blue });
+      };
+      im.src = ${JSON.stringify(posted[1].png)};
+    })`)) as { width: number; height: number; corner: number[]; blue: number };
+    const canvas = (await h.page.locator('.chart canvas').boundingBox())!;
+    assert.equal(img.width, Math.round(canvas.width));
+    assert.equal(img.height, Math.round(canvas.height) + 24);
+    assert.deepEqual(img.corner, [0x1f, 0x1f, 0x1f], 'opaque, on the editor background');
+    assert.ok(img.blue > 200, `the line is in the image (${img.blue} pixels)`);
+  });
 });

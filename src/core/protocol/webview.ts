@@ -32,4 +32,8 @@ export type WebviewToHost =
   /** The page loaded (or reloaded) and wants a snapshot. */
   | { type: 'ready' }
   /** The user pressed Stop in the panel. */
-  | { type: 'stop' };
+  | { type: 'stop' }
+  /** Save a chart's image (`png`: a `data:image/png;base64,…` URL) where the user chooses. */
+  | { type: 'exportPng'; name: string; png: string }
+  /** Save the shown run's every point as CSV where the user chooses. */
+  | { type: 'exportCsv' };

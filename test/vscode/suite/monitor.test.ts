@@ -18,7 +18,7 @@ describe('Training Monitor in VS Code', () => {
   it('is not active until used, and contributes its commands', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     assert.equal(ext.isActive, false, 'activation only on its commands and views');
-    const names = ['trainingMonitor.start', 'trainingMonitor.stop', 'trainingMonitor.show'];
+    const names = ['trainingMonitor.start', 'trainingMonitor.stop', 'trainingMonitor.show', 'trainingMonitor.exportCsv'];
     const contributed = (ext.packageJSON.contributes.commands as Array<{ command: string; category: string }>).map((c) => [c.command, c.category]);
     assert.deepEqual(contributed, names.map((n) => [n, 'Training Monitor']));
     assert.deepEqual(ext.packageJSON.extensionKind, ['workspace']);
@@ -103,6 +103,21 @@ with open('metrics.csv', 'w', buffering=1) as f:
     assert.equal(alerts.length, 1, JSON.stringify(events));
     assert.match(alerts[0].text, /loss is NaN at step 11\./);
     assert.equal(alerts[0].level, 'warning');
+  });
+
+  it('exports the shown run\'s every point as CSV, through the save dialog, into the run folder by default', async () => {
+    const monitor = await api();
+    await vscode.commands.executeCommand('trainingMonitor.start', { command: 'python3 train.py --epochs 1 --delay 0' });
+    const state = await until(() => monitor.current()?.run.state === 'finished' && monitor.current(), 30_000, 'the run to finish');
+    const exported = vscode.commands.executeCommand('trainingMonitor.exportCsv');
+    await new Promise((r) => setTimeout(r, 1500)); // the save dialog (code-server's own) opens with the default path
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await exported;
+    const file = path.join(state.runDir!, `${state.run.name.replace(/[^\w.-]+/g, '_')}-metrics.csv`);
+    const rows = fs.readFileSync(file, 'utf8').trim().split('\n');
+    assert.equal(rows[0], 'source,metric,x_kind,x,wall_time,value');
+    assert.equal(rows.length - 1, state.points, 'a row per stored point');
+    assert.ok(rows.some((r) => r.startsWith('stdout.log,loss,step,32,')));
   });
 
   it('replaces a worker that dies mid-run and ends with every point once; the Events tab says so', async () => {
