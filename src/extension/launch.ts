@@ -86,7 +86,8 @@ function launchChoices(memory: vscode.Memento): Choice[] {
   const choices: Choice[] = [];
   const launch = (spec: LaunchSpec | undefined): Launch | undefined => spec && { kind: 'launch', spec };
   const active = vscode.window.activeTextEditor?.document;
-  if (active?.languageId === 'python' && active.uri.scheme === 'file') {
+  // By extension too: just after a file opens, its language may not be known yet.
+  if (active?.uri.scheme === 'file' && (active.languageId === 'python' || /\.pyw?$/i.test(active.uri.fsPath))) {
     const uri = active.uri;
     choices.push({
       label: '$(play) Run the active Python file',
