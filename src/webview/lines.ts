@@ -1,7 +1,7 @@
 /**
  * The points of one series as the webview holds them: growing typed arrays that uPlot reads
- * through views, and a smoothed copy kept up to date incrementally (a batch extends it; it is
- * recomputed only from where a delta replaced points).
+ * through views, and a smoothed copy kept up to date incrementally (a batch extends it; a redraw
+ * of the last point costs one point; a deeper cut, or a new weight, recomputes it).
  */
 import type { SeriesDelta } from '../core/protocol/batch';
 import { lowerBound } from '../core/decimate';

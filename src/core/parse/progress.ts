@@ -127,7 +127,7 @@ function kerasPairs(text: string, out: Pairs): number {
   return out.count;
 }
 
-/** Batch and batch count of Keras' counter at the start of a frame (the hot path of KERAS_BATCH). */
+/** Batch and batch count of the last counter `kerasBatch` accepted (no object per frame). */
 let batchDone = 0;
 let batchTotal = 0;
 
