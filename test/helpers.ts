@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -30,5 +31,14 @@ export function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** Fails (never skips) when no Slurm answers: the Slurm tests need the real one scripts/slurm-start.sh starts. */
+export function requireSlurm(): void {
+  try {
+    execFileSync('sinfo', ['--noheader'], { stdio: 'pipe', timeout: 10_000 });
+  } catch {
+    throw new Error('No Slurm answers here: start one with `sudo scripts/slurm-start.sh` (CI does).');
   }
 }

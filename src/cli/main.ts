@@ -55,13 +55,13 @@ function watch(target: string, json: boolean, idleExitSeconds: number | undefine
       clearInterval(timer);
       await pipeline.drain();
       if (live) process.stdout.write('\x1b[2J\x1b[H');
-      print(await pipeline.snapshot(), json);
+      print(await pipeline.snapshot(true), json);
       resolve(0);
     };
     const timer = setInterval(async () => {
       if (idleExitSeconds !== undefined && Date.now() - lastActivity > idleExitSeconds * 1000) return void finish();
       if (live) {
-        const snap = await pipeline.snapshot();
+        const snap = await pipeline.snapshot(true);
         process.stdout.write(`\x1b[2J\x1b[H${table(snap)}\n\nwatching ${target} (Ctrl-C to stop)\n`);
       }
     }, 1000);

@@ -3,8 +3,10 @@
  * with timing and backpressure, the CLI and tests drive it directly.
  */
 import { emptyBatch, type Batch, type EventLevel, type LogDelta, type LogStream, type MonitorEvent } from './protocol/batch';
-import { formatOf } from './formats';
+import { atResolution } from './decimate';
+import { formatOf, logStream } from './formats';
 import { FrameSplitter, MAX_FRAME_CHARS } from './frames';
+import { LogIndex } from './logIndex';
 import { CsvParser } from './parse/csv';
 import { ProgressParser } from './parse/progress';
 import { JsonlParser, TrainerStateParser } from './parse/records';
@@ -29,10 +31,14 @@ export class Refiner {
   private files = new Map<string, FileReader | null>();
   private pendingLogs: LogDelta[] = [];
   private pendingEvents: MonitorEvent[] = [];
-  private history: Record<LogStream, string> = { stdout: '', stderr: '' };
+  private history = new Map<LogStream, string>();
   private events: MonitorEvent[] = [];
   /** When each file last reported a restart, so a burst of them is one message. */
   private restartSaid = new Map<string, number>();
+  /** Where each line of the output streams lies in its file, to read scrolled-out lines back. */
+  readonly logIndex = new LogIndex();
+  /** Lines (`\n`) of each stream that batches carried so far. */
+  private sentLines = new Map<LogStream, number>();
   /** Seconds since the epoch when the bytes being parsed were read (NaN: a backlog of unknown age). */
   private arrival = NaN;
 
@@ -49,6 +55,7 @@ export class Refiner {
   /** `file` shrank or was replaced: its next bytes start from the beginning. */
   reset(file: string, reason: string): void {
     this.files.get(file)?.reset();
+    this.logIndex.reset(file);
     this.event('warning', `${file}: ${reason}; reading it again from the start.`);
   }
 
@@ -73,14 +80,15 @@ export class Refiner {
   }
 
   /**
-   * Everything the batches so far carried, for a webview that starts empty. It takes nothing
-   * pending: the next batch, which every webview gets, continues it.
+   * Everything the batches so far carried, for a webview that starts empty: each series decimated
+   * to `buckets` columns, or every point without `buckets`. It takes nothing pending: the next
+   * batch, which every webview gets, continues it.
    */
-  snapshot(): Batch {
+  snapshot(buckets?: number): Batch {
     const batch = emptyBatch();
-    batch.series = this.store.sentSoFar();
-    for (const stream of ['stdout', 'stderr'] as const) {
-      if (this.history[stream]) batch.logs.push({ stream, text: this.history[stream] });
+    batch.series = this.store.sentSoFar(buckets ? (d) => atResolution(d, buckets) : undefined);
+    for (const [stream, text] of this.history) {
+      if (text) batch.logs.push({ stream, text, line: (this.sentLines.get(stream) ?? 0) - newlines(text) });
     }
     batch.events = [...this.events];
     return batch;
@@ -107,12 +115,15 @@ export class Refiner {
 
   /** Log text already sent, kept (the last LOG_HISTORY_CHARS) for snapshots. */
   private remember(stream: LogStream, text: string): void {
-    let h = this.history[stream] + text;
-    if (h.length > LOG_HISTORY_CHARS) {
-      const cut = h.indexOf('\n', h.length - LOG_HISTORY_CHARS);
-      h = h.slice(cut < 0 ? h.length - LOG_HISTORY_CHARS : cut + 1);
+    this.sentLines.set(stream, (this.sentLines.get(stream) ?? 0) + newlines(text));
+    // an array job's many task logs keep less each (older lines are read back from the files)
+    const keep = stream === 'stdout' || stream === 'stderr' ? LOG_HISTORY_CHARS : LOG_HISTORY_CHARS / 8;
+    let h = (this.history.get(stream) ?? '') + text;
+    if (h.length > keep) {
+      const cut = h.indexOf('\n', h.length - keep);
+      h = h.slice(cut < 0 ? h.length - keep : cut + 1);
     }
-    this.history[stream] = h;
+    this.history.set(stream, h);
   }
 
   private reader(file: string): FileReader | null {
@@ -120,7 +131,7 @@ export class Refiner {
     if (r !== undefined) return r;
     switch (formatOf(file)) {
       case 'output':
-        r = this.textReader(file, new ProgressParser(), file.endsWith('stderr.log') ? 'stderr' : 'stdout');
+        r = this.textReader(file, new ProgressParser(), logStream(file));
         break;
       case 'csv':
         r = this.textReader(file, new CsvParser());
@@ -160,6 +171,7 @@ export class Refiner {
     };
     return {
       push: (bytes) => {
+        if (stream) this.logIndex.push(stream, file, bytes);
         const capped = splitter.capped;
         const text = splitter.pushTo(bytes, onFrame);
         if (stream && text) this.log(stream, text);
@@ -226,4 +238,10 @@ export class Refiner {
       },
     };
   }
+}
+
+function newlines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }

@@ -183,23 +183,20 @@ export class SeriesStore {
 
   /**
    * A copy of the stored points of series `key` whose position lies in [x0, x1], positioned by
-   * their x or by their wall-clock time (points of unknown time left out); `x` holds that position.
+   * their x or by their wall-clock time (see `byWall`).
    */
-  range(key: string, x0: number, x1: number, axis: Axis = 'x'): { x: Float64Array; y: Float64Array } | undefined {
+  range(key: string, x0: number, x1: number, axis: Axis = 'x'): Columns | undefined {
     const s = this.series.get(key);
     if (!s) return undefined;
-    if (axis === 'x') return s.columns(s.lowerBound(x0), s.upperBound(x1));
-    const all = s.columns(0, s.length);
-    const keep: number[] = [];
-    for (let i = 0; i < s.length; i++) if (all.wall[i] >= x0 && all.wall[i] <= x1) keep.push(i);
-    // Times ascend with x as a rule; a clock step back (or a restarted training) must not unsort them.
-    if (keep.some((k, j) => j > 0 && all.wall[k] < all.wall[keep[j - 1]])) keep.sort((a, b) => all.wall[a] - all.wall[b]);
-    return { x: Float64Array.from(keep, (i) => all.wall[i]), y: Float64Array.from(keep, (i) => all.y[i]) };
+    return axis === 'x' ? s.columns(s.lowerBound(x0), s.upperBound(x1)) : byWall(s.columns(0, s.length), x0, x1);
   }
 
-  /** Every point sent so far (the state the last batch left receivers in); changes nothing. */
-  sentSoFar(): SeriesDelta[] {
-    return [...this.series.values()].filter((s) => s.sent > 0).map((s) => s.delta(0, s.sent));
+  /**
+   * Every point sent so far (the state the last batch left receivers in), each series passed
+   * through `shape` as soon as it is copied (so only one full copy exists at a time); changes nothing.
+   */
+  sentSoFar(shape: (d: SeriesDelta) => SeriesDelta = (d) => d): SeriesDelta[] {
+    return [...this.series.values()].filter((s) => s.sent > 0).map((s) => shape(s.delta(0, s.sent)));
   }
 
   /** Bytes the stored points occupy, spare capacity included. */
@@ -214,4 +211,17 @@ export class SeriesStore {
     for (const s of this.series.values()) n += s.length;
     return n;
   }
+}
+
+/**
+ * The points whose wall-clock time lies in [t0, t1], positioned by it (`x` holds the time); points
+ * of unknown time are left out.
+ */
+export function byWall(c: { y: ArrayLike<number>; wall: ArrayLike<number> }, t0: number, t1: number): Columns {
+  const keep: number[] = [];
+  for (let i = 0; i < c.wall.length; i++) if (c.wall[i] >= t0 && c.wall[i] <= t1) keep.push(i);
+  // Times ascend with x as a rule; a clock step back (or a restarted training) must not unsort them.
+  if (keep.some((k, j) => j > 0 && c.wall[k] < c.wall[keep[j - 1]])) keep.sort((a, b) => c.wall[a] - c.wall[b]);
+  const x = Float64Array.from(keep, (i) => c.wall[i]);
+  return { x, y: Float64Array.from(keep, (i) => c.y[i]), wall: x.slice() };
 }

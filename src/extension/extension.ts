@@ -1,12 +1,13 @@
 /** Activation: commands, the runs of this window, the monitor webviews and the status bar. */
 import * as vscode from 'vscode';
-import type { HostToWebview } from '../core/protocol/webview';
-import { emptyBatch } from '../core/protocol/batch';
+import type { RunChoice } from '../core/protocol/webview';
 import { saveCsv, savePng } from './export';
-import { pickLaunch, shellCommand, workspaceRoot, type Launch } from './launch';
+import { pickLaunch, pythonTarget, shellCommand, workspaceRoot, type Launch } from './launch';
 import { Monitor, type MonitorHost, type MonitorState } from './monitor';
 import { listRuns } from './process';
 import { adopted, attachedNotebook, attachedPath, launched, type RunSource } from './sources';
+import { Runs } from './runs';
+import { adoptedJob, attached, submitted } from './slurmRuns';
 import { RunStatusBar } from './statusBar';
 import { MonitorWebviews } from './webviews';
 
@@ -19,54 +20,60 @@ export interface TrainingMonitorApi {
   loadedViews(): number;
   /** Ends a worker of the shown run abruptly, as a crash would (how tests reach the restart). */
   crashWorker(name: 'tail' | 'refine'): Promise<number> | undefined;
+  /** What the run selector offers, and its two actions. */
+  runs(): RunChoice[];
+  showRun(id: string): Promise<void>;
+  overlay(id: string, on: boolean): Promise<void>;
 }
 
-/** Every run of this window, oldest first, and the one the webviews show. */
-const monitors: Monitor[] = [];
-let shown: Monitor | undefined;
+/** Every run of this window (module-level: deactivate ends their workers). */
+let runs: Runs | undefined;
 
 export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
   const statusBar = new RunStatusBar();
   const webviews = new MonitorWebviews(context.extensionUri, {
-    snapshot: async (): Promise<HostToWebview> => shown?.snapshot() ?? { type: 'snapshot', run: undefined, batch: emptyBatch() },
-    onMessage: (msg) => {
+    snapshot: () => r.snapshot(),
+    onMessage: (msg, reply) => {
+      const shown = r.shown;
       if (msg.type === 'stop' && shown) void shown.stop();
+      else if (msg.type === 'window' || msg.type === 'logLines' || msg.type === 'logSearch') void r.answer(msg).then((a) => a && reply(a));
+      else if (msg.type === 'showRun') void choose(msg.id, (m) => r.show(m, false));
+      else if (msg.type === 'overlay') void choose(msg.id, (m) => r.overlay(m, msg.on));
+      else if (msg.type === 'copy') void vscode.env.clipboard.writeText(msg.text);
       else if (msg.type === 'exportPng') void savePng(shown, msg.name, msg.png);
       else if (msg.type === 'exportCsv') void saveCsv(shown);
     },
   });
   const refresh = () => {
-    statusBar.update(shown, monitors);
-    void vscode.commands.executeCommand('setContext', 'trainingMonitor.running', monitors.some((m) => m.canStop));
+    statusBar.update(r.shown, r.all);
+    r.postChoices();
+    void vscode.commands.executeCommand('setContext', 'trainingMonitor.running', r.all.some((m) => m.canStop));
   };
   const host: MonitorHost = {
     webviews,
-    changed: refresh,
-    isShown: (m) => m === shown,
+    changed: () => refresh(),
+    isShown: (m) => r.isShown(m),
+    overlayBatch: (m, batch) => r.overlayBatch(m, batch),
+    resend: (m) => {
+      if (r.isShown(m) || r.tagOf(m) !== undefined) void r.resend();
+    },
     show: (m, tab) => {
-      void showRun(m).then(() => tab && webviews.post({ type: 'tab', tab }));
+      void r.show(m).then(() => tab && webviews.post({ type: 'tab', tab }));
     },
   };
-  /** Makes `m` the run the webviews show (they get its snapshot), and opens the panel when `reveal`. */
-  const showRun = async (m: Monitor, reveal = true) => {
-    if (shown !== m) {
-      shown = m;
-      refresh();
-      await webviews.post(await m.snapshot());
-    }
-    if (reveal) webviews.showPanel();
-  };
-  const follow = (source: RunSource, reveal = true) => {
-    const m = new Monitor(source, context.extensionUri, host);
-    monitors.push(m);
-    void showRun(m, reveal);
-    return m;
+  const r: Runs = (runs = new Runs(webviews, (source) => new Monitor(source, context.extensionUri, host), () => refresh()));
+  const follow = (source: RunSource) => r.follow(source);
+  /** A run the selector named (a past one is opened first); a run no longer there is dropped from the list. */
+  const choose = async (id: string, then: (m: Monitor) => Promise<void>) => {
+    const m = r.byId(id);
+    if (m) await then(m);
+    else r.postChoices();
   };
   /** Several runs: the user picks one; one: that one. */
-  const pickRun = async (runs: Monitor[], title: string) => {
-    if (runs.length <= 1) return runs[0];
+  const pickRun = async (list: Monitor[], title: string) => {
+    if (list.length <= 1) return list[0];
     const picked = await vscode.window.showQuickPick(
-      runs.map((m) => ({ label: m.name, description: m.run.state, detail: m.run.command, m })),
+      list.map((m) => ({ label: m.label, description: m.run.state, detail: m.run.command, m })),
       { title },
     );
     return picked?.m;
@@ -75,19 +82,21 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
   context.subscriptions.push(
     statusBar,
     webviews,
-    // An argument skips the quick pick (keybindings, tasks, tests): `{ command }` launches, `{ attach }` follows a path.
-    vscode.commands.registerCommand('trainingMonitor.start', async (arg?: { command?: string; attach?: string }) => {
-      let choice: Launch | undefined;
-      if (typeof arg?.attach === 'string') choice = { kind: 'attach', path: arg.attach };
-      else if (typeof arg?.command === 'string') choice = { kind: 'launch', spec: shellCommand(arg.command) };
-      else choice = await pickLaunch(context.globalState);
+    // An argument skips the quick pick (keybindings, tasks, tests): `{ command }` launches, `{ attach }`
+    // follows a path, `{ slurmScript }` / `{ slurmPython }` submit a job, `{ slurmJob }` attaches to one.
+    vscode.commands.registerCommand('trainingMonitor.start', async (arg?: StartArgument) => {
+      const choice = (await startArgument(arg)) ?? (await pickLaunch(context.globalState));
       if (!choice) return;
+      const root = workspaceRoot() ?? process.cwd();
       switch (choice.kind) {
         case 'attach':
           return void follow(attachedPath(choice.path));
         case 'notebook':
           return void follow(attachedNotebook(choice.notebook));
+        case 'slurm-attach':
+          return void (await slurmSays(attached(choice.job, root)))?.forEach((source, i) => r.follow(source, i === 0));
         case 'launch':
+        case 'slurm-submit':
           if (!vscode.workspace.isTrusted) {
             // Not awaited: the command returns at once; the notification waits for the user.
             void vscode.window
@@ -95,20 +104,22 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
               .then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
             return;
           }
-          return void follow(launched(choice.spec, workspaceRoot() ?? choice.spec.cwd));
+          if (choice.kind === 'launch') return void follow(launched(choice.spec, workspaceRoot() ?? choice.spec.cwd));
+          const source = await slurmSays(submitted(choice.target, root, choice.scope));
+          return void (source && follow(source));
       }
     }),
     vscode.commands.registerCommand('trainingMonitor.stop', async () => {
-      const stoppable = monitors.filter((m) => m.canStop);
+      const stoppable = r.all.filter((m) => m.canStop);
       if (!stoppable.length) return void vscode.window.showInformationMessage('No training is running.');
       const m = await pickRun(stoppable, 'Stop which training?');
       await m?.stop();
     }),
-    vscode.commands.registerCommand('trainingMonitor.exportCsv', () => saveCsv(shown)),
+    vscode.commands.registerCommand('trainingMonitor.exportCsv', () => saveCsv(r.shown)),
     vscode.commands.registerCommand('trainingMonitor.show', async () => {
-      const live = monitors.filter((m) => m.live);
-      const m = live.length > 1 ? await pickRun(monitors.slice().reverse(), 'Show which run?') : shown;
-      if (m) await showRun(m);
+      const live = r.all.filter((m) => m.live);
+      const m = live.length > 1 ? await pickRun(r.all.slice().reverse(), 'Show which run?') : r.shown;
+      if (m) await r.show(m);
       else webviews.showPanel();
     }),
   );
@@ -116,18 +127,52 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
   // A reload or restart does not end runs: follow again those still alive, from their files. The
   // panel is not opened here: VS Code restores it if it was open, and the status bar shows the run.
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    for (const run of listRuns(folder.uri.fsPath)) if (run.alive) follow(adopted(run.runDir, run.record), false);
+    for (const run of listRuns(folder.uri.fsPath)) if (run.alive) r.follow(run.record.slurmJob ? adoptedJob(run.runDir, run.record) : adopted(run.runDir, run.record), true, false);
   }
   refresh();
   return {
-    current: () => shown?.state,
-    all: () => monitors.map((m) => m.state),
+    current: () => r.shown?.state,
+    all: () => r.all.map((m) => m.state),
     loadedViews: () => webviews.loaded,
-    crashWorker: (name) => shown?.crashWorker(name),
+    crashWorker: (name) => r.shown?.crashWorker(name),
+    runs: () => r.choices(true),
+    showRun: (id) => choose(id, (m) => r.show(m, false)),
+    overlay: (id, on) => choose(id, (m) => r.overlay(m, on)),
   };
+}
+
+/** What `trainingMonitor.start` takes instead of asking (keybindings, tasks, tests). */
+interface StartArgument {
+  command?: string;
+  attach?: string;
+  slurmScript?: string;
+  slurmPython?: string;
+  slurmJob?: string;
+}
+
+async function startArgument(arg: StartArgument | undefined): Promise<Launch | undefined> {
+  if (typeof arg?.attach === 'string') return { kind: 'attach', path: arg.attach };
+  if (typeof arg?.command === 'string') return { kind: 'launch', spec: shellCommand(arg.command) };
+  if (typeof arg?.slurmScript === 'string') return { kind: 'slurm-submit', target: { script: arg.slurmScript } };
+  if (typeof arg?.slurmPython === 'string') {
+    const uri = vscode.Uri.file(arg.slurmPython);
+    return { kind: 'slurm-submit', target: await pythonTarget(uri), scope: uri };
+  }
+  if (typeof arg?.slurmJob === 'string') return { kind: 'slurm-attach', job: arg.slurmJob };
+  return undefined;
+}
+
+/** A Slurm step's result, or undefined after one error notification that says what failed (never a hang: every command has a timeout). */
+async function slurmSays<T>(step: Promise<T>): Promise<T | undefined> {
+  try {
+    return await step;
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Training Monitor: ${(err as Error).message}`);
+    return undefined;
+  }
 }
 
 /** The workers end with the extension; launched trainings keep running (their output is on disk). */
 export async function deactivate(): Promise<void> {
-  await Promise.all(monitors.map((m) => m.dispose()));
+  await runs?.dispose();
 }

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { PythonExtension } from '@vscode/python-extension';
 import * as vscode from 'vscode';
 import type { LaunchSpec } from './process';
+import { pickJob, slurmHere, workspaceScripts, type SlurmTarget } from './slurmRuns';
 
 interface Choice extends vscode.QuickPickItem {
   make(): Promise<Launch | undefined>;
@@ -72,11 +73,28 @@ export function shellCommand(command: string): LaunchSpec {
   };
 }
 
-/** What "Start Training Monitor" decided: launch a command, or follow files written elsewhere. */
+/** What "Start Training Monitor" decided: launch a command, submit or attach to a Slurm job, or follow files written elsewhere. */
 export type Launch =
   | { kind: 'launch'; spec: LaunchSpec }
+  | { kind: 'slurm-submit'; target: SlurmTarget; scope?: vscode.Uri }
+  | { kind: 'slurm-attach'; job: string }
   | { kind: 'attach'; path: string }
   | { kind: 'notebook'; notebook: vscode.Uri };
+
+/** A Python file on disk: by language or, just after it opens (language not known yet), by extension. */
+function isPythonFile(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {
+  return doc?.uri.scheme === 'file' && (doc.languageId === 'python' || /\.pyw?$/i.test(doc.uri.fsPath));
+}
+
+/**
+ * The Python file the user is looking at. With focus in the monitor (a webview) or a terminal there
+ * is no active text editor, yet the file is still in view beside it: that one counts as active.
+ */
+function activePythonFile(): vscode.TextDocument | undefined {
+  const active = vscode.window.activeTextEditor?.document;
+  if (isPythonFile(active)) return active;
+  return active ? undefined : vscode.window.visibleTextEditors.map((e) => e.document).find(isPythonFile);
+}
 
 const HISTORY_KEY = 'trainingMonitor.commandHistory';
 const HISTORY_SIZE = 10;
@@ -85,9 +103,8 @@ const HISTORY_SIZE = 10;
 function launchChoices(memory: vscode.Memento): Choice[] {
   const choices: Choice[] = [];
   const launch = (spec: LaunchSpec | undefined): Launch | undefined => spec && { kind: 'launch', spec };
-  const active = vscode.window.activeTextEditor?.document;
-  // By extension too: just after a file opens, its language may not be known yet.
-  if (active?.uri.scheme === 'file' && (active.languageId === 'python' || /\.pyw?$/i.test(active.uri.fsPath))) {
+  const active = activePythonFile();
+  if (active) {
     const uri = active.uri;
     choices.push({
       label: '$(play) Run the active Python file',
@@ -125,11 +142,64 @@ function launchChoices(memory: vscode.Memento): Choice[] {
   return choices;
 }
 
+/** A Python file as a Slurm job runs it: with the interpreter and working directory a local run would use. */
+export async function pythonTarget(uri: vscode.Uri): Promise<SlurmTarget> {
+  const spec = await pythonFile(uri);
+  return { python: spec.command, file: uri.fsPath, cwd: spec.cwd };
+}
+
+/** "Submit to Slurm…": the active Python file wrapped in a batch script, or a batch script of the workspace. */
+function submitChoice(): Choice {
+  return {
+    label: '$(server-process) Submit to Slurm…',
+    detail: 'The active Python file (#SBATCH lines from trainingMonitor.slurm.*) or a batch script; sbatch, then follow the job.',
+    make: async () => {
+      const active = activePythonFile();
+      const items: Array<vscode.QuickPickItem & { target: () => Promise<SlurmTarget> }> = [];
+      if (active) {
+        const uri = active.uri;
+        items.push({
+          label: `$(file-code) ${path.basename(uri.fsPath)}`,
+          description: 'the active Python file, in a generated batch script',
+          target: async () => {
+            if (active.isDirty) await active.save();
+            return pythonTarget(uri);
+          },
+        });
+      }
+      for (const script of await workspaceScripts()) {
+        items.push({ label: `$(file) ${vscode.workspace.asRelativePath(script)}`, description: 'batch script', target: async () => ({ script: script.fsPath }) });
+      }
+      if (!items.length) {
+        void vscode.window.showInformationMessage('Open a Python file, or add a batch script with #SBATCH lines to the workspace, to submit it to Slurm.');
+        return undefined;
+      }
+      const picked = await vscode.window.showQuickPick(items, { title: 'Submit to Slurm', placeHolder: 'What should the job run?' });
+      return picked && { kind: 'slurm-submit', target: await picked.target(), scope: active?.uri };
+    },
+  };
+}
+
+/** "Attach to a Slurm job…": one of the user's jobs from `squeue --me`. */
+function attachJobChoice(): Choice {
+  return {
+    label: '$(plug) Attach to a Slurm job…',
+    detail: 'A job submitted elsewhere: its output files and log folders; Stop cancels it.',
+    make: async () => {
+      const job = await pickJob();
+      return job ? { kind: 'slurm-attach', job } : undefined;
+    },
+  };
+}
+
 /** The choices of "Start Training Monitor". */
 export async function pickLaunch(memory: vscode.Memento): Promise<Launch | undefined> {
   const choices: Choice[] = [];
-  if (vscode.workspace.isTrusted) choices.push(...launchChoices(memory));
-  else {
+  const slurm = slurmHere();
+  if (vscode.workspace.isTrusted) {
+    choices.push(...launchChoices(memory));
+    if (slurm) choices.push(submitChoice());
+  } else {
     // Restricted mode: nothing runs; attaching works. The way to trust the folder is offered instead.
     choices.push({
       label: '$(shield) Manage Workspace Trust…',
@@ -146,6 +216,7 @@ export async function pickLaunch(memory: vscode.Memento): Promise<Launch | undef
       make: async () => ({ kind: 'notebook', notebook: notebook.uri }),
     });
   }
+  if (slurm) choices.push(attachJobChoice());
   choices.push({
     label: '$(folder-opened) Attach to a folder or file…',
     detail: 'Logs another program is writing: lightning_logs/version_3, runs/, metrics.csv, a .log…',

@@ -7,11 +7,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { emptyBatch, type Batch, type EventLevel, type MonitorEvent, type SeriesDelta } from '../core/protocol/batch';
-import type { HostToWebview, RunInfo } from '../core/protocol/webview';
+import type { HostToWebview, RunInfo, WebviewQuestion } from '../core/protocol/webview';
 import { Pipeline } from '../workers/pipeline';
 import { RunAlerts } from './alerts';
-import type { ExitInfo } from './process';
-import type { RunSource } from './sources';
+import type { ExitInfo } from './control';
+import { runId, runLabel, type RunSource } from './sources';
 import type { Latest, StatusOfRun } from './statusBar';
 import type { MonitorWebviews } from './webviews';
 
@@ -31,6 +31,10 @@ export interface MonitorHost {
   changed(monitor: Monitor): void;
   /** Whether this monitor's data is what the webviews show. */
   isShown(monitor: Monitor): boolean;
+  /** An overlaid run's batch as the webviews take it (series only, tagged); undefined when not overlaid. */
+  overlayBatch(monitor: Monitor, batch: Batch): Batch | undefined;
+  /** The webviews must start over from a snapshot (the monitor's workers were replaced). */
+  resend(monitor: Monitor): void;
   show(monitor: Monitor, tab?: 'stdout' | 'stderr' | 'events'): void;
 }
 
@@ -47,18 +51,27 @@ export class Monitor implements StatusOfRun {
   private readonly ended: Promise<void> | undefined;
   private readonly alerts: RunAlerts;
   private stopping: Promise<void> | undefined;
+  /** Its folder (or followed file): what the run selector knows it by. */
+  readonly id: string;
+  /** Its name and start time, for the run selector and overlaid legends. */
+  readonly label: string;
 
   constructor(
     readonly source: RunSource,
     extensionUri: vscode.Uri,
     private readonly host: MonitorHost,
   ) {
-    const canStop = !!(source.process || source.interrupt);
-    this.info = { name: source.name, state: canStop ? 'running' : 'watching', command: source.command, canStop };
+    const canStop = !source.ended && !!(source.control || source.interrupt);
+    this.id = runId(source);
+    this.label = runLabel(source.name, source.started ?? new Date());
+    this.info = source.ended
+      ? { name: source.name, state: source.ended.state, exit: source.ended.exit, command: source.command, canStop: false }
+      : { name: source.name, state: canStop ? 'running' : 'watching', command: source.command, canStop };
     const settings = vscode.workspace.getConfiguration('trainingMonitor');
     this.pipeline = new Pipeline(
       {
         root: source.root,
+        also: source.also,
         workersDir: vscode.Uri.joinPath(extensionUri, 'dist', 'workers').fsPath,
         updatesPerSecond: settings.get<number>('updatesPerSecond') ?? 20,
         live: source.live,
@@ -75,10 +88,14 @@ export class Monitor implements StatusOfRun {
       show: (tab) => host.show(this, tab),
       event: (level, text) => this.event(level, text),
     }, () => this.info.state === 'running');
-    const pid = source.process ? ` (pid ${source.process.pid})` : '';
-    this.event('info', source.live ? `Started ${source.command}${pid}; logs in ${source.root}.` : `Following ${source.root}${pid}.`);
+    const pid = source.control ? ` (${source.control.label})` : '';
+    this.event('info', source.live ? `Started ${source.command}${pid}; logs in ${source.root}.` : source.ended ? `Opened the ended run in ${source.root} (${source.ended.exit}).` : `Following ${source.root}${pid}.`);
     this.publish();
-    this.ended = source.process?.exited.then((exit) => this.finish(exit));
+    this.ended = source.control?.exited.then((exit) => this.finish(exit));
+    source.control?.onWaiting?.((why) => this.waiting(why));
+    source.control?.onProblem?.((text) => this.event('warning', text));
+    // an ended run is read once, to its end
+    if (source.ended) void this.pipeline.drain().then(() => this.publish());
   }
 
   /** The last value of metric `name` (the status bar's `trainingMonitor.statusMetric`). */
@@ -91,7 +108,7 @@ export class Monitor implements StatusOfRun {
   }
 
   get live(): boolean {
-    return this.info.state === 'running' || this.info.state === 'watching' || this.info.state === 'stopping';
+    return this.info.state === 'running' || this.info.state === 'pending' || this.info.state === 'watching' || this.info.state === 'stopping';
   }
 
   get canStop(): boolean {
@@ -103,7 +120,7 @@ export class Monitor implements StatusOfRun {
   }
 
   get state(): MonitorState {
-    return { run: this.run, runDir: this.source.runDir, root: this.source.root, pid: this.source.process?.pid, workerThreadIds: this.pipeline.threadIds, points: this.points };
+    return { run: this.run, runDir: this.source.runDir, root: this.source.root, pid: this.source.control?.pid, workerThreadIds: this.pipeline.threadIds, points: this.points };
   }
 
   /**
@@ -111,9 +128,9 @@ export class Monitor implements StatusOfRun {
    * kernel is interrupted instead; a followed folder with no process just stops being followed.
    */
   stop(): Promise<void> {
-    const { process, interrupt } = this.source;
+    const { control, interrupt } = this.source;
     if (!this.live) return Promise.resolve();
-    if (!process && interrupt) {
+    if (!control && interrupt) {
       this.event('info', 'Interrupted the notebook\'s kernel.');
       return Promise.resolve(interrupt()).then(() => undefined);
     }
@@ -121,12 +138,12 @@ export class Monitor implements StatusOfRun {
   }
 
   private async stopCascade(): Promise<void> {
-    const { process } = this.source;
+    const { control } = this.source;
     this.info.state = 'stopping';
     this.publish();
-    if (process) {
+    if (control) {
       const grace = vscode.workspace.getConfiguration('trainingMonitor').get<number>('stopGraceSeconds') ?? 10;
-      await process.stop(grace * 1000, (text) => this.event('info', text));
+      await control.stop(grace * 1000, (text) => this.event('info', text));
       return this.ended;
     }
     await this.pipeline.drain();
@@ -140,10 +157,22 @@ export class Monitor implements StatusOfRun {
 
   /** Every stored point of every series, at full fidelity (for the CSV export). */
   async allPoints(): Promise<SeriesDelta[]> {
-    return (await this.pipeline.snapshot()).series;
+    return (await this.pipeline.snapshot(true)).series;
   }
 
-  async snapshot(): Promise<HostToWebview> {
+  /** A webview's question about the run's data: a zoomed chart's window at full fidelity, log lines read back, a log search. */
+  async answer(q: WebviewQuestion): Promise<HostToWebview> {
+    switch (q.type) {
+      case 'window':
+        return { type: 'window', id: q.id, series: await this.pipeline.window(q.keys, q.x0, q.x1, q.buckets, q.axis) };
+      case 'logLines':
+        return { type: 'logLines', id: q.id, from: q.from, lines: await this.pipeline.logLines(q.stream, q.from, q.count) };
+      case 'logSearch':
+        return { type: 'logSearch', id: q.id, ...(await this.pipeline.logSearch(q.stream, q.query, LOG_SEARCH_LIMIT)) };
+    }
+  }
+
+  async snapshot(): Promise<Extract<HostToWebview, { type: 'snapshot' }>> {
     const batch = await this.pipeline.snapshot();
     batch.events = [...batch.events, ...this.events].sort((a, b) => a.time - b.time);
     return { type: 'snapshot', run: this.run, batch };
@@ -157,8 +186,9 @@ export class Monitor implements StatusOfRun {
   }
 
   private async finish(exit: ExitInfo): Promise<void> {
-    const exitText = exit.signal ? `signal ${exit.signal}` : exit.code === null ? 'exit status unknown' : `exit ${exit.code}`;
-    const outcome = this.info.state === 'stopping' ? 'stopped' : exit.code === 0 || (exit.code === null && !exit.signal) ? 'finished' : 'failed';
+    const exitText = exitTextOf(exit);
+    const outcome = outcomeOf(exit, this.info.state === 'stopping');
+    this.info.detail = undefined;
     this.event(outcome === 'failed' ? 'error' : 'info', `The training ended (${exitText}).`);
     // The run is over once every byte it wrote has been read and shown.
     await this.pipeline.drain();
@@ -168,10 +198,19 @@ export class Monitor implements StatusOfRun {
     if (outcome === 'failed') this.alerts.failed(exitText);
   }
 
+  /** A queued run waits (`why`: the scheduler's state and reason), or began to run (''). */
+  private waiting(why: string): void {
+    if (!this.live || this.info.state === 'stopping' || (this.info.detail ?? '') === why) return;
+    this.info.state = why ? 'pending' : 'running';
+    this.info.detail = why || undefined;
+    this.event('info', why ? `${this.source.control!.label} waits: ${why}.` : `${this.source.control!.label} is running.`);
+    this.publish();
+  }
+
   /** New workers send every point again: the webviews start over from their (empty) snapshot. */
   private restarted(text: string): void {
     this.event('warning', text);
-    if (this.host.isShown(this)) void this.snapshot().then((msg) => this.host.webviews.post(msg));
+    this.host.resend(this);
   }
 
   private forward(batch: Batch, points: number): Promise<void> | void {
@@ -182,15 +221,20 @@ export class Monitor implements StatusOfRun {
         this.latest = { name: s.name, value: s.y[s.y.length - 1], x: s.x[s.x.length - 1], xKind: s.xKind };
       }
     }
-    if (batch.series.length || batch.logs.length) this.alerts.activity(batch.series);
+    if (batch.series.length || batch.logs.length) {
+      this.alerts.activity(batch.series);
+      if (this.info.state === 'pending') this.source.control?.nudge?.(); // output: it runs now, most likely
+    }
     if (this.live) this.host.changed(this);
-    return this.host.isShown(this) ? this.host.webviews.postBatch(batch) : undefined;
+    if (this.host.isShown(this)) return this.host.webviews.postBatch(batch);
+    const overlaid = this.host.overlayBatch(this, batch);
+    return overlaid && this.host.webviews.postBatch(overlaid);
   }
 
   private event(level: EventLevel, text: string): void {
     const e: MonitorEvent = { time: Date.now(), level, text };
     this.events.push(e);
-    if (this.source.runDir) fs.appendFile(path.join(this.source.runDir, 'events.jsonl'), JSON.stringify(e) + '\n', () => undefined);
+    if (this.source.runDir && !this.source.ended) fs.appendFile(path.join(this.source.runDir, 'events.jsonl'), JSON.stringify(e) + '\n', () => undefined);
     if (!this.host.isShown(this)) return;
     const batch = emptyBatch();
     batch.events.push(e);
@@ -203,7 +247,24 @@ export class Monitor implements StatusOfRun {
   }
 }
 
+/** Matches a log search reports: enough to step through, few enough to send at once. */
+const LOG_SEARCH_LIMIT = 10_000;
+
 /** The status bar shows the training loss: `loss`/`train_loss` first, else any other `*loss*`. */
 function lossRank(name: string): number {
   return name === 'loss' || name === 'train_loss' ? 0 : /loss/i.test(name) ? 1 : 2;
+}
+
+/** Stopped (by the user, or cancelled in the scheduler), finished (exit 0, or no status and no signal), or failed. */
+function outcomeOf(exit: ExitInfo, stopping: boolean): 'stopped' | 'finished' | 'failed' {
+  if (stopping || exit.state === 'CANCELLED') return 'stopped';
+  const clean = exit.code === 0 || (exit.code === null && !exit.signal);
+  return clean && (!exit.state || exit.state === 'COMPLETED') ? 'finished' : 'failed';
+}
+
+/** How a run ended, in a few words: `exit 130`, `signal SIGKILL`, or the scheduler's `CANCELLED`, `TIMEOUT`. */
+function exitTextOf(exit: ExitInfo): string {
+  const plain = exit.signal ? `signal ${exit.signal}` : exit.code === null ? 'exit status unknown' : `exit ${exit.code}`;
+  if (!exit.state || exit.state === 'COMPLETED' || exit.state === 'FAILED') return plain;
+  return exit.code ? `${exit.state}, exit ${exit.code}` : exit.state;
 }

@@ -6,6 +6,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { AlsoFollowed } from '../core/protocol/tail';
+import type { ExitInfo, RunControl } from './control';
 
 export interface LaunchSpec {
   /** A shell command line (`shell: true`) or an executable. */
@@ -30,12 +32,12 @@ export interface RunRecord {
   exitCode?: number | null;
   signal?: string | null;
   status: 'running' | 'finished' | 'failed' | 'stopped';
+  /** A Slurm job's id: the run is the job, followed through the scheduler (no local pid). */
+  slurmJob?: string;
+  /** Files followed besides the run folder (a Slurm job's own output files). */
+  also?: AlsoFollowed[];
 }
 
-export interface ExitInfo {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
 
 const KILL_AFTER_TERM_MS = 5000;
 
@@ -44,7 +46,12 @@ function stamp(d: Date): string {
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
 }
 
-/** `<root>/.training-monitor/runs/<yyyymmdd-hhmmss>-<name>/`, with a `.gitignore` that keeps runs out of git. */
+/**
+ * `<root>/.training-monitor/runs/<yyyymmdd-hhmmss>-<name>/`, with a `.gitignore` that keeps runs
+ * out of git. That `.gitignore` is also what activates the extension in a window that opens (or
+ * reloads) with a run still going: `workspaceContains` with a glob searches files the way Search
+ * does, and the `.gitignore` hides the runs from that search; a fixed path is checked directly.
+ */
 export function createRunDir(root: string, name: string, now = new Date()): string {
   const base = path.join(root, '.training-monitor');
   fs.mkdirSync(path.join(base, 'runs'), { recursive: true });
@@ -61,13 +68,6 @@ export function commandLine(spec: LaunchSpec): string {
   return [spec.command, ...spec.args.map((a) => (/[\s"'$]/.test(a) ? JSON.stringify(a) : a))].join(' ');
 }
 
-/** A training whose process group the monitor can watch and stop: one it started, or one it found alive after a reload. */
-export interface RunProcess {
-  readonly pid: number;
-  /** Settles when the process has exited (and, for an adopted one, its group is gone). */
-  readonly exited: Promise<ExitInfo>;
-  stop(graceMs: number, step?: (text: string) => void): Promise<ExitInfo>;
-}
 
 /** The file the launch wrapper writes the training's exit status to, so a later window can tell it. */
 const EXIT_FILE = 'exit-code';
@@ -149,7 +149,7 @@ class ProcessGroup {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function writeRecord(runDir: string, record: RunRecord): void {
+export function writeRecord(runDir: string, record: RunRecord): void {
   fs.writeFileSync(path.join(runDir, 'run.json'), JSON.stringify(record, null, 2) + '\n');
 }
 
@@ -172,15 +172,18 @@ function recordedExit(runDir: string): number | undefined {
 }
 
 /** Writes the end of a run into its run.json (once: the first window to see the end does). */
-function recordEnd(runDir: string, record: RunRecord, exit: ExitInfo, stopped: boolean): void {
+export function recordEnd(runDir: string, record: RunRecord, exit: ExitInfo, stopped: boolean): void {
   Object.assign(record, { end: new Date().toISOString(), exitCode: exit.code, signal: exit.signal });
-  if (record.status === 'running') record.status = stopped ? 'stopped' : exit.code === 0 ? 'finished' : 'failed';
+  if (record.status === 'running') record.status = stopped ? 'stopped' : exit.code === 0 && (!exit.state || exit.state === 'COMPLETED') ? 'finished' : 'failed';
   writeRecord(runDir, record);
 }
 
 /** A run stopped through its process group; the subclasses say how it started and how its end is seen. */
-abstract class GroupProcess implements RunProcess {
+abstract class GroupProcess implements RunControl {
   abstract readonly pid: number;
+  get label(): string {
+    return `pid ${this.pid}`;
+  }
   abstract readonly exited: Promise<ExitInfo>;
   protected abstract readonly group: ProcessGroup;
   /** Whether the user stopped it (its end is then `stopped`, not `failed`). */
@@ -312,7 +315,8 @@ export function listRuns(root: string): Array<{ runDir: string; record: RunRecor
     const runDir = path.join(base, name);
     const record = readRecord(runDir);
     if (!record) continue;
-    const alive = runAlive(record);
+    // a Slurm job may run anywhere: the scheduler, asked once the run is followed again, tells
+    const alive = record.slurmJob ? record.status === 'running' : runAlive(record);
     if (record.status === 'running' && !alive) recordEnd(runDir, record, { code: recordedExit(runDir) ?? null, signal: null }, false);
     out.push({ runDir, record, alive });
   }

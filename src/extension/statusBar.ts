@@ -58,6 +58,9 @@ export class RunStatusBar implements vscode.Disposable {
       case 'watching':
         this.state.text = `$(pulse) ${run.name}${describe(shown)}${more}`;
         break;
+      case 'pending':
+        this.state.text = `$(watch) ${run.name}: ${run.detail ?? 'pending'}${more}`;
+        break;
       case 'stopping':
         this.state.text = `$(sync~spin) Stopping ${run.name}…${more}`;
         break;

@@ -14,7 +14,8 @@ export const VIEW_ID = 'trainingMonitor.view';
 export interface WebviewHandler {
   /** A webview loaded: what should it show? */
   snapshot(): Promise<HostToWebview>;
-  onMessage(msg: WebviewToHost): void;
+  /** `reply` answers the webview that sent `msg` (a zoom window is for that webview only). */
+  onMessage(msg: WebviewToHost, reply: (answer: HostToWebview) => Thenable<boolean>): void;
 }
 
 class Connection {
@@ -42,7 +43,9 @@ export class MonitorWebviews implements vscode.WebviewViewProvider, vscode.Dispo
   /** Opens the panel beside the active editor or notebook, or reveals it, keeping focus where it is. */
   showPanel(): void {
     if (this.panel) {
-      this.panel.reveal(undefined, true);
+      // an editor opened since in the panel's group would hide it: it moves beside that editor
+      const code = vscode.window.activeTextEditor?.viewColumn ?? vscode.window.activeNotebookEditor?.viewColumn;
+      this.panel.reveal(code !== undefined && code === this.panel.viewColumn ? vscode.ViewColumn.Beside : undefined, true);
       return;
     }
     const panel = vscode.window.createWebviewPanel(
@@ -114,7 +117,7 @@ export class MonitorWebviews implements vscode.WebviewViewProvider, vscode.Dispo
         c.ready = true;
         await webview.postMessage(snapshot);
       } else {
-        this.handler.onMessage(msg);
+        this.handler.onMessage(msg, (answer) => webview.postMessage(answer));
       }
     });
     return c;

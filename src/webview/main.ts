@@ -4,10 +4,12 @@ import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import type { Batch, LogStream, MonitorEvent } from '../core/protocol/batch';
 import type { HostToWebview, RunInfo, WebviewToHost } from '../core/protocol/webview';
-import { Charts, DEFAULT_VIEW, type ViewOptions } from './charts';
+import { Charts } from './charts';
 import { LogPane } from './logs';
+import { RunPicker } from './runPicker';
 import { toolbar } from './toolbar';
 import { button, tabs } from './toolkit';
+import { DEFAULT_VIEW, type ViewOptions } from './view';
 
 interface VsCodeApi {
   postMessage(msg: WebviewToHost): void;
@@ -43,8 +45,17 @@ const charts = new Charts({
     save();
   },
   exportPng: (name, png) => vscode.postMessage({ type: 'exportPng', name, png }),
+  zoomed: (zoom) => {
+    ui.view = { ...ui.view, zoom };
+    save();
+  },
+  window: (req) => vscode.postMessage({ type: 'window', ...req }),
 });
 charts.setView(ui.view);
+const picker = new RunPicker({
+  show: (id) => vscode.postMessage({ type: 'showRun', id }),
+  overlay: (id, on) => vscode.postMessage({ type: 'overlay', id, on }),
+});
 const bar = toolbar(
   ui.view,
   (patch) => {
@@ -54,16 +65,36 @@ const bar = toolbar(
   },
   () => vscode.postMessage({ type: 'exportCsv' }),
 );
-const logs: Record<LogStream | 'events', LogPane> = {
-  stdout: new LogPane('Output'),
-  stderr: new LogPane('Errors'),
-  events: new LogPane('Events'),
+/** Questions to the host awaiting an answer, by id: which pane asked. */
+const asked = new Map<number, LogPane>();
+let askedId = 0;
+const copy = (text: string) => vscode.postMessage({ type: 'copy', text });
+/** A pane over a log the host can read back and search. */
+const hostLog = (name: string, stream: LogStream): LogPane => {
+  const pane: LogPane = new LogPane(name, {
+    copy,
+    lines: (from, count) => {
+      asked.set(++askedId, pane);
+      vscode.postMessage({ type: 'logLines', id: askedId, stream, from, count });
+    },
+    search: (query) => {
+      asked.set(++askedId, pane);
+      vscode.postMessage({ type: 'logSearch', id: askedId, stream, query });
+    },
+  });
+  return pane;
 };
+/** Each log's pane: Output and Errors, a pair per task of an array job as its lines come, and Events. */
+const logs = new Map<LogStream, LogPane>([
+  ['stdout', hostLog('Output', 'stdout')],
+  ['stderr', hostLog('Errors', 'stderr')],
+]);
+const events = new LogPane('Events', { copy });
 const tabBar = tabs(
   [
-    { id: 'stdout', label: 'Output', content: logs.stdout.element },
-    { id: 'stderr', label: 'Errors', content: logs.stderr.element },
-    { id: 'events', label: 'Events', content: logs.events.element },
+    { id: 'stdout', label: 'Output', content: logs.get('stdout')!.element },
+    { id: 'stderr', label: 'Errors', content: logs.get('stderr')!.element },
+    { id: 'events', label: 'Events', content: events.element },
   ],
   (id) => {
     ui.tab = id;
@@ -71,15 +102,16 @@ const tabBar = tabs(
   },
 );
 tabBar.select(ui.tab);
+bar.prepend(picker.element);
 app.append(header, bar, charts.element, tabBar.element);
 showRun(undefined);
 
 function showRun(run: RunInfo | undefined): void {
   title.textContent = run ? run.name : 'No training running';
   title.title = run?.command ?? '';
-  state.textContent = run ? `${run.state}${run.exit ? ` (${run.exit})` : ''}` : 'Run "Training Monitor: Start Training Monitor"';
+  state.textContent = run ? `${run.state}${run.exit ? ` (${run.exit})` : run.detail ? ` (${run.detail})` : ''}` : 'Run "Training Monitor: Start Training Monitor"';
   state.dataset.state = run?.state ?? 'idle';
-  stop.hidden = !(run?.canStop && (run.state === 'running' || run.state === 'watching'));
+  stop.hidden = !(run?.canStop && (run.state === 'running' || run.state === 'pending' || run.state === 'watching'));
 }
 
 function formatEvent(e: MonitorEvent): string {
@@ -87,12 +119,32 @@ function formatEvent(e: MonitorEvent): string {
   return `${t}  ${e.level === 'info' ? '' : e.level.toUpperCase() + ': '}${e.text}\n`;
 }
 
+/** The pane of log `stream`; a task's (`stdout-3`: "Task 3") gets its tab when its first lines come. */
+function paneOf(stream: LogStream): LogPane {
+  let pane = logs.get(stream);
+  if (pane) return pane;
+  const m = /^std(out|err)-(.+)$/.exec(stream);
+  const label = m ? `Task ${m[2]}${m[1] === 'err' ? ' errors' : ''}` : stream;
+  pane = hostLog(label, stream);
+  logs.set(stream, pane);
+  tabBar.add({ id: stream, label, content: pane.element }, 'events');
+  if (ui.tab === stream) tabBar.select(stream); // the tab it was on before a reload
+  return pane;
+}
+
+/** Takes a batch in; the charts draw it on the next frame. Timed (User Timing) for the benchmark and DevTools. */
 function apply(batch: Batch): void {
+  performance.mark('training-monitor:apply');
   charts.add(batch.series);
-  for (const l of batch.logs) logs[l.stream].append(l.text);
-  for (const e of batch.events) logs.events.append(formatEvent(e));
+  for (const l of batch.logs) {
+    const pane = paneOf(l.stream);
+    if (l.line !== undefined) pane.clear(l.line); // a snapshot's text starts at that line
+    pane.append(l.text);
+  }
+  for (const e of batch.events) events.append(formatEvent(e));
   const warnings = batch.events.filter((e) => e.level !== 'info').length;
   if (warnings) tabBar.badge('events', '•');
+  performance.measure('training-monitor:apply', 'training-monitor:apply');
 }
 
 window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
@@ -100,9 +152,21 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   switch (msg.type) {
     case 'snapshot':
       charts.clear();
-      for (const pane of Object.values(logs)) pane.clear();
+      asked.clear();
+      for (const [stream, pane] of logs) {
+        pane.clear();
+        if (stream !== 'stdout' && stream !== 'stderr') {
+          tabBar.remove(stream); // another run's tasks
+          logs.delete(stream);
+        }
+      }
+      events.clear();
       showRun(msg.run);
+      if (msg.runs) picker.set(msg.runs);
       apply(msg.batch);
+      break;
+    case 'runs':
+      picker.set(msg.runs);
       break;
     case 'batch':
       apply(msg.batch);
@@ -112,6 +176,17 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       break;
     case 'tab':
       tabBar.select(msg.tab);
+      break;
+    case 'window':
+      charts.window(msg.id, msg.series);
+      break;
+    case 'logLines':
+      asked.get(msg.id)?.linesFromHost(msg.from, msg.lines);
+      asked.delete(msg.id);
+      break;
+    case 'logSearch':
+      asked.get(msg.id)?.found(msg.lines, msg.complete);
+      asked.delete(msg.id);
       break;
   }
 });

@@ -1,8 +1,8 @@
 /**
- * The chart toolbar: x axis, smoothing, log scale, a filter, and the CSV export. Native form controls styled with
+ * The chart toolbar: x axis, smoothing, log scales, a filter, and the CSV export. Native form controls styled with
  * VS Code's input colours; each change hands what changed to `onChange`.
  */
-import type { ViewOptions, XMode } from './charts';
+import type { ViewOptions, XMode } from './view';
 
 const X_MODES: Array<[XMode, string]> = [
   ['native', 'Step / epoch'],
@@ -39,11 +39,17 @@ export function toolbar(view: ViewOptions, change: (patch: Partial<ViewOptions>)
   });
   smoothing.title = "TensorBoard's smoothing: a debiased exponential moving average; the raw line stays, faint.";
 
-  const logY = document.createElement('input');
-  logY.id = 'log-y';
-  logY.type = 'checkbox';
-  logY.checked = view.logY;
-  logY.addEventListener('change', () => change({ logY: logY.checked }));
+  const checkbox = (id: string, key: 'logX' | 'logY', title: string) => {
+    const box = document.createElement('input');
+    box.id = id;
+    box.type = 'checkbox';
+    box.checked = view[key];
+    box.title = title;
+    box.addEventListener('change', () => change({ [key]: box.checked }));
+    return box;
+  };
+  const logX = checkbox('log-x', 'logX', 'Log-scaled steps or epochs (time axes stay linear); step 0 is left out.');
+  const logY = checkbox('log-y', 'logY', 'Log-scaled values; values at or below 0 are left out.');
 
   const filter = document.createElement('input');
   filter.id = 'filter';
@@ -59,6 +65,6 @@ export function toolbar(view: ViewOptions, change: (patch: Partial<ViewOptions>)
   csv.textContent = 'Export CSV';
   csv.title = 'Save every point of this run (full fidelity) as a CSV file';
   csv.addEventListener('click', exportCsv);
-  bar.append(labelled('X axis', xMode), smoothingLabel, labelled('Log y', logY), filter, csv);
+  bar.append(labelled('X axis', xMode), smoothingLabel, labelled('Log x', logX), labelled('Log y', logY), filter, csv);
   return bar;
 }

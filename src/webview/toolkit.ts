@@ -26,11 +26,21 @@ export interface Tab {
   content: HTMLElement;
 }
 
-/** Tabs with a panel each; returns the container and a way to select a tab. */
-export function tabs(items: Tab[], onChange: (id: string) => void): { element: HTMLElement; select(id: string): void; badge(id: string, text: string): void } {
+export interface TabBar {
+  element: HTMLElement;
+  select(id: string): void;
+  badge(id: string, text: string): void;
+  /** Adds a tab (before tab `before`, else last). */
+  add(tab: Tab, before?: string): void;
+  remove(id: string): void;
+  has(id: string): boolean;
+}
+
+/** Tabs with a panel each: the container, and ways to select, mark, add and remove tabs. */
+export function tabs(items: Tab[], onChange: (id: string) => void): TabBar {
   const panels = document.createElement('vscode-panels');
   const badges = new Map<string, HTMLElement>();
-  for (const t of items) {
+  const add = (t: Tab, before?: string) => {
     const tab = document.createElement('vscode-panel-tab');
     tab.id = `tab-${t.id}`;
     tab.append(t.label);
@@ -38,14 +48,19 @@ export function tabs(items: Tab[], onChange: (id: string) => void): { element: H
     badge.className = 'tab-badge';
     tab.append(badge);
     badges.set(t.id, badge);
-    panels.append(tab);
-  }
-  for (const t of items) {
     const view = document.createElement('vscode-panel-view');
     view.id = `view-${t.id}`;
     view.append(t.content);
-    panels.append(view);
-  }
+    const nextTab = before && panels.querySelector(`#tab-${CSS.escape(before)}`);
+    const nextView = before && panels.querySelector(`#view-${CSS.escape(before)}`);
+    if (nextTab && nextView) {
+      nextTab.before(tab);
+      nextView.before(view);
+    } else {
+      panels.append(tab, view);
+    }
+  };
+  for (const t of items) add(t);
   panels.addEventListener('change', (e) => {
     // The event carries the new tab; the `activeid` attribute is updated only after it.
     const active = (e as CustomEvent<HTMLElement | undefined>).detail?.id ?? panels.getAttribute('activeid');
@@ -58,5 +73,12 @@ export function tabs(items: Tab[], onChange: (id: string) => void): { element: H
       const b = badges.get(id);
       if (b) b.textContent = text;
     },
+    add,
+    remove: (id) => {
+      panels.querySelector(`#tab-${CSS.escape(id)}`)?.remove();
+      panels.querySelector(`#view-${CSS.escape(id)}`)?.remove();
+      badges.delete(id);
+    },
+    has: (id) => badges.has(id),
   };
 }

@@ -7,13 +7,24 @@
  */
 import * as path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
-import { emptyBatch, type Axis, type Batch } from '../core/protocol/batch';
-import type { HostToRefine, RefineOptions, RefineToHost, WindowSeries } from '../core/protocol/refine';
-import type { TailControl, TailOptions } from '../core/protocol/tail';
+import { decimate } from '../core/decimate';
+import { LogIndex } from '../core/logIndex';
+import { emptyBatch, type Axis, type Batch, type LogStream, type WindowSeries } from '../core/protocol/batch';
+import type { HostToRefine, RefineOptions, RefineToHost } from '../core/protocol/refine';
+import type { AlsoFollowed, TailControl, TailOptions } from '../core/protocol/tail';
+import { byWall } from '../core/series';
+import { readLines, searchLines, type LogFiles } from './logRead';
+
+/** What the host asks the refiner and hears back (matched by id). */
+type Question = DistributiveOmit<Extract<HostToRefine, { id: number }>, 'id'>;
+type Answer = Extract<RefineToHost, { id: number }>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export interface PipelineOptions {
   /** Run directory or file to follow. */
   root: string;
+  /** Files or folders followed besides the root, under other names (a Slurm job's output files). */
+  also?: AlsoFollowed[];
   /** Folder holding the built `tail.js` and `refine.js`. */
   workersDir: string;
   updatesPerSecond: number;
@@ -34,6 +45,12 @@ export interface PipelineConsumer {
   restarted?(text: string): void;
 }
 
+/**
+ * Columns a webview's snapshot holds per series (up to 4 points each): a chart's width in device
+ * pixels, or more, on most screens. A zoom asks for its window at full fidelity.
+ */
+export const DISPLAY_BUCKETS = 1024;
+
 /** A pair that dies more often than this within RESTART_WINDOW_MS is not replaced again. */
 const MAX_RESTARTS = 3;
 const RESTART_WINDOW_MS = 60_000;
@@ -41,14 +58,20 @@ const RESTART_WINDOW_MS = 60_000;
 export class Pipeline {
   private tail!: Worker;
   private refine!: Worker;
-  private snapshots: Array<(b: Batch) => void> = [];
-  private windows = new Map<number, (s: WindowSeries[]) => void>();
-  private windowId = 0;
+  /**
+   * Questions to the refiner awaiting its answer, by id: asked again of a pair that replaces a dead
+   * one, answered with `none` when no pair is left.
+   */
+  private asked = new Map<number, { question: Question; resolve: (answer: Answer) => void; none: Answer }>();
+  private askedId = 0;
   private flushed: (() => void) | undefined;
   private ended = false;
   private draining = false;
-  /** What the refiner held when it ended, so a webview can still restore a finished run. */
-  private last: Batch | undefined;
+  /**
+   * What the refiner held when it ended, every point and at display resolution, so a webview can
+   * still restore, zoom into and export a finished run.
+   */
+  private last: { full: Batch; display: Batch; logIndex: LogIndex } | undefined;
   /** When the workers were last replaced. */
   private restarts: number[] = [];
 
@@ -61,8 +84,8 @@ export class Pipeline {
 
   private start(live: boolean): void {
     const { options, consumer } = this;
-    const tailData: TailOptions = { root: options.root, pollMs: options.pollMs ?? 100, live };
-    const refineData: RefineOptions = { updatesPerSecond: options.updatesPerSecond, initialCredits: 2 };
+    const tailData: TailOptions = { root: options.root, also: options.also, pollMs: options.pollMs ?? 100, live };
+    const refineData: RefineOptions = { root: options.root, also: options.also, updatesPerSecond: options.updatesPerSecond, initialCredits: 2 };
     const tail = new Worker(path.join(options.workersDir, 'tail.js'), { workerData: tailData, name: 'training-monitor tail' });
     const refine = new Worker(path.join(options.workersDir, 'refine.js'), { workerData: refineData, name: 'training-monitor refine' });
     [this.tail, this.refine] = [tail, refine];
@@ -93,6 +116,8 @@ export class Pipeline {
       this.consumer.error(`${why}. ${this.draining ? 'The run was ending' : `Workers died ${MAX_RESTARTS + 1} times within a minute`}: not restarted; the charts keep what they had.`);
       this.last = undefined;
       this.flushed?.();
+      for (const { resolve, none } of this.asked.values()) resolve(none);
+      this.asked.clear();
       await this.dispose();
       return;
     }
@@ -101,30 +126,58 @@ export class Pipeline {
     // Old lines are dated as unknown again: they were read before, and now is not when they were written.
     this.start(false);
     await Promise.all([tail.terminate(), refine.terminate()]);
-    // Requests the dead pair will never answer are asked of the new one.
-    for (let k = 0; k < this.snapshots.length; k++) this.toRefine({ type: 'snapshot' });
-    for (const resolve of this.windows.values()) resolve([]);
-    this.windows.clear();
+    // Questions the dead pair will never answer are asked of the new one.
+    for (const [id, { question }] of this.asked) this.toRefine({ ...question, id } as HostToRefine);
     this.consumer.restarted?.(`${why}. Restarted the workers: they read every file again from its start.`);
   }
 
-  /** Everything the refiner holds, for a webview that (re)loaded. */
-  snapshot(): Promise<Batch> {
-    if (this.ended) return Promise.resolve(this.last ?? emptyBatch());
-    return new Promise((resolve) => {
-      this.snapshots.push(resolve);
-      this.toRefine({ type: 'snapshot' });
-    });
+  /**
+   * Everything the refiner holds: each series at display resolution (`DISPLAY_BUCKETS` columns),
+   * for a webview that (re)loaded, or with `full`, every point.
+   */
+  snapshot(full = false): Promise<Batch> {
+    if (this.ended) return Promise.resolve((full ? this.last?.full : this.last?.display) ?? emptyBatch());
+    return this.ask({ type: 'snapshot', buckets: full ? undefined : DISPLAY_BUCKETS }, { type: 'snapshot', id: 0, batch: emptyBatch() }).then((a) => (a.type === 'snapshot' ? a.batch : emptyBatch()));
   }
 
   /** Series `keys` within [x0, x1] (by x or by wall-clock time) decimated to `buckets` columns, from the refiner's full store. */
-  window(keys: string[], x0: number, x1: number, buckets: number, axis: Axis = 'x'): Promise<WindowSeries[]> {
-    if (this.ended) return Promise.resolve([]);
-    const id = ++this.windowId;
+  async window(keys: string[], x0: number, x1: number, buckets: number, axis: Axis = 'x'): Promise<WindowSeries[]> {
+    if (this.ended) return this.endedWindow(keys, x0, x1, buckets, axis);
+    const answer = await this.ask({ type: 'window', keys, x0, x1, buckets, axis }, { type: 'window', id: 0, series: [] });
+    return answer.type === 'window' ? answer.series : [];
+  }
+
+  /** Lines [from, from + count) of a log stream, read back from its files. */
+  async logLines(stream: LogStream, from: number, count: number): Promise<string[]> {
+    if (this.ended) return this.last ? readLines(this.files, this.last.logIndex, stream, from, count) : [];
+    const answer = await this.ask({ type: 'logLines', stream, from, count }, { type: 'logLines', id: 0, lines: [] });
+    return answer.type === 'logLines' ? answer.lines : [];
+  }
+
+  /** The numbers of the lines of a log stream containing `query` (case-insensitive), at most `limit`. */
+  async logSearch(stream: LogStream, query: string, limit: number): Promise<{ lines: number[]; complete: boolean }> {
+    if (this.ended) return this.last ? searchLines(this.files, this.last.logIndex, stream, query, limit) : { lines: [], complete: true };
+    const answer = await this.ask({ type: 'logSearch', stream, query, limit }, { type: 'logSearch', id: 0, lines: [], complete: false });
+    return answer.type === 'logSearch' ? { lines: answer.lines, complete: answer.complete } : { lines: [], complete: false };
+  }
+
+  private ask(question: Question, none: Answer): Promise<Answer> {
+    const id = ++this.askedId;
     return new Promise((resolve) => {
-      this.windows.set(id, resolve);
-      this.toRefine({ type: 'window', id, keys, x0, x1, buckets, axis });
+      this.asked.set(id, { question, resolve, none });
+      this.toRefine({ ...question, id } as HostToRefine);
     });
+  }
+
+  /** The workers are gone: a window of a finished run comes from the points kept at its end. */
+  private endedWindow(keys: string[], x0: number, x1: number, buckets: number, axis: Axis): WindowSeries[] {
+    const out: WindowSeries[] = [];
+    for (const d of this.last?.full.series ?? []) {
+      if (!keys.includes(d.key)) continue;
+      const c = axis === 'x' ? d : byWall(d, x0, x1);
+      out.push({ key: d.key, ...decimate(c, c.x.length, x0, x1, buckets) });
+    }
+    return out;
   }
 
   /**
@@ -139,7 +192,9 @@ export class Pipeline {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
     await Promise.race([flushed, timeout]);
-    this.last = await Promise.race([this.snapshot(), timeout.then(() => undefined)]);
+    const last = Promise.all([this.snapshot(true), this.snapshot(), this.ask({ type: 'logIndex' }, { type: 'logIndex', id: 0, index: [] })]);
+    const kept = await Promise.race([last, timeout.then(() => undefined)]);
+    this.last = kept && { full: kept[0], display: kept[1], logIndex: LogIndex.from(kept[2].type === 'logIndex' ? kept[2].index : []) };
     clearTimeout(timer);
     await this.dispose();
   }
@@ -148,6 +203,11 @@ export class Pipeline {
   async dispose(): Promise<void> {
     this.ended = true;
     await Promise.all([this.tail.terminate(), this.refine.terminate()]);
+  }
+
+  /** Where the followed files lie, for reading log lines back. */
+  private get files(): LogFiles {
+    return { root: this.options.root, also: this.options.also ?? [] };
   }
 
   /** Thread ids, so tests can see the workers are real and gone. */
@@ -169,15 +229,16 @@ export class Pipeline {
             if (!this.ended && this.refine === from) this.toRefine({ type: 'credit' }); // a replaced worker's credit is void
           });
         break;
-      case 'snapshot':
-        this.snapshots.shift()?.(msg.batch);
-        break;
       case 'flushed':
         this.flushed?.();
         break;
+      case 'snapshot':
       case 'window':
-        this.windows.get(msg.id)?.(msg.series);
-        this.windows.delete(msg.id);
+      case 'logLines':
+      case 'logSearch':
+      case 'logIndex':
+        this.asked.get(msg.id)?.resolve(msg);
+        this.asked.delete(msg.id);
         break;
     }
   }

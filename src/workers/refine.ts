@@ -5,12 +5,15 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isEmptyBatch, transferables, type Batch } from '../core/protocol/batch';
-import type { HostToRefine, RefineOptions, RefineToHost, WindowSeries } from '../core/protocol/refine';
+import type { HostToRefine, RefineOptions, RefineToHost } from '../core/protocol/refine';
+import { windowTransferables, type WindowSeries } from '../core/protocol/batch';
 import { decimate } from '../core/decimate';
 import type { TailToRefine } from '../core/protocol/tail';
 import { Refiner } from '../core/refiner';
+import { readLines, searchLines } from './logRead';
 
 const options = workerData as RefineOptions;
+const files = { root: options.root, also: options.also ?? [] };
 const refiner = new Refiner();
 const host = parentPort!;
 let credits = options.initialCredits;
@@ -58,16 +61,24 @@ host.on('message', (msg: HostToRefine) => {
       credits++;
       break;
     case 'snapshot':
-      post({ type: 'snapshot', batch: refiner.snapshot() });
+      post({ type: 'snapshot', id: msg.id, batch: refiner.snapshot(msg.buckets) });
+      break;
+    case 'logLines':
+      void readLines(files, refiner.logIndex, msg.stream, msg.from, msg.count).then((lines) => host.postMessage({ type: 'logLines', id: msg.id, lines } satisfies RefineToHost));
+      break;
+    case 'logSearch':
+      void searchLines(files, refiner.logIndex, msg.stream, msg.query, msg.limit).then((found) => host.postMessage({ type: 'logSearch', id: msg.id, ...found } satisfies RefineToHost));
+      break;
+    case 'logIndex':
+      host.postMessage({ type: 'logIndex', id: msg.id, index: refiner.logIndex.data() } satisfies RefineToHost);
       break;
     case 'window': {
       const series: WindowSeries[] = [];
       for (const key of msg.keys) {
         const c = refiner.store.range(key, msg.x0, msg.x1, msg.axis);
-        if (c) series.push({ key, ...decimate(c.x, c.y, c.x.length, msg.x0, msg.x1, msg.buckets) });
+        if (c) series.push({ key, ...decimate(c, c.x.length, msg.x0, msg.x1, msg.buckets) });
       }
-      const transfer = series.flatMap((s) => [s.x.buffer, s.y.buffer, s.bandX.buffer, s.bandLo.buffer, s.bandHi.buffer] as ArrayBuffer[]);
-      host.postMessage({ type: 'window', id: msg.id, series } satisfies RefineToHost, transfer);
+      host.postMessage({ type: 'window', id: msg.id, series } satisfies RefineToHost, windowTransferables(series));
       break;
     }
   }

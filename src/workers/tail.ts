@@ -14,7 +14,7 @@ let out: MessagePort | undefined;
 let draining = false;
 let timer: NodeJS.Timeout | undefined;
 
-const tailer = new Tailer(options.root, (msg: TailToRefine, transfer?: ArrayBuffer[]) => out?.postMessage(msg, transfer), options.live);
+const tailer = new Tailer(options.root, (msg: TailToRefine, transfer?: ArrayBuffer[]) => out?.postMessage(msg, transfer), options.live, options.also);
 
 async function loop(): Promise<void> {
   await tailer.poll();

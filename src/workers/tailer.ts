@@ -5,7 +5,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { formatOf } from '../core/formats';
-import type { TailToRefine } from '../core/protocol/tail';
+import { alsoName, type AlsoFollowed, type TailToRefine } from '../core/protocol/tail';
 
 /** Largest read, so one huge append does not become one huge message. */
 const READ_BYTES = 4 << 20;
@@ -41,11 +41,12 @@ export class Tailer {
   /** Whether bytes read now were written just now (after the first pass, or in a launched run), so their read time dates them. */
   private dated: boolean;
 
-  /** `live`: the files are new, so even the first pass reads bytes just written. */
+  /** `live`: the files are new, so even the first pass reads bytes just written. `also`: followed besides the root. */
   constructor(
     private readonly root: string,
     private readonly send: TailSink,
     live = false,
+    private readonly also: AlsoFollowed[] = [],
   ) {
     this.dated = live;
   }
@@ -143,10 +144,20 @@ export class Tailer {
   }
 
   private async list(): Promise<string[]> {
-    const st = await fs.stat(this.root).catch(() => undefined);
-    if (!st) return [];
-    if (st.isFile()) return [this.root];
     const out: string[] = [];
+    const st = await fs.stat(this.root).catch(() => undefined);
+    if (st?.isFile()) out.push(this.root);
+    else if (st) await this.walk(this.root, out);
+    for (const a of this.also) {
+      const s = await fs.stat(a.path).catch(() => undefined);
+      if (s?.isFile()) out.push(a.path);
+      else if (s) await this.walk(a.path, out);
+    }
+    return out;
+  }
+
+  /** The files below `top` the refiner can read, into `out`. */
+  private async walk(top: string, out: string[]): Promise<void> {
     const walk = async (dir: string, depth: number): Promise<void> => {
       const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
       for (const e of entries) {
@@ -158,11 +169,12 @@ export class Tailer {
         }
       }
     };
-    await walk(this.root, 0);
-    return out;
+    await walk(top, 0);
   }
 
   private rel(abs: string): string {
+    const also = alsoName(this.also, abs, path.sep);
+    if (also !== undefined) return also;
     const r = path.relative(this.root, abs);
     return r === '' ? path.basename(abs) : r.split(path.sep).join('/');
   }

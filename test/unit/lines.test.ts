@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { smoothEma } from '../../src/core/smooth';
-import { Line } from '../../src/webview/lines';
+import { HELD_MAX, Line } from '../../src/webview/lines';
+import uPlot from 'uplot';
+import { aligned } from '../../src/webview/plotData';
 
 const delta = (x: number[], y: number[]) => ({ key: 'k', name: 'loss', source: 's', xKind: 'step' as const, x: Float64Array.from(x), y: Float64Array.from(y), wall: new Float64Array(x.length).fill(NaN) });
 
@@ -37,5 +39,52 @@ describe('Webview lines', () => {
     assert.deepEqual([...line.smoothY(0.99)], [0.1, 0.1, 0.1]);
     line.add(delta([4], [0.05]));
     assert.deepEqual([...line.smoothY(0.99)], [...smoothEma([0.1, 0.1, 0.1, 0.05], 0.99)]);
+  });
+});
+
+describe('Webview lines at display resolution', () => {
+  it('shrinks itself once live points pile up, keeping the spike in its band and each point\'s time', () => {
+    const line = new Line('k', 'loss', 's');
+    const N = 200_000;
+    for (let from = 0; from < N; from += 1000) {
+      const x = Array.from({ length: 1000 }, (_, i) => from + i);
+      const d = delta(x, x.map((i) => (i === 123_456 ? 1e6 : Math.sin(i / 500))));
+      d.wall = Float64Array.from(x, (i) => 1e9 + i);
+      line.add(d);
+      assert.ok(line.length <= HELD_MAX, `held ${line.length} points`);
+    }
+    assert.equal(line.x[0], 0);
+    assert.equal(line.x[line.length - 1], N - 1, 'the last point is kept');
+    assert.ok(line.banded);
+    assert.equal(Math.max(...line.hi!.subarray(0, line.length)), 1e6, 'the spike is in the band');
+    for (let i = 0; i < line.length; i++) assert.equal(line.wall[i], 1e9 + line.x[i]);
+    const smooth = line.smoothY(0.5);
+    assert.deepEqual([...smooth], [...smoothEma(line.y.subarray(0, line.length), 0.5)], 'smoothing follows what is held');
+  });
+
+  it('takes a decimated snapshot with its band; later raw points get a band of their own value', () => {
+    const line = new Line('k', 'loss', 's');
+    const d = delta([0, 10, 20], [1, 2, 3]);
+    line.add({ ...d, lo: Float64Array.from([0, 1, 2]), hi: Float64Array.from([5, 6, 7]) });
+    line.add(delta([21, 22], [4, 5]));
+    assert.deepEqual([...line.lo!.subarray(0, line.length)], [0, 1, 2, 4, 5]);
+    assert.deepEqual([...line.hi!.subarray(0, line.length)], [5, 6, 7, 4, 5]);
+  });
+});
+
+describe('Chart data', () => {
+  it('aligns lines on the union of their x values, as uPlot.join does', () => {
+    const a = Float64Array.from([1, 2, 4, 8]);
+    const b = Float64Array.from([2, 3, 8, 9]);
+    const tables: Array<[Float64Array, ...Float64Array[]]> = [
+      [a, Float64Array.from([10, 20, 40, 80]), Float64Array.from([1, 2, 4, 8])],
+      [b, Float64Array.from([-2, -3, -8, -9])],
+    ];
+    const data = aligned(tables);
+    assert.deepEqual(data.map((c) => [...c]), uPlot.join(tables).map((c) => [...c]));
+    assert.deepEqual([...data[0]], [1, 2, 3, 4, 8, 9]);
+    assert.deepEqual([...data[1]], [10, 20, undefined, 40, 80, undefined]);
+    assert.deepEqual([...data[2]], [1, 2, undefined, 4, 8, undefined]);
+    assert.deepEqual([...data[3]], [undefined, -2, -3, undefined, -8, -9]);
   });
 });

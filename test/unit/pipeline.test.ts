@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Batch } from '../../src/core/protocol/batch';
-import { Pipeline } from '../../src/workers/pipeline';
+import { DISPLAY_BUCKETS, Pipeline } from '../../src/workers/pipeline';
 import { sleep, tempDir, until, workersDir } from '../helpers';
 
 /** Collects what a pipeline delivers, optionally slowly (a webview that lags). */
@@ -86,6 +86,61 @@ describe('Pipeline (real worker_threads)', () => {
     assert.ok(whole.x.length <= 400 && whole.y.includes(99), 'decimated, spike kept');
     const [zoom] = await p.window(['stdout.log:loss', 'no such series'], 12_300, 12_399, 200);
     assert.deepEqual([...zoom.x], Array.from({ length: 100 }, (_, i) => 12_300 + i), 'every point of a narrow window');
+    await p.dispose();
+  });
+
+  it('gives a webview its snapshot at display resolution, an export every point, and still zooms once ended', async () => {
+    const dir = tempDir();
+    const n = 40_000;
+    fs.writeFileSync(path.join(dir, 'stdout.log'), Array.from({ length: n }, (_, i) => `step=${i} loss=${i === 30_000 ? 99 : 1}\n`).join(''));
+    const c = consumer();
+    const p = new Pipeline({ root: dir, workersDir, updatesPerSecond: 20, pollMs: 20 }, c);
+    await until(() => c.points('stdout.log:loss').length === n, 10_000, 'all points');
+    const [display] = (await p.snapshot()).series;
+    assert.ok(display.x.length <= DISPLAY_BUCKETS * 4 && display.x.length < n, `${display.x.length} points at display resolution`);
+    assert.ok(display.y.includes(99) && display.hi!.includes(99), 'the spike is in the line and its band');
+    assert.equal(display.x.at(-1), n - 1);
+    assert.equal((await p.snapshot(true)).series[0].x.length, n, 'an export gets every point');
+    await p.drain();
+    assert.equal((await p.snapshot()).series[0].x.length, display.x.length, 'a finished run restores at display resolution');
+    assert.equal((await p.snapshot(true)).series[0].x.length, n);
+    const [zoom] = await p.window(['stdout.log:loss'], 29_990, 30_010, 500);
+    assert.deepEqual([...zoom.x], Array.from({ length: 21 }, (_, i) => 29_990 + i), 'a finished run\'s window at full fidelity');
+    assert.equal(zoom.y[10], 99);
+  });
+
+  it('reads log lines back and searches the log in the worker, and on the host once the workers ended', async () => {
+    const dir = tempDir();
+    const lines = Array.from({ length: 30_000 }, (_, i) => (i === 22_222 ? 'Traceback (most recent call last):' : `step=${i} loss=0.5`));
+    fs.writeFileSync(path.join(dir, 'stdout.log'), lines.join('\n') + '\n');
+    const c = consumer();
+    const p = new Pipeline({ root: dir, workersDir, updatesPerSecond: 20, pollMs: 20 }, c);
+    await until(() => c.points('stdout.log:loss').length === 29_999, 10_000, 'all points');
+    assert.deepEqual(await p.logLines('stdout', 22_220, 3), lines.slice(22_220, 22_223));
+    assert.deepEqual(await p.logSearch('stdout', 'traceback', 100), { lines: [22_222], complete: true });
+    await p.drain();
+    assert.deepEqual(await p.logLines('stdout', 0, 2), lines.slice(0, 2), 'read by the host from the kept index');
+    assert.deepEqual(await p.logSearch('stdout', 'traceback', 100), { lines: [22_222], complete: true });
+  });
+
+  it('follows files and folders outside the root under other names, and reads their lines back', async () => {
+    const runDir = tempDir();
+    const work = tempDir();
+    fs.writeFileSync(path.join(work, 'slurm-17.out'), 'step=1 loss=0.9\nstep=2 loss=0.8\n');
+    fs.mkdirSync(path.join(work, 'lightning_logs', 'version_0'), { recursive: true });
+    fs.writeFileSync(path.join(work, 'lightning_logs', 'version_0', 'metrics.csv'), 'step,val_loss\n1,0.7\n');
+    fs.writeFileSync(path.join(work, 'metrics.csv'), 'step,other\n1,1\n'); // in the work dir, not followed
+    const c = consumer();
+    const also = [
+      { path: path.join(work, 'slurm-17.out'), as: 'stdout.log' },
+      { path: path.join(work, 'lightning_logs'), as: 'lightning_logs' },
+    ];
+    const p = new Pipeline({ root: runDir, also, workersDir, updatesPerSecond: 20, pollMs: 20 }, c);
+    await until(() => c.points('stdout.log:loss').length === 2 && c.points('lightning_logs/version_0/metrics.csv:val_loss').length === 1, 5000, 'both');
+    fs.appendFileSync(path.join(work, 'slurm-17.out'), 'step=3 loss=0.7\n');
+    await until(() => c.points('stdout.log:loss').length === 3, 5000, 'the appended line');
+    assert.deepEqual(await p.logLines('stdout', 1, 5), ['step=2 loss=0.8', 'step=3 loss=0.7'], 'read back from the renamed file');
+    assert.equal(c.points('metrics.csv:other').length, 0);
     await p.dispose();
   });
 

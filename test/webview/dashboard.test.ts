@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { smoothEma } from '../../src/core/smooth';
 import { until } from '../helpers';
-import { harnessPerTest, inkedPixels, resultsDir, type Harness } from './harness';
+import { dragAcross, harnessPerTest, inkedPixels, legendValuesAt, resultsDir, type Harness } from './harness';
 
 const f64 = (a: number[]) => ({ f64: a });
 const range = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
@@ -20,14 +20,6 @@ const snapshot = (list: unknown[]) => ({ type: 'snapshot', run: RUN, batch: { se
 const titles = (h: Harness) => h.page.$$eval('.chart:not([hidden]) h3', (els) => els.map((e) => e.textContent));
 const legend = (h: Harness, chart: string) => h.page.$$eval(`.chart[data-metric="${chart}"] .u-legend .u-series:not(.raw) .u-label`, (els) => els.map((e) => e.textContent));
 const frame = (h: Harness) => h.page.waitForTimeout(120);
-
-/** Moves the cursor to fraction `fx` across chart `chart`'s plot area and returns the legend's values. */
-async function valuesAt(h: Harness, chart: string, fx: number): Promise<string[]> {
-  const box = (await h.page.locator(`.chart[data-metric="${chart}"] .u-over`).boundingBox())!;
-  await h.page.mouse.move(box.x + box.width * fx, box.y + box.height / 2);
-  await h.page.waitForTimeout(50);
-  return h.page.$$eval(`.chart[data-metric="${chart}"] .u-legend .u-series:not(.raw) .u-value`, (els) => els.map((e) => e.textContent ?? ''));
-}
 
 describe('Dashboard controls (real Chromium)', () => {
   const harness = harnessPerTest('dashboard');
@@ -75,10 +67,10 @@ describe('Dashboard controls (real Chromium)', () => {
     const solid = () => inkedPixels(h.page, '.chart canvas', BLUE, [200, 255]);
     const rawSolid = await solid();
     const rawFaint = await faint();
-    const raw = await valuesAt(h, 'loss', 0.5);
+    const raw = await legendValuesAt(h, 'loss', 0.5);
     await h.page.fill('#smoothing', '0.9');
     await frame(h);
-    const smoothed = await valuesAt(h, 'loss', 0.5);
+    const smoothed = await legendValuesAt(h, 'loss', 0.5);
     assert.equal(smoothed[0], raw[0], 'the same step under the cursor');
     const step = Number(raw[0]);
     assert.equal(Number(raw[1]), ys[step - 1]);
@@ -124,7 +116,7 @@ describe('Dashboard controls (real Chromium)', () => {
     await frame(h);
     assert.deepEqual(await titles(h), ['loss', 'f1'], 'by time, the per-epoch line joins the per-step one');
     assert.deepEqual(await legend(h, 'loss'), ['time (s)', 'loss · stdout.log', 'loss · history.csv']);
-    const values = await valuesAt(h, 'loss', 0.999);
+    const values = await legendValuesAt(h, 'loss', 0.999);
     assert.equal(values[0], '198', 'the last point, 198 s after the run\'s first known time');
     assert.equal(await inkedPixels(h.page, '.chart[data-metric="f1"] canvas', BLUE), 0, 'no times, no line');
     assert.equal(await h.page.isVisible('.chart[data-metric="f1"] .chart-note'), true, 'and a note that says why');
@@ -145,37 +137,37 @@ describe('Dashboard controls (real Chromium)', () => {
   it('a zoomed chart stops following new points until Follow; double-click also resumes', async () => {
     await h.send(snapshot([series('loss', 'stdout.log', steps, steps.map((s) => 1 / s))]));
     await frame(h);
-    const box = (await h.page.locator('.chart .u-over').boundingBox())!;
-    await h.page.mouse.move(box.x + box.width * 0.2, box.y + 20);
-    await h.page.mouse.down();
-    await h.page.mouse.move(box.x + box.width * 0.4, box.y + 40, { steps: 5 });
-    await h.page.mouse.up();
+    await dragAcross(h, 'loss', 0.2, 0.4);
     await frame(h);
     assert.equal(await h.page.isVisible('.chart .follow'), true);
-    const zoomedRight = Number((await valuesAt(h, 'loss', 0.999))[0]);
+    const zoomedRight = Number((await legendValuesAt(h, 'loss', 0.999))[0]);
     assert.ok(zoomedRight >= 35 && zoomedRight <= 45, `zoomed to steps ~20–40 (right edge ${zoomedRight})`);
     const more = range(100, (i) => 101 + i);
     await h.send({ type: 'batch', batch: { series: [series('loss', 'stdout.log', more, more.map(() => 0.01))], logs: [], events: [] } });
     await frame(h);
-    assert.equal(Number((await valuesAt(h, 'loss', 0.999))[0]), zoomedRight, 'new points did not move the zoomed range');
+    assert.equal(Number((await legendValuesAt(h, 'loss', 0.999))[0]), zoomedRight, 'new points did not move the zoomed range');
     await h.page.click('.chart .follow');
     await frame(h);
     assert.equal(await h.page.isVisible('.chart .follow'), false);
-    assert.equal(Number((await valuesAt(h, 'loss', 0.999))[0]), 200, 'following the live edge again');
+    assert.equal(Number((await legendValuesAt(h, 'loss', 0.999))[0]), 200, 'following the live edge again');
   });
 
-  it('keeps its controls, hidden series and tab in the webview state across a reload', async () => {
+  it('keeps its controls, zoom, hidden series and tab in the webview state across a reload', async () => {
     await h.send(snapshot(family));
     await frame(h);
+    await dragAcross(h, 'loss', 0.2, 0.4);
     await h.page.selectOption('#x-mode', 'relative');
     await h.page.fill('#smoothing', '0.6');
     await h.page.check('#log-y');
+    await h.page.check('#log-x');
     await h.page.fill('#filter', 'loss');
     await h.page.click('.chart[data-metric="loss"] .u-legend .u-series:not(.raw) >> text=val_loss');
     await h.page.click('#tab-events');
     await until(async () => ((await h.state()) as { tab: string }).tab === 'events');
-    const state = (await h.state()) as { tab: string; view: Record<string, unknown> };
-    assert.deepEqual(state, { tab: 'events', view: { xMode: 'relative', smoothing: 0.6, logY: true, filter: 'loss', hidden: ['metrics.csv:val_loss'] } });
+    const state = (await h.state()) as { tab: string; view: Record<string, unknown> & { zoom: Record<string, number[]> } };
+    const [from, to] = state.view.zoom.step;
+    assert.ok(from > 15 && from < 30 && to > 35 && to < 50, `the step axis zoomed to ~20–40 (${from}–${to})`);
+    assert.deepEqual(state, { tab: 'events', view: { xMode: 'relative', smoothing: 0.6, logY: true, logX: true, filter: 'loss', hidden: ['metrics.csv:val_loss'], zoom: { step: [from, to] } } });
     await h.reload();
     assert.deepEqual(await h.posted(), [{ type: 'ready' }]);
     await h.send(snapshot(family));
@@ -183,11 +175,17 @@ describe('Dashboard controls (real Chromium)', () => {
     assert.equal(await h.page.inputValue('#x-mode'), 'relative');
     assert.equal(await h.page.inputValue('#smoothing'), '0.6');
     assert.equal(await h.page.isChecked('#log-y'), true);
+    assert.equal(await h.page.isChecked('#log-x'), true);
     assert.equal(await h.page.inputValue('#filter'), 'loss');
     assert.deepEqual(await titles(h), ['loss']);
     assert.equal(await h.page.getAttribute('vscode-panels', 'activeid'), 'tab-events');
     const off = await h.page.$$eval('.chart[data-metric="loss"] .u-legend .u-series.u-off:not(.raw) .u-label', (els) => els.map((e) => e.textContent));
     assert.deepEqual(off, ['val_loss'], 'the series switched off stays off');
+    await h.page.selectOption('#x-mode', 'native');
+    await frame(h);
+    assert.equal(await h.page.isVisible('.chart[data-metric="loss"] .follow'), true, 'by step, the zoom is back');
+    const asked = (await h.posted()).filter((m) => m.type === 'window') as unknown as Array<{ x0: number; x1: number }>;
+    assert.ok(asked.some((m) => m.x0 === from && m.x1 === to), 'and its window is asked for again');
   });
 
   it('asks the host to save a chart as PNG (title and plot on the theme background) and the run as CSV', async () => {

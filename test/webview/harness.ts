@@ -50,10 +50,10 @@ const FAKE_VSCODE_API = `
   document.addEventListener('securitypolicyviolation', (e) => window.__violations.push({ directive: e.violatedDirective, blocked: e.blockedURI }));
 `;
 
-/** Turns `{f64: [...]}` back into Float64Arrays in the page, as structured clone delivers them. */
+/** Turns `{f64: [...]}` back into Float64Arrays in the page, as structured clone delivers them (null: NaN, which JSON lacks). */
 const REVIVE = `function revive(v) {
   if (Array.isArray(v)) return v.map(revive);
-  if (v && typeof v === 'object') return 'f64' in v ? new Float64Array(v.f64) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]));
+  if (v && typeof v === 'object') return 'f64' in v ? Float64Array.from(v.f64, (n) => n ?? NaN) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]));
   return v;
 }`;
 
@@ -65,6 +65,8 @@ export interface Harness {
   violations(): Promise<Array<{ directive: string; blocked: string }>>;
   /** Posts a host → webview message (typed arrays survive: it runs in the page). */
   send(msg: unknown): Promise<void>;
+  /** Puts `value` (typed arrays revived) in the page as `window[name]`, ready to post outside any timing. */
+  stage(name: string, value: unknown): Promise<void>;
   /** What the page saved with `setState`. */
   state(): Promise<unknown>;
   /** Reloads the page, as VS Code does when a hidden webview was destroyed and is shown again. */
@@ -127,6 +129,7 @@ export async function openHarness(): Promise<Harness> {
     violations: () => page.evaluate(() => (window as unknown as { __violations: Array<{ directive: string; blocked: string }> }).__violations),
     // A string, not a function: the test runner's transpiler would add helpers the page lacks.
     send: (msg) => page.evaluate(`window.postMessage((${REVIVE})(${JSON.stringify(msg)}), '*')`),
+    stage: (name, value) => page.evaluate(`window[${JSON.stringify(name)}] = (${REVIVE})(${JSON.stringify(value)})`),
     state: () => page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state') ?? 'null')),
     reload: async () => {
       await page.reload();
@@ -161,4 +164,21 @@ export function inkedPixels(page: Page, selector: string, rgb?: [number, number,
     },
     [selector, rgb ?? null, alpha] as const,
   );
+}
+
+/** Moves the cursor to fraction `fx` across chart `chart`'s plot area and returns the legend's values. */
+export async function legendValuesAt(h: Harness, chart: string, fx: number): Promise<string[]> {
+  const box = (await h.page.locator(`.chart[data-metric="${chart}"] .u-over`).boundingBox())!;
+  await h.page.mouse.move(box.x + box.width * fx, box.y + box.height / 2);
+  await h.page.waitForTimeout(50);
+  return h.page.$$eval(`.chart[data-metric="${chart}"] .u-legend .u-series:not(.raw) .u-value`, (els) => els.map((e) => e.textContent ?? ''));
+}
+
+/** Drags across chart `chart` from fraction `from` to `to` of its plot area's width: a zoom. */
+export async function dragAcross(h: Harness, chart: string, from: number, to: number): Promise<void> {
+  const box = (await h.page.locator(`.chart[data-metric="${chart}"] .u-over`).boundingBox())!;
+  await h.page.mouse.move(box.x + box.width * from, box.y + 20);
+  await h.page.mouse.down();
+  await h.page.mouse.move(box.x + box.width * to, box.y + 40, { steps: 5 });
+  await h.page.mouse.up();
 }

@@ -49,7 +49,8 @@ describe('Monitor webview (real Chromium)', () => {
     assert.deepEqual(legend, ['step', 'loss · stdout.log', 'loss · metrics.csv']);
     // \r redraws collapse into one line
     assert.equal(await h.page.textContent('[aria-label="Output"] pre'), 'Epoch 1/3\n32/32 ━━━━ - loss: 0.5\nEpoch 2/3\n');
-    assert.match((await h.page.textContent('[aria-label="Events"] pre'))!, /Started python3 -u train\.py/);
+    await h.page.click('#tab-events'); // a pane renders its rows when it is shown
+    await until(async () => /Started python3 -u train\.py/.test((await h.page.textContent('[aria-label="Events"] pre')) ?? ''), 2000, 'the event');
     assert.equal(await h.page.textContent('.run-title'), 'train.py');
     fs.mkdirSync(resultsDir, { recursive: true });
     await h.page.screenshot({ path: path.join(resultsDir, 'webview.png') });
@@ -83,10 +84,37 @@ describe('Monitor webview (real Chromium)', () => {
     assert.deepEqual(values, ['3', '0']);
   });
 
+  it('gives each task of an array job its log tabs, before Events, and drops them for another run', async () => {
+    const logs = [
+      { stream: 'stdout', text: '' },
+      { stream: 'stdout-0', text: 'task 0 step=1\n' },
+      { stream: 'stdout-1', text: 'task 1 step=1\n' },
+      { stream: 'stderr-1', text: 'warning from task 1\n' },
+    ];
+    await h.send({ type: 'snapshot', run: RUN, batch: { series: [], logs, events: [] } });
+    await h.page.waitForTimeout(100);
+    const tabs = () => h.page.$$eval('vscode-panel-tab', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(await tabs(), ['Output', 'Errors', 'Task 0', 'Task 1', 'Task 1 errors', 'Events']);
+    await h.page.click('#tab-stdout-1');
+    await until(async () => (await h.page.textContent('.log[aria-label="Task 1"] pre')) === 'task 1 step=1\n', 2000, 'task 1\'s lines');
+    await h.send({ type: 'batch', batch: { series: [], logs: [{ stream: 'stdout-1', text: 'task 1 step=2\n' }], events: [] } });
+    await until(async () => (await h.page.textContent('.log[aria-label="Task 1"] pre')) === 'task 1 step=1\ntask 1 step=2\n', 2000, 'appended');
+    await h.send({ type: 'snapshot', run: RUN, batch: { series: [], logs: [], events: [] } });
+    await h.page.waitForTimeout(100);
+    assert.deepEqual(await tabs(), ['Output', 'Errors', 'Events'], 'another run: its tasks\' tabs are gone');
+  });
+
+  it('marks the points of a sparse series, so a lone first value shows', async () => {
+    await h.send({ type: 'snapshot', run: RUN, batch: { series: [series('val_loss', 'metrics.csv', [32], [0.5])], logs: [], events: [] } });
+    await h.page.waitForTimeout(150);
+    assert.ok((await inkedPixels(h.page, '.chart canvas', BLUE)) > 10, 'one point is drawn as a dot');
+  });
+
   it('shows log text as text, never as markup', async () => {
     const evil = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>\n';
     await h.send({ type: 'batch', batch: { series: [], logs: [{ stream: 'stderr', text: evil }], events: [] } });
-    await h.page.waitForTimeout(50);
+    await h.page.click('#tab-stderr');
+    await h.page.waitForTimeout(100);
     assert.equal(await h.page.textContent('[aria-label="Errors"] pre'), evil);
     assert.equal(await h.page.locator('#app img').count(), 0);
     assert.equal(await h.page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);

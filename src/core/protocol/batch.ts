@@ -1,3 +1,5 @@
+import type { Decimated } from '../decimate';
+
 /**
  * The data that flows refine worker → extension host → webview. The host forwards batches
  * untouched, so the refine and webview protocols share this shape.
@@ -27,14 +29,29 @@ export interface SeriesDelta {
   y: Float64Array;
   /** Each point's wall-clock time, seconds since the Unix epoch; NaN where it is not known. */
   wall: Float64Array;
+  /**
+   * Only in a snapshot at display resolution: the points were decimated (core/decimate.ts), and
+   * each carries the lowest and highest value of the stretch it stands for.
+   */
+  lo?: Float64Array;
+  hi?: Float64Array;
 }
 
-export type LogStream = 'stdout' | 'stderr';
+/**
+ * A log: `stdout` or `stderr` of the run, or of task N of a Slurm array job (`stdout-3`,
+ * `stderr-3`), each in a tab of its own.
+ */
+export type LogStream = string;
 
 /** Raw text appended to a log, `\r` and ANSI codes included (the view interprets them). */
 export interface LogDelta {
   stream: LogStream;
   text: string;
+  /**
+   * Only in a snapshot, which holds the recent text: the number (0-based, counted by `\n`) of the
+   * stream's line the text starts with. Earlier lines can be asked of the host.
+   */
+  line?: number;
 }
 
 export type EventLevel = 'info' | 'warning' | 'error';
@@ -64,6 +81,18 @@ export function isEmptyBatch(b: Batch): boolean {
 /** The typed arrays of a batch, for `postMessage(msg, transferList)`. */
 export function transferables(b: Batch): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
-  for (const s of b.series) out.push(s.x.buffer as ArrayBuffer, s.y.buffer as ArrayBuffer, s.wall.buffer as ArrayBuffer);
+  for (const s of b.series) {
+    for (const a of [s.x, s.y, s.wall, s.lo, s.hi]) if (a) out.push(a.buffer as ArrayBuffer);
+  }
   return out;
+}
+
+/** One series of a window: `x` holds each point's position on the asked axis (x, or wall-clock seconds). */
+export interface WindowSeries extends Decimated {
+  key: string;
+}
+
+/** A window's typed arrays, for `postMessage(msg, transferList)`. */
+export function windowTransferables(series: WindowSeries[]): ArrayBuffer[] {
+  return series.flatMap((s) => [s.x, s.y, s.wall, s.lo, s.hi].filter((a) => a !== undefined).map((a) => a.buffer));
 }

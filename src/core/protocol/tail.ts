@@ -2,10 +2,38 @@ import type { MessagePort } from 'node:worker_threads';
 
 /** Messages of the tail worker: host → tail (control) and tail → refine (raw bytes). */
 
+/**
+ * A file or folder followed besides the root: a file under the name `as` (a Slurm job's output
+ * file as `stdout.log`), a folder's files under `as/` (the job's `lightning_logs`).
+ */
+export interface AlsoFollowed {
+  path: string;
+  as: string;
+}
+
+/** The name a followed file goes by, or undefined when it is not one of `also`'s. */
+export function alsoName(also: readonly AlsoFollowed[], abs: string, sep = '/'): string | undefined {
+  for (const a of also) {
+    if (abs === a.path) return a.as;
+    if (abs.startsWith(a.path + sep)) return `${a.as}/${abs.slice(a.path.length + 1).split(sep).join('/')}`;
+  }
+  return undefined;
+}
+
+/** Where the file a name stands for lies, when it is one of `also`'s. */
+export function alsoPath(also: readonly AlsoFollowed[], name: string, sep = '/'): string | undefined {
+  for (const a of also) {
+    if (name === a.as) return a.path;
+    if (name.startsWith(a.as + '/')) return a.path + sep + name.slice(a.as.length + 1).split('/').join(sep);
+  }
+  return undefined;
+}
+
 /** `workerData` of the tail worker. */
 export interface TailOptions {
   /** The run directory (or a single file) to follow. */
   root: string;
+  also?: AlsoFollowed[];
   /** How often to look for new bytes and files when no watch event comes (ms). */
   pollMs: number;
   /** The files are new (a launched run): bytes found on the first pass are dated too, not backlog. */

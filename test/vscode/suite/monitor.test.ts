@@ -49,6 +49,36 @@ describe('Training Monitor in VS Code', () => {
     assert.ok(state.runDir!.startsWith(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.training-monitor', 'runs')));
   });
 
+  it('offers this window\'s runs and the workspace\'s past ones; opens a past run read-only, and overlays one', async () => {
+    const monitor = await api();
+    const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const oldDir = path.join(root, '.training-monitor', 'runs', '20200101-000000-old.py');
+    fs.mkdirSync(oldDir, { recursive: true });
+    fs.writeFileSync(path.join(oldDir, 'run.json'), JSON.stringify({ name: 'old.py', command: 'python3 old.py', cwd: root, start: '2020-01-01T12:00:00Z', end: '2020-01-01T12:05:00Z', exitCode: 3, status: 'failed' }));
+    fs.writeFileSync(path.join(oldDir, 'stdout.log'), 'step=1 loss=0.5\nstep=2 loss=0.4\nstep=3 loss=0.3\n');
+    const shownBefore = monitor.current()!;
+    const old = await until(() => monitor.runs().find((r) => r.label.startsWith('old.py 2020-01-01')), 5000, 'the past run listed');
+    assert.equal(old.state, 'past');
+    assert.equal(monitor.runs().filter((r) => r.shown).length, 1);
+
+    await monitor.overlay(old.id, true);
+    assert.deepEqual(
+      monitor.runs().filter((r) => r.overlaid).map((r) => [r.label.split(' ')[0], r.state]),
+      [['old.py', 'failed']],
+      'overlaid, and now followed: its state comes from its run.json',
+    );
+    assert.equal(monitor.current()!.runDir, shownBefore.runDir, 'the shown run stays');
+
+    await monitor.showRun(old.id);
+    const opened = await until(() => monitor.current()?.points === 3 && monitor.current(), 10_000, 'the past run read');
+    assert.deepEqual([opened.run.name, opened.run.state, opened.run.exit, opened.run.canStop], ['old.py', 'failed', 'exit 3', false]);
+    assert.equal(monitor.runs().filter((r) => r.overlaid).length, 0, 'the shown run is not also overlaid');
+    await until(() => opened.workerThreadIds.every((id) => id === -1) || monitor.current()!.workerThreadIds.every((id) => id === -1), 10_000, 'read once, its workers ended');
+    assert.equal(fs.existsSync(path.join(oldDir, 'events.jsonl')), false, 'a past run\'s folder is left as it was');
+    await monitor.showRun(shownBefore.runDir!);
+    assert.equal(monitor.current()!.runDir, shownBefore.runDir);
+  });
+
   it('stops a live run cleanly: the process group and both workers end, the training saves', async () => {
     const monitor = await api();
     await vscode.commands.executeCommand('trainingMonitor.start', { command: 'python3 train.py --epochs 100 --delay 0.01' });
@@ -64,6 +94,32 @@ describe('Training Monitor in VS Code', () => {
     assert.deepEqual(stopped.workerThreadIds, [-1, -1]);
     assert.match(fs.readFileSync(path.join(stopped.runDir!, 'stdout.log'), 'utf8'), /Interrupted: saved checkpoint/);
     assert.ok(stopped.points >= running.points);
+  });
+
+  it('runs the Python file in view from the quick pick, also while focus is in the monitor beside it', async () => {
+    const monitor = await api();
+    const file = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'train.py');
+    await vscode.window.showTextDocument(vscode.Uri.file(file), { viewColumn: vscode.ViewColumn.One });
+    await vscode.commands.executeCommand('trainingMonitor.show');
+    const isMonitor = (t: vscode.Tab) => t.input instanceof vscode.TabInputWebview && t.label === 'Training Monitor';
+    const beside = () => vscode.window.tabGroups.all.find((g) => g.viewColumn !== vscode.ViewColumn.One && g.activeTab && isMonitor(g.activeTab));
+    const group = await until(beside, 5000, 'the monitor beside train.py');
+    const focus = ['', 'First', 'Second', 'Third'][group.viewColumn];
+    await vscode.commands.executeCommand(`workbench.action.focus${focus}EditorGroup`);
+    await until(() => !vscode.window.activeTextEditor, 5000, 'focus in the monitor: no active text editor');
+    assert.ok(vscode.window.visibleTextEditors.some((e) => e.document.fileName === file), 'train.py still in view');
+
+    const started = vscode.commands.executeCommand('trainingMonitor.start');
+    await new Promise((r) => setTimeout(r, 1000)); // the quick pick is open
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'); // its first item
+    // the file itself, run by the interpreter: `python3 -u /…/train.py`
+    const running = await until(() => monitor.current()?.run.command.endsWith(`-u ${file}`) && monitor.current(), 30_000, 'train.py to run').finally(
+      () => vscode.commands.executeCommand('workbench.action.closeQuickOpen'), // another first item would wait for input
+    );
+    await started;
+    assert.equal(running.run.name, 'train.py');
+    await vscode.commands.executeCommand('trainingMonitor.stop');
+    assert.equal(monitor.current()!.run.state, 'stopped');
   });
 
   it('attaches to a folder another process is writing and reads every row as it grows', async () => {
@@ -137,7 +193,11 @@ with open('metrics.csv', 'w', buffering=1) as f:
     await vscode.commands.executeCommand('trainingMonitor.start', { command: 'python3 -c "import sys; print(\'step 1 loss=1\'); sys.exit(3)"' });
     const state = await until(() => monitor.current()?.run.state === 'failed' && monitor.current(), 30_000, 'the run to fail');
     assert.equal(state.run.exit, 'exit 3');
-    const errors = eventsOf(state.runDir!).filter((e) => e.level === 'error').map((e) => e.text);
+    // events.jsonl is appended to asynchronously: the alert's line may land just after the state changes
+    const errors = await until(() => {
+      const texts = eventsOf(state.runDir!).filter((e) => e.level === 'error').map((e) => e.text);
+      return texts.some((t) => /failed \(exit 3\)/.test(t)) && texts;
+    }, 5000, 'the failure alert in events.jsonl');
     assert.deepEqual(errors.filter((t) => /failed \(exit 3\)/.test(t)).length, 1, errors.join('\n'));
   });
 

@@ -1,0 +1,277 @@
+/**
+ * One uPlot chart of the grid: its lines (a smoothed line over its faint raw one, and the band of
+ * decimated points), its legend, zoom, and PNG export. Zooming asks the host for the window at
+ * full fidelity; until "Follow" (or a double-click) the chart keeps that x range while points arrive.
+ */
+import uPlot from 'uplot';
+import type { XKind } from '../core/protocol/batch';
+import type { WindowSeries } from '../core/protocol/batch';
+import type { Line } from './lines';
+import { aligned, forScales, heldColumns, windowColumns, yColumns, type LineColumns } from './plotData';
+import type { ViewOptions } from './view';
+
+/** How a chart positions points: a series' own x kind, or time since the run began. */
+export type AxisKind = XKind | 'relative';
+
+export const isTimeAxis = (a: AxisKind) => a === 'relative' || a === 'wall';
+
+export type Range = [number, number];
+
+export interface ChartHooks {
+  /** A legend click switched line `key` off or on. */
+  hidden(key: string, hidden: boolean): void;
+  exportPng(name: string, png: string): void;
+  /** The user zoomed this chart to `range` of its axis, or reset it (undefined). */
+  zoomed(chart: Chart, range: Range | undefined): void;
+  /** Asks the host for `keys` in [x0, x1] (by x, or wall-clock seconds when `wall`); returns the request's id. */
+  window(chart: Chart, keys: string[], x0: number, x1: number, buckets: number, wall: boolean): number;
+}
+
+const X_LABEL: Record<AxisKind, string> = { step: 'step', epoch: 'epoch', wall: 'time', index: 'update', relative: 'time (s)' };
+const PALETTE = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
+const HEIGHT = 180;
+
+function cssVar(name: string, fallback: string): string {
+  return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+}
+
+/** A colour at `alpha`, for the raw line drawn faint behind its smoothed one, and for bands. */
+function faint(color: string, alpha: number): string {
+  const hex = /^#([0-9a-f]{6})$/i.exec(color);
+  if (!hex) return color;
+  const n = parseInt(hex[1], 16);
+  return `rgba(${n >> 16}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+}
+
+/** What each uPlot series (after x) draws: which line, and which of its columns. */
+interface Role {
+  line: number;
+  part: 'raw' | 'main' | 'lo' | 'hi';
+}
+
+export class Chart {
+  readonly element: HTMLElement;
+  readonly lines: Line[] = [];
+  private plot: uPlot | undefined;
+  private readonly body: HTMLElement;
+  private readonly follow: HTMLButtonElement;
+  /** Says why a chart by time is empty. */
+  private readonly note: HTMLElement;
+  /** Zoomed in: the x range, the window asked for, and (once it came) its series. */
+  private zoom: { range: Range; id: number; series?: Map<string, WindowSeries> } | undefined;
+  /** The series the plot was built with (smoothing and bands add series): a change needs a new uPlot. */
+  private roles: Role[] = [];
+  private layout = '';
+  /** Seconds that count as zero on a relative-time axis (as last drawn). */
+  private origin = 0;
+
+  constructor(
+    readonly title: string,
+    readonly axis: AxisKind,
+    private readonly hooks: ChartHooks,
+  ) {
+    this.element = document.createElement('section');
+    this.element.className = 'chart';
+    this.element.dataset.x = axis;
+    const head = document.createElement('div');
+    head.className = 'chart-head';
+    const name = document.createElement('h3');
+    name.textContent = axis === 'step' || isTimeAxis(axis) ? title : `${title} (by ${X_LABEL[axis]})`;
+    this.follow = document.createElement('button');
+    this.follow.className = 'follow';
+    this.follow.textContent = 'Follow';
+    this.follow.title = 'Zoomed in: new points do not move this chart. Follow the live edge again (or double-click the chart).';
+    this.follow.hidden = true;
+    this.follow.addEventListener('click', () => hooks.zoomed(this, undefined));
+    const save = document.createElement('button');
+    save.className = 'save-png';
+    save.textContent = 'PNG';
+    save.title = 'Save this chart as a PNG image';
+    save.addEventListener('click', () => {
+      const png = this.png(name.textContent ?? this.title);
+      if (png) hooks.exportPng(name.textContent ?? this.title, png);
+    });
+    head.append(name, this.follow, save);
+    this.body = document.createElement('div');
+    this.note = document.createElement('p');
+    this.note.className = 'chart-note';
+    this.note.textContent = 'No wall-clock times are known for these points: they were already in the files when the monitor began to follow them.';
+    this.note.hidden = true;
+    this.element.append(head, this.note, this.body);
+  }
+
+  get zoomed(): boolean {
+    return this.zoom !== undefined;
+  }
+
+  add(line: Line): void {
+    if (this.lines.includes(line)) return;
+    this.lines.push(line);
+    this.rebuild(); // a new line needs a new uPlot
+  }
+
+  /** Options changed (smoothing, log scale, theme): the next draw makes a new uPlot. */
+  rebuild(): void {
+    this.plot?.destroy();
+    this.plot = undefined;
+  }
+
+  /**
+   * Zooms to `range` (asking the host for that window at full fidelity), or back to following the
+   * live edge. Every chart on an axis zooms together.
+   */
+  zoomTo(range: Range | undefined): void {
+    this.follow.hidden = !range;
+    this.element.classList.toggle('zoomed', !!range);
+    if (!range) {
+      this.zoom = undefined;
+      return;
+    }
+    const wall = isTimeAxis(this.axis);
+    const shift = this.axis === 'relative' ? this.origin : 0;
+    const buckets = Math.max(100, Math.round((this.plot?.bbox.width ?? 800) / devicePixelRatio));
+    const keys = this.lines.map((l) => l.key);
+    this.zoom = { range, id: this.hooks.window(this, keys, range[0] + shift, range[1] + shift, buckets, wall) };
+  }
+
+  /** The host's answer to a window this chart asked for; false when it is no longer wanted. */
+  showWindow(id: number, series: WindowSeries[]): boolean {
+    if (this.zoom?.id !== id) return false;
+    this.zoom.series = new Map(series.map((s) => [s.key, s]));
+    return true;
+  }
+
+  draw(width: number, view: ViewOptions, origin: number): void {
+    this.origin = origin;
+    const cols = this.lines.map((l) => this.columns(l, view, origin));
+    const banded = cols.map((c) => !!(c.lo && c.hi));
+    const layout = `${view.smoothing > 0}|${banded.join()}`;
+    if (layout !== this.layout) this.rebuild();
+    const data = aligned(cols.map((c, i) => [c.x, ...yColumns(c, banded[i])]));
+    this.note.hidden = !(isTimeAxis(this.axis) && data[0].length === 0);
+    const range = this.zoom?.range;
+    if (!this.plot) {
+      this.layout = layout;
+      this.plot = new uPlot(this.options(width, view, banded), data, this.body);
+      this.hideExtraLegendRows();
+      this.plot.over.addEventListener('dblclick', () => this.hooks.zoomed(this, undefined));
+      if (range) this.plot.setScale('x', { min: range[0], max: range[1] });
+      return;
+    }
+    const plot = this.plot;
+    plot.batch(() => {
+      if (plot.width !== width) plot.setSize({ width, height: HEIGHT });
+      plot.setData(data, !range);
+      // the y range follows what the zoomed x range shows
+      if (range) plot.setScale('x', { min: range[0], max: range[1] });
+    });
+  }
+
+  matches(test: (text: string) => boolean): boolean {
+    return test(this.title) || this.lines.some((l) => test(l.name));
+  }
+
+  destroy(): void {
+    this.plot?.destroy();
+    this.element.remove();
+  }
+
+  /** A line's columns: from the zoom window when one came for it, else as held. */
+  private columns(l: Line, view: ViewOptions, origin: number): LineColumns {
+    const w = this.zoom?.series?.get(l.key);
+    const c = w ? windowColumns(w, view, this.axis === 'relative' ? origin : 0) : heldColumns(l, view, isTimeAxis(this.axis), origin);
+    return forScales(c, view.logX && !isTimeAxis(this.axis), view.logY);
+  }
+
+  /** The chart as drawn, under its title, on the theme's background: a `data:` URL. */
+  private png(title: string): string | undefined {
+    const plotCanvas = this.plot?.root.querySelector('canvas');
+    if (!plotCanvas) return undefined;
+    const ratio = plotCanvas.width / plotCanvas.clientWidth || 1;
+    const band = Math.round(24 * ratio);
+    const out = document.createElement('canvas');
+    out.width = plotCanvas.width;
+    out.height = plotCanvas.height + band;
+    const ctx = out.getContext('2d')!;
+    ctx.fillStyle = cssVar('--vscode-editor-background', '#1f1f1f');
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.fillStyle = cssVar('--vscode-foreground', '#ccc');
+    ctx.font = `600 ${Math.round(12 * ratio)}px ${cssVar('--vscode-font-family', 'sans-serif')}`;
+    ctx.fillText(title, 8 * ratio, 16 * ratio);
+    ctx.drawImage(plotCanvas, 0, band);
+    return out.toDataURL('image/png');
+  }
+
+  private label(l: Line): string {
+    const sameName = this.lines.filter((o) => o.name === l.name).length > 1;
+    return sameName ? `${l.name} · ${l.source}` : l.name;
+  }
+
+  private options(width: number, view: ViewOptions, banded: boolean[]): uPlot.Options {
+    const fg = cssVar('--vscode-foreground', '#ccc');
+    const grid = cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)');
+    const font = `11px ${cssVar('--vscode-font-family', 'sans-serif')}`;
+    const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font };
+    const hidden = new Set(view.hidden);
+    const series: uPlot.Series[] = [{ label: X_LABEL[this.axis] }];
+    const bands: uPlot.Band[] = [];
+    this.roles = [];
+    this.lines.forEach((l, i) => {
+      const color = cssVar(PALETTE[i % PALETTE.length], '#3794ff');
+      const show = !hidden.has(l.key);
+      const line = { spanGaps: true, points: { show: false }, show };
+      const add = (part: Role['part'], s: uPlot.Series) => {
+        series.push({ ...line, ...s });
+        this.roles.push({ line: i, part });
+        return series.length - 1;
+      };
+      if (view.smoothing > 0) add('raw', { label: `${this.label(l)} (raw)`, stroke: faint(color, 0.3), width: 1 });
+      // uPlot's default marks a line's points while they are sparse, so a lone point (the first
+      // epoch's value) shows; the faint raw line and the band's edges never mark theirs
+      add('main', { label: this.label(l), stroke: color, width: 1.5, points: { fill: color } });
+      if (banded[i]) {
+        // the lowest and highest value each decimated point stands for, filled between
+        const lo = add('lo', { label: `${this.label(l)} (min)`, stroke: 'transparent', width: 0 });
+        const hi = add('hi', { label: `${this.label(l)} (max)`, stroke: 'transparent', width: 0 });
+        bands.push({ series: [hi, lo], fill: faint(color, 0.2) });
+      }
+    });
+    const native = !isTimeAxis(this.axis);
+    return {
+      width,
+      height: HEIGHT,
+      legend: { show: true },
+      cursor: { sync: { key: `training-monitor-${this.axis}` } },
+      scales: { x: { time: this.axis === 'wall', ...(native && view.logX && { distr: 3 }) }, y: view.logY ? { distr: 3 } : {} },
+      axes: [{ ...axis, label: X_LABEL[this.axis], labelFont: font }, axis],
+      series,
+      bands,
+      hooks: {
+        setSelect: [
+          (u) => {
+            if (u.select.width <= 0) return;
+            const range: Range = [u.posToVal(u.select.left, 'x'), u.posToVal(u.select.left + u.select.width, 'x')];
+            // uPlot reports a drag's selection again as it applies it
+            if (this.zoom?.range[0] !== range[0] || this.zoom.range[1] !== range[1]) this.hooks.zoomed(this, range);
+          },
+        ],
+        // A legend click toggles a line, with its raw twin and band; the choice is remembered.
+        setSeries: [
+          (u, i) => {
+            if (i === null || i === 0) return;
+            const role = this.roles[i - 1];
+            const show = u.series[i].show !== false;
+            this.roles.forEach((r, j) => r.line === role.line && j !== i - 1 && u.series[j + 1].show !== show && u.setSeries(j + 1, { show }));
+            this.hooks.hidden(this.lines[role.line].key, !show);
+          },
+        ],
+      },
+    };
+  }
+
+  /** The legend lists each line once: the faint raw lines and the band edges stay out of it. */
+  private hideExtraLegendRows(): void {
+    const rows = this.plot!.root.querySelectorAll<HTMLElement>('.u-legend .u-series');
+    rows.forEach((row, i) => i > 0 && this.roles[i - 1].part !== 'main' && row.classList.add('raw'));
+  }
+}
