@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { RunChoice } from '../core/protocol/webview';
 import { saveCsv, savePng } from './export';
-import { pickLaunch, pythonTarget, shellCommand, workspaceRoot, type Launch } from './launch';
+import { pickLaunch, pythonTarget, startChoices, shellCommand, workspaceRoot, type Launch } from './launch';
 import { Monitor, type MonitorHost, type MonitorState } from './monitor';
 import { listRuns } from './process';
 import { adopted, attachedNotebook, attachedPath, launched, type RunSource } from './sources';
@@ -24,6 +24,8 @@ export interface TrainingMonitorApi {
   runs(): RunChoice[];
   showRun(id: string): Promise<void>;
   overlay(id: string, on: boolean): Promise<void>;
+  /** The labels "Start Training Monitor" would offer now, in order. */
+  startChoices(): string[];
 }
 
 /** Every run of this window (module-level: deactivate ends their workers). */
@@ -138,6 +140,7 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
     runs: () => r.choices(true),
     showRun: (id) => choose(id, (m) => r.show(m, false)),
     overlay: (id, on) => choose(id, (m) => r.overlay(m, on)),
+    startChoices: () => startChoices(context.globalState).map((c) => c.label),
   };
 }
 

@@ -192,8 +192,8 @@ function attachJobChoice(): Choice {
   };
 }
 
-/** The choices of "Start Training Monitor". */
-export async function pickLaunch(memory: vscode.Memento): Promise<Launch | undefined> {
+/** The choices of "Start Training Monitor", in the order the quick pick shows them. */
+export function startChoices(memory: vscode.Memento): Choice[] {
   const choices: Choice[] = [];
   const slurm = slurmHere();
   if (vscode.workspace.isTrusted) {
@@ -232,6 +232,10 @@ export async function pickLaunch(memory: vscode.Memento): Promise<Launch | undef
       return picked?.[0] && { kind: 'attach', path: picked[0].fsPath };
     },
   });
-  const picked = await vscode.window.showQuickPick(choices, { title: 'Start Training Monitor', placeHolder: 'What should be monitored?' });
+  return choices;
+}
+
+export async function pickLaunch(memory: vscode.Memento): Promise<Launch | undefined> {
+  const picked = await vscode.window.showQuickPick(startChoices(memory), { title: 'Start Training Monitor', placeHolder: 'What should be monitored?' });
   return picked?.make();
 }

@@ -109,13 +109,16 @@ describe('Training Monitor in VS Code', () => {
     await until(() => !vscode.window.activeTextEditor, 5000, 'focus in the monitor: no active text editor');
     assert.ok(vscode.window.visibleTextEditors.some((e) => e.document.fileName === file), 'train.py still in view');
 
+    assert.equal(monitor.startChoices()[0], '$(play) Run the active Python file', 'the quick pick offers train.py first');
+
     const started = vscode.commands.executeCommand('trainingMonitor.start');
-    await new Promise((r) => setTimeout(r, 1000)); // the quick pick is open
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'); // its first item
-    // the file itself, run by the interpreter: `python3 -u /…/train.py`
-    const running = await until(() => monitor.current()?.run.command.endsWith(`-u ${file}`) && monitor.current(), 30_000, 'train.py to run').finally(
-      () => vscode.commands.executeCommand('workbench.action.closeQuickOpen'), // another first item would wait for input
-    );
+    // Accept the quick pick's first item once it shows: until then accepting does nothing.
+    const isRunning = () => monitor.current()?.run.command.endsWith(`-u ${file}`); // `python3 -u /…/train.py`
+    const accepting = setInterval(() => isRunning() || void vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'), 500);
+    const running = await until(() => isRunning() && monitor.current(), 30_000, 'train.py to run').finally(() => {
+      clearInterval(accepting);
+      return vscode.commands.executeCommand('workbench.action.closeQuickOpen'); // a failure must not leave it open
+    });
     await started;
     assert.equal(running.run.name, 'train.py');
     await vscode.commands.executeCommand('trainingMonitor.stop');
