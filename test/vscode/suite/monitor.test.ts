@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { alive, until } from '../../helpers';
+import { acceptUntil } from './quickInput';
 import type { TrainingMonitorApi } from '../../../src/extension/extension';
 
 const EXTENSION_ID = 'training-monitor.training-monitor';
@@ -112,13 +113,8 @@ describe('Training Monitor in VS Code', () => {
     assert.equal(monitor.startChoices()[0], '$(play) Run the active Python file', 'the quick pick offers train.py first');
 
     const started = vscode.commands.executeCommand('trainingMonitor.start');
-    // Accept the quick pick's first item once it shows: until then accepting does nothing.
-    const isRunning = () => monitor.current()?.run.command.endsWith(`-u ${file}`); // `python3 -u /…/train.py`
-    const accepting = setInterval(() => isRunning() || void vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'), 500);
-    const running = await until(() => isRunning() && monitor.current(), 30_000, 'train.py to run').finally(() => {
-      clearInterval(accepting);
-      return vscode.commands.executeCommand('workbench.action.closeQuickOpen'); // a failure must not leave it open
-    });
+    // the file itself, run by the interpreter: `python3 -u /…/train.py`
+    const running = await acceptUntil(() => monitor.current()?.run.command.endsWith(`-u ${file}`) && monitor.current(), 30_000, 'train.py to run');
     await started;
     assert.equal(running.run.name, 'train.py');
     await vscode.commands.executeCommand('trainingMonitor.stop');
@@ -169,10 +165,10 @@ with open('metrics.csv', 'w', buffering=1) as f:
     await vscode.commands.executeCommand('trainingMonitor.start', { command: 'python3 train.py --epochs 1 --delay 0' });
     const state = await until(() => monitor.current()?.run.state === 'finished' && monitor.current(), 30_000, 'the run to finish');
     const exported = vscode.commands.executeCommand('trainingMonitor.exportCsv');
-    await new Promise((r) => setTimeout(r, 1500)); // the save dialog (code-server's own) opens with the default path
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-    await exported;
+    // The save dialog (code-server's own) opens with the default path: accepting it saves there.
     const file = path.join(state.runDir!, `${state.run.name.replace(/[^\w.-]+/g, '_')}-metrics.csv`);
+    await acceptUntil(() => fs.existsSync(file), 20_000, 'the CSV in the run folder');
+    await exported;
     const rows = fs.readFileSync(file, 'utf8').trim().split('\n');
     assert.equal(rows[0], 'source,metric,x_kind,x,wall_time,value');
     assert.equal(rows.length - 1, state.points, 'a row per stored point');

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { until } from '../../helpers';
+import { acceptUntil } from './quickInput';
 import type { TrainingMonitorApi } from '../../../src/extension/extension';
 
 const workspace = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
@@ -43,9 +44,7 @@ describe('Training Monitor in a restricted workspace', () => {
 
   it('offers to manage trust where its quick pick would offer to run something', async () => {
     const started = vscode.commands.executeCommand('trainingMonitor.start');
-    await new Promise((r) => setTimeout(r, 1000)); // the quick pick is open
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'); // its first item
+    await acceptUntil(() => /Workspace Trust/.test(vscode.window.tabGroups.activeTabGroup.activeTab?.label ?? ''), 10_000, 'the Workspace Trust editor'); // its first item is the trust choice
     await started;
-    await until(() => /Workspace Trust/.test(vscode.window.tabGroups.activeTabGroup.activeTab?.label ?? ''), 10_000, 'the Workspace Trust editor');
   });
 });
