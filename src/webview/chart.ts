@@ -7,7 +7,7 @@ import uPlot from 'uplot';
 import type { XKind } from '../core/protocol/batch';
 import type { WindowSeries } from '../core/protocol/batch';
 import type { Line } from './lines';
-import { aligned, forScales, heldColumns, windowColumns, yColumns, type LineColumns } from './plotData';
+import { aligned, bandShows, forScales, heldColumns, windowColumns, yColumns, type LineColumns } from './plotData';
 import type { ViewOptions } from './view';
 
 /** How a chart positions points: a series' own x kind, or time since the run began. */
@@ -144,7 +144,7 @@ export class Chart {
   draw(width: number, view: ViewOptions, origin: number): void {
     this.origin = origin;
     const cols = this.lines.map((l) => this.columns(l, view, origin));
-    const banded = cols.map((c) => !!(c.lo && c.hi));
+    const banded = this.bands(cols, width, view);
     const layout = `${view.smoothing > 0}|${banded.join()}`;
     if (layout !== this.layout) this.rebuild();
     const data = aligned(cols.map((c, i) => [c.x, ...yColumns(c, banded[i])]));
@@ -174,6 +174,20 @@ export class Chart {
   destroy(): void {
     this.plot?.destroy();
     this.element.remove();
+  }
+
+  /** Which lines get their band drawn: those whose decimated columns show wider than the line. */
+  private bands(cols: LineColumns[], width: number, view: ViewOptions): boolean[] {
+    let [x0, x1] = this.zoom?.range ?? [Infinity, -Infinity];
+    if (!this.zoom) {
+      for (const c of cols) {
+        if (!c.x.length) continue;
+        x0 = Math.min(x0, c.x[0]);
+        x1 = Math.max(x1, c.x[c.x.length - 1]);
+      }
+    }
+    const px = this.plot ? this.plot.bbox.width / devicePixelRatio : width;
+    return cols.map((c) => bandShows(c, x0, x1, px, view.logX && !isTimeAxis(this.axis)));
   }
 
   /** A line's columns: from the zoom window when one came for it, else as held. */

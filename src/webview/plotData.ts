@@ -4,7 +4,7 @@
  * on x when a chart has several lines.
  */
 import uPlot from 'uplot';
-import { upperBound } from '../core/decimate';
+import { lowerBound, upperBound } from '../core/decimate';
 import type { WindowSeries } from '../core/protocol/batch';
 import { smoothEma } from '../core/smooth';
 import type { Line } from './lines';
@@ -39,6 +39,31 @@ export function heldColumns(line: Line, view: ViewOptions, byTime: boolean, orig
 export function windowColumns(w: WindowSeries, view: ViewOptions, origin: number): LineColumns {
   const x = origin ? w.x.map((t) => t - origin) : w.x;
   return columns(x, w.y, view.smoothing > 0 ? smoothEma(w.y, view.smoothing) : undefined, w.lo, w.hi);
+}
+
+/** How wide, in CSS pixels, a decimated column must be drawn for its band to show past the line. */
+export const BAND_MIN_PX = 2;
+
+/**
+ * Whether a line's min/max band would show anything its line does not. M4 keeps each column's
+ * extremes in the line, so while columns are drawn at most a pixel or so wide, the line's strokes
+ * cover the band exactly; drawing it anyway doubles a chart's draw time (two more uPlot series and
+ * a fill). A column shows wider once a chart zooms into held points (until the window at full
+ * fidelity comes), or near the start of a log axis. `px` is the plot's width over [x0, x1].
+ */
+export function bandShows(c: LineColumns, x0: number, x1: number, px: number, logX: boolean): boolean {
+  const { x, lo, hi } = c;
+  const at = logX ? Math.log10 : (v: number) => v;
+  const perUnit = px / (at(x1) - at(x0));
+  if (!lo || !hi || !(perUnit > 0 && perUnit < Infinity)) return false;
+  const to = upperBound(x, x.length, x1);
+  let start = NaN; // where the current column's first point is drawn
+  for (let i = lowerBound(x, x.length, x0); i < to; i++) {
+    if (!(hi[i] > lo[i])) start = NaN; // a point that stands for itself: nothing to fill
+    else if (start !== start || lo[i] !== lo[i - 1] || hi[i] !== hi[i - 1]) start = at(x[i]); // a column's points share its band
+    else if ((at(x[i]) - start) * perUnit >= BAND_MIN_PX) return true;
+  }
+  return false;
 }
 
 function columns(x: Float64Array, y: Float64Array, smooth: Float64Array | undefined, lo?: Float64Array, hi?: Float64Array): LineColumns {

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { smoothEma } from '../../src/core/smooth';
 import { HELD_MAX, Line } from '../../src/webview/lines';
 import uPlot from 'uplot';
-import { aligned } from '../../src/webview/plotData';
+import { atResolution } from '../../src/core/decimate';
+import { aligned, bandShows, type LineColumns } from '../../src/webview/plotData';
 
 const delta = (x: number[], y: number[]) => ({ key: 'k', name: 'loss', source: 's', xKind: 'step' as const, x: Float64Array.from(x), y: Float64Array.from(y), wall: new Float64Array(x.length).fill(NaN) });
 
@@ -86,5 +87,21 @@ describe('Chart data', () => {
     assert.deepEqual([...data[1]], [10, 20, undefined, 40, 80, undefined]);
     assert.deepEqual([...data[2]], [1, 2, undefined, 4, 8, undefined]);
     assert.deepEqual([...data[3]], [undefined, -2, -3, undefined, -8, -9]);
+  });
+
+  it('draws a band only where decimated columns show wider than the line: zoomed in, not at full view', () => {
+    const n = 100_000;
+    const x = Float64Array.from({ length: n }, (_, i) => i);
+    const d = atResolution({ key: 'loss', name: 'loss', source: 'stdout.log', xKind: 'step', x, y: x.map((i) => Math.sin(i)), wall: x.map(() => NaN) }, 1024);
+    assert.ok(d.lo && d.hi, 'decimated, with a band');
+    const cols: LineColumns = { x: d.x, main: d.y, lo: d.lo, hi: d.hi };
+    assert.equal(bandShows(cols, 0, n - 1, 800, false), false, '1024 columns over 800 px: the line covers its band');
+    assert.equal(bandShows(cols, 30_000, 35_000, 800, false), true, '5% of the steps: ~51 columns, ~15 px each');
+    assert.equal(bandShows(cols, 30_000, 35_000, 80, false), false, 'the same 51 columns in 80 px');
+    assert.equal(bandShows(cols, 1, n - 1, 800, true), true, 'on a log axis the first columns show wide');
+    assert.equal(bandShows({ x: d.x, main: d.y }, 30_000, 35_000, 800, false), false, 'no band to draw');
+    // live points after a decimated part stand for themselves: only the decimated part counts
+    const flat = Float64Array.from(d.y);
+    assert.equal(bandShows({ ...cols, lo: flat, hi: flat }, 30_000, 35_000, 800, false), false, 'lo = hi: nothing to fill');
   });
 });

@@ -40,8 +40,8 @@ describe('Display resolution and zoom (real Chromium)', () => {
   it('draws a decimated series\' min/max band, faint, with one legend row', async () => {
     const decimated = atResolution(long, 2048);
     assert.ok(decimated.x.length <= 8192 && decimated.lo, 'the core decimated it');
-    // M4's line reaches each bucket's extremes, so at 2048 columns it hides its own band: the band
-    // shows where a point stands for more than the line draws, as here, by hand
+    // M4's line reaches each bucket's extremes, so at 2048 columns it hides its own band, which is
+    // then not drawn: the band shows where a point stands for more than the line draws, as here
     const steps = range(200, (i) => i);
     const line = raw('loss', steps, steps.map(() => 1));
     await h.send(snapshot([wire(line)]));
@@ -74,6 +74,22 @@ describe('Display resolution and zoom (real Chromium)', () => {
       return n;
     })()`)) as number;
     assert.ok(upperHalf > 30, `the spike of a decimated snapshot is drawn: the line reaches the upper half (${upperHalf} pixels)`);
+  });
+
+  it('draws a decimated line\'s band where its columns show wider than the line: zoomed in, until the window comes', async () => {
+    const bands = () => h.page.locator('.chart .u-legend .u-series .u-label', { hasText: '(min)' }).count();
+    await h.send(snapshot([wire(atResolution(long, 2048))]));
+    await frame(h);
+    assert.equal(await bands(), 0, 'at full view the line covers its band: none drawn');
+    await dragAcross(h, 'loss', 0.3, 0.35);
+    const [req] = await until(async () => (await windowRequests(h)).length === 1 && windowRequests(h), 3000, 'the window request');
+    await frame(h);
+    assert.equal(await bands(), 1, 'zoomed into held columns several pixels wide: the band is drawn');
+    await h.page.screenshot({ path: path.join(resultsDir, 'zoom-held-band.png') });
+    const fine = range(2000, (i) => req.x0 + ((req.x1 - req.x0) * i) / 1999);
+    await h.send({ type: 'window', id: req.id, series: [{ ...wire(raw('loss', fine, fine.map(() => 1))), key: 'stdout.log:loss', inRange: 2000 }] });
+    await frame(h);
+    assert.equal(await bands(), 0, 'the window at full fidelity has no band');
   });
 
   it('zooming asks the host for the window at full fidelity, for every chart on that axis, and draws the answer', async () => {
