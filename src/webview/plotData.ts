@@ -42,7 +42,7 @@ export function windowColumns(w: WindowSeries, view: ViewOptions, origin: number
 }
 
 /** How wide, in CSS pixels, a decimated column must be drawn for its band to show past the line. */
-export const BAND_MIN_PX = 2;
+const BAND_MIN_PX = 2;
 
 /**
  * Whether a line's min/max band would show anything its line does not. M4 keeps each column's
