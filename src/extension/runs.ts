@@ -123,14 +123,15 @@ export class Runs {
       const m = cut < 0 ? this.shown : this.overlays.find((o) => this.tagOf(o) === key.slice(0, cut));
       if (m) byRun.set(m, [...(byRun.get(m) ?? []), cut < 0 ? key : key.slice(cut + 1)]);
     }
-    const series: WindowSeries[] = [];
-    for (const [m, keys] of byRun) {
-      const answer = await m.answer({ ...q, keys });
-      if (answer.type !== 'window') continue;
-      const tag = this.tagOf(m);
-      series.push(...answer.series.map((s) => (tag === undefined ? s : { ...s, key: tag + TAG + s.key })));
-    }
-    return { type: 'window', id: q.id, series };
+    // each run's worker answers its own keys, at the same time
+    const answers = await Promise.all(
+      [...byRun].map(async ([m, keys]): Promise<WindowSeries[]> => {
+        const answer = await m.answer({ ...q, keys });
+        const tag = this.tagOf(m);
+        return answer.type !== 'window' ? [] : answer.series.map((s) => (tag === undefined ? s : { ...s, key: tag + TAG + s.key }));
+      }),
+    );
+    return { type: 'window', id: q.id, series: answers.flat() };
   }
 
   /** Sends the webviews everything again (the shown run or its overlays changed). */

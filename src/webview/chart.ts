@@ -4,8 +4,7 @@
  * full fidelity; until "Follow" (or a double-click) the chart keeps that x range while points arrive.
  */
 import uPlot from 'uplot';
-import type { XKind } from '../core/protocol/batch';
-import type { WindowSeries } from '../core/protocol/batch';
+import type { WindowSeries, XKind } from '../core/protocol/batch';
 import type { Line } from './lines';
 import { aligned, bandShows, forScales, heldColumns, windowColumns, yColumns, type LineColumns } from './plotData';
 import type { ViewOptions } from './view';

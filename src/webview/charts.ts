@@ -5,8 +5,7 @@
  * wall-clock times shares one. A chart redraws at most once per animation frame however many
  * batches arrived. Zoom is shared by the charts of an axis: zooming one zooms them all.
  */
-import type { SeriesDelta, XKind } from '../core/protocol/batch';
-import type { WindowSeries } from '../core/protocol/batch';
+import type { SeriesDelta, WindowSeries, XKind } from '../core/protocol/batch';
 import { Chart, type AxisKind, type ChartHooks, type Range } from './chart';
 import { groupOf } from './groups';
 import { Line } from './lines';

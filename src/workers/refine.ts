@@ -4,9 +4,8 @@
  * forwarded), so a slow webview makes batches bigger, never a queue longer.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isEmptyBatch, transferables, type Batch } from '../core/protocol/batch';
+import { isEmptyBatch, transferables, windowTransferables, type Batch, type WindowSeries } from '../core/protocol/batch';
 import type { HostToRefine, RefineOptions, RefineToHost } from '../core/protocol/refine';
-import { windowTransferables, type WindowSeries } from '../core/protocol/batch';
 import { decimate } from '../core/decimate';
 import type { TailToRefine } from '../core/protocol/tail';
 import { Refiner } from '../core/refiner';

@@ -4,8 +4,7 @@
  * no events (network mounts, writes from other machines).
  */
 import * as fs from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { TailControl, TailOptions, TailToRefine } from '../core/protocol/tail';
 import { Tailer } from './tailer';
 
