@@ -82,4 +82,25 @@ describe('Records (JSON Lines, printed dicts)', () => {
     p.parse('');
     assert.equal(p.malformed, 0, 'blank lines are not malformed');
   });
+
+  it('a line nested thousands of levels deep is one warning, and the line after it is read', () => {
+    const deep = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000);
+    const deepDict = "{'a': ".repeat(10_000) + '1' + '}'.repeat(10_000);
+    const r = new Refiner();
+    r.chunk('metrics.jsonl', enc.encode(`{"step": 1, "loss": 0.5}\n${deep}\n{"step": 2, "loss": 0.4, "lr": {"group0": 0.1}}\n${deepDict}\n{"step": 3, "loss": 0.3}\n`));
+    r.end();
+    const batch = r.takeBatch();
+    const loss = batch.series.find((s) => s.name === 'loss')!;
+    assert.deepEqual([...loss.x], [1, 2, 3]);
+    assert.deepEqual([...batch.series.find((s) => s.name === 'lr/group0')!.y], [0.1]);
+    const warnings = batch.events.filter((e) => e.level === 'warning').map((e) => e.text);
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0], /metrics\.jsonl: 2 malformed lines skipped/);
+    assert.equal(parseRecord(deepDict), undefined);
+  });
+
+  it('flattens nested objects depth first, in the order the record reads', () => {
+    const points = recordPoints({ step: 1, a: 1, b: { c: 2, d: { e: 3 } }, f: 4 }, 1);
+    assert.deepEqual(points.map((p) => p.name), ['a', 'b/c', 'b/d/e', 'f']);
+  });
 });

@@ -15,8 +15,12 @@ const WORDS: Record<string, Literal> = {
   NaN: NaN, nan: NaN, Infinity: Infinity, inf: Infinity,
 };
 
+/** Nesting deeper than this is no metric record: the literal parser refuses it rather than recurse without end. */
+const MAX_DEPTH = 64;
+
 class LiteralParser {
   at = 0;
+  private depth = 0;
   constructor(private readonly s: string) {}
 
   parse(): Literal {
@@ -49,11 +53,12 @@ class LiteralParser {
 
   private object(): Literal {
     const out: Record<string, Literal> = {};
-    this.at++;
+    this.enter();
     for (;;) {
       this.space();
       if (this.s[this.at] === '}') {
         this.at++;
+        this.depth--;
         return out;
       }
       const key = this.value();
@@ -68,11 +73,12 @@ class LiteralParser {
 
   private array(close: string): Literal {
     const out: Literal[] = [];
-    this.at++;
+    this.enter();
     for (;;) {
       this.space();
       if (this.s[this.at] === close) {
         this.at++;
+        this.depth--;
         return out;
       }
       out.push(this.value());
@@ -80,6 +86,11 @@ class LiteralParser {
       if (this.s[this.at] === ',') this.at++;
       else if (this.s[this.at] !== close) throw new SyntaxError(`expected , or ${close}`);
     }
+  }
+
+  private enter(): void {
+    this.at++;
+    if (++this.depth > MAX_DEPTH) throw new SyntaxError('nested too deeply');
   }
 
   private string(quote: string): string {
@@ -144,21 +155,37 @@ export interface Fields {
   keys: string[];
   values: Array<number | string | undefined>;
   count: number;
+  /** Whether objects nested deeper than MAX_DEPTH were left out. */
+  tooDeep?: boolean;
 }
 
+/**
+ * Flattens without recursion (JSON.parse reads a line nested thousands of levels deep; a recursive
+ * walk of it would overflow the stack): objects below MAX_DEPTH are left out and `tooDeep` says so.
+ */
 export function flatten(record: Record<string, Literal>, into: Fields = { keys: [], values: [], count: 0 }): Fields {
   into.count = 0;
-  const walk = (obj: Record<string, Literal>, prefix: string) => {
-    for (const k in obj) {
-      const v = obj[k];
-      if (v && typeof v === 'object' && !Array.isArray(v)) walk(v, `${prefix}${k}/`);
-      else {
-        into.keys[into.count] = prefix + k;
-        into.values[into.count++] = typeof v === 'number' || typeof v === 'string' ? v : undefined;
-      }
+  into.tooDeep = false;
+  // Depth first, in key order, as the record reads: one frame per open object.
+  const stack: Array<{ keys: string[]; obj: Record<string, Literal>; at: number; prefix: string }> = [];
+  const open = (obj: Record<string, Literal>, prefix: string) => stack.push({ keys: Object.keys(obj), obj, at: 0, prefix });
+  open(record, '');
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    if (top.at === top.keys.length) {
+      stack.pop();
+      continue;
     }
-  };
-  walk(record, '');
+    const k = top.keys[top.at++];
+    const v = top.obj[k];
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      if (stack.length <= MAX_DEPTH) open(v, `${top.prefix}${k}/`);
+      else into.tooDeep = true;
+    } else {
+      into.keys[into.count] = top.prefix + k;
+      into.values[into.count++] = typeof v === 'number' || typeof v === 'string' ? v : undefined;
+    }
+  }
   return into;
 }
 
@@ -224,6 +251,7 @@ export class JsonlParser extends LineParser {
         return;
       }
       flatten(record, f);
+      if (f.tooDeep) this.malformed++; // its shallow fields still count
     }
     emitFields(f, ++this.index, emit);
   }
