@@ -1,7 +1,9 @@
 /**
  * Refine worker: parses what the tail worker reads and sends the host coalesced batches, at most
  * `updatesPerSecond` a second and only while it holds credits (the host returns one per batch it
- * forwarded), so a slow webview makes batches bigger, never a queue longer.
+ * forwarded), so a slow webview makes batches bigger, never a queue longer. A quiet pipe sends at
+ * once (leading edge): a point written after a pause does not wait for a tick; under load the
+ * points that come within one interval go together at its end (trailing edge).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isEmptyBatch, transferables, windowTransferables, type Batch, type WindowSeries } from '../core/protocol/batch';
@@ -21,29 +23,54 @@ function post(msg: Extract<RefineToHost, { batch: Batch }>): void {
   host.postMessage(msg, transferables(msg.batch));
 }
 
+const interval = Math.max(1, Math.round(1000 / options.updatesPerSecond));
+let lastSent = -Infinity;
+/** The pending send, if one is due. */
+let due: NodeJS.Timeout | undefined;
+/** Whether a send found no credit: the next credit sends at once. */
+let starved = false;
+let finished = false;
+
 function sendBatch(force: boolean): void {
-  if (credits <= 0 && !force) return;
+  due = undefined;
+  if (credits <= 0 && !force) {
+    starved = true;
+    return;
+  }
   const batch = refiner.takeBatch();
   if (isEmptyBatch(batch)) return;
   credits--;
+  lastSent = performance.now();
   post({ type: 'batch', batch, points: refiner.store.pointCount });
 }
 
-const timer = setInterval(() => sendBatch(false), Math.max(1, Math.round(1000 / options.updatesPerSecond)));
+/**
+ * Something new is held: send it now if the last batch is an interval old (after the messages
+ * already queued are parsed, so a burst goes as one), else when the interval is up.
+ */
+function wake(): void {
+  if (due || finished) return;
+  const wait = lastSent + interval - performance.now();
+  due = setTimeout(() => sendBatch(false), Math.max(0, wait));
+}
 
 function onTail(msg: TailToRefine): void {
   switch (msg.type) {
     case 'chunk':
       refiner.chunk(msg.file, new Uint8Array(msg.bytes), msg.time);
+      wake();
       break;
     case 'reset':
       refiner.reset(msg.file, msg.reason);
+      wake();
       break;
     case 'warning':
       refiner.event('warning', msg.text);
+      wake();
       break;
     case 'drained':
-      clearInterval(timer);
+      finished = true;
+      clearTimeout(due);
       refiner.end();
       sendBatch(true);
       host.postMessage({ type: 'flushed' } satisfies RefineToHost);
@@ -58,6 +85,10 @@ host.on('message', (msg: HostToRefine) => {
       break;
     case 'credit':
       credits++;
+      if (starved) {
+        starved = false;
+        wake();
+      }
       break;
     case 'snapshot':
       post({ type: 'snapshot', id: msg.id, batch: refiner.snapshot(msg.buckets) });

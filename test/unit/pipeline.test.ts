@@ -74,6 +74,31 @@ describe('Pipeline (real worker_threads)', () => {
     await p.dispose();
   });
 
+  it('sends a point written after a quiet spell at once, and coalesces what follows within the interval', async () => {
+    const dir = tempDir();
+    const log = path.join(dir, 'stdout.log');
+    fs.writeFileSync(log, '');
+    const c = consumer();
+    // one batch every 4 s at most: a fixed tick would hold the first point for up to 4 s
+    const p = new Pipeline({ root: dir, workersDir, updatesPerSecond: 0.25, pollMs: 20 }, c);
+    try {
+      await sleep(300);
+      const written = Date.now();
+      fs.appendFileSync(log, 'step=1 loss=0.5\n');
+      await until(() => c.points('stdout.log:loss').length === 1, 1500, 'the first point at once (leading edge)');
+      const firstAfter = Date.now() - written;
+      fs.appendFileSync(log, 'step=2 loss=0.4\n');
+      await sleep(300);
+      fs.appendFileSync(log, 'step=3 loss=0.3\n');
+      await sleep(1000);
+      assert.equal(c.batches.filter((b) => b.series.length).length, 1, 'within the interval nothing more is sent yet');
+      await until(() => c.points('stdout.log:loss').length === 3, 6000, 'the rest at the end of the interval (trailing edge)');
+      assert.equal(c.batches.filter((b) => b.series.length).length, 2, `the two later points as one batch (first came after ${firstAfter} ms)`);
+    } finally {
+      await p.dispose();
+    }
+  });
+
   it('answers a zoom window at full fidelity from the worker\'s store', async () => {
     const dir = tempDir();
     const lines = Array.from({ length: 20_000 }, (_, i) => `step=${i} loss=${i === 12_345 ? 99 : Math.sin(i / 100)}\n`);
