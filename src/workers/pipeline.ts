@@ -31,6 +31,8 @@ export interface PipelineOptions {
   pollMs?: number;
   /** Every byte of the files will be written from now on (a run this monitor launched): date lines as they are read. */
   live?: boolean;
+  /** Heap caps of the workers in MB (default HEAP_MB): a test lowers them to reach the cap. */
+  heapMb?: { tail: number; refine: number };
 }
 
 export interface PipelineConsumer {
@@ -50,6 +52,14 @@ export interface PipelineConsumer {
  * pixels, or more, on most screens. A zoom asks for its window at full fidelity.
  */
 export const DISPLAY_BUCKETS = 1024;
+
+/**
+ * Each worker's JS heap cap (MB). The workers share the extension host's process with every other
+ * extension: a parse that runs away in memory ends its worker (replaced like a crash), never the
+ * host. Points live outside the JS heap (typed arrays, under 24 bytes a point in the bench), so
+ * the refiner's cap bounds names, log text and parse state; the tailer holds only bytes in flight.
+ */
+export const HEAP_MB = { tail: 256, refine: 1024 };
 
 /** A pair that dies more often than this within RESTART_WINDOW_MS is not replaced again. */
 const MAX_RESTARTS = 3;
@@ -86,8 +96,10 @@ export class Pipeline {
     const { options, consumer } = this;
     const tailData: TailOptions = { root: options.root, also: options.also, pollMs: options.pollMs ?? 100, live };
     const refineData: RefineOptions = { root: options.root, also: options.also, updatesPerSecond: options.updatesPerSecond, initialCredits: 2 };
-    const tail = new Worker(path.join(options.workersDir, 'tail.js'), { workerData: tailData, name: 'training-monitor tail' });
-    const refine = new Worker(path.join(options.workersDir, 'refine.js'), { workerData: refineData, name: 'training-monitor refine' });
+    const heap = options.heapMb ?? HEAP_MB;
+    const limits = (mb: number) => ({ maxOldGenerationSizeMb: mb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, mb / 8)) });
+    const tail = new Worker(path.join(options.workersDir, 'tail.js'), { workerData: tailData, name: 'training-monitor tail', resourceLimits: limits(heap.tail) });
+    const refine = new Worker(path.join(options.workersDir, 'refine.js'), { workerData: refineData, name: 'training-monitor refine', resourceLimits: limits(heap.refine) });
     [this.tail, this.refine] = [tail, refine];
     const current = () => this.tail === tail;
     for (const [name, w] of [['tail', tail], ['refine', refine]] as const) {

@@ -221,4 +221,22 @@ describe('Pipeline (real worker_threads)', () => {
     assert.equal(restarts, 3);
     await p.dispose();
   });
+
+  it('a worker that runs out of its heap cap ends alone, is replaced, and says why', async () => {
+    const dir = tempDir();
+    // every line a new set of long metric names: the refiner's names and series outgrow a small cap
+    const line = (i: number) => JSON.stringify(Object.fromEntries(Array.from({ length: 200 }, (_, k) => [`metric_${i}_${k}_${'x'.repeat(200)}`, k]))) + '\n';
+    fs.writeFileSync(path.join(dir, 'metrics.jsonl'), Array.from({ length: 2000 }, (_, i) => line(i)).join(''));
+    const c = consumer();
+    const restarts: string[] = [];
+    const p = new Pipeline({ root: dir, workersDir, updatesPerSecond: 20, pollMs: 20, heapMb: { tail: 64, refine: 24 } }, { ...c, restarted: (t) => void restarts.push(t) });
+    try {
+      await until(() => restarts.length >= 1 || c.errors.length >= 1, 60_000, 'the worker to reach its cap');
+      assert.match([...restarts, ...c.errors].join('\n'), /refine worker .*memory limit/i);
+      const { heapUsed } = process.memoryUsage();
+      assert.ok(heapUsed < 512 << 20, `this process (the host) kept running, ${(heapUsed / 2 ** 20).toFixed(0)} MB of heap`);
+    } finally {
+      await p.dispose();
+    }
+  });
 });
