@@ -1,6 +1,7 @@
 /** Activation: commands, the runs of this window, the monitor webviews and the status bar. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { plainText } from '../core/display';
 import type { RunChoice } from '../core/protocol/webview';
 import { saveCsv, savePng } from './export';
 import { pickLaunch, pythonTarget, startChoices, shellCommand, workspaceRoot, type Launch } from './launch';
@@ -76,7 +77,7 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
   const pickRun = async (list: Monitor[], title: string) => {
     if (list.length <= 1) return list[0];
     const picked = await vscode.window.showQuickPick(
-      list.map((m) => ({ label: m.label, description: m.run.state, detail: m.run.command, m })),
+      list.map((m) => ({ label: plainText(m.label, 100), description: m.run.state, detail: plainText(m.run.command, 200), m })),
       { title },
     );
     return picked?.m;
@@ -181,7 +182,7 @@ async function slurmSays<T>(step: Promise<T>): Promise<T | undefined> {
   try {
     return await step;
   } catch (err) {
-    void vscode.window.showErrorMessage(`Training Monitor: ${(err as Error).message}`);
+    void vscode.window.showErrorMessage(`Training Monitor: ${plainText((err as Error).message, 400)}`);
     return undefined;
   }
 }

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { plainText } from '../core/display';
 import type { AlsoFollowed } from '../core/protocol/tail';
 import type { ExitInfo } from './control';
 import { createRunDir, recordEnd, writeRecord, type RunRecord } from './process';
@@ -120,7 +121,7 @@ export async function pickJob(): Promise<string | undefined> {
     void vscode.window.showInformationMessage('You have no Slurm jobs queued or running (squeue --me).');
     return undefined;
   }
-  const items = jobs.map((j) => ({ label: `${j.id}  ${j.name}`, description: `${j.state} · ${j.elapsed}`, detail: j.reason !== 'None' ? j.reason : undefined, id: j.arrayJobId ?? j.id }));
+  const items = jobs.map((j) => ({ label: plainText(`${j.id}  ${j.name}`, 100), description: plainText(`${j.state} · ${j.elapsed}`, 60), detail: j.reason !== 'None' ? plainText(j.reason, 200) : undefined, id: j.arrayJobId ?? j.id }));
   const arrays = new Set(jobs.filter((j) => j.arrayJobId).map((j) => j.arrayJobId));
   for (const a of arrays) items.unshift({ label: `${a}  every task of array job ${a}`, description: 'a run per task', detail: undefined, id: a! });
   const picked = await vscode.window.showQuickPick(items, { title: 'Attach to a Slurm job', placeHolder: 'squeue --me' });
