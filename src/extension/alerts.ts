@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { plainText } from '../core/display';
 import type { SeriesDelta } from '../core/protocol/batch';
+import { numericSetting } from '../core/settings';
 
 export interface AlertActions {
   canStop(): boolean;
@@ -16,7 +17,7 @@ export interface AlertActions {
 
 const isLossLike = (name: string) => /loss/i.test(name);
 
-const stallMinutes = () => vscode.workspace.getConfiguration('trainingMonitor').get<number>('stallMinutes', 10);
+const stallMinutes = () => numericSetting('stallMinutes', vscode.workspace.getConfiguration('trainingMonitor').get('stallMinutes'));
 
 /** `10 minutes`, `1 minute`, `30 s` (fractions of a minute read better in seconds). */
 function duration(minutes: number): string {

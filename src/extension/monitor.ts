@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { numericSetting } from '../core/settings';
 import { emptyBatch, type Batch, type EventLevel, type MonitorEvent, type SeriesDelta } from '../core/protocol/batch';
 import type { HostToWebview, RunInfo, WebviewQuestion } from '../core/protocol/webview';
 import { Pipeline } from '../workers/pipeline';
@@ -76,7 +77,7 @@ export class Monitor implements StatusOfRun {
         root: source.root,
         also: source.also,
         workersDir: vscode.Uri.joinPath(extensionUri, 'dist', 'workers').fsPath,
-        updatesPerSecond: settings.get<number>('updatesPerSecond') ?? 20,
+        updatesPerSecond: numericSetting('updatesPerSecond', settings.get('updatesPerSecond')),
         live: source.live,
       },
       {
@@ -145,7 +146,7 @@ export class Monitor implements StatusOfRun {
     this.info.state = 'stopping';
     this.publish();
     if (control) {
-      const grace = vscode.workspace.getConfiguration('trainingMonitor').get<number>('stopGraceSeconds') ?? 10;
+      const grace = numericSetting('stopGraceSeconds', vscode.workspace.getConfiguration('trainingMonitor').get('stopGraceSeconds'));
       await control.stop(grace * 1000, (text) => this.event('info', text));
       // a local process group's files should be still now: one that grows has a writer Stop missed
       const dir = this.source.runDir;
