@@ -16,12 +16,31 @@ const USAGE = `usage: training-monitor parse <file-or-dir> [--json]
        training-monitor watch <file-or-dir> [--json] [--idle-exit SECONDS]
        training-monitor bench [--json]`;
 
+/**
+ * A number as `--json` writes it: JSON has no NaN or infinities (JSON.stringify would write null,
+ * and 0 for -0), so they are the strings "NaN", "Infinity", "-Infinity"; -0 is the number `-0`.
+ */
+function jsonNumber(v: number): string {
+  if (Number.isNaN(v)) return '"NaN"';
+  if (v === Infinity) return '"Infinity"';
+  if (v === -Infinity) return '"-Infinity"';
+  return Object.is(v, -0) ? '-0' : String(v);
+}
+
+const jsonNumbers = (a: ArrayLike<number>) => `[${Array.prototype.map.call(a, jsonNumber).join(',')}]`;
+
 /** `--json`: exactly {"series": {name: {x, y, xKind}}, "warnings": [...]}; a name two sources share is keyed `source:name` the second time. */
 function print(batch: Batch, json: boolean): void {
   if (json) {
-    const series: Record<string, { x: number[]; y: number[]; xKind: string }> = {};
-    for (const s of batch.series) series[s.name in series ? s.key : s.name] = { x: [...s.x], y: [...s.y], xKind: s.xKind };
-    console.log(JSON.stringify({ series, warnings: batch.events.filter((e) => e.level !== 'info').map((e) => e.text) }));
+    const names = new Set<string>();
+    const series: string[] = [];
+    for (const s of batch.series) {
+      const name = names.has(s.name) ? s.key : s.name;
+      names.add(name);
+      series.push(`${JSON.stringify(name)}:{"x":${jsonNumbers(s.x)},"y":${jsonNumbers(s.y)},"xKind":${JSON.stringify(s.xKind)}}`);
+    }
+    const warnings = JSON.stringify(batch.events.filter((e) => e.level !== 'info').map((e) => e.text));
+    console.log(`{"series":{${series.join(',')}},"warnings":${warnings}}`);
     return;
   }
   console.log(table(batch));

@@ -4,8 +4,17 @@
  */
 import type { SeriesDelta } from './protocol/batch';
 
-/** A field as RFC 4180 wants it: quoted when it holds a comma, quote or line end. */
-function field(text: string): string {
+/** A plain number (`-1.5`, `+3`, `2e-5`): a spreadsheet reads it as one, never as a formula. */
+const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A text field (a source or metric name, from the logs) as RFC 4180 wants it: quoted when it holds
+ * a comma, quote or line end. One that a spreadsheet would take for a formula (it starts with
+ * `= + - @`, a tab or a carriage return) gets a leading `'` (OWASP, CSV injection); plain numbers
+ * stay numbers.
+ */
+export function field(text: string): string {
+  if (/^[=+\-@\t\r]/.test(text) && !PLAIN_NUMBER.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -3,7 +3,9 @@
  * became NaN or Inf, a run that failed, a run that went quiet. Each fires once per condition.
  */
 import * as vscode from 'vscode';
+import { plainText } from '../core/display';
 import type { SeriesDelta } from '../core/protocol/batch';
+import { numericSetting } from '../core/settings';
 
 export interface AlertActions {
   canStop(): boolean;
@@ -15,7 +17,7 @@ export interface AlertActions {
 
 const isLossLike = (name: string) => /loss/i.test(name);
 
-const stallMinutes = () => vscode.workspace.getConfiguration('trainingMonitor').get<number>('stallMinutes', 10);
+const stallMinutes = () => numericSetting('stallMinutes', vscode.workspace.getConfiguration('trainingMonitor').get('stallMinutes'));
 
 /** `10 minutes`, `1 minute`, `30 s` (fractions of a minute read better in seconds). */
 function duration(minutes: number): string {
@@ -49,20 +51,20 @@ export class RunAlerts implements vscode.Disposable {
       if (i < 0) continue;
       this.nonFinite.add(s.key);
       const at = s.xKind === 'index' ? '' : ` at ${s.xKind === 'wall' ? 'time' : s.xKind} ${s.x[i].toLocaleString('en-US')}`;
-      void this.notify('warning', `${this.runName}: ${s.name} is ${s.y[i]}${at}.`, this.actions.canStop() ? ['Stop', 'Show'] : ['Show']);
+      void this.notify('warning', `${plainText(this.runName, 80)}: ${plainText(s.name, 80)} is ${s.y[i]}${at}.`, this.actions.canStop() ? ['Stop', 'Show'] : ['Show']);
     }
   }
 
   /** The process ended by itself with a failure. */
   failed(exit: string): void {
-    void this.notify('error', `${this.runName} failed (${exit}).`, ['Show Errors']);
+    void this.notify('error', `${plainText(this.runName, 80)} failed (${plainText(exit, 80)}).`, ['Show Errors']);
   }
 
   private checkStall(): void {
     const minutes = stallMinutes();
     if (this.stalled || minutes <= 0 || !this.running() || Date.now() - this.lastActivity < minutes * 60_000) return;
     this.stalled = true; // once, until output comes again
-    void this.notify('warning', `${this.runName}: no new output or metric for ${duration(minutes)}.`, this.actions.canStop() ? ['Show', 'Stop'] : ['Show']);
+    void this.notify('warning', `${plainText(this.runName, 80)}: no new output or metric for ${duration(minutes)}.`, this.actions.canStop() ? ['Show', 'Stop'] : ['Show']);
   }
 
   private async notify(level: 'warning' | 'error', text: string, buttons: string[]): Promise<void> {

@@ -1,6 +1,7 @@
 /** Saving what the monitor shows: a chart as PNG, a run's points as CSV, where the user chooses. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { plainText } from '../core/display';
 import { seriesToCsv } from '../core/exportCsv';
 import type { Monitor } from './monitor';
 
@@ -17,7 +18,7 @@ async function save(monitor: Monitor | undefined, file: string, filters: Record<
   const uri = await vscode.window.showSaveDialog({ defaultUri: dir ? vscode.Uri.joinPath(dir, file) : undefined, filters });
   if (!uri) return;
   await vscode.workspace.fs.writeFile(uri, await bytes());
-  void vscode.window.showInformationMessage(`Saved ${path.basename(uri.fsPath)}.`);
+  void vscode.window.showInformationMessage(`Saved ${plainText(path.basename(uri.fsPath))}.`);
 }
 
 export function savePng(monitor: Monitor | undefined, name: string, png: string): Promise<void> {

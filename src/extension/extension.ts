@@ -1,5 +1,7 @@
 /** Activation: commands, the runs of this window, the monitor webviews and the status bar. */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { plainText } from '../core/display';
 import type { RunChoice } from '../core/protocol/webview';
 import { saveCsv, savePng } from './export';
 import { pickLaunch, pythonTarget, startChoices, shellCommand, workspaceRoot, type Launch } from './launch';
@@ -75,7 +77,7 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
   const pickRun = async (list: Monitor[], title: string) => {
     if (list.length <= 1) return list[0];
     const picked = await vscode.window.showQuickPick(
-      list.map((m) => ({ label: m.label, description: m.run.state, detail: m.run.command, m })),
+      list.map((m) => ({ label: plainText(m.label, 100), description: m.run.state, detail: plainText(m.run.command, 200), m })),
       { title },
     );
     return picked?.m;
@@ -92,7 +94,7 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
       const root = workspaceRoot() ?? process.cwd();
       switch (choice.kind) {
         case 'attach':
-          return void follow(attachedPath(choice.path));
+          return void follow(attachedPath(choice.path, vscode.workspace.isTrusted));
         case 'notebook':
           return void follow(attachedNotebook(choice.notebook));
         case 'slurm-attach':
@@ -128,9 +130,19 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
 
   // A reload or restart does not end runs: follow again those still alive, from their files. The
   // panel is not opened here: VS Code restores it if it was open, and the status bar shows the run.
-  for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    for (const run of listRuns(folder.uri.fsPath)) if (run.alive) r.follow(run.record.slurmJob ? adoptedJob(run.runDir, run.record) : adopted(run.runDir, run.record), true, false);
-  }
+  // Only in a trusted workspace: a run folder is workspace content (see guard.ts); trust granted
+  // later takes them over then.
+  const adoptAll = () => {
+    if (!vscode.workspace.isTrusted) return;
+    const followed = new Set(r.all.map((m) => m.id));
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      for (const run of listRuns(folder.uri.fsPath, true)) {
+        if (run.alive && !followed.has(path.resolve(run.runDir))) r.follow(run.record.slurmJob ? adoptedJob(run.runDir, run.record) : adopted(run.runDir, run.record), true, false);
+      }
+    }
+  };
+  adoptAll();
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => (adoptAll(), refresh())));
   refresh();
   return {
     current: () => r.shown?.state,
@@ -170,7 +182,7 @@ async function slurmSays<T>(step: Promise<T>): Promise<T | undefined> {
   try {
     return await step;
   } catch (err) {
-    void vscode.window.showErrorMessage(`Training Monitor: ${(err as Error).message}`);
+    void vscode.window.showErrorMessage(`Training Monitor: ${plainText((err as Error).message, 400)}`);
     return undefined;
   }
 }

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { PythonExtension } from '@vscode/python-extension';
 import * as vscode from 'vscode';
+import { plainText } from '../core/display';
 import type { LaunchSpec } from './process';
 import { pickJob, slurmHere, workspaceScripts, type SlurmTarget } from './slurmRuns';
 
@@ -108,7 +109,7 @@ function launchChoices(memory: vscode.Memento): Choice[] {
     const uri = active.uri;
     choices.push({
       label: '$(play) Run the active Python file',
-      description: path.basename(uri.fsPath),
+      description: plainText(path.basename(uri.fsPath), 100),
       make: async () => {
         if (active.isDirty) await active.save();
         return launch(await pythonFile(uri));
@@ -122,10 +123,10 @@ function launchChoices(memory: vscode.Memento): Choice[] {
     return launch(shellCommand(command));
   };
   if (configured) {
-    choices.push({ label: `$(terminal) Run ${configured}`, description: 'trainingMonitor.command', make: async () => remember(configured) });
+    choices.push({ label: `$(terminal) Run ${plainText(configured, 200)}`, description: 'trainingMonitor.command', make: async () => remember(configured) });
   }
   for (const command of history.filter((c) => c !== configured).slice(0, 3)) {
-    choices.push({ label: `$(history) Run ${command}`, description: 'recent', make: async () => remember(command) });
+    choices.push({ label: `$(history) Run ${plainText(command, 200)}`, description: 'recent', make: async () => remember(command) });
   }
   choices.push({
     label: '$(edit) Run a command…',
@@ -159,7 +160,7 @@ function submitChoice(): Choice {
       if (active) {
         const uri = active.uri;
         items.push({
-          label: `$(file-code) ${path.basename(uri.fsPath)}`,
+          label: `$(file-code) ${plainText(path.basename(uri.fsPath), 100)}`,
           description: 'the active Python file, in a generated batch script',
           target: async () => {
             if (active.isDirty) await active.save();
@@ -168,7 +169,7 @@ function submitChoice(): Choice {
         });
       }
       for (const script of await workspaceScripts()) {
-        items.push({ label: `$(file) ${vscode.workspace.asRelativePath(script)}`, description: 'batch script', target: async () => ({ script: script.fsPath }) });
+        items.push({ label: `$(file) ${plainText(vscode.workspace.asRelativePath(script), 100)}`, description: 'batch script', target: async () => ({ script: script.fsPath }) });
       }
       if (!items.length) {
         void vscode.window.showInformationMessage('Open a Python file, or add a batch script with #SBATCH lines to the workspace, to submit it to Slurm.');
@@ -211,7 +212,7 @@ export function startChoices(memory: vscode.Memento): Choice[] {
   if (notebook?.uri.scheme === 'file') {
     choices.push({
       label: "$(notebook) Attach to this notebook's run",
-      description: path.basename(notebook.uri.fsPath),
+      description: plainText(path.basename(notebook.uri.fsPath), 100),
       detail: 'Follows the log folders its kernel writes; Stop interrupts the kernel.',
       make: async () => ({ kind: 'notebook', notebook: notebook.uri }),
     });

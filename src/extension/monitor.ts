@@ -6,11 +6,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { numericSetting } from '../core/settings';
 import { emptyBatch, type Batch, type EventLevel, type MonitorEvent, type SeriesDelta } from '../core/protocol/batch';
 import type { HostToWebview, RunInfo, WebviewQuestion } from '../core/protocol/webview';
 import { Pipeline } from '../workers/pipeline';
 import { RunAlerts } from './alerts';
 import type { ExitInfo } from './control';
+import { growthText, watchGrowth } from './escapees';
 import { runId, runLabel, type RunSource } from './sources';
 import type { Latest, StatusOfRun } from './statusBar';
 import type { MonitorWebviews } from './webviews';
@@ -51,6 +53,8 @@ export class Monitor implements StatusOfRun {
   private readonly ended: Promise<void> | undefined;
   private readonly alerts: RunAlerts;
   private stopping: Promise<void> | undefined;
+  /** Ends the watch for files that keep growing after a stop. */
+  private unwatchGrowth: (() => void) | undefined;
   /** Its folder (or followed file): what the run selector knows it by. */
   readonly id: string;
   /** Its name and start time, for the run selector and overlaid legends. */
@@ -73,7 +77,7 @@ export class Monitor implements StatusOfRun {
         root: source.root,
         also: source.also,
         workersDir: vscode.Uri.joinPath(extensionUri, 'dist', 'workers').fsPath,
-        updatesPerSecond: settings.get<number>('updatesPerSecond') ?? 20,
+        updatesPerSecond: numericSetting('updatesPerSecond', settings.get('updatesPerSecond')),
         live: source.live,
       },
       {
@@ -142,8 +146,11 @@ export class Monitor implements StatusOfRun {
     this.info.state = 'stopping';
     this.publish();
     if (control) {
-      const grace = vscode.workspace.getConfiguration('trainingMonitor').get<number>('stopGraceSeconds') ?? 10;
+      const grace = numericSetting('stopGraceSeconds', vscode.workspace.getConfiguration('trainingMonitor').get('stopGraceSeconds'));
       await control.stop(grace * 1000, (text) => this.event('info', text));
+      // a local process group's files should be still now: one that grows has a writer Stop missed
+      const dir = this.source.runDir;
+      if (dir && control.pid !== undefined) this.unwatchGrowth = watchGrowth(dir, (g) => this.event('warning', growthText(g)));
       return this.ended;
     }
     await this.pipeline.drain();
@@ -180,6 +187,7 @@ export class Monitor implements StatusOfRun {
 
   /** Deactivation: the workers end with the extension; a launched training keeps running. */
   dispose(): Promise<void> {
+    this.unwatchGrowth?.();
     this.alerts.dispose();
     this.source.dispose?.();
     return this.pipeline.dispose();

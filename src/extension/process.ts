@@ -8,6 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AlsoFollowed } from '../core/protocol/tail';
 import type { ExitInfo, RunControl } from './control';
+import { adoption, groupRunning, leaderRunning, processStart, signalRefusal } from './guard';
+
+export { processStart } from './guard';
 
 export interface LaunchSpec {
   /** A shell command line (`shell: true`) or an executable. */
@@ -85,32 +88,20 @@ function wrapped(spec: LaunchSpec): { file: string; args: string[]; shell: boole
   return { file: '/bin/bash', args: ['-c', `"$@"\n${record}`, 'bash', spec.command, ...spec.args], shell: false };
 }
 
-/** When a process started (Linux: clock ticks since boot, from /proc), to tell it from a later process given the same pid. */
-export function processStart(pid: number): string | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
-}
-
 /** Signals to a process group: SIGINT, then SIGTERM after a grace period, then SIGKILL. */
 class ProcessGroup {
   constructor(
     readonly pid: number,
     private readonly leaderRunning: () => boolean,
+    /** The leader's start time, re-checked before each signal (undefined: not known on this platform). */
+    private readonly start: string | undefined,
   ) {}
 
-  /** Whether the leader or anything left in its group still runs. */
+  /** Whether the leader or anything left in its group still runs (zombies do not count). */
   alive(): boolean {
-    if (this.leaderRunning()) return true;
-    try {
-      process.kill(-this.pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
+    // a group it may not signal is not watched either (pid 1 always runs)
+    if (signalRefusal(this.pid, this.start)) return false;
+    return this.leaderRunning() || groupRunning(this.pid);
   }
 
   async stop(graceMs: number, step: (text: string) => void): Promise<void> {
@@ -127,6 +118,8 @@ class ProcessGroup {
     ];
     for (const [signal, waitMs] of cascade) {
       if (!this.alive()) break;
+      const refused = signalRefusal(this.pid, this.start);
+      if (refused) return step(`Sent no ${signal}: ${refused}.`);
       step(`Sent ${signal} to process group ${this.pid}.`);
       try {
         process.kill(-this.pid, signal);
@@ -242,8 +235,9 @@ export class TrainingProcess extends GroupProcess {
       this.child.once('exit', (code, signal) => resolve((this.exit = { code, signal })));
     });
     this.pid = this.child.pid ?? -1;
-    this.group = new ProcessGroup(this.pid, () => this.exit === undefined);
-    this.record = { name: spec.name, command: commandLine(spec), cwd: spec.cwd, pid: this.child.pid, pidStart: this.child.pid ? processStart(this.child.pid) : undefined, start: new Date().toISOString(), status: 'running' };
+    const pidStart = this.child.pid ? processStart(this.child.pid) : undefined;
+    this.group = new ProcessGroup(this.pid, () => this.exit === undefined, pidStart);
+    this.record = { name: spec.name, command: commandLine(spec), cwd: spec.cwd, pid: this.child.pid, pidStart, start: new Date().toISOString(), status: 'running' };
     writeRecord(runDir, this.record);
     void this.exited.then((e) => recordEnd(runDir, this.record, e, this.stopped));
   }
@@ -260,8 +254,9 @@ export class TrainingProcess extends GroupProcess {
 }
 
 /**
- * A training started by an earlier window (before a reload), found alive from its run.json: the
- * monitor watches its pid and can stop its group; its exit status comes from the launch wrapper.
+ * A training started by an earlier window (before a reload), found alive from its run.json (or a
+ * `pid` file): the monitor watches its pid and can stop its group; its exit status comes from the
+ * launch wrapper. Only for a record `adoption` accepted: its pid and start time are checked.
  */
 export class AdoptedProcess extends GroupProcess {
   readonly pid: number;
@@ -274,7 +269,8 @@ export class AdoptedProcess extends GroupProcess {
   ) {
     super();
     this.pid = record.pid!;
-    const group = (this.group = new ProcessGroup(this.pid, () => false));
+    const start = record.pidStart;
+    const group = (this.group = new ProcessGroup(this.pid, () => leaderRunning(this.pid, start), start));
     this.exited = (async () => {
       while (group.alive()) await sleep(500);
       const code = recordedExit(runDir);
@@ -286,23 +282,12 @@ export class AdoptedProcess extends GroupProcess {
 
 }
 
-/** Whether the run a run.json describes still has its process (the same one: pids are reused). */
-export function runAlive(record: RunRecord): boolean {
-  if (record.status !== 'running' || !record.pid || record.pid <= 0) return false;
-  try {
-    process.kill(-record.pid, 0);
-  } catch {
-    return false;
-  }
-  const start = processStart(record.pid);
-  return record.pidStart === undefined || start === undefined || start === record.pidStart;
-}
-
 /**
- * The runs below `root/.training-monitor/runs`, newest first. A run recorded as running whose
- * process is gone (its window closed while it ran) gets its end written now.
+ * The runs below `root/.training-monitor/runs`, newest first; `alive`: taken over (see `adoption`).
+ * In a trusted workspace, a run recorded as running whose process is gone (its window closed while
+ * it ran) gets its end written now.
  */
-export function listRuns(root: string): Array<{ runDir: string; record: RunRecord; alive: boolean }> {
+export function listRuns(root: string, trusted: boolean): Array<{ runDir: string; record: RunRecord; alive: boolean }> {
   const base = path.join(root, '.training-monitor', 'runs');
   let names: string[];
   try {
@@ -316,9 +301,10 @@ export function listRuns(root: string): Array<{ runDir: string; record: RunRecor
     const record = readRecord(runDir);
     if (!record) continue;
     // a Slurm job may run anywhere: the scheduler, asked once the run is followed again, tells
-    const alive = record.slurmJob ? record.status === 'running' : runAlive(record);
-    if (record.status === 'running' && !alive) recordEnd(runDir, record, { code: recordedExit(runDir) ?? null, signal: null }, false);
-    out.push({ runDir, record, alive });
+    const found = adoption(record, trusted);
+    // an untrusted workspace is only read, never written
+    if (trusted && record.status === 'running' && !found.adopt && found.gone) recordEnd(runDir, record, { code: recordedExit(runDir) ?? null, signal: null }, false);
+    out.push({ runDir, record, alive: found.adopt });
   }
   return out;
 }

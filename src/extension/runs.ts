@@ -161,7 +161,7 @@ export class Runs {
   private pastRuns(): ReturnType<typeof listRuns> {
     const followed = new Set(this.all.map((m) => m.id));
     if (!this.past || Date.now() - this.pastListed > PAST_TTL_MS) {
-      this.past = (vscode.workspace.workspaceFolders ?? []).flatMap((f) => listRuns(f.uri.fsPath));
+      this.past = (vscode.workspace.workspaceFolders ?? []).flatMap((f) => listRuns(f.uri.fsPath, vscode.workspace.isTrusted));
       this.pastListed = Date.now();
     }
     return this.past.filter((r) => !r.alive && !followed.has(path.resolve(r.runDir)));

@@ -8,6 +8,7 @@
 import { execFile } from 'node:child_process';
 import * as os from 'node:os';
 import type { ExitInfo, RunControl } from './control';
+import { isJobId } from './guard';
 
 /** States after which a job does not run again. */
 const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL', 'PREEMPTED', 'BOOT_FAIL', 'DEADLINE', 'REVOKED', 'SPECIAL_EXIT']);
@@ -86,6 +87,7 @@ const known = (v: string | undefined) => (v && v !== '(null)' && v !== 'N/A' ? v
 
 /** The jobs `id` names: one, or every task of an array job. */
 export async function jobDetails(id: string): Promise<JobDetail[]> {
+  checkId(id);
   const out = await slurm('scontrol', ['show', 'job', '--oneliner', id]);
   return out
     .split('\n')
@@ -111,6 +113,11 @@ export async function jobDetails(id: string): Promise<JobDetail[]> {
     });
 }
 
+/** A job id goes to Slurm's commands only when it is one (`17`, `17_3`): never an option or a list. */
+function checkId(id: string): void {
+  if (!isJobId(id)) throw new SlurmError(`"${String(id).slice(0, 40)}" is not a Slurm job id.`);
+}
+
 /** Submits `script` (extra `sbatch` options in `args`): the job's id. */
 export async function submit(script: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
   const out = await slurm('sbatch', ['--parsable', ...args, script], { cwd, env });
@@ -124,11 +131,13 @@ export async function submit(script: string, args: string[], cwd: string, env: N
  * or, with `steps`, to the tasks of its `srun` steps.
  */
 export async function cancel(id: string, signal?: 'INT', steps = false): Promise<void> {
+  checkId(id);
   await slurm('scancel', !signal ? [id] : steps ? [`--signal=${signal}`, id] : [`--signal=${signal}`, '--full', id]);
 }
 
 /** Whether job `id` runs `srun` steps (`17.0`), whose tasks a signal to the batch script does not reach. */
 export async function hasSteps(id: string): Promise<boolean> {
+  checkId(id);
   const out = await slurm('squeue', ['--steps', `--jobs=${id}`, '--noheader', '--format=%i']);
   return out.split('\n').some((l) => /\.\d+$/.test(l.trim()));
 }
@@ -172,6 +181,7 @@ export class JobPoller {
    * returns what stops watching it.
    */
   watch(id: string, listener: Watcher): () => void {
+    checkId(id);
     let set = this.watched.get(id);
     if (!set) this.watched.set(id, (set = new Set()));
     set.add(listener);
@@ -273,6 +283,7 @@ export class SlurmJob implements RunControl {
     readonly id: string,
     private readonly poller: JobPoller = jobPoller,
   ) {
+    checkId(id);
     this.label = `Slurm job ${id}`;
     this.exited = new Promise((resolve) => {
       const unwatch = poller.watch(id, {

@@ -8,10 +8,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { plainText } from '../core/display';
 import type { AlsoFollowed } from '../core/protocol/tail';
 import type { ExitInfo } from './control';
 import { createRunDir, recordEnd, writeRecord, type RunRecord } from './process';
 import { jobDetails, myJobs, SlurmJob, submit, type JobDetail } from './slurm';
+import { pythonJobScript, type SlurmSettings } from './slurmScript';
 import type { RunSource } from './sources';
 
 /** Folders of a job's working directory where training libraries write their logs. */
@@ -23,52 +25,9 @@ export function slurmHere(): boolean {
   return dirs.some((d) => fs.existsSync(path.join(d, 'sbatch')));
 }
 
-interface SlurmSettings {
-  partition: string;
-  gres: string;
-  time: string;
-  extraArgs: string[];
-}
-
 function settings(scope?: vscode.Uri): SlurmSettings {
   const c = vscode.workspace.getConfiguration('trainingMonitor.slurm', scope);
   return { partition: c.get('partition', ''), gres: c.get('gres', ''), time: c.get('time', ''), extraArgs: c.get<string[]>('extraArgs', []) };
-}
-
-/** Whether `sbatch` options ask for more than one task (`--ntasks=4`, `-n 4`, `--ntasks-per-node=2`). */
-function multiTask(args: string[]): boolean {
-  return args.some((a, i) => {
-    const m = /^(?:--ntasks(?:-per-node)?=|-n)(\d*)$/.exec(a);
-    return !!m && Number(m[1] || args[i + 1]) > 1;
-  });
-}
-
-/**
- * The batch script that runs a Python file as a job: `#SBATCH` lines from the settings, output
- * into the run folder. An array job writes a file per array task (`stdout-3.log`); a job of several
- * tasks runs them with `srun`, a file per task (`stdout-0.log`…). Each such file is a log tab and
- * the prefix of its series.
- */
-export function pythonJobScript(o: { python: string; file: string; cwd: string; runDir: string; name: string; settings: SlurmSettings }): string {
-  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const array = o.settings.extraArgs.some((a) => /^(--array\b|-a)/.test(a));
-  const tasks = multiTask(o.settings.extraArgs);
-  const task = array && !tasks ? '-%a' : '';
-  const sbatch = [`--job-name=${o.name}`, `--output=${o.runDir}/stdout${task}.log`, `--error=${o.runDir}/stderr${task}.log`];
-  if (o.settings.partition) sbatch.push(`--partition=${o.settings.partition}`);
-  if (o.settings.gres) sbatch.push(`--gres=${o.settings.gres}`);
-  if (o.settings.time) sbatch.push(`--time=${o.settings.time}`);
-  return [
-    '#!/bin/bash',
-    // sbatch reads double quotes in #SBATCH lines: a workspace path may hold spaces
-    ...sbatch.map((a) => `#SBATCH ${a.replace(/^(--[\w-]+=)(.*\s.*)$/, '$1"$2"')}`),
-    '# Written by Training Monitor. `exec`: Python itself gets scancel --signal=INT and can save.',
-    `cd ${q(o.cwd)}`,
-    tasks
-      ? `exec srun --output=${q(`${o.runDir}/stdout-`)}${array ? '"$SLURM_ARRAY_TASK_ID"-' : ''}%t.log --error=${q(`${o.runDir}/stderr-`)}${array ? '"$SLURM_ARRAY_TASK_ID"-' : ''}%t.log ${q(o.python)} -u ${q(o.file)}`
-      : `exec ${q(o.python)} -u ${q(o.file)}`,
-    '',
-  ].join('\n');
 }
 
 /** What to submit: a batch script of the workspace, or a Python file to wrap in one. */
@@ -120,7 +79,7 @@ export async function pickJob(): Promise<string | undefined> {
     void vscode.window.showInformationMessage('You have no Slurm jobs queued or running (squeue --me).');
     return undefined;
   }
-  const items = jobs.map((j) => ({ label: `${j.id}  ${j.name}`, description: `${j.state} · ${j.elapsed}`, detail: j.reason !== 'None' ? j.reason : undefined, id: j.arrayJobId ?? j.id }));
+  const items = jobs.map((j) => ({ label: plainText(`${j.id}  ${j.name}`, 100), description: plainText(`${j.state} · ${j.elapsed}`, 60), detail: j.reason !== 'None' ? plainText(j.reason, 200) : undefined, id: j.arrayJobId ?? j.id }));
   const arrays = new Set(jobs.filter((j) => j.arrayJobId).map((j) => j.arrayJobId));
   for (const a of arrays) items.unshift({ label: `${a}  every task of array job ${a}`, description: 'a run per task', detail: undefined, id: a! });
   const picked = await vscode.window.showQuickPick(items, { title: 'Attach to a Slurm job', placeHolder: 'squeue --me' });

@@ -3,13 +3,13 @@
  * earlier window launched (found alive after a reload), a folder or file written by something
  * else, or the log folders of a notebook's kernel.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startGpuSampling } from './gpu';
 import type { AlsoFollowed } from '../core/protocol/tail';
 import type { RunControl } from './control';
-import { AdoptedProcess, commandLine, createRunDir, readRecord, runAlive, TrainingProcess, type LaunchSpec, type RunRecord } from './process';
+import { adoption, pidFileProcess, processStart } from './guard';
+import { AdoptedProcess, commandLine, createRunDir, readRecord, TrainingProcess, type LaunchSpec, type RunRecord } from './process';
 
 export interface RunSource {
   name: string;
@@ -72,28 +72,19 @@ export function past(runDir: string, record: RunRecord): RunSource {
 
 /**
  * A folder or file another program writes. Stop reaches its process when the folder says which:
- * a live `run.json` (a run of this monitor) or a `pid` file holding a process id.
+ * a live `run.json` (a run of this monitor) or a `pid` file holding a process id, and only in a
+ * trusted workspace (see `adoption`); a pid file's process is checked by its start time when
+ * attached, and again before each signal.
  */
-export function attachedPath(target: string): RunSource {
+export function attachedPath(target: string, trusted: boolean): RunSource {
   const name = path.basename(target);
   const source: RunSource = { name, command: `watching ${target}`, root: target, live: false };
+  if (!trusted) return source;
   const record = readRecord(target);
-  if (record && runAlive(record)) return adopted(target, record);
-  const pid = pidFile(target);
-  if (pid) source.control = new AdoptedProcess(target, { name, command: source.command, cwd: target, pid, start: '', status: 'running' });
+  if (record && !record.slurmJob && adoption(record, trusted).adopt) return adopted(target, record);
+  const pid = pidFileProcess(target);
+  if (pid) source.control = new AdoptedProcess(target, { name, command: source.command, cwd: target, pid, pidStart: processStart(pid), start: '', status: 'running' });
   return source;
-}
-
-function pidFile(dir: string): number | undefined {
-  for (const name of ['pid', 'train.pid', 'run.pid']) {
-    try {
-      const pid = Number(fs.readFileSync(path.join(dir, name), 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && runAlive({ name: '', command: '', cwd: '', pid, start: '', status: 'running' })) return pid;
-    } catch {
-      // none here
-    }
-  }
-  return undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 /** The runs' state in the status bar, and a Stop button while one can be stopped. */
 import * as vscode from 'vscode';
+import { plainText } from '../core/display';
 import type { XKind } from '../core/protocol/batch';
 import type { RunInfo } from '../core/protocol/webview';
 
@@ -45,11 +46,12 @@ export class RunStatusBar implements vscode.Disposable {
     const live = all.filter((r) => r.live);
     const stoppable = live.filter((r) => r.canStop);
     if (stoppable.length) {
-      this.stop.tooltip = stoppable.length > 1 ? `Stop one of ${stoppable.length} trainings (interrupt, then terminate)` : `Stop ${stoppable[0].run.name} (interrupt, then terminate)`;
+      this.stop.tooltip = stoppable.length > 1 ? `Stop one of ${stoppable.length} trainings (interrupt, then terminate)` : `Stop ${plainText(stoppable[0].run.name, 60)} (interrupt, then terminate)`;
       this.stop.show();
     } else this.stop.hide();
     if (!shown) return this.state.hide();
-    const run = shown.run;
+    // names, states and commands come from files and schedulers: no icon or link syntax, short
+    const run = { ...shown.run, name: plainText(shown.run.name, 60), detail: shown.run.detail && plainText(shown.run.detail, 60), exit: shown.run.exit && plainText(shown.run.exit, 40) };
     const others = live.length - (shown.live ? 1 : 0);
     const more = others > 0 ? ` (+${others} more)` : '';
     this.state.backgroundColor = run.state === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
@@ -69,7 +71,7 @@ export class RunStatusBar implements vscode.Disposable {
         // The outcome stays a little while, then the bar is quiet again (unless others still run).
         if (!others) this.clearTimer = setTimeout(() => this.state.hide(), OUTCOME_MS);
     }
-    this.state.tooltip = `Training Monitor: ${run.command}\n${others ? 'Click to choose which run to show.' : 'Click to show the monitor.'}`;
+    this.state.tooltip = `Training Monitor: ${plainText(run.command, 300)}\n${others ? 'Click to choose which run to show.' : 'Click to show the monitor.'}`;
     this.state.accessibilityInformation = { label: `Training ${run.name} ${run.state}${more}` };
     this.state.show();
   }
@@ -86,7 +88,7 @@ function describe(r: StatusOfRun): string {
   const m = (wanted && r.metric(wanted)) || r.latest;
   if (!m) return '';
   const at = m.xKind === 'step' || m.xKind === 'epoch' ? ` · ${m.xKind} ${m.x.toLocaleString('en-US')}` : '';
-  return ` · ${m.name} ${formatValue(m.value)}${at}`;
+  return ` · ${plainText(m.name, 40)} ${formatValue(m.value)}${at}`;
 }
 
 function formatValue(v: number): string {

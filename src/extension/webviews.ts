@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Batch } from '../core/protocol/batch';
+import { checkWebviewMessage } from '../core/protocol/validate';
 import type { HostToWebview, WebviewToHost } from '../core/protocol/webview';
 import { monitorHtml } from './html';
 
@@ -27,6 +28,8 @@ export class MonitorWebviews implements vscode.WebviewViewProvider, vscode.Dispo
   private connections = new Set<Connection>();
   private panel: vscode.WebviewPanel | undefined;
   private disposables: vscode.Disposable[] = [];
+  /** Why messages were dropped, each said once. */
+  private readonly dropped = new Set<string>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -108,7 +111,11 @@ export class MonitorWebviews implements vscode.WebviewViewProvider, vscode.Dispo
     });
     const c = new Connection(webview);
     this.connections.add(c);
-    webview.onDidReceiveMessage(async (msg: WebviewToHost) => {
+    webview.onDidReceiveMessage(async (raw: unknown) => {
+      // checked before anything acts on it or a worker sees it (see validate.ts)
+      const checked = checkWebviewMessage(raw);
+      if (!checked.ok) return this.drop(checked.why);
+      const msg = checked.msg;
       if (msg.type === 'ready') {
         c.ready = false; // a reload: batches wait for its snapshot, which holds them
         const snapshot = await this.handler.snapshot();
@@ -121,5 +128,11 @@ export class MonitorWebviews implements vscode.WebviewViewProvider, vscode.Dispo
       }
     });
     return c;
+  }
+
+  private drop(why: string): void {
+    if (this.dropped.has(why) || this.dropped.size >= 100) return;
+    this.dropped.add(why);
+    console.warn(`Training Monitor: dropped a message from the webview (${why}).`);
   }
 }

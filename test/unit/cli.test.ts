@@ -20,6 +20,17 @@ describe('training-monitor CLI (built dist/cli.js)', () => {
     assert.deepEqual(r.warnings, []);
   });
 
+  it('parse --json writes NaN and the infinities as strings, -0 as -0 (JSON has none of them)', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'metrics.csv'), 'step,loss\n1,nan\n2,inf\n3,-inf\n4,-0.0\n5,0.5\n');
+    const out = execFileSync(process.execPath, [cli, 'parse', dir, '--json'], { encoding: 'utf8' });
+    assert.match(out, /"y":\["NaN","Infinity","-Infinity",-0,0\.5\]/);
+    const r = JSON.parse(out) as { series: Record<string, { x: number[]; y: Array<number | string> }> };
+    assert.deepEqual(r.series.loss.x, [1, 2, 3, 4, 5]);
+    assert.deepEqual(r.series.loss.y, ['NaN', 'Infinity', '-Infinity', -0, 0.5]);
+    assert.ok(Object.is(r.series.loss.y[3], -0));
+  });
+
   it('watch follows files as they grow, are rewritten and rotated, then exits when idle with every point once', async () => {
     const dir = tempDir();
     const log = path.join(dir, 'stdout.log');

@@ -85,7 +85,7 @@ describe('TrainingProcess (real processes)', function () {
     const first = new TrainingProcess(py(TRAINING, root), dir);
     await until(() => fs.readFileSync(path.join(dir, 'stdout.log'), 'utf8').includes('step=3'), 10_000, 'output');
     // What activation after a reload sees:
-    const [found] = listRuns(root);
+    const [found] = listRuns(root, true);
     assert.equal(found.runDir, dir);
     assert.equal(found.alive, true);
     assert.equal(found.record.pid, first.pid);
@@ -94,7 +94,7 @@ describe('TrainingProcess (real processes)', function () {
     assert.deepEqual(exit, { code: 130, signal: null }, 'the wrapper recorded the exit status');
     assert.ok(fs.readFileSync(path.join(dir, 'stdout.log'), 'utf8').includes('saved checkpoint'));
     assert.equal(readRecord(dir)!.status, 'stopped');
-    assert.equal(listRuns(root)[0].alive, false);
+    assert.equal(listRuns(root, true)[0].alive, false);
   });
 
   it('does not take a reused pid for a run, and writes the end of a run whose window went away', () => {
@@ -103,7 +103,7 @@ describe('TrainingProcess (real processes)', function () {
     // This process is alive, but started at another time than the run's.
     fs.writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ name: 'old', command: 'x', cwd: root, pid: process.pid, pidStart: '1', start: '', status: 'running' }));
     fs.writeFileSync(path.join(dir, 'exit-code'), '0');
-    const [run] = listRuns(root);
+    const [run] = listRuns(root, true);
     assert.equal(run.alive, false);
     assert.equal(readRecord(dir)!.status, 'finished');
     assert.equal(readRecord(dir)!.exitCode, 0);

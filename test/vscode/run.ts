@@ -4,11 +4,12 @@
  * Workspace Trust off (index), once in restricted mode (restricted). The
  * suite's exit code comes back through the smoke-test driver's `codeAutomationExit`.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { demoWorkspace, ensureCodeServer, repoRoot, resultsDir, startCodeServer, type Installation } from './server';
+import { processStart } from '../../src/extension/guard';
 import { SUITE_PREFIX } from './suite/index';
 import { consoleText, devUrl, openWorkbench } from './workbench';
 
@@ -49,16 +50,50 @@ async function runSuite(inst: Installation, suite: string, settings: Record<stri
   return exitCode;
 }
 
+/**
+ * Runs a workspace could ship in `.training-monitor/runs`: one naming pid 1 with an `also` path
+ * outside the workspace, and one naming a live process group (with its true start time) that a
+ * trusted window would take over. Returns what ends that process.
+ */
+function plantRuns(ws: string): () => void {
+  const runs = path.join(ws, '.training-monitor', 'runs');
+  const sleeper = spawn('sleep', ['600'], { detached: true, stdio: 'ignore' });
+  sleeper.unref();
+  const plant = (name: string, record: object) => {
+    fs.mkdirSync(path.join(runs, name), { recursive: true });
+    fs.writeFileSync(path.join(runs, name, 'run.json'), JSON.stringify({ name, command: 'x', cwd: ws, start: new Date().toISOString(), status: 'running', ...record }));
+  };
+  plant('20260101-000000-pid1', { pid: 1, also: [{ path: '/etc/passwd', as: 'stdout.log' }] });
+  fs.writeFileSync(path.join(ws, '.training-monitor', '.gitignore'), '*\n'); // activates the extension, as a real run folder does
+  plant('20260101-000001-live', { pid: sleeper.pid, pidStart: processStart(sleeper.pid!) });
+  plant('20260101-000002-job', { slurmJob: '1', also: [{ path: '/etc/passwd', as: 'stdout.log' }] });
+  return () => {
+    try {
+      process.kill(-sleeper.pid!, 'SIGKILL');
+    } catch {
+      // ended
+    }
+  };
+}
+
 async function main(): Promise<number> {
   execFileSync(process.execPath, ['esbuild.js', '--tests'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
   const inst = ensureCodeServer();
+  // TM_SUITE=restricted (or index) runs one suite only, while working on it.
+  const only = process.env.TM_SUITE;
   // Trust off: the main suite launches processes from the demo workspace.
-  const trusted = await runSuite(inst, 'index', { 'security.workspace.trust.enabled': false });
-  // Trust on and the folder not trusted: restricted mode, with command settings a workspace could plant.
-  const restricted = await runSuite(inst, 'restricted', { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' }, (ws) => {
-    fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
-    fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'trainingMonitor.command': 'touch planted-command-ran', 'trainingMonitor.env': { PLANTED: '1' } }));
-  });
+  const trusted = only && only !== 'index' ? 0 : await runSuite(inst, 'index', { 'security.workspace.trust.enabled': false });
+  // Trust on and the folder not trusted: restricted mode, with command settings and runs a workspace could plant.
+  let unplant = () => undefined as void;
+  const restricted =
+    only && only !== 'restricted'
+      ? 0
+      : await runSuite(inst, 'restricted', { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' }, (ws) => {
+          fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+          fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'trainingMonitor.command': 'touch planted-command-ran', 'trainingMonitor.env': { PLANTED: '1' } }));
+          unplant = plantRuns(ws);
+        });
+  unplant();
   return trusted || restricted;
 }
 
