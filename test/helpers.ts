@@ -25,13 +25,46 @@ export async function until<T>(check: () => T | undefined | false | Promise<T | 
   }
 }
 
+/**
+ * Whether process `pid` runs. A zombie does not: once a stop is over, an adopted training's exit
+ * may wait a moment to be reaped by init, which is not ours to hurry.
+ */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  return !zombie(pid);
+}
+
+function zombie(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return /^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return true; // gone between the two looks
+  }
+}
+
+/** Whether process group `pgid` has a process that runs (zombies aside). */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return false;
+  }
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && !/^[ZX]/.test(fields[0])) return true;
+    } catch {
+      // ended while listed
+    }
+  }
+  return false;
 }
 
 /** Fails (never skips) when no Slurm answers: the Slurm tests need the real one scripts/slurm-start.sh starts. */
