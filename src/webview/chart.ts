@@ -7,6 +7,7 @@ import uPlot from 'uplot';
 import type { WindowSeries, XKind } from '../core/protocol/batch';
 import type { Line } from './lines';
 import { aligned, bandShows, forScales, heldColumns, windowColumns, yColumns, type LineColumns } from './plotData';
+import { chooseLines, type Choice } from './sameMetric';
 import type { ViewOptions } from './view';
 
 /** How a chart positions points: a series' own x kind, or time since the run began. */
@@ -24,6 +25,10 @@ export interface ChartHooks {
   zoomed(chart: Chart, range: Range | undefined): void;
   /** Asks the host for `keys` in [x0, x1] (by x, or wall-clock seconds when `wall`); returns the request's id. */
   window(chart: Chart, keys: string[], x0: number, x1: number, buckets: number, wall: boolean): number;
+  /** The user chose to draw every file's line of a metric in this chart (or only the best one's). */
+  allSources(chart: Chart, on: boolean): void;
+  /** Whether the values of file `source` are stored as written, not rounded for print (sameMetric.ts). */
+  exact(source: string): boolean;
 }
 
 const X_LABEL: Record<AxisKind, string> = { step: 'step', epoch: 'epoch', wall: 'time', index: 'update', relative: 'time (s)' };
@@ -51,6 +56,11 @@ interface Role {
 export class Chart {
   readonly element: HTMLElement;
   readonly lines: Line[] = [];
+  /** The lines drawn: one per metric (its best file) unless every file's line is asked for. */
+  private drawn: Line[] = [];
+  private choices = new Map<string, Choice>();
+  private showAll = false;
+  private readonly sources: HTMLButtonElement;
   private plot: uPlot | undefined;
   private readonly body: HTMLElement;
   private readonly follow: HTMLButtonElement;
@@ -65,6 +75,8 @@ export class Chart {
   private origin = 0;
 
   constructor(
+    /** Its group (groups.ts): what the run's UI state names it by. */
+    readonly id: string,
     readonly title: string,
     readonly axis: AxisKind,
     private readonly hooks: ChartHooks,
@@ -90,13 +102,22 @@ export class Chart {
       const png = this.png(name.textContent ?? this.title);
       if (png) hooks.exportPng(name.textContent ?? this.title, png);
     });
-    head.append(name, this.follow, save);
+    this.sources = document.createElement('button');
+    this.sources.className = 'all-sources';
+    this.sources.hidden = true;
+    this.sources.addEventListener('click', () => hooks.allSources(this, !this.showAll));
+    head.append(name, this.sources, this.follow, save);
     this.body = document.createElement('div');
     this.note = document.createElement('p');
     this.note.className = 'chart-note';
     this.note.textContent = 'No wall-clock times are known for these points: they were already in the files when the monitor began to follow them.';
     this.note.hidden = true;
     this.element.append(head, this.note, this.body);
+  }
+
+  /** Draws every file's line of a metric (on), or only the best file's. */
+  setShowAll(on: boolean): void {
+    this.showAll = on;
   }
 
   get zoomed(): boolean {
@@ -142,9 +163,10 @@ export class Chart {
 
   draw(width: number, view: ViewOptions, origin: number): void {
     this.origin = origin;
-    const cols = this.lines.map((l) => this.columns(l, view, origin));
+    this.choose();
+    const cols = this.drawn.map((l) => this.columns(l, view, origin));
     const banded = this.bands(cols, width, view);
-    const layout = `${view.smoothing > 0}|${banded.join()}`;
+    const layout = `${view.smoothing > 0}|${banded.join()}|${this.drawn.map((l) => l.key).join('\u0000')}`;
     if (layout !== this.layout) this.rebuild();
     const data = aligned(cols.map((c, i) => [c.x, ...yColumns(c, banded[i])]));
     this.note.hidden = !(isTimeAxis(this.axis) && data[0].length === 0);
@@ -152,7 +174,7 @@ export class Chart {
     if (!this.plot) {
       this.layout = layout;
       this.plot = new uPlot(this.options(width, view, banded), data, this.body);
-      this.hideExtraLegendRows();
+      this.labelLegendRows();
       this.plot.over.addEventListener('dblclick', () => this.hooks.zoomed(this, undefined));
       if (range) this.plot.setScale('x', { min: range[0], max: range[1] });
       return;
@@ -173,6 +195,21 @@ export class Chart {
   destroy(): void {
     this.plot?.destroy();
     this.element.remove();
+  }
+
+  /** Which lines to draw (sameMetric.ts), and the control that draws the others. */
+  private choose(): void {
+    this.choices = chooseLines(this.lines.map((l) => ({ key: l.key, name: l.name, source: l.source, points: l.length, exact: this.hooks.exact(l.source) })));
+    // the copies after the best lines, which so keep their colours
+    const best = this.lines.filter((l) => this.choices.get(l.key)!.primary);
+    const copies = this.lines.length - best.length;
+    this.drawn = this.showAll ? [...best, ...this.lines.filter((l) => !best.includes(l))] : best;
+    this.sources.hidden = copies === 0;
+    this.sources.textContent = this.showAll ? 'Best file only' : `+${copies} from other files`;
+    this.sources.title = this.showAll
+      ? 'Draw each metric once, from the file that keeps the most exact values'
+      : 'These metrics are also in other files of this run: draw every file\'s line';
+    this.sources.setAttribute('aria-pressed', String(this.showAll));
   }
 
   /** Which lines get their band drawn: those whose decimated columns show wider than the line. */
@@ -216,8 +253,20 @@ export class Chart {
   }
 
   private label(l: Line): string {
-    const sameName = this.lines.filter((o) => o.name === l.name).length > 1;
-    return sameName ? `${l.name} · ${l.source}` : l.name;
+    const drawnKeys = new Set(this.drawn.map((o) => o.key));
+    const twin = this.drawn.some((o) => o !== l && o.name === l.name) || this.choices.get(l.key)?.others.some((o) => drawnKeys.has(o.key));
+    return twin ? `${l.name} · ${l.source}` : l.name;
+  }
+
+  /** A legend row's tooltip: the line's file, and the other files its metric is in. */
+  private tooltip(l: Line): string {
+    const others = this.choices.get(l.key)?.others ?? [];
+    const from = `${l.name} from ${l.source}`;
+    if (!others.length) return from;
+    const drawnKeys = new Set(this.drawn.map((o) => o.key));
+    const kind = (c: { exact: boolean }) => (c.exact ? 'stored values' : 'printed, rounded');
+    const also = others.map((o) => `${o.source} as ${o.name} (${kind(o)}${drawnKeys.has(o.key) ? '' : ', not drawn'})`);
+    return `${from} (${kind({ exact: this.hooks.exact(l.source) })}).\nAlso in ${also.join(', ')}.`;
   }
 
   private options(width: number, view: ViewOptions, banded: boolean[]): uPlot.Options {
@@ -229,7 +278,7 @@ export class Chart {
     const series: uPlot.Series[] = [{ label: X_LABEL[this.axis] }];
     const bands: uPlot.Band[] = [];
     this.roles = [];
-    this.lines.forEach((l, i) => {
+    this.drawn.forEach((l, i) => {
       const color = cssVar(PALETTE[i % PALETTE.length], '#3794ff');
       const show = !hidden.has(l.key);
       const line = { spanGaps: true, points: { show: false }, show };
@@ -275,16 +324,24 @@ export class Chart {
             const role = this.roles[i - 1];
             const show = u.series[i].show !== false;
             this.roles.forEach((r, j) => r.line === role.line && j !== i - 1 && u.series[j + 1].show !== show && u.setSeries(j + 1, { show }));
-            this.hooks.hidden(this.lines[role.line].key, !show);
+            this.hooks.hidden(this.drawn[role.line].key, !show);
           },
         ],
       },
     };
   }
 
-  /** The legend lists each line once: the faint raw lines and the band edges stay out of it. */
-  private hideExtraLegendRows(): void {
+  /**
+   * The legend lists each line once (the faint raw lines and the band edges stay out of it), and
+   * each row's tooltip says where else its metric appears.
+   */
+  private labelLegendRows(): void {
     const rows = this.plot!.root.querySelectorAll<HTMLElement>('.u-legend .u-series');
-    rows.forEach((row, i) => i > 0 && this.roles[i - 1].part !== 'main' && row.classList.add('raw'));
+    rows.forEach((row, i) => {
+      if (i === 0) return;
+      const role = this.roles[i - 1];
+      if (role.part !== 'main') row.classList.add('raw');
+      else row.title = this.tooltip(this.drawn[role.line]);
+    });
   }
 }
