@@ -10,7 +10,7 @@ import type { SeriesDelta, WindowSeries, XKind } from '../core/protocol/batch';
 import { Chart, type AxisKind, type ChartHooks, type Range } from './chart';
 import { groupOf } from './groups';
 import { Line } from './lines';
-import { fullPrecision, storesNumbers } from './sameMetric';
+import { fullPrecision, isAxisCounter, storesNumbers } from './sameMetric';
 import { DEFAULT_VIEW, matcher, type ViewOptions } from './view';
 
 /** What the charts tell the page. */
@@ -165,6 +165,7 @@ export class Charts {
   }
 
   private place(line: Line, xKind: XKind): void {
+    if (isAxisCounter(line.name)) return;
     const group = groupOf(line.name);
     const axis: AxisKind = this.view.xMode === 'native' ? xKind : this.view.xMode;
     const key = `${group.id}\u0000${axis}`;

@@ -18,6 +18,14 @@ export function metricId(name: string): string {
   return name;
 }
 
+/**
+ * Counters that position the other values (Lightning logs `epoch`, the Trainer `epoch` and
+ * `train/epoch`, CSV files their `step` column): axes, not metrics to chart.
+ */
+const AXES = new Set(['step', 'steps', 'global_step', 'trainer/global_step', 'epoch', 'epochs', 'iteration', 'iter', 'num_updates']);
+
+export const isAxisCounter = (name: string): boolean => AXES.has(metricId(name).toLowerCase());
+
 /** The run an overlaid series belongs to: its key's tag before `\0` (the shown run's have none). */
 export const runOf = (key: string): string => {
   const cut = key.indexOf('\u0000');

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { groupOf } from '../../src/webview/groups';
-import { chooseLines, fullPrecision, metricId, significantDigits, storesNumbers, type Candidate } from '../../src/webview/sameMetric';
+import { chooseLines, fullPrecision, isAxisCounter, metricId, significantDigits, storesNumbers, type Candidate } from '../../src/webview/sameMetric';
 
 const line = (source: string, name: string, points: number, exact = storesNumbers(source)): Candidate => ({ key: `${source}:${name}`, name, source, points, exact });
 const drawn = (lines: Candidate[]) => {
@@ -17,6 +17,11 @@ describe('Same metric in several files', () => {
     assert.deepEqual(table.map(([n]) => [n, metricId(n)]), table);
     assert.equal(groupOf('eval/f1').id, groupOf('eval_f1').id, 'so one chart holds both');
     assert.notEqual(groupOf('f1').id, groupOf('eval_f1').id);
+  });
+
+  it('knows the counters that are axes, not metrics', () => {
+    for (const n of ['epoch', 'step', 'global_step', 'train/epoch', 'train/global_step', 'trainer/global_step', 'Epoch', 'num_updates', 'iteration']) assert.equal(isAxisCounter(n), true, n);
+    for (const n of ['loss', 'epoch_loss', 'eval/epoch', 'steps_per_second', 'train_steps_per_second', 'lr']) assert.equal(isAxisCounter(n), false, n);
   });
 
   it('counts the digits a value was written with', () => {

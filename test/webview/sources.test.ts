@@ -80,9 +80,13 @@ describe('One line per metric across files (real Chromium)', () => {
         series('stdout.log', 'eval_loss', evalSteps, [0.21, 0.15], 'step'),
         series('runs/Dec02_01-00-00_vm/events.out.tfevents.1795405318.vm.1.0', 'eval/loss', evalSteps, [0.21, 0.15].map(Math.fround), 'step'),
         { ...series('stdout.log', 'loss', steps, loss, 'step'), key: 'run1\u0000stdout.log:loss', source: 'train.py 00:10 · stdout.log' },
+        // the Trainer logs its epoch with each dict: an axis, not a chart
+        series('stdout.log', 'epoch', steps, steps.map((s) => s / 100), 'step'),
+        series('runs/Dec02_01-00-00_vm/events.out.tfevents.1795405318.vm.1.0', 'train/epoch', steps, steps.map((s) => s / 100), 'step'),
       ]),
     );
     await frame(h);
+    assert.deepEqual(await h.page.$$eval('.chart h3', (els) => els.map((e) => e.textContent)), ['loss']);
     assert.deepEqual(await legend(h), ['step', 'train/loss', 'eval/loss', 'loss'], 'one line per metric and run');
     const [tip] = await tooltips(h);
     assert.match(tip, /^train\/loss from runs\/.*events\.out\.tfevents.* \(stored values\)\.\nAlso in stdout\.log as loss \(printed, rounded, not drawn\), out\/checkpoint-150\/trainer_state\.json as loss \(stored values, not drawn\)\.$/);
