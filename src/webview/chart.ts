@@ -18,8 +18,8 @@ export const isTimeAxis = (a: AxisKind) => a === 'relative' || a === 'wall';
 export type Range = [number, number];
 
 export interface ChartHooks {
-  /** A legend click switched line `key` off or on. */
-  hidden(key: string, hidden: boolean): void;
+  /** A legend click switched line `key` off or on (false for every key: "Show all"). */
+  hidden(chart: Chart, keys: string[], hidden: boolean): void;
   exportPng(name: string, png: string): void;
   /** The user zoomed this chart to `range` of its axis, or reset it (undefined). */
   zoomed(chart: Chart, range: Range | undefined): void;
@@ -61,6 +61,9 @@ export class Chart {
   private choices = new Map<string, Choice>();
   private showAll = false;
   private readonly sources: HTMLButtonElement;
+  /** Keys of the lines switched off in the legend (this chart's, for the run shown). */
+  private hidden = new Set<string>();
+  private readonly unhide: HTMLButtonElement;
   private plot: uPlot | undefined;
   private readonly body: HTMLElement;
   private readonly follow: HTMLButtonElement;
@@ -106,7 +109,12 @@ export class Chart {
     this.sources.className = 'all-sources';
     this.sources.hidden = true;
     this.sources.addEventListener('click', () => hooks.allSources(this, !this.showAll));
-    head.append(name, this.sources, this.follow, save);
+    this.unhide = document.createElement('button');
+    this.unhide.className = 'show-all';
+    this.unhide.hidden = true;
+    this.unhide.title = 'Draw every line the legend switched off';
+    this.unhide.addEventListener('click', () => hooks.hidden(this, [...this.hidden], false));
+    head.append(name, this.sources, this.unhide, this.follow, save);
     this.body = document.createElement('div');
     this.note = document.createElement('p');
     this.note.className = 'chart-note';
@@ -118,6 +126,12 @@ export class Chart {
   /** Draws every file's line of a metric (on), or only the best file's. */
   setShowAll(on: boolean): void {
     this.showAll = on;
+  }
+
+  /** The lines switched off (set for the run shown); the next draw makes a new uPlot. */
+  setHidden(keys: Set<string>): void {
+    this.hidden = keys;
+    this.rebuild();
   }
 
   get zoomed(): boolean {
@@ -175,6 +189,7 @@ export class Chart {
       this.layout = layout;
       this.plot = new uPlot(this.options(width, view, banded), data, this.body);
       this.labelLegendRows();
+      this.countHidden();
       this.plot.over.addEventListener('dblclick', () => this.hooks.zoomed(this, undefined));
       if (range) this.plot.setScale('x', { min: range[0], max: range[1] });
       return;
@@ -210,6 +225,13 @@ export class Chart {
       ? 'Draw each metric once, from the file that keeps the most exact values'
       : 'These metrics are also in other files of this run: draw every file\'s line';
     this.sources.setAttribute('aria-pressed', String(this.showAll));
+  }
+
+  /** "Show all", while the legend has lines switched off. */
+  private countHidden(): void {
+    const n = this.drawn.filter((l) => this.hidden.has(l.key)).length;
+    this.unhide.hidden = n === 0;
+    this.unhide.textContent = `Show all (${n} hidden)`;
   }
 
   /** Which lines get their band drawn: those whose decimated columns show wider than the line. */
@@ -274,13 +296,12 @@ export class Chart {
     const grid = cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)');
     const font = `11px ${cssVar('--vscode-font-family', 'sans-serif')}`;
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font };
-    const hidden = new Set(view.hidden);
     const series: uPlot.Series[] = [{ label: X_LABEL[this.axis] }];
     const bands: uPlot.Band[] = [];
     this.roles = [];
     this.drawn.forEach((l, i) => {
       const color = cssVar(PALETTE[i % PALETTE.length], '#3794ff');
-      const show = !hidden.has(l.key);
+      const show = !this.hidden.has(l.key);
       const line = { spanGaps: true, points: { show: false }, show };
       const add = (part: Role['part'], s: uPlot.Series) => {
         series.push({ ...line, ...s });
@@ -324,7 +345,8 @@ export class Chart {
             const role = this.roles[i - 1];
             const show = u.series[i].show !== false;
             this.roles.forEach((r, j) => r.line === role.line && j !== i - 1 && u.series[j + 1].show !== show && u.setSeries(j + 1, { show }));
-            this.hooks.hidden(this.drawn[role.line].key, !show);
+            this.hooks.hidden(this, [this.drawn[role.line].key], !show);
+            this.countHidden();
           },
         ],
       },

@@ -15,8 +15,8 @@ import { DEFAULT_VIEW, matcher, type ViewOptions } from './view';
 
 /** What the charts tell the page. */
 export interface ChartEvents {
-  /** A legend switched a line off or on: the keys now hidden. */
-  hidden(keys: string[]): void;
+  /** A legend switched lines off or on: the keys now hidden, by chart (group id), for the run shown. */
+  hidden(hidden: Record<string, string[]>): void;
   /** The zoomed axes changed (kept with the view, so a reload restores them). */
   zoomed(zoom: ViewOptions['zoom']): void;
   exportPng(name: string, png: string): void;
@@ -41,6 +41,8 @@ export class Charts {
   private readonly hooks: ChartHooks;
   /** Charts (group ids) drawing every file's line, for the run shown. */
   private allSources = new Set<string>();
+  /** Lines switched off in a legend, by chart (group id), for the run shown. */
+  private hidden = new Map<string, Set<string>>();
   /** Whether each file keeps exact values, and the points that was judged on (judged again as they double). */
   private readonly exact = new Map<string, { exact: boolean; points: number }>();
 
@@ -59,12 +61,23 @@ export class Charts {
     theme.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
     theme.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
     this.hooks = {
-      hidden: (key, hidden) => {
-        const set = new Set(this.view.hidden);
-        if (hidden) set.add(key);
-        else set.delete(key);
-        this.view = { ...this.view, hidden: [...set] };
-        this.events.hidden(this.view.hidden);
+      hidden: (chart, keys, hidden) => {
+        const set = this.hiddenIn(chart.id);
+        for (const k of keys) {
+          if (hidden) set.add(k);
+          else set.delete(k);
+        }
+        const record: Record<string, string[]> = {};
+        for (const [id, s] of this.hidden) if (s.size) record[id] = [...s];
+        this.events.hidden(record);
+        if (hidden) return; // the legend click already switched the line off
+        // "Show all": a new uPlot for each of the group's charts
+        for (const c of this.charts.values()) {
+          if (c.id !== chart.id) continue;
+          c.setHidden(set);
+          this.dirty.add(c);
+        }
+        this.schedule();
       },
       exportPng: (name, png) => this.events.exportPng(name, png),
       zoomed: (chart, range) => this.zoom(chart.axis, range, chart),
@@ -128,14 +141,26 @@ export class Charts {
     this.rebuildAll();
   }
 
-  /** The run's choice of charts that draw every file's line (its UI state, kept by the page). */
-  setAllSources(groups: string[]): void {
-    this.allSources = new Set(groups);
+  /**
+   * The UI state of the run shown (kept by the page): the charts that draw every file's line, and
+   * the lines switched off in each chart's legend.
+   */
+  setRunState(allSources: string[], hidden: Record<string, string[]>): void {
+    this.allSources = new Set(allSources);
+    this.hidden = new Map(Object.entries(hidden).map(([id, keys]) => [id, new Set(keys)]));
     for (const c of this.charts.values()) {
       c.setShowAll(this.allSources.has(c.id));
+      c.setHidden(this.hiddenIn(c.id));
       this.dirty.add(c);
     }
     this.schedule();
+  }
+
+  /** The set of lines hidden in chart `id` (held by the chart too, so a legend click shows in both). */
+  private hiddenIn(id: string): Set<string> {
+    let set = this.hidden.get(id);
+    if (!set) this.hidden.set(id, (set = new Set()));
+    return set;
   }
 
   clear(): void {
@@ -174,6 +199,7 @@ export class Charts {
       chart = new Chart(group.id, group.title, axis, this.hooks);
       chart.element.dataset.metric = group.title;
       chart.setShowAll(this.allSources.has(group.id));
+      chart.setHidden(this.hiddenIn(group.id));
       const zoomed = this.view.zoom[axis];
       if (zoomed) chart.zoomTo(zoomed); // restored with the view
       this.charts.set(key, chart);

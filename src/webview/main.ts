@@ -29,6 +29,8 @@ interface UiState {
 interface RunUi {
   /** Charts (group ids) that draw every file's line of a metric, not only the most exact file's. */
   allSources?: string[];
+  /** Lines switched off in a legend, by chart (group id). */
+  hidden?: Record<string, string[]>;
 }
 
 /** Runs whose choices are remembered: the most recently shown ones. */
@@ -37,6 +39,8 @@ const RUNS_KEPT = 50;
 const vscode = acquireVsCodeApi();
 const saved = vscode.getState();
 const ui: UiState = { tab: saved?.tab ?? 'stdout', view: { ...DEFAULT_VIEW, ...saved?.view }, ...(saved?.runs && { runs: saved.runs }) };
+// hidden lines were once kept for every run (and leaked into the next): they are the run's now
+delete (ui.view as Partial<{ hidden: unknown }>).hidden;
 const save = () => vscode.setState(ui);
 /** The run shown (its key in `ui.runs`). */
 let runKey = '';
@@ -54,7 +58,7 @@ header.append(title, state, stop);
 
 const charts = new Charts({
   hidden: (hidden) => {
-    ui.view = { ...ui.view, hidden };
+    runUi().hidden = hidden;
     save();
   },
   exportPng: (name, png) => vscode.postMessage({ type: 'exportPng', name, png }),
@@ -148,7 +152,7 @@ function enterRun(run: RunInfo | undefined, runs: RunChoice[] | undefined): void
     const keys = Object.keys(all);
     for (const k of keys.slice(0, Math.max(0, keys.length - RUNS_KEPT))) delete all[k];
   }
-  charts.setAllSources(mine?.allSources ?? []);
+  charts.setRunState(mine?.allSources ?? [], mine?.hidden ?? {});
 }
 
 /** The pane of log `stream`; a task's (`stdout-3`: "Task 3") gets its tab when its first lines come. */

@@ -167,7 +167,11 @@ describe('Dashboard controls (real Chromium)', () => {
     const state = (await h.state()) as { tab: string; view: Record<string, unknown> & { zoom: Record<string, number[]> } };
     const [from, to] = state.view.zoom.step;
     assert.ok(from > 15 && from < 30 && to > 35 && to < 50, `the step axis zoomed to ~20–40 (${from}–${to})`);
-    assert.deepEqual(state, { tab: 'events', view: { xMode: 'relative', smoothing: 0.6, logY: true, logX: true, filter: 'loss', hidden: ['metrics.csv:val_loss'], zoom: { step: [from, to] } } });
+    assert.deepEqual(state, {
+      tab: 'events',
+      view: { xMode: 'relative', smoothing: 0.6, logY: true, logX: true, filter: 'loss', zoom: { step: [from, to] } },
+      runs: { 'train.py\npython3 -u train.py': { hidden: { loss: ['metrics.csv:val_loss'] } } },
+    });
     await h.reload();
     assert.deepEqual(await h.posted(), [{ type: 'ready' }]);
     await h.send(snapshot(family));
