@@ -8,6 +8,7 @@ import type { WindowSeries, XKind } from '../core/protocol/batch';
 import type { Line } from './lines';
 import { aligned, bandShows, forScales, heldColumns, windowColumns, yColumns, type LineColumns } from './plotData';
 import { chooseLines, type Choice } from './sameMetric';
+import { readout, tickLabels } from './ticks';
 import type { ViewOptions } from './view';
 
 /** How a chart positions points: a series' own x kind, or time since the run began. */
@@ -76,6 +77,9 @@ export class Chart {
   private layout = '';
   /** Seconds that count as zero on a relative-time axis (as last drawn). */
   private origin = 0;
+  /** The power of ten the drawn y values were divided by (uPlot finds no ticks past about 1e16). */
+  private yShift = 0;
+  private yTicks = '';
 
   constructor(
     /** Its group (groups.ts): what the run's UI state names it by. */
@@ -182,7 +186,7 @@ export class Chart {
     const banded = this.bands(cols, width, view);
     const layout = `${view.smoothing > 0}|${banded.join()}|${this.drawn.map((l) => l.key).join('\u0000')}`;
     if (layout !== this.layout) this.rebuild();
-    const data = aligned(cols.map((c, i) => [c.x, ...yColumns(c, banded[i])]));
+    const data = this.shifted(aligned(cols.map((c, i) => [c.x, ...yColumns(c, banded[i])])), view.logY);
     this.note.hidden = !(isTimeAxis(this.axis) && data[0].length === 0);
     const range = this.zoom?.range;
     if (!this.plot) {
@@ -201,6 +205,36 @@ export class Chart {
       // the y range follows what the zoomed x range shows
       if (range) plot.setScale('x', { min: range[0], max: range[1] });
     });
+  }
+
+  /**
+   * The data with y divided by a power of ten when its largest value is from 1e15 up or below
+   * 1e-10, beyond what uPlot finds ticks for; the labels and the legend multiply it back.
+   */
+  private shifted(data: uPlot.AlignedData, logY: boolean): uPlot.AlignedData {
+    let max = 0;
+    if (!logY) {
+      for (let c = 1; c < data.length; c++) {
+        const col = data[c];
+        for (let i = 0; i < col.length; i++) {
+          const a = Math.abs(col[i] ?? 0);
+          if (a > max && a !== Infinity) max = a;
+        }
+      }
+    }
+    this.yShift = max >= 1e15 || (max > 0 && max < 1e-10) ? Math.floor(Math.log10(max)) : 0;
+    if (!this.yShift) return data;
+    const f = 10 ** this.yShift;
+    return data.map((col, c) => (c === 0 ? col : Array.from(col, (v) => (v == null ? v : v / f)))) as uPlot.AlignedData;
+  }
+
+  /** The y axis' labels, as values (shift undone); kept on the element for whoever reads the chart. */
+  private yLabels(splits: number[]): string[] {
+    const f = 10 ** this.yShift;
+    const labels = tickLabels(this.yShift ? splits.map((v) => v * f) : splits);
+    const text = labels.join(' ');
+    if (text !== this.yTicks) this.element.dataset.yTicks = this.yTicks = text;
+    return labels;
   }
 
   matches(test: (text: string) => boolean): boolean {
@@ -311,7 +345,7 @@ export class Chart {
       if (view.smoothing > 0) add('raw', { label: `${this.label(l)} (raw)`, stroke: faint(color, 0.3), width: 1 });
       // uPlot's default marks a line's points while they are sparse, so a lone point (the first
       // epoch's value) shows; the faint raw line and the band's edges never mark theirs
-      add('main', { label: this.label(l), stroke: color, width: 1.5, points: { fill: color } });
+      add('main', { label: this.label(l), stroke: color, width: 1.5, points: { fill: color }, value: (_u, v) => readout(v == null ? v : v * 10 ** this.yShift, uPlot.fmtNum) });
       if (banded[i]) {
         // the lowest and highest value each decimated point stands for, filled between
         const lo = add('lo', { label: `${this.label(l)} (min)`, stroke: 'transparent', width: 0 });
@@ -326,7 +360,11 @@ export class Chart {
       legend: { show: true },
       cursor: { sync: { key: `training-monitor-${this.axis}` } },
       scales: { x: { time: this.axis === 'wall', ...(native && view.logX && { distr: 3 }) }, y: view.logY ? { distr: 3 } : {} },
-      axes: [{ ...axis, label: X_LABEL[this.axis], labelFont: font }, axis],
+      axes: [
+        { ...axis, label: X_LABEL[this.axis], labelFont: font, ...(native && { values: (_u: uPlot, splits: number[]) => tickLabels(splits) }) },
+        // as wide as its longest label (`-2.5e+63` does not fit uPlot's fixed 50 px)
+        { ...axis, values: (_u, splits) => this.yLabels(splits), size: (_u, values) => Math.max(40, 20 + 7 * Math.max(0, ...(values ?? []).map((v) => v.length))) },
+      ],
       series,
       bands,
       hooks: {
