@@ -9,6 +9,8 @@ import type { Line } from './lines';
 import { aligned, bandShows, forScales, heldColumns, windowColumns, yColumns, type LineColumns } from './plotData';
 import { chooseLines, type Choice } from './sameMetric';
 import { readout, tickLabels } from './ticks';
+import { drawable, drawMarkers, markersOf, type Marker } from './yValues';
+import { chartPng, cssVar, faint } from './paint';
 import type { ViewOptions } from './view';
 
 /** How a chart positions points: a series' own x kind, or time since the run began. */
@@ -36,17 +38,6 @@ const X_LABEL: Record<AxisKind, string> = { step: 'step', epoch: 'epoch', wall: 
 const PALETTE = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
 const HEIGHT = 180;
 
-function cssVar(name: string, fallback: string): string {
-  return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
-}
-
-/** A colour at `alpha`, for the raw line drawn faint behind its smoothed one, and for bands. */
-function faint(color: string, alpha: number): string {
-  const hex = /^#([0-9a-f]{6})$/i.exec(color);
-  if (!hex) return color;
-  const n = parseInt(hex[1], 16);
-  return `rgba(${n >> 16}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
-}
 
 /** What each uPlot series (after x) draws: which line, and which of its columns. */
 interface Role {
@@ -80,6 +71,10 @@ export class Chart {
   /** The power of ten the drawn y values were divided by (uPlot finds no ticks past about 1e16). */
   private yShift = 0;
   private yTicks = '';
+  /** Where drawn lines became NaN or infinite (by index in `drawn`), and their colours as last built. */
+  private markers: Array<Marker & { line: number }> = [];
+  private markersText = '';
+  private colors: string[] = [];
 
   constructor(
     /** Its group (groups.ts): what the run's UI state names it by. */
@@ -106,7 +101,8 @@ export class Chart {
     save.textContent = 'PNG';
     save.title = 'Save this chart as a PNG image';
     save.addEventListener('click', () => {
-      const png = this.png(name.textContent ?? this.title);
+      const canvas = this.plot?.root.querySelector('canvas');
+      const png = canvas && chartPng(canvas, name.textContent ?? this.title);
       if (png) hooks.exportPng(name.textContent ?? this.title, png);
     });
     this.sources = document.createElement('button');
@@ -182,11 +178,14 @@ export class Chart {
   draw(width: number, view: ViewOptions, origin: number): void {
     this.origin = origin;
     this.choose();
-    const cols = this.drawn.map((l) => this.columns(l, view, origin));
+    const cols = this.drawn.map((l, i) => this.columns(l, i, view, origin));
     const banded = this.bands(cols, width, view);
     const layout = `${view.smoothing > 0}|${banded.join()}|${this.drawn.map((l) => l.key).join('\u0000')}`;
     if (layout !== this.layout) this.rebuild();
-    const data = this.shifted(aligned(cols.map((c, i) => [c.x, ...yColumns(c, banded[i])])), view.logY);
+    const ready = drawable(aligned(cols.map((c, i) => [c.x, ...yColumns(c, banded[i])])), view.logY);
+    const data = ready.data;
+    this.yShift = ready.shift;
+    this.describeMarkers();
     this.note.hidden = !(isTimeAxis(this.axis) && data[0].length === 0);
     const range = this.zoom?.range;
     if (!this.plot) {
@@ -205,27 +204,6 @@ export class Chart {
       // the y range follows what the zoomed x range shows
       if (range) plot.setScale('x', { min: range[0], max: range[1] });
     });
-  }
-
-  /**
-   * The data with y divided by a power of ten when its largest value is from 1e15 up or below
-   * 1e-10, beyond what uPlot finds ticks for; the labels and the legend multiply it back.
-   */
-  private shifted(data: uPlot.AlignedData, logY: boolean): uPlot.AlignedData {
-    let max = 0;
-    if (!logY) {
-      for (let c = 1; c < data.length; c++) {
-        const col = data[c];
-        for (let i = 0; i < col.length; i++) {
-          const a = Math.abs(col[i] ?? 0);
-          if (a > max && a !== Infinity) max = a;
-        }
-      }
-    }
-    this.yShift = max >= 1e15 || (max > 0 && max < 1e-10) ? Math.floor(Math.log10(max)) : 0;
-    if (!this.yShift) return data;
-    const f = 10 ** this.yShift;
-    return data.map((col, c) => (c === 0 ? col : Array.from(col, (v) => (v == null ? v : v / f)))) as uPlot.AlignedData;
   }
 
   /** The y axis' labels, as values (shift undone); kept on the element for whoever reads the chart. */
@@ -282,30 +260,25 @@ export class Chart {
     return cols.map((c) => bandShows(c, x0, x1, px, view.logX && !isTimeAxis(this.axis)));
   }
 
-  /** A line's columns: from the zoom window when one came for it, else as held. */
-  private columns(l: Line, view: ViewOptions, origin: number): LineColumns {
+  /**
+   * A line's columns: from the zoom window when one came for it, else as held. Its markers are
+   * found first: a log scale's cut (values ≤ 0) is no NaN.
+   */
+  private columns(l: Line, index: number, view: ViewOptions, origin: number): LineColumns {
     const w = this.zoom?.series?.get(l.key);
     const c = w ? windowColumns(w, view, this.axis === 'relative' ? origin : 0) : heldColumns(l, view, isTimeAxis(this.axis), origin);
+    if (index === 0) this.markers = [];
+    for (const m of markersOf(c.x, c.raw ?? c.main)) this.markers.push({ ...m, line: index });
     return forScales(c, view.logX && !isTimeAxis(this.axis), view.logY);
   }
 
-  /** The chart as drawn, under its title, on the theme's background: a `data:` URL. */
-  private png(title: string): string | undefined {
-    const plotCanvas = this.plot?.root.querySelector('canvas');
-    if (!plotCanvas) return undefined;
-    const ratio = plotCanvas.width / plotCanvas.clientWidth || 1;
-    const band = Math.round(24 * ratio);
-    const out = document.createElement('canvas');
-    out.width = plotCanvas.width;
-    out.height = plotCanvas.height + band;
-    const ctx = out.getContext('2d')!;
-    ctx.fillStyle = cssVar('--vscode-editor-background', '#1f1f1f');
-    ctx.fillRect(0, 0, out.width, out.height);
-    ctx.fillStyle = cssVar('--vscode-foreground', '#ccc');
-    ctx.font = `600 ${Math.round(12 * ratio)}px ${cssVar('--vscode-font-family', 'sans-serif')}`;
-    ctx.fillText(title, 8 * ratio, 16 * ratio);
-    ctx.drawImage(plotCanvas, 0, band);
-    return out.toDataURL('image/png');
+  /** The markers in words, on the element (`loss: NaN at step 61`), for whoever reads the chart. */
+  private describeMarkers(): void {
+    const text = this.markers.map((m) => `${this.drawn[m.line].name}: ${m.kind} at ${X_LABEL[this.axis]} ${m.x}`).join('; ');
+    if (text === this.markersText) return;
+    this.markersText = text;
+    if (text) this.element.dataset.markers = text;
+    else delete this.element.dataset.markers;
   }
 
   private label(l: Line): string {
@@ -333,8 +306,10 @@ export class Chart {
     const series: uPlot.Series[] = [{ label: X_LABEL[this.axis] }];
     const bands: uPlot.Band[] = [];
     this.roles = [];
+    this.colors = [];
     this.drawn.forEach((l, i) => {
       const color = cssVar(PALETTE[i % PALETTE.length], '#3794ff');
+      this.colors.push(color);
       const show = !this.hidden.has(l.key);
       const line = { spanGaps: true, points: { show: false }, show };
       const add = (part: Role['part'], s: uPlot.Series) => {
@@ -368,6 +343,13 @@ export class Chart {
       series,
       bands,
       hooks: {
+        // over the lines: where a shown line became NaN or infinite
+        draw: [
+          (u) => {
+            const shown = (m: { line: number }) => this.roles.some((r, j) => r.line === m.line && r.part === 'main' && u.series[j + 1].show !== false);
+            drawMarkers(u, this.markers.filter(shown).map((m) => ({ ...m, color: this.colors[m.line] })), font);
+          },
+        ],
         setSelect: [
           (u) => {
             if (u.select.width <= 0) return;
