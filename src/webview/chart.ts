@@ -231,8 +231,10 @@ export class Chart {
     const best = this.lines.filter((l) => this.choices.get(l.key)!.primary);
     const copies = this.lines.length - best.length;
     this.drawn = this.showAll ? [...best, ...this.lines.filter((l) => !best.includes(l))] : best;
-    this.sources.hidden = copies === 0;
-    this.sources.textContent = this.showAll ? 'Best file only' : `+${copies} from other files`;
+    const text = copies === 0 ? '' : this.showAll ? 'Best file only' : `+${copies} from other files`;
+    if (text === this.sources.textContent) return; // each frame: touch the DOM only on a change
+    this.sources.hidden = !text;
+    this.sources.textContent = text;
     this.sources.title = this.showAll
       ? 'Draw each metric once, from the file that keeps the most exact values'
       : 'These metrics are also in other files of this run: draw every file\'s line';
