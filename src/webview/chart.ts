@@ -7,6 +7,10 @@ import uPlot from 'uplot';
 import type { WindowSeries, XKind } from '../core/protocol/batch';
 import type { Line } from './lines';
 import { aligned, bandShows, forScales, heldColumns, windowColumns, yColumns, type LineColumns } from './plotData';
+import { chooseLines, type Choice } from './sameMetric';
+import { readout, tickLabels } from './ticks';
+import { drawable, drawMarkers, markersOf, type Marker } from './yValues';
+import { chartPng, cssVar, faint } from './paint';
 import type { ViewOptions } from './view';
 
 /** How a chart positions points: a series' own x kind, or time since the run began. */
@@ -17,30 +21,23 @@ export const isTimeAxis = (a: AxisKind) => a === 'relative' || a === 'wall';
 export type Range = [number, number];
 
 export interface ChartHooks {
-  /** A legend click switched line `key` off or on. */
-  hidden(key: string, hidden: boolean): void;
+  /** A legend click switched line `key` off or on (false for every key: "Show all"). */
+  hidden(chart: Chart, keys: string[], hidden: boolean): void;
   exportPng(name: string, png: string): void;
   /** The user zoomed this chart to `range` of its axis, or reset it (undefined). */
   zoomed(chart: Chart, range: Range | undefined): void;
   /** Asks the host for `keys` in [x0, x1] (by x, or wall-clock seconds when `wall`); returns the request's id. */
   window(chart: Chart, keys: string[], x0: number, x1: number, buckets: number, wall: boolean): number;
+  /** The user chose to draw every file's line of a metric in this chart (or only the best one's). */
+  allSources(chart: Chart, on: boolean): void;
+  /** Whether the values of file `source` are stored as written, not rounded for print (sameMetric.ts). */
+  exact(source: string): boolean;
 }
 
 const X_LABEL: Record<AxisKind, string> = { step: 'step', epoch: 'epoch', wall: 'time', index: 'update', relative: 'time (s)' };
 const PALETTE = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
 const HEIGHT = 180;
 
-function cssVar(name: string, fallback: string): string {
-  return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
-}
-
-/** A colour at `alpha`, for the raw line drawn faint behind its smoothed one, and for bands. */
-function faint(color: string, alpha: number): string {
-  const hex = /^#([0-9a-f]{6})$/i.exec(color);
-  if (!hex) return color;
-  const n = parseInt(hex[1], 16);
-  return `rgba(${n >> 16}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
-}
 
 /** What each uPlot series (after x) draws: which line, and which of its columns. */
 interface Role {
@@ -51,6 +48,14 @@ interface Role {
 export class Chart {
   readonly element: HTMLElement;
   readonly lines: Line[] = [];
+  /** The lines drawn: one per metric (its best file) unless every file's line is asked for. */
+  private drawn: Line[] = [];
+  private choices = new Map<string, Choice>();
+  private showAll = false;
+  private readonly sources: HTMLButtonElement;
+  /** Keys of the lines switched off in the legend (this chart's, for the run shown). */
+  private hidden = new Set<string>();
+  private readonly unhide: HTMLButtonElement;
   private plot: uPlot | undefined;
   private readonly body: HTMLElement;
   private readonly follow: HTMLButtonElement;
@@ -63,8 +68,17 @@ export class Chart {
   private layout = '';
   /** Seconds that count as zero on a relative-time axis (as last drawn). */
   private origin = 0;
+  /** The power of ten the drawn y values were divided by (uPlot finds no ticks past about 1e16). */
+  private yShift = 0;
+  private yTicks = '';
+  /** Where drawn lines became NaN or infinite (by index in `drawn`), and their colours as last built. */
+  private markers: Array<Marker & { line: number }> = [];
+  private markersText = '';
+  private colors: string[] = [];
 
   constructor(
+    /** Its group (groups.ts): what the run's UI state names it by. */
+    readonly id: string,
     readonly title: string,
     readonly axis: AxisKind,
     private readonly hooks: ChartHooks,
@@ -87,16 +101,37 @@ export class Chart {
     save.textContent = 'PNG';
     save.title = 'Save this chart as a PNG image';
     save.addEventListener('click', () => {
-      const png = this.png(name.textContent ?? this.title);
+      const canvas = this.plot?.root.querySelector('canvas');
+      const png = canvas && chartPng(canvas, name.textContent ?? this.title);
       if (png) hooks.exportPng(name.textContent ?? this.title, png);
     });
-    head.append(name, this.follow, save);
+    this.sources = document.createElement('button');
+    this.sources.className = 'all-sources';
+    this.sources.hidden = true;
+    this.sources.addEventListener('click', () => hooks.allSources(this, !this.showAll));
+    this.unhide = document.createElement('button');
+    this.unhide.className = 'show-all';
+    this.unhide.hidden = true;
+    this.unhide.title = 'Draw every line the legend switched off';
+    this.unhide.addEventListener('click', () => hooks.hidden(this, [...this.hidden], false));
+    head.append(name, this.sources, this.unhide, this.follow, save);
     this.body = document.createElement('div');
     this.note = document.createElement('p');
     this.note.className = 'chart-note';
     this.note.textContent = 'No wall-clock times are known for these points: they were already in the files when the monitor began to follow them.';
     this.note.hidden = true;
     this.element.append(head, this.note, this.body);
+  }
+
+  /** Draws every file's line of a metric (on), or only the best file's. */
+  setShowAll(on: boolean): void {
+    this.showAll = on;
+  }
+
+  /** The lines switched off (set for the run shown); the next draw makes a new uPlot. */
+  setHidden(keys: Set<string>): void {
+    this.hidden = keys;
+    this.rebuild();
   }
 
   get zoomed(): boolean {
@@ -142,17 +177,22 @@ export class Chart {
 
   draw(width: number, view: ViewOptions, origin: number): void {
     this.origin = origin;
-    const cols = this.lines.map((l) => this.columns(l, view, origin));
+    this.choose();
+    const cols = this.drawn.map((l, i) => this.columns(l, i, view, origin));
     const banded = this.bands(cols, width, view);
-    const layout = `${view.smoothing > 0}|${banded.join()}`;
+    const layout = `${view.smoothing > 0}|${banded.join()}|${this.drawn.map((l) => l.key).join('\u0000')}`;
     if (layout !== this.layout) this.rebuild();
-    const data = aligned(cols.map((c, i) => [c.x, ...yColumns(c, banded[i])]));
+    const ready = drawable(aligned(cols.map((c, i) => [c.x, ...yColumns(c, banded[i])])), view.logY);
+    const data = ready.data;
+    this.yShift = ready.shift;
+    this.describeMarkers();
     this.note.hidden = !(isTimeAxis(this.axis) && data[0].length === 0);
     const range = this.zoom?.range;
     if (!this.plot) {
       this.layout = layout;
       this.plot = new uPlot(this.options(width, view, banded), data, this.body);
-      this.hideExtraLegendRows();
+      this.labelLegendRows();
+      this.countHidden();
       this.plot.over.addEventListener('dblclick', () => this.hooks.zoomed(this, undefined));
       if (range) this.plot.setScale('x', { min: range[0], max: range[1] });
       return;
@@ -166,6 +206,15 @@ export class Chart {
     });
   }
 
+  /** The y axis' labels, as values (shift undone); kept on the element for whoever reads the chart. */
+  private yLabels(splits: number[]): string[] {
+    const f = 10 ** this.yShift;
+    const labels = tickLabels(this.yShift ? splits.map((v) => v * f) : splits);
+    const text = labels.join(' ');
+    if (text !== this.yTicks) this.element.dataset.yTicks = this.yTicks = text;
+    return labels;
+  }
+
   matches(test: (text: string) => boolean): boolean {
     return test(this.title) || this.lines.some((l) => test(l.name));
   }
@@ -173,6 +222,30 @@ export class Chart {
   destroy(): void {
     this.plot?.destroy();
     this.element.remove();
+  }
+
+  /** Which lines to draw (sameMetric.ts), and the control that draws the others. */
+  private choose(): void {
+    this.choices = chooseLines(this.lines.map((l) => ({ key: l.key, name: l.name, source: l.source, points: l.length, exact: this.hooks.exact(l.source) })));
+    // the copies after the best lines, which so keep their colours
+    const best = this.lines.filter((l) => this.choices.get(l.key)!.primary);
+    const copies = this.lines.length - best.length;
+    this.drawn = this.showAll ? [...best, ...this.lines.filter((l) => !best.includes(l))] : best;
+    const text = copies === 0 ? '' : this.showAll ? 'Best file only' : `+${copies} from other files`;
+    if (text === this.sources.textContent) return; // each frame: touch the DOM only on a change
+    this.sources.hidden = !text;
+    this.sources.textContent = text;
+    this.sources.title = this.showAll
+      ? 'Draw each metric once, from the file that keeps the most exact values'
+      : 'These metrics are also in other files of this run: draw every file\'s line';
+    this.sources.setAttribute('aria-pressed', String(this.showAll));
+  }
+
+  /** "Show all", while the legend has lines switched off. */
+  private countHidden(): void {
+    const n = this.drawn.filter((l) => this.hidden.has(l.key)).length;
+    this.unhide.hidden = n === 0;
+    this.unhide.textContent = `Show all (${n} hidden)`;
   }
 
   /** Which lines get their band drawn: those whose decimated columns show wider than the line. */
@@ -189,35 +262,42 @@ export class Chart {
     return cols.map((c) => bandShows(c, x0, x1, px, view.logX && !isTimeAxis(this.axis)));
   }
 
-  /** A line's columns: from the zoom window when one came for it, else as held. */
-  private columns(l: Line, view: ViewOptions, origin: number): LineColumns {
+  /**
+   * A line's columns: from the zoom window when one came for it, else as held. Its markers are
+   * found first: a log scale's cut (values ≤ 0) is no NaN.
+   */
+  private columns(l: Line, index: number, view: ViewOptions, origin: number): LineColumns {
     const w = this.zoom?.series?.get(l.key);
     const c = w ? windowColumns(w, view, this.axis === 'relative' ? origin : 0) : heldColumns(l, view, isTimeAxis(this.axis), origin);
+    if (index === 0) this.markers = [];
+    for (const m of markersOf(c.x, c.raw ?? c.main)) this.markers.push({ ...m, line: index });
     return forScales(c, view.logX && !isTimeAxis(this.axis), view.logY);
   }
 
-  /** The chart as drawn, under its title, on the theme's background: a `data:` URL. */
-  private png(title: string): string | undefined {
-    const plotCanvas = this.plot?.root.querySelector('canvas');
-    if (!plotCanvas) return undefined;
-    const ratio = plotCanvas.width / plotCanvas.clientWidth || 1;
-    const band = Math.round(24 * ratio);
-    const out = document.createElement('canvas');
-    out.width = plotCanvas.width;
-    out.height = plotCanvas.height + band;
-    const ctx = out.getContext('2d')!;
-    ctx.fillStyle = cssVar('--vscode-editor-background', '#1f1f1f');
-    ctx.fillRect(0, 0, out.width, out.height);
-    ctx.fillStyle = cssVar('--vscode-foreground', '#ccc');
-    ctx.font = `600 ${Math.round(12 * ratio)}px ${cssVar('--vscode-font-family', 'sans-serif')}`;
-    ctx.fillText(title, 8 * ratio, 16 * ratio);
-    ctx.drawImage(plotCanvas, 0, band);
-    return out.toDataURL('image/png');
+  /** The markers in words, on the element (`loss: NaN at step 61`), for whoever reads the chart. */
+  private describeMarkers(): void {
+    const text = this.markers.map((m) => `${this.drawn[m.line].name}: ${m.kind} at ${X_LABEL[this.axis]} ${m.x}`).join('; ');
+    if (text === this.markersText) return;
+    this.markersText = text;
+    if (text) this.element.dataset.markers = text;
+    else delete this.element.dataset.markers;
   }
 
   private label(l: Line): string {
-    const sameName = this.lines.filter((o) => o.name === l.name).length > 1;
-    return sameName ? `${l.name} · ${l.source}` : l.name;
+    const drawnKeys = new Set(this.drawn.map((o) => o.key));
+    const twin = this.drawn.some((o) => o !== l && o.name === l.name) || this.choices.get(l.key)?.others.some((o) => drawnKeys.has(o.key));
+    return twin ? `${l.name} · ${l.source}` : l.name;
+  }
+
+  /** A legend row's tooltip: the line's file, and the other files its metric is in. */
+  private tooltip(l: Line): string {
+    const others = this.choices.get(l.key)?.others ?? [];
+    const from = `${l.name} from ${l.source}`;
+    if (!others.length) return from;
+    const drawnKeys = new Set(this.drawn.map((o) => o.key));
+    const kind = (c: { exact: boolean }) => (c.exact ? 'stored values' : 'printed, rounded');
+    const also = others.map((o) => `${o.source} as ${o.name} (${kind(o)}${drawnKeys.has(o.key) ? '' : ', not drawn'})`);
+    return `${from} (${kind({ exact: this.hooks.exact(l.source) })}).\nAlso in ${also.join(', ')}.`;
   }
 
   private options(width: number, view: ViewOptions, banded: boolean[]): uPlot.Options {
@@ -225,13 +305,14 @@ export class Chart {
     const grid = cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)');
     const font = `11px ${cssVar('--vscode-font-family', 'sans-serif')}`;
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font };
-    const hidden = new Set(view.hidden);
     const series: uPlot.Series[] = [{ label: X_LABEL[this.axis] }];
     const bands: uPlot.Band[] = [];
     this.roles = [];
-    this.lines.forEach((l, i) => {
+    this.colors = [];
+    this.drawn.forEach((l, i) => {
       const color = cssVar(PALETTE[i % PALETTE.length], '#3794ff');
-      const show = !hidden.has(l.key);
+      this.colors.push(color);
+      const show = !this.hidden.has(l.key);
       const line = { spanGaps: true, points: { show: false }, show };
       const add = (part: Role['part'], s: uPlot.Series) => {
         series.push({ ...line, ...s });
@@ -241,7 +322,7 @@ export class Chart {
       if (view.smoothing > 0) add('raw', { label: `${this.label(l)} (raw)`, stroke: faint(color, 0.3), width: 1 });
       // uPlot's default marks a line's points while they are sparse, so a lone point (the first
       // epoch's value) shows; the faint raw line and the band's edges never mark theirs
-      add('main', { label: this.label(l), stroke: color, width: 1.5, points: { fill: color } });
+      add('main', { label: this.label(l), stroke: color, width: 1.5, points: { fill: color }, value: (_u, v) => readout(v == null ? v : v * 10 ** this.yShift, uPlot.fmtNum) });
       if (banded[i]) {
         // the lowest and highest value each decimated point stands for, filled between
         const lo = add('lo', { label: `${this.label(l)} (min)`, stroke: 'transparent', width: 0 });
@@ -256,10 +337,21 @@ export class Chart {
       legend: { show: true },
       cursor: { sync: { key: `training-monitor-${this.axis}` } },
       scales: { x: { time: this.axis === 'wall', ...(native && view.logX && { distr: 3 }) }, y: view.logY ? { distr: 3 } : {} },
-      axes: [{ ...axis, label: X_LABEL[this.axis], labelFont: font }, axis],
+      axes: [
+        { ...axis, label: X_LABEL[this.axis], labelFont: font, ...(native && { values: (_u: uPlot, splits: number[]) => tickLabels(splits) }) },
+        // as wide as its longest label (`-2.5e+63` does not fit uPlot's fixed 50 px)
+        { ...axis, values: (_u, splits) => this.yLabels(splits), size: (_u, values) => Math.max(40, 20 + 7 * Math.max(0, ...(values ?? []).map((v) => v.length))) },
+      ],
       series,
       bands,
       hooks: {
+        // over the lines: where a shown line became NaN or infinite
+        draw: [
+          (u) => {
+            const shown = (m: { line: number }) => this.roles.some((r, j) => r.line === m.line && r.part === 'main' && u.series[j + 1].show !== false);
+            drawMarkers(u, this.markers.filter(shown).map((m) => ({ ...m, color: this.colors[m.line] })), font);
+          },
+        ],
         setSelect: [
           (u) => {
             if (u.select.width <= 0) return;
@@ -275,16 +367,25 @@ export class Chart {
             const role = this.roles[i - 1];
             const show = u.series[i].show !== false;
             this.roles.forEach((r, j) => r.line === role.line && j !== i - 1 && u.series[j + 1].show !== show && u.setSeries(j + 1, { show }));
-            this.hooks.hidden(this.lines[role.line].key, !show);
+            this.hooks.hidden(this, [this.drawn[role.line].key], !show);
+            this.countHidden();
           },
         ],
       },
     };
   }
 
-  /** The legend lists each line once: the faint raw lines and the band edges stay out of it. */
-  private hideExtraLegendRows(): void {
+  /**
+   * The legend lists each line once (the faint raw lines and the band edges stay out of it), and
+   * each row's tooltip says where else its metric appears.
+   */
+  private labelLegendRows(): void {
     const rows = this.plot!.root.querySelectorAll<HTMLElement>('.u-legend .u-series');
-    rows.forEach((row, i) => i > 0 && this.roles[i - 1].part !== 'main' && row.classList.add('raw'));
+    rows.forEach((row, i) => {
+      if (i === 0) return;
+      const role = this.roles[i - 1];
+      if (role.part !== 'main') row.classList.add('raw');
+      else row.title = this.tooltip(this.drawn[role.line]);
+    });
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The grid of charts. Series are grouped the way people read a training (groups.ts); each source
- * that reports a metric (stdout, metrics.csv) is its own line. By step, a chart holds one x kind
+ * that reports a metric (stdout, metrics.csv) is its own line, and a metric several files report
+ * is drawn once, from its most exact file, unless the user asks for all (sameMetric.ts). By step, a chart holds one x kind
  * (a per-epoch CSV and per-step bars do not share an axis); by time, every series with known
  * wall-clock times shares one. A chart redraws at most once per animation frame however many
  * batches arrived. Zoom is shared by the charts of an axis: zooming one zooms them all.
@@ -9,17 +10,20 @@ import type { SeriesDelta, WindowSeries, XKind } from '../core/protocol/batch';
 import { Chart, type AxisKind, type ChartHooks, type Range } from './chart';
 import { groupOf } from './groups';
 import { Line } from './lines';
+import { fullPrecision, isAxisCounter, storesNumbers } from './sameMetric';
 import { DEFAULT_VIEW, matcher, type ViewOptions } from './view';
 
 /** What the charts tell the page. */
 export interface ChartEvents {
-  /** A legend switched a line off or on: the keys now hidden. */
-  hidden(keys: string[]): void;
+  /** A legend switched lines off or on: the keys now hidden, by chart (group id), for the run shown. */
+  hidden(hidden: Record<string, string[]>): void;
   /** The zoomed axes changed (kept with the view, so a reload restores them). */
   zoomed(zoom: ViewOptions['zoom']): void;
   exportPng(name: string, png: string): void;
   /** A zoomed chart wants a window at full fidelity from the host (answered through `Charts.window`). */
   window(req: { id: number; keys: string[]; x0: number; x1: number; buckets: number; axis: 'x' | 'wall' }): void;
+  /** The charts (by group id) that draw every file's line of a metric, for the run shown. */
+  allSources(groups: string[]): void;
 }
 
 export class Charts {
@@ -35,6 +39,12 @@ export class Charts {
   private readonly windows = new Map<number, Chart>();
   private windowId = 0;
   private readonly hooks: ChartHooks;
+  /** Charts (group ids) drawing every file's line, for the run shown. */
+  private allSources = new Set<string>();
+  /** Lines switched off in a legend, by chart (group id), for the run shown. */
+  private hidden = new Map<string, Set<string>>();
+  /** Whether each file keeps exact values, and the points that was judged on (judged again as they double). */
+  private readonly exact = new Map<string, { exact: boolean; points: number }>();
 
   constructor(private readonly events: ChartEvents) {
     this.element = document.createElement('div');
@@ -51,12 +61,23 @@ export class Charts {
     theme.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
     theme.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
     this.hooks = {
-      hidden: (key, hidden) => {
-        const set = new Set(this.view.hidden);
-        if (hidden) set.add(key);
-        else set.delete(key);
-        this.view = { ...this.view, hidden: [...set] };
-        this.events.hidden(this.view.hidden);
+      hidden: (chart, keys, hidden) => {
+        const set = this.hiddenIn(chart.id);
+        for (const k of keys) {
+          if (hidden) set.add(k);
+          else set.delete(k);
+        }
+        const record: Record<string, string[]> = {};
+        for (const [id, s] of this.hidden) if (s.size) record[id] = [...s];
+        this.events.hidden(record);
+        if (hidden) return; // the legend click already switched the line off
+        // "Show all": a new uPlot for each of the group's charts
+        for (const c of this.charts.values()) {
+          if (c.id !== chart.id) continue;
+          c.setHidden(set);
+          this.dirty.add(c);
+        }
+        this.schedule();
       },
       exportPng: (name, png) => this.events.exportPng(name, png),
       zoomed: (chart, range) => this.zoom(chart.axis, range, chart),
@@ -66,6 +87,18 @@ export class Charts {
         this.events.window({ id, keys, x0, x1, buckets, axis: wall ? 'wall' : 'x' });
         return id;
       },
+      allSources: (chart, on) => {
+        if (on) this.allSources.add(chart.id);
+        else this.allSources.delete(chart.id);
+        this.events.allSources([...this.allSources]);
+        for (const c of this.charts.values()) {
+          if (c.id !== chart.id) continue;
+          c.setShowAll(on);
+          this.dirty.add(c);
+        }
+        this.schedule();
+      },
+      exact: (source) => this.isExact(source),
     };
   }
 
@@ -108,10 +141,33 @@ export class Charts {
     this.rebuildAll();
   }
 
+  /**
+   * The UI state of the run shown (kept by the page): the charts that draw every file's line, and
+   * the lines switched off in each chart's legend.
+   */
+  setRunState(allSources: string[], hidden: Record<string, string[]>): void {
+    this.allSources = new Set(allSources);
+    this.hidden = new Map(Object.entries(hidden).map(([id, keys]) => [id, new Set(keys)]));
+    for (const c of this.charts.values()) {
+      c.setShowAll(this.allSources.has(c.id));
+      c.setHidden(this.hiddenIn(c.id));
+      this.dirty.add(c);
+    }
+    this.schedule();
+  }
+
+  /** The set of lines hidden in chart `id` (held by the chart too, so a legend click shows in both). */
+  private hiddenIn(id: string): Set<string> {
+    let set = this.hidden.get(id);
+    if (!set) this.hidden.set(id, (set = new Set()));
+    return set;
+  }
+
   clear(): void {
     for (const c of this.charts.values()) c.destroy();
     this.charts.clear();
     this.lines.clear();
+    this.exact.clear();
     this.dirty.clear();
     this.windows.clear();
     this.empty.hidden = false;
@@ -134,13 +190,16 @@ export class Charts {
   }
 
   private place(line: Line, xKind: XKind): void {
+    if (isAxisCounter(line.name)) return;
     const group = groupOf(line.name);
     const axis: AxisKind = this.view.xMode === 'native' ? xKind : this.view.xMode;
     const key = `${group.id}\u0000${axis}`;
     let chart = this.charts.get(key);
     if (!chart) {
-      chart = new Chart(group.title, axis, this.hooks);
+      chart = new Chart(group.id, group.title, axis, this.hooks);
       chart.element.dataset.metric = group.title;
+      chart.setShowAll(this.allSources.has(group.id));
+      chart.setHidden(this.hiddenIn(group.id));
       const zoomed = this.view.zoom[axis];
       if (zoomed) chart.zoomTo(zoomed); // restored with the view
       this.charts.set(key, chart);
@@ -150,6 +209,23 @@ export class Charts {
     chart.add(line);
     if (this.view.filter.trim()) chart.element.hidden = !chart.matches(matcher(this.view.filter));
     this.dirty.add(chart);
+  }
+
+  /** Whether file `source` keeps its values as written (sameMetric.ts); judged again as its points double. */
+  private isExact(source: string): boolean {
+    if (storesNumbers(source)) return true;
+    let points = 0;
+    const held: Line[] = [];
+    for (const { line } of this.lines.values()) {
+      if (line.source !== source) continue;
+      held.push(line);
+      points += line.length;
+    }
+    const known = this.exact.get(source);
+    if (known && points < known.points * 2) return known.exact;
+    const exact = fullPrecision(held);
+    this.exact.set(source, { exact, points: Math.max(points, 1) });
+    return exact;
   }
 
   /** The run's first known wall-clock time: relative time counts from it. */

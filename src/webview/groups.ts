@@ -3,6 +3,8 @@
  * accuracy family together, learning rates together, gradient norms, GPU utilisation and GPU
  * memory; any other metric alone.
  */
+import { metricId } from './sameMetric';
+
 export interface Group {
   id: string;
   title: string;
@@ -21,5 +23,6 @@ export function groupOf(name: string): Group {
   // nvidia-smi columns, also as `gpu1/utilization.gpu [%]`
   if (lower.includes('utilization.')) return { id: 'gpu-utilization', title: 'GPU utilisation [%]' };
   if (/memory\.(used|free|total|reserved)/.test(lower)) return { id: 'gpu-memory', title: 'GPU memory' };
-  return { id: `metric:${name}`, title: name };
+  // one chart for one metric under its names in several files (`eval/f1` in event files, `eval_f1` printed)
+  return { id: `metric:${metricId(name)}`, title: name };
 }

@@ -3,7 +3,7 @@ import './toolkit';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import type { Batch, LogStream, MonitorEvent } from '../core/protocol/batch';
-import type { HostToWebview, RunInfo, WebviewToHost } from '../core/protocol/webview';
+import type { HostToWebview, RunChoice, RunInfo, WebviewToHost } from '../core/protocol/webview';
 import { Charts } from './charts';
 import { LogPane } from './logs';
 import { RunPicker } from './runPicker';
@@ -22,12 +22,29 @@ declare function acquireVsCodeApi(): VsCodeApi;
 interface UiState {
   tab: string;
   view: ViewOptions;
+  /** What belongs to one run, by run (its folder, else its name and command). */
+  runs?: Record<string, RunUi>;
 }
+
+interface RunUi {
+  /** Charts (group ids) that draw every file's line of a metric, not only the most exact file's. */
+  allSources?: string[];
+  /** Lines switched off in a legend, by chart (group id). */
+  hidden?: Record<string, string[]>;
+}
+
+/** Runs whose choices are remembered: the most recently shown ones. */
+const RUNS_KEPT = 50;
 
 const vscode = acquireVsCodeApi();
 const saved = vscode.getState();
-const ui: UiState = { tab: saved?.tab ?? 'stdout', view: { ...DEFAULT_VIEW, ...saved?.view } };
+const ui: UiState = { tab: saved?.tab ?? 'stdout', view: { ...DEFAULT_VIEW, ...saved?.view }, ...(saved?.runs && { runs: saved.runs }) };
+// hidden lines were once kept for every run (and leaked into the next): they are the run's now
+delete (ui.view as Partial<{ hidden: unknown }>).hidden;
 const save = () => vscode.setState(ui);
+/** The run shown (its key in `ui.runs`). */
+let runKey = '';
+const runUi = (): RunUi => ((ui.runs ??= {})[runKey] ??= {});
 
 const app = document.getElementById('app')!;
 const header = document.createElement('header');
@@ -41,7 +58,7 @@ header.append(title, state, stop);
 
 const charts = new Charts({
   hidden: (hidden) => {
-    ui.view = { ...ui.view, hidden };
+    runUi().hidden = hidden;
     save();
   },
   exportPng: (name, png) => vscode.postMessage({ type: 'exportPng', name, png }),
@@ -50,6 +67,10 @@ const charts = new Charts({
     save();
   },
   window: (req) => vscode.postMessage({ type: 'window', ...req }),
+  allSources: (groups) => {
+    runUi().allSources = groups;
+    save();
+  },
 });
 charts.setView(ui.view);
 const picker = new RunPicker({
@@ -119,6 +140,21 @@ function formatEvent(e: MonitorEvent): string {
   return `${t}  ${e.level === 'info' ? '' : e.level.toUpperCase() + ': '}${e.text}\n`;
 }
 
+/** Makes the snapshot's run the one whose UI state applies (the most recent last, the oldest forgotten). */
+function enterRun(run: RunInfo | undefined, runs: RunChoice[] | undefined): void {
+  const shown = runs?.find((r) => r.shown);
+  runKey = shown?.id ?? (run ? `${run.name}\n${run.command}` : '');
+  const all = ui.runs ?? {};
+  const mine = all[runKey];
+  if (mine) {
+    delete all[runKey];
+    all[runKey] = mine;
+    const keys = Object.keys(all);
+    for (const k of keys.slice(0, Math.max(0, keys.length - RUNS_KEPT))) delete all[k];
+  }
+  charts.setRunState(mine?.allSources ?? [], mine?.hidden ?? {});
+}
+
 /** The pane of log `stream`; a task's (`stdout-3`: "Task 3") gets its tab when its first lines come. */
 function paneOf(stream: LogStream): LogPane {
   let pane = logs.get(stream);
@@ -161,6 +197,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
         }
       }
       events.clear();
+      enterRun(msg.run, msg.runs);
       showRun(msg.run);
       if (msg.runs) picker.set(msg.runs);
       apply(msg.batch);

@@ -12,13 +12,11 @@ export interface ViewOptions {
   logX: boolean;
   /** Shows the charts whose title or series match: a substring, or a regex as `/…/`. */
   filter: string;
-  /** Series keys switched off in a legend. */
-  hidden: string[];
   /** The x range each axis is zoomed to (by axis: `step`, `epoch`, `relative`…); absent: following the live edge. */
   zoom: Record<string, [number, number]>;
 }
 
-export const DEFAULT_VIEW: ViewOptions = { xMode: 'native', smoothing: 0, logY: false, logX: false, filter: '', hidden: [], zoom: {} };
+export const DEFAULT_VIEW: ViewOptions = { xMode: 'native', smoothing: 0, logY: false, logX: false, filter: '', zoom: {} };
 
 /** A filter as typed: `/re/flags` is a regex, anything else a case-insensitive substring. */
 export function matcher(filter: string): (text: string) => boolean {

@@ -106,7 +106,7 @@ describe('Dashboard controls (real Chromium)', () => {
     await h.send(
       snapshot([
         series('loss', 'stdout.log', steps, steps.map((s) => 1 / s), { wall: steps.map((s) => t0 + s * 2) }),
-        series('loss', 'history.csv', [0, 1], [0.5, 0.3], { xKind: 'epoch', wall: [t0 + 100, t0 + 200] }),
+        series('val_loss', 'history.csv', [0, 1], [0.5, 0.3], { xKind: 'epoch', wall: [t0 + 100, t0 + 200] }),
         series('f1', 'old.csv', [1, 2], [0.5, 0.6]),
       ]),
     );
@@ -115,7 +115,7 @@ describe('Dashboard controls (real Chromium)', () => {
     await h.page.selectOption('#x-mode', 'relative');
     await frame(h);
     assert.deepEqual(await titles(h), ['loss', 'f1'], 'by time, the per-epoch line joins the per-step one');
-    assert.deepEqual(await legend(h, 'loss'), ['time (s)', 'loss · stdout.log', 'loss · history.csv']);
+    assert.deepEqual(await legend(h, 'loss'), ['time (s)', 'loss', 'val_loss']);
     const values = await legendValuesAt(h, 'loss', 0.999);
     assert.equal(values[0], '198', 'the last point, 198 s after the run\'s first known time');
     assert.equal(await inkedPixels(h.page, '.chart[data-metric="f1"] canvas', BLUE), 0, 'no times, no line');
@@ -167,7 +167,11 @@ describe('Dashboard controls (real Chromium)', () => {
     const state = (await h.state()) as { tab: string; view: Record<string, unknown> & { zoom: Record<string, number[]> } };
     const [from, to] = state.view.zoom.step;
     assert.ok(from > 15 && from < 30 && to > 35 && to < 50, `the step axis zoomed to ~20–40 (${from}–${to})`);
-    assert.deepEqual(state, { tab: 'events', view: { xMode: 'relative', smoothing: 0.6, logY: true, logX: true, filter: 'loss', hidden: ['metrics.csv:val_loss'], zoom: { step: [from, to] } } });
+    assert.deepEqual(state, {
+      tab: 'events',
+      view: { xMode: 'relative', smoothing: 0.6, logY: true, logX: true, filter: 'loss', zoom: { step: [from, to] } },
+      runs: { 'train.py\npython3 -u train.py': { hidden: { loss: ['metrics.csv:val_loss'] } } },
+    });
     await h.reload();
     assert.deepEqual(await h.posted(), [{ type: 'ready' }]);
     await h.send(snapshot(family));

@@ -31,7 +31,7 @@ describe('Monitor webview (real Chromium)', () => {
       batch: {
         series: [
           series('loss', 'stdout.log', range(200, (i) => i + 1), range(200, (i) => 1 / Math.sqrt(i + 1))),
-          series('loss', 'metrics.csv', [32, 64, 96, 128], [0.6, 0.4, 0.3, 0.25]),
+          series('val_loss', 'metrics.csv', [32, 64, 96, 128], [0.6, 0.4, 0.3, 0.25]),
           series('accuracy', 'stdout.log', range(200, (i) => i + 1), range(200, (i) => 1 - 1 / Math.sqrt(i + 1))),
           { ...series('loss', 'history.csv', [0, 1, 2], [0.7, 0.5, 0.4]), xKind: 'epoch' },
         ],
@@ -46,7 +46,7 @@ describe('Monitor webview (real Chromium)', () => {
     assert.ok((await inkedPixels(h.page, '.chart[data-metric="loss"][data-x="step"] canvas', BLUE)) > 300, 'the loss line is drawn');
     assert.ok((await inkedPixels(h.page, '.chart[data-metric="loss"][data-x="step"] canvas', [0xd1, 0x86, 0x16])) > 100, 'the metrics.csv line is drawn in the second colour');
     const legend = await h.page.$$eval('.chart[data-metric="loss"][data-x="step"] .u-legend .u-label', (els) => els.map((e) => e.textContent));
-    assert.deepEqual(legend, ['step', 'loss · stdout.log', 'loss · metrics.csv']);
+    assert.deepEqual(legend, ['step', 'loss', 'val_loss']);
     // \r redraws collapse into one line
     assert.equal(await h.page.textContent('[aria-label="Output"] pre'), 'Epoch 1/3\n32/32 ━━━━ - loss: 0.5\nEpoch 2/3\n');
     await h.page.click('#tab-events'); // a pane renders its rows when it is shown

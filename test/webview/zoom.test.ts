@@ -56,14 +56,14 @@ describe('Display resolution and zoom (real Chromium)', () => {
     assert.deepEqual(rows, ['step', 'loss'], 'the band\'s edges stay out of the legend');
     await h.page.screenshot({ path: path.join(resultsDir, 'zoom-band.png') });
     // beside a second line, which keeps the chart's scale, a line switched off takes its band along
-    const other = { ...line, key: 'metrics.csv:loss', source: 'metrics.csv' };
+    const other = { ...line, key: 'metrics.csv:val_loss', name: 'val_loss', source: 'metrics.csv' };
     await h.send(snapshot([wire({ ...line, lo: new Float64Array(200).fill(0), hi: new Float64Array(200).fill(2) }), wire(other)]));
     await frame(h);
     assert.ok((await bandPixels()) > without + 5000, 'the band beside a second line');
-    await h.page.locator('.chart .u-legend .u-series:not(.raw) .u-label', { hasText: 'loss · stdout.log' }).click();
+    await h.page.locator('.chart .u-legend .u-series:not(.raw) .u-label', { hasText: /^loss$/ }).click();
     await frame(h);
     assert.ok((await bandPixels()) < without + 500, 'a line switched off in the legend takes its band with it');
-    await h.page.locator('.chart .u-legend .u-series:not(.raw) .u-label', { hasText: 'loss · stdout.log' }).click();
+    await h.page.locator('.chart .u-legend .u-series:not(.raw) .u-label', { hasText: /^loss$/ }).click();
     await h.send(snapshot([wire(decimated)]));
     await frame(h);
     const upperHalf = (await h.page.evaluate(`(() => {
