@@ -34,13 +34,14 @@ const timer = setInterval(() => sendBatch(false), Math.max(1, Math.round(1000 / 
 function onTail(msg: TailToRefine): void {
   switch (msg.type) {
     case 'chunk':
-      refiner.chunk(msg.file, new Uint8Array(msg.bytes), msg.time);
+      refiner.chunk(msg.file, new Uint8Array(msg.bytes), msg.time, msg.format);
       break;
     case 'reset':
       refiner.reset(msg.file, msg.reason);
       break;
     case 'warning':
-      refiner.event('warning', msg.text);
+    case 'info':
+      refiner.event(msg.type, msg.text);
       break;
     case 'drained':
       clearInterval(timer);
