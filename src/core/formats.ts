@@ -121,9 +121,10 @@ function isTable(lines: string[]): boolean {
     if (cells.length < 2 || !cells.every((c) => NAME.test(c) || NUMERIC.test(c))) return false;
     return lines.every((l) => l.split(delimiter).length === cells.length);
   }
+  // Only with a position first (`3/99`): numbers alone may be anything (YOLO's label files are rows of 5).
   const width = (l: string) => l.trim().split(/\s+/);
   const cells = width(head);
-  if (cells.length < 5 || !cells.every((c) => NUMERIC.test(c))) return false;
+  if (cells.length < 5 || !/^\d+\/\d+$/.test(cells[0]) || !cells.every((c) => NUMERIC.test(c))) return false;
   return lines.every((l) => {
     const c = width(l);
     return c.length === cells.length && c.every((x) => NUMERIC.test(x));

@@ -30,6 +30,8 @@ interface FileReader {
 
 /** Lines of a file read without a point before the monitor says so, while it runs. */
 const SILENT_LINES = 2000;
+/** Files named one by one as giving nothing plottable; the rest are counted. */
+const SILENT_SAID = 10;
 
 export class Refiner {
   readonly store = new SeriesStore();
@@ -78,6 +80,8 @@ export class Refiner {
       if (any && /^std(out|err)/.test(logStream(file)) && logStream(file) !== file) continue;
       this.saySilent(file, reader!, '');
     }
+    const unsaid = this.silentSaid.size - SILENT_SAID;
+    if (unsaid > 0) this.event('warning', `${unsaid} more file${unsaid > 1 ? 's' : ''} read gave no metrics.`);
     // said of each file already, or of the run as a whole
     if (!any && !(read.length && read.every(([f]) => this.silentSaid.has(f)))) {
       const names = read.map(([f]) => f);
@@ -86,13 +90,13 @@ export class Refiner {
     }
   }
 
-  /** Tells once that `file` gave no point, with what was read. */
+  /** Tells once that `file` gave no point, with what was read; past SILENT_SAID files, only counts them. */
   private saySilent(file: string, reader: FileReader, soFar: string): void {
     if (this.pointsOf.get(file) || this.silentSaid.has(file)) return;
     const what = reader.silent();
     if (what === undefined) return;
     this.silentSaid.add(file);
-    this.event('warning', `${file}: ${what}${soFar}.`);
+    if (this.silentSaid.size <= SILENT_SAID) this.event('warning', `${file}: ${what}${soFar}.`);
   }
 
   event(level: EventLevel, text: string): void {

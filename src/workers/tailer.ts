@@ -71,6 +71,8 @@ export class Tailer {
   private readonly buf = new Uint8Array(READ_BYTES);
   /** Set for the last pass (drain, or the CLI's one pass): decide what a file holds from what there is. */
   private final = false;
+  /** Descriptors held now (about: counted on open, recounted when idle ones are given back). */
+  private opened = 0;
 
   /** `live`: the files are new, so even the first pass reads bytes just written. `also`: followed besides the root. */
   constructor(
@@ -101,19 +103,19 @@ export class Tailer {
       // Stamped before the walk: a relist() asked for while it runs must still count afterwards.
       this.listedAt = Date.now();
       this.listed = await this.list();
-      this.tellSkipped();
     }
     for (const { abs, want } of this.listed) {
       try {
-        await this.follow(abs, want);
+        await this.follow(abs, want).catch(async (err: NodeJS.ErrnoException) => {
+          if (err.code !== 'EMFILE' && err.code !== 'ENFILE') throw err;
+          await this.closeIdle(0); // out of descriptors: give every one back, then try again
+          await this.follow(abs, want);
+        });
       } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'EMFILE' || code === 'ENFILE') {
-          await this.closeIdle(0); // out of descriptors: give back all, read it next pass
-          this.warnOnce('EMFILE', 'Too many open files: files are read a few at a time (slower, nothing lost).');
-        } else this.warnOnce(abs, `${this.rel(abs)}: cannot read (${(err as Error).message}).`);
+        this.warnOnce(abs, `${this.rel(abs)}: cannot read (${(err as Error).message}).`);
       }
     }
+    this.tellSkipped(); // after the reads: files found binary by their bytes count too
     await this.closeIdle(IDLE_MS);
     this.dated = true; // what was there before following began has been read
   }
@@ -130,7 +132,7 @@ export class Tailer {
     if (!st) return; // vanished between listing and stat; what was read stays
     if (!st.isFile()) {
       // a FIFO, a device or a folder where a log was: never opened (a FIFO blocks, /dev/zero has no end)
-      this.warnOnce(`type:${abs}`, `${this.rel(abs)}: not a regular file (${kind(st)}); not read.`);
+      this.warnOnce(`${kind(st)}:${abs}`, `${this.rel(abs)}: not a regular file (${kind(st)}); not read.`);
       return;
     }
     if (f && st.ino !== f.ino) {
@@ -163,6 +165,7 @@ export class Tailer {
   /** Opens `f` by path unless it holds a descriptor; false when what is there now is not the file followed. */
   private async open(f: Followed): Promise<boolean> {
     if (f.handle) return true;
+    if (++this.opened > MAX_OPEN) await this.closeIdle(0); // bounded, whatever the number of files
     const handle = await fs.open(f.abs, OPEN_FLAGS);
     const st = await handle.stat().catch(() => undefined);
     if (!st?.isFile() || st.ino !== f.ino) {
@@ -187,7 +190,6 @@ export class Tailer {
     if (found === 'binary') {
       this.skip('binary', f.rel);
       f.ignored = true; // never read; looked at again if replaced
-      this.tellSkipped();
       return false;
     }
     f.format = found;
@@ -233,6 +235,7 @@ export class Tailer {
   /** Gives back the descriptors of files unchanged for `idleMs`, and the oldest beyond MAX_OPEN. */
   private async closeIdle(idleMs: number): Promise<void> {
     const open = [...this.followed.values()].filter((f) => f.handle);
+    this.opened = 0;
     const now = Date.now();
     open.sort((a, b) => b.changedAt - a.changedAt);
     for (let i = 0; i < open.length; i++) {
@@ -240,7 +243,7 @@ export class Tailer {
       if (i >= MAX_OPEN || now - f.changedAt >= idleMs) {
         await f.handle!.close().catch(() => undefined);
         f.handle = undefined;
-      }
+      } else this.opened++;
     }
   }
 
