@@ -73,21 +73,32 @@ export class Refiner {
   /** Every file is at its end and nothing more will come: parse the partial last lines. */
   end(): void {
     for (const reader of this.files.values()) reader?.end();
+    this.tellSilent('', true);
+  }
+
+  /** What was there when an attached run's following began is read: say which files gave nothing so far. */
+  caughtUp(): void {
+    this.tellSilent(' so far', false);
+  }
+
+  /** Says which files read gave no point, and when none did, that the run gave none. */
+  private tellSilent(soFar: string, final: boolean): void {
     const read = [...this.files].filter(([, r]) => r);
     const any = read.some(([file]) => this.pointsOf.get(file));
+    const counted = this.silentSaid.size;
     for (const [file, reader] of read) {
       // a run's stderr without metrics is the rule, not news
       if (any && /^std(out|err)/.test(logStream(file)) && logStream(file) !== file) continue;
-      this.saySilent(file, reader!, '');
+      this.saySilent(file, reader!, soFar);
     }
-    const unsaid = this.silentSaid.size - SILENT_SAID;
-    if (unsaid > 0) this.event('warning', `${unsaid} more file${unsaid > 1 ? 's' : ''} read gave no metrics.`);
+    const unsaid = this.silentSaid.size - Math.max(counted, SILENT_SAID);
+    if (unsaid > 0) this.event('warning', `${unsaid} more file${unsaid > 1 ? 's' : ''} read gave no metrics${soFar}.`);
     // said of each file already, or of the run as a whole
-    if (!any && !(read.length && read.every(([f]) => this.silentSaid.has(f)))) {
-      const names = read.map(([f]) => f);
-      const list = names.slice(0, 6).join(', ') + (names.length > 6 ? ` and ${names.length - 6} more` : '');
-      this.event('warning', names.length ? `No metrics found in the ${names.length} file${names.length > 1 ? 's' : ''} read (${list}).` : 'No files with data were found to read.');
-    }
+    if (any || (read.length && read.every(([f]) => this.silentSaid.has(f)))) return;
+    const names = read.map(([f]) => f);
+    const list = names.slice(0, 6).join(', ') + (names.length > 6 ? ` and ${names.length - 6} more` : '');
+    if (names.length) this.event('warning', `No metrics found${soFar} in the ${names.length} file${names.length > 1 ? 's' : ''} read (${list}).`);
+    else if (final) this.event('warning', 'No files with data were found to read.');
   }
 
   /** Tells once that `file` gave no point, with what was read; past SILENT_SAID files, only counts them. */

@@ -43,6 +43,9 @@ function onTail(msg: TailToRefine): void {
     case 'info':
       refiner.event(msg.type, msg.text);
       break;
+    case 'caughtUp':
+      refiner.caughtUp();
+      break;
     case 'drained':
       clearInterval(timer);
       refiner.end();

@@ -117,6 +117,7 @@ export class Tailer {
     }
     this.tellSkipped(); // after the reads: files found binary by their bytes count too
     await this.closeIdle(IDLE_MS);
+    if (!this.dated && !this.final) this.send({ type: 'caughtUp' }); // an attached run's backlog is read
     this.dated = true; // what was there before following began has been read
   }
 

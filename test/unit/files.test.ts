@@ -11,7 +11,9 @@ import type { TailToRefine } from '../../src/core/protocol/tail';
 import { Refiner } from '../../src/core/refiner';
 import { Tailer } from '../../src/workers/tailer';
 import { record, event, scalarValue } from '../../src/cli/tfrecord-writer';
-import { tempDir } from '../helpers';
+import type { Batch } from '../../src/core/protocol/batch';
+import { Pipeline } from '../../src/workers/pipeline';
+import { tempDir, until, workersDir } from '../helpers';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -190,5 +192,26 @@ describe('Tailer: files of a run folder', () => {
     await tailer.close();
     assert.ok(held <= 130, `${held} descriptors held after a pass over ${n} files`);
     assert.equal(refiner.takeBatch().series.length, n);
+  });
+
+  it('attached to a finished run (real workers): Events say, before any drain, that a log gave no metrics and which files were skipped', async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'train.log'), 'loading data\nbuilding model\n');
+    fs.writeFileSync(path.join(dir, 'slurm-1818620.out'), 'step 1 loss=0.5\nstep 2 loss=0.25\n');
+    fs.writeFileSync(path.join(dir, 'train.py'), '');
+    const batches: Batch[] = [];
+    const p = new Pipeline({ root: dir, workersDir, updatesPerSecond: 20, pollMs: 50 }, { batch: (b) => void batches.push(b), error: () => undefined });
+    const events = () => batches.flatMap((b) => b.events.map((e) => e.text));
+    try {
+      await until(() => events().some((t) => t.startsWith('train.log:')), 10_000, 'a word on train.log');
+      assert.ok(events().includes('train.log: 2 lines read, no metrics recognised so far.'), events().join('\n'));
+      assert.ok(events().includes('Not read: train.py (source code).'), events().join('\n'));
+      const keys = batches.flatMap((b) => b.series.map((s) => s.key));
+      assert.ok(keys.includes('slurm-1818620.out:loss'), keys.join(', '));
+      assert.deepEqual(batches.flatMap((b) => b.logs.map((l) => l.stream)).filter((s, i, a) => a.indexOf(s) === i).sort(), ['slurm-1818620.out', 'train.log']);
+    } finally {
+      await p.drain();
+    }
+    assert.equal(events().filter((t) => t.startsWith('train.log:')).length, 1, 'said once');
   });
 });

@@ -62,5 +62,7 @@ export type TailToRefine =
   | { type: 'warning'; text: string }
   /** Worth knowing, not a problem (which files were not read, and why). */
   | { type: 'info'; text: string }
+  /** Everything there when following an existing run began has been read (sent once, not for a launched run). */
+  | { type: 'caughtUp' }
   /** Every file was read to its end after a `drain`: flush partial lines and send what is left. */
   | { type: 'drained' };
