@@ -189,7 +189,9 @@ export class Tailer {
       return false;
     }
     if (found === 'binary') {
-      this.skip('binary', f.rel);
+      // a file the user named gets a warning of its own; one found in a folder joins the list
+      if (f.want.sniff === 'any' && f.abs === this.root) this.warnOnce(f.abs, `${f.rel}: not text (binary); not read.`);
+      else this.skip('binary', f.rel);
       f.ignored = true; // never read; looked at again if replaced
       return false;
     }

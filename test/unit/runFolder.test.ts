@@ -158,6 +158,8 @@ describe('parse: a run folder as real trainings leave it', function () {
     assert.deepEqual(r.warnings, ['train.log: 3 lines read, no metrics recognised.']);
     fs.writeFileSync(path.join(sub, 'empty.log'), '');
     assert.deepEqual(parseJson(path.join(sub, 'empty.log')).warnings, ['No files with data were found to read.']);
+    fs.writeFileSync(path.join(sub, 'ckpt'), Buffer.from([0x80, 0x02, 0x7d, 0x71, 0x00, 0x28]));
+    assert.deepEqual(parseJson(path.join(sub, 'ckpt')).warnings, ['ckpt: not text (binary); not read.', 'No files with data were found to read.']);
     const empty = tempDir();
     assert.deepEqual(parseJson(empty).warnings, ['No files with data were found to read.']);
   });
