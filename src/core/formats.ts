@@ -10,8 +10,14 @@ export type FileFormat = 'output' | 'csv' | 'jsonl' | 'tfevents' | 'trainer-stat
 /** Why a file found in a watched folder is not read (said once, in one summarising event). */
 export type SkipReason = 'source code' | 'requirements' | 'configuration' | 'binary' | 'not a log';
 
-/** What a name says: a format, a file to sniff (`text`: a log unless its content is a table), skip, or the monitor's own. */
-export type Decision = { format: FileFormat } | { sniff: 'text' | 'any' } | { skip: SkipReason } | { own: true };
+/**
+ * What the first bytes decide: `text`, a log unless it holds a table; `json`, JSON lines (detectron2's
+ * `metrics.json`, MMDetection's `*.log.json`) or else a configuration; `any`, every format.
+ */
+export type SniffKind = 'text' | 'json' | 'any';
+
+/** What a name says: a format, a file to sniff, skip, or the monitor's own. */
+export type Decision = { format: FileFormat } | { sniff: SniffKind } | { skip: SkipReason } | { own: true };
 
 /** The monitor's own files at the root of a run folder: never data. */
 const OWN = new Set(['events.jsonl', 'run.json', 'exit-code', 'job.sbatch', 'pid']);
@@ -35,6 +41,7 @@ export function decide(rel: string): Decision {
   if (dot <= 0) return { sniff: 'any' }; // `nohup`, `log`, `train_output`
   const ext = name.slice(dot + 1).toLowerCase();
   if (TEXT.has(ext) || /^\d+$/.test(ext)) return { sniff: 'text' }; // `train.log`, `slurm-1818620.out`, `log.txt`, `train.log.1`
+  if (ext === 'json') return { sniff: 'json' };
   if (SOURCE.has(ext)) return { skip: 'source code' };
   if (CONFIG.has(ext)) return { skip: 'configuration' };
   if (BINARY.has(ext)) return { skip: 'binary' };
@@ -68,8 +75,9 @@ export const SNIFF_BYTES = 4096;
  * `binary` for what is not text; undefined while too little is written to tell. `any`: every
  * format is possible (a file the user named); `text`: a log or a table.
  */
-export function sniff(bytes: Uint8Array, kind: 'text' | 'any', now: boolean, whole: boolean): FileFormat | 'binary' | undefined {
-  if (bytes.length === 0) return now ? 'output' : undefined;
+export function sniff(bytes: Uint8Array, kind: SniffKind, now: boolean, whole: boolean): FileFormat | 'binary' | 'configuration' | undefined {
+  if (bytes.length === 0) return now ? (kind === 'json' ? 'configuration' : 'output') : undefined;
+  if (kind === 'json') return sniffJson(bytes, now, whole);
   if (kind === 'any' && isEventRecord(bytes)) return 'tfevents';
   const n = Math.min(bytes.length, 1024);
   for (let i = 0; i < n; i++) if (bytes[i] === 0) return 'binary';
@@ -84,6 +92,24 @@ export function sniff(bytes: Uint8Array, kind: 'text' | 'any', now: boolean, who
   if (kind === 'any' && rows[0]?.trimStart().startsWith('{') && jsonObject(rows[0])) return 'jsonl';
   if (isTable(rows.slice(0, 5))) return 'csv';
   return 'output';
+}
+
+/**
+ * A `.json` of one record a line (its first line `{"…`), or a configuration (pretty-printed: `{`
+ * alone on its first line; or one line only, once the file is idle). A first line longer than the
+ * sample (MMDetection's environment and config record) counts as a record.
+ */
+function sniffJson(bytes: Uint8Array, now: boolean, whole: boolean): 'jsonl' | 'configuration' | 'binary' | undefined {
+  const text = utf8(bytes, !whole);
+  if (text === undefined || text.includes('\0')) return 'binary';
+  if (!text.trimStart().startsWith('{"')) return 'configuration';
+  const pieces = text.split(/\r?\n/);
+  const lines = (whole ? pieces : pieces.slice(0, -1)).filter((l) => l.trim() !== '');
+  if (lines.length === 0) return 'jsonl';
+  if (!jsonObject(lines[0])) return 'configuration';
+  if (lines.length >= 2) return jsonObject(lines[1]) ? 'jsonl' : 'configuration';
+  if (!whole) return 'jsonl'; // a second line longer than the sample
+  return now ? 'configuration' : undefined; // one line so far: wait for a second
 }
 
 /** Valid UTF-8 (a multi-byte character cut at the end of the sample is allowed when more follows). */

@@ -6,7 +6,7 @@
 import { constants as C } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { decide, formatOf, sniff, SNIFF_BYTES, type FileFormat } from '../core/formats';
+import { decide, formatOf, sniff, SNIFF_BYTES, type FileFormat, type SniffKind } from '../core/formats';
 import { alsoName, type AlsoFollowed, type TailToRefine } from '../core/protocol/tail';
 
 /** Largest read, so one huge append does not become one huge message. */
@@ -27,7 +27,7 @@ const LIST_NAMES = 6;
 /** Opened without blocking (a FIFO where a log was) and without following a last link we did not vet. */
 const OPEN_FLAGS = C.O_RDONLY | (C.O_NONBLOCK ?? 0);
 
-type Want = { format: FileFormat } | { sniff: 'text' | 'any' };
+type Want = { format: FileFormat } | { sniff: SniffKind };
 
 interface Followed {
   rel: string;
@@ -186,6 +186,11 @@ export class Tailer {
     const found = sniff(this.buf.subarray(0, bytesRead), f.want.sniff, now, bytesRead === size);
     if (found === undefined) {
       f.size = -1; // look again next pass
+      return false;
+    }
+    if (found === 'configuration') {
+      this.skip('configuration', f.rel);
+      f.ignored = true;
       return false;
     }
     if (found === 'binary') {

@@ -58,7 +58,8 @@ describe('Which files are read (formats.decide)', () => {
       ['requirements.txt', 'skip:requirements'],
       ['requirements-dev.txt', 'skip:requirements'],
       ['config.yaml', 'skip:configuration'],
-      ['hparams.json', 'skip:configuration'],
+      ['hparams.json', 'sniff:json'],
+      ['20210113_154436.log.json', 'sniff:json'],
       ['model.pt', 'skip:binary'],
       ['README.md', 'skip:not a log'],
       ['events.jsonl', 'own'],
@@ -86,6 +87,14 @@ describe('Which files are read (formats.decide)', () => {
     assert.equal(sniff(enc('epoch,acc'), 'text', false, false), undefined); // a partial first line: wait
     assert.equal(sniff(enc('epoch,acc'), 'text', true, true), 'csv'); // the whole file, read for the last time
   });
+
+  it('tells JSON lines (detectron2 metrics.json, MMDetection *.log.json) from a configuration in a .json', () => {
+    assert.equal(sniff(enc('{"iteration": 19, "lr": 0.0002, "total_loss": 1.5}\n{"iteration": 39, "lr": 0.0004, "total_loss": 1.25}\n'), 'json', false, true), 'jsonl');
+    assert.equal(sniff(enc('{\n  "lr": 0.1,\n  "batch_size": 32\n}\n'), 'json', false, true), 'configuration');
+    assert.equal(sniff(enc('{"lr": 0.1, "batch_size": 32}\n'), 'json', false, true), undefined); // one line so far: wait
+    assert.equal(sniff(enc('{"lr": 0.1, "batch_size": 32}\n'), 'json', true, true), 'configuration'); // and it stayed one line
+    assert.equal(sniff(enc('{"env_info": "sys.platform: linux' + 'x'.repeat(5000)), 'json', false, false), 'jsonl'); // a first record past the sample
+  });
 });
 
 describe('Tailer: files of a run folder', () => {
@@ -100,13 +109,17 @@ describe('Tailer: files of a run folder', () => {
     fs.writeFileSync(path.join(dir, 'requirements.txt'), 'torch==1.13\n');
     fs.writeFileSync(path.join(dir, 'events.jsonl'), '{"step": 1, "loss": 9}\n'); // the monitor's own
     fs.writeFileSync(path.join(dir, 'logs', 'events.jsonl'), '{"step": 1, "reward": 2}\n'); // someone else's
+    // detectron2 JSONWriter.write: json.dumps(scalars_per_iter, sort_keys=True) a line, with its iteration
+    fs.writeFileSync(path.join(dir, 'metrics.json'), '{"iteration": 19, "lr": 0.0002, "total_loss": 1.5}\n{"iteration": 39, "lr": 0.0004, "total_loss": 1.25}\n');
+    fs.writeFileSync(path.join(dir, 'config.json'), '{\n  "lr": 0.1\n}\n');
     const { tailer, refiner, texts } = follow(dir);
     await tailer.poll(true);
     await tailer.close();
     refiner.end();
     const batch = refiner.takeBatch();
     const keys = batch.series.map((s) => s.key).sort();
-    assert.deepEqual(keys, ['logs/events.jsonl:reward', 'logs/train.log:loss', 'output:acc', 'training.log:accuracy', 'training.log:loss']);
+    assert.deepEqual(keys, ['logs/events.jsonl:reward', 'logs/train.log:loss', 'metrics.json:lr', 'metrics.json:total_loss', 'output:acc', 'training.log:accuracy', 'training.log:loss']);
+    assert.deepEqual(batch.series.find((s) => s.key === 'metrics.json:total_loss')!.x, Float64Array.from([19, 39]));
     assert.deepEqual(batch.series.find((s) => s.key === 'training.log:loss')!.x, Float64Array.from([0, 1]));
     assert.deepEqual(batch.logs.map((l) => l.stream).sort(), ['logs/train.log', 'output']);
     const skipped = texts().filter((t) => t.startsWith('Not read'));
@@ -114,6 +127,7 @@ describe('Tailer: files of a run folder', () => {
     assert.match(skipped[0], /requirements\.txt \(requirements\)/);
     assert.match(skipped[0], /train\.py \(source code\)/);
     assert.match(skipped[0], /weights \(binary\)/);
+    assert.match(skipped[0], /config\.json \(configuration\)/);
     assert.ok(!skipped[0].includes('events.jsonl'));
   });
 
