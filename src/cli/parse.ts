@@ -9,10 +9,10 @@ import { Tailer } from '../workers/tailer';
 export async function parse(root: string): Promise<Refiner> {
   const refiner = new Refiner();
   const tailer = new Tailer(root, (msg) => {
-    if (msg.type === 'chunk') refiner.chunk(msg.file, new Uint8Array(msg.bytes));
-    else if (msg.type === 'warning') refiner.event('warning', msg.text);
+    if (msg.type === 'chunk') refiner.chunk(msg.file, new Uint8Array(msg.bytes), undefined, msg.format);
+    else if (msg.type === 'warning' || msg.type === 'info') refiner.event(msg.type, msg.text);
   });
-  await tailer.poll();
+  await tailer.poll(true);
   await tailer.close();
   refiner.end();
   refiner.takeBatch(); // everything counts as sent: snapshot() is the whole result

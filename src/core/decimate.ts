@@ -128,5 +128,7 @@ export function atResolution(d: SeriesDelta, buckets: number): SeriesDelta {
   const n = d.x.length;
   if (n <= buckets * 4) return d;
   const { x, y, wall, lo, hi } = decimate(d, n, d.x[0], d.x[n - 1], buckets);
-  return { key: d.key, name: d.name, source: d.source, xKind: d.xKind, x, y, wall, lo, hi };
+  const out: SeriesDelta = { key: d.key, name: d.name, source: d.source, xKind: d.xKind, x, y, wall, lo, hi };
+  if (d.keepsSameX) out.keepsSameX = true;
+  return out;
 }

@@ -4,7 +4,7 @@
  */
 import { emptyBatch, type Batch, type EventLevel, type LogDelta, type LogStream, type MonitorEvent } from './protocol/batch';
 import { atResolution } from './decimate';
-import { formatOf, logStream } from './formats';
+import { formatOf, logStream, type FileFormat } from './formats';
 import { FrameSplitter, MAX_FRAME_CHARS } from './frames';
 import { LogIndex } from './logIndex';
 import { CsvParser } from './parse/csv';
@@ -24,7 +24,14 @@ interface FileReader {
   end(): void;
   /** The file shrank or was replaced: forget what is held. */
   reset(): void;
+  /** Why nothing plottable came out of what was read, or undefined when nothing was read. */
+  silent(): string | undefined;
 }
+
+/** Lines of a file read without a point before the monitor says so, while it runs. */
+const SILENT_LINES = 2000;
+/** Files named one by one as giving nothing plottable; the rest are counted. */
+const SILENT_SAID = 10;
 
 export class Refiner {
   readonly store = new SeriesStore();
@@ -41,15 +48,19 @@ export class Refiner {
   private sentLines = new Map<LogStream, number>();
   /** Seconds since the epoch when the bytes being parsed were read (NaN: a backlog of unknown age). */
   private arrival = NaN;
+  /** Points stored per file, to tell the user of a file that gave none. */
+  private pointsOf = new Map<string, number>();
+  /** Files already said to give nothing plottable. */
+  private silentSaid = new Set<string>();
 
   /**
    * Appended bytes of `file` (a path relative to the run directory), read at `time` (epoch ms),
    * which dates the lines that carry no time of their own; absent for bytes already there when
-   * following began.
+   * following began. `format`: what the file holds, when the tailer found out (else its name says).
    */
-  chunk(file: string, bytes: Uint8Array, time?: number): void {
+  chunk(file: string, bytes: Uint8Array, time?: number, format?: FileFormat): void {
     this.arrival = time === undefined ? NaN : time / 1000;
-    this.reader(file)?.push(bytes);
+    this.reader(file, format)?.push(bytes);
   }
 
   /** `file` shrank or was replaced: its next bytes start from the beginning. */
@@ -62,6 +73,41 @@ export class Refiner {
   /** Every file is at its end and nothing more will come: parse the partial last lines. */
   end(): void {
     for (const reader of this.files.values()) reader?.end();
+    this.tellSilent('', true);
+  }
+
+  /** What was there when an attached run's following began is read: say which files gave nothing so far. */
+  caughtUp(): void {
+    this.tellSilent(' so far', false);
+  }
+
+  /** Says which files read gave no point, and when none did, that the run gave none. */
+  private tellSilent(soFar: string, final: boolean): void {
+    const read = [...this.files].filter(([, r]) => r);
+    const any = read.some(([file]) => this.pointsOf.get(file));
+    const counted = this.silentSaid.size;
+    for (const [file, reader] of read) {
+      // a run's stderr without metrics is the rule, not news
+      if (any && /^std(out|err)/.test(logStream(file)) && logStream(file) !== file) continue;
+      this.saySilent(file, reader!, soFar);
+    }
+    const unsaid = this.silentSaid.size - Math.max(counted, SILENT_SAID);
+    if (unsaid > 0) this.event('warning', `${unsaid} more file${unsaid > 1 ? 's' : ''} read gave no metrics${soFar}.`);
+    // said of each file already, or of the run as a whole
+    if (any || (read.length && read.every(([f]) => this.silentSaid.has(f)))) return;
+    const names = read.map(([f]) => f);
+    const list = names.slice(0, 6).join(', ') + (names.length > 6 ? ` and ${names.length - 6} more` : '');
+    if (names.length) this.event('warning', `No metrics found${soFar} in the ${names.length} file${names.length > 1 ? 's' : ''} read (${list}).`);
+    else if (final) this.event('warning', 'No files with data were found to read.');
+  }
+
+  /** Tells once that `file` gave no point, with what was read; past SILENT_SAID files, only counts them. */
+  private saySilent(file: string, reader: FileReader, soFar: string): void {
+    if (this.pointsOf.get(file) || this.silentSaid.has(file)) return;
+    const what = reader.silent();
+    if (what === undefined) return;
+    this.silentSaid.add(file);
+    if (this.silentSaid.size <= SILENT_SAID) this.event('warning', `${file}: ${what}${soFar}.`);
   }
 
   event(level: EventLevel, text: string): void {
@@ -99,8 +145,9 @@ export class Refiner {
     this.addValue(file, p.name, p.xKind, p.x, p.y, p.wall ?? NaN, source, overlapping);
   }
 
-  private addValue(file: string, name: string, xKind: Point['xKind'], x: number, y: number, wall: number, source = file, overlapping = false): void {
-    if (this.store.add(source, name, xKind, x, y, wall, overlapping) !== 'restarted') return;
+  private addValue(file: string, name: string, xKind: Point['xKind'], x: number, y: number, wall: number, source = file, overlapping = false, multi = false): void {
+    this.pointsOf.set(file, (this.pointsOf.get(file) ?? 0) + 1);
+    if (this.store.add(source, name, xKind, x, y, wall, overlapping, multi) !== 'restarted') return;
     const now = Date.now();
     if (now - (this.restartSaid.get(file) ?? 0) < 10_000) return;
     this.restartSaid.set(file, now);
@@ -126,18 +173,18 @@ export class Refiner {
     this.history.set(stream, h);
   }
 
-  private reader(file: string): FileReader | null {
+  private reader(file: string, format = formatOf(file)): FileReader | null {
     let r = this.files.get(file);
     if (r !== undefined) return r;
-    switch (formatOf(file)) {
+    switch (format) {
       case 'output':
-        r = this.textReader(file, new ProgressParser(), logStream(file));
+        r = this.textReader(file, new ProgressParser(), 'metrics recognised', logStream(file));
         break;
       case 'csv':
-        r = this.textReader(file, new CsvParser());
+        r = this.textReader(file, new CsvParser(), 'numeric column found');
         break;
       case 'jsonl':
-        r = this.textReader(file, new JsonlParser());
+        r = this.textReader(file, new JsonlParser(), 'numeric field found');
         break;
       case 'tfevents':
         r = this.eventsReader(file);
@@ -156,10 +203,14 @@ export class Refiner {
    * Text split into `\r`/`\n` frames, each parsed. Output streams also feed their log tab with the
    * text as decoded, a partial last line included (the view continues it when the rest comes).
    */
-  private textReader(file: string, parser: LineParser, stream?: LogStream): FileReader {
+  private textReader(file: string, parser: LineParser, none: string, stream?: LogStream): FileReader {
     const splitter = new FrameSplitter();
     const emit: Emit = (name, xKind, x, y, wall) => this.addValue(file, name, xKind, x, y, wall ?? this.arrival);
-    const onFrame = (text: string, from: number, to: number) => parser.readFrame(text, from, to, emit);
+    let frames = 0;
+    const onFrame = (text: string, from: number, to: number) => {
+      frames++;
+      parser.readFrame(text, from, to, emit);
+    };
     let reported = 0;
     const warnMalformed = () => {
       // Said once, then at 10, 100, 1000…: a clear message, never a storm.
@@ -169,7 +220,7 @@ export class Refiner {
         reported = bad;
       }
     };
-    return {
+    const reader: FileReader = {
       push: (bytes) => {
         if (stream) this.logIndex.push(stream, file, bytes);
         const capped = splitter.capped;
@@ -177,6 +228,7 @@ export class Refiner {
         if (stream && text) this.log(stream, text);
         warnMalformed();
         if (splitter.capped > capped) this.event('warning', `${file}: a line longer than ${MAX_FRAME_CHARS} characters was cut into pieces.`);
+        if (frames >= SILENT_LINES) this.saySilent(file, reader, ' so far');
       },
       end: () => {
         splitter.endTo(onFrame);
@@ -186,7 +238,9 @@ export class Refiner {
         splitter.reset();
         parser.reset();
       },
+      silent: () => (frames ? `${frames.toLocaleString('en-US')} line${frames > 1 ? 's' : ''} read, no ${none}` : undefined),
     };
+    return reader;
   }
 
   /**
@@ -203,6 +257,7 @@ export class Refiner {
         if (parser.incomplete) this.event('warning', `${file}: not valid JSON at the end of the run; its last state was not read.`);
       },
       reset: () => parser.reset(),
+      silent: () => 'no training history (log_history) in it',
     };
   }
 
@@ -221,7 +276,8 @@ export class Refiner {
       if (name === undefined) names.set(tag, (name = prefix + tag));
       return name;
     };
-    const emit: Emit = (tag, xKind, x, y, wall) => this.addValue(file, prefix ? named(tag) : tag, xKind, x, y, wall ?? NaN);
+    // every event is a point, several at one step included, as TensorBoard keeps them
+    const emit: Emit = (tag, xKind, x, y, wall) => this.addValue(file, prefix ? named(tag) : tag, xKind, x, y, wall ?? NaN, file, false, true);
     return {
       push: (bytes) => {
         parser.read(bytes, emit);
@@ -235,6 +291,11 @@ export class Refiner {
       reset: () => {
         parser = new TfEventsParser();
         warned = 0;
+      },
+      silent: () => {
+        const { records, other, corrupt } = parser.stats;
+        if (!records && !corrupt && !parser.pendingBytes) return undefined;
+        return `${records} event record${records === 1 ? '' : 's'} read${corrupt ? ` (${corrupt} damaged)` : ''}, no scalars${other ? ` (${other} histogram, image, audio or text values)` : ''}`;
       },
     };
   }

@@ -34,12 +34,16 @@ class Series {
   /** Points before this index were sent. */
   sent = 0;
   lastX = -Infinity;
+  /** Points were dropped that receivers hold: the next delta replaces from its first x on. */
+  cut = false;
 
   constructor(
     readonly key: string,
     readonly name: string,
     readonly source: string,
     readonly xKind: XKind,
+    /** Holds several points at one x (event files), so a delta starting at the last x appends. */
+    readonly multi = false,
   ) {}
 
   push(x: number, y: number, wall: number): void {
@@ -65,6 +69,7 @@ class Series {
   /** Keeps the first `n` points. */
   truncate(n: number): void {
     this.length = n;
+    if (n < this.sent) this.cut = true;
     this.sent = Math.min(this.sent, n); // the next delta starts there: the receiver drops its points from its x on
     this.xs.length = this.ys.length = this.ws.length = Math.max(1, Math.ceil(n / CHUNK));
     this.lastX = n > 0 ? this.x(n - 1) : -Infinity;
@@ -115,7 +120,9 @@ class Series {
   }
 
   delta(from: number, to = this.length): SeriesDelta {
-    return { key: this.key, name: this.name, source: this.source, xKind: this.xKind, ...this.columns(from, to) };
+    const d: SeriesDelta = { key: this.key, name: this.name, source: this.source, xKind: this.xKind, ...this.columns(from, to) };
+    if (this.multi && !this.cut) d.keepsSameX = true;
+    return d;
   }
 
   get bytes(): number {
@@ -143,9 +150,10 @@ export class SeriesStore {
    * series' last x replaces it (a redraw settling on its value); a point whose x goes back starts
    * the series over from there, dropping the points at or after it, as TensorBoard purges on a
    * restarted run — unless `overlapping`, for sources that repeat what they wrote before
-   * (trainer_state.json copies), where it is skipped.
+   * (trainer_state.json copies), where it is skipped. `multi`: every point counts, several at one
+   * x included (event files, as TensorBoard keeps every event): a point at the last x is appended.
    */
-  add(source: string, name: string, xKind: XKind, x: number, y: number, wall = NaN, overlapping = false): AddResult {
+  add(source: string, name: string, xKind: XKind, x: number, y: number, wall = NaN, overlapping = false, multi = false): AddResult {
     let names = source === this.lastSource ? this.lastNames : this.bySource.get(source);
     if (!names) this.bySource.set(source, (names = new Map()));
     this.lastSource = source;
@@ -153,12 +161,12 @@ export class SeriesStore {
     let s = names.get(name);
     if (!s) {
       const key = `${source}:${name}`;
-      s = new Series(key, name, source, xKind);
+      s = new Series(key, name, source, xKind, multi);
       this.series.set(key, s);
       names.set(name, s);
     }
     if (xKind !== s.xKind) return 'skipped'; // positioned otherwise (a damaged line read by row number): not this axis
-    if (x > s.lastX) {
+    if (x > s.lastX || (s.multi && x === s.lastX)) {
       s.push(x, y, wall);
       return 'appended';
     }
@@ -177,6 +185,7 @@ export class SeriesStore {
       if (s.sent === s.length) continue;
       out.push(s.delta(s.sent));
       s.sent = s.length;
+      s.cut = false;
     }
     return out;
   }
@@ -196,7 +205,11 @@ export class SeriesStore {
    * through `shape` as soon as it is copied (so only one full copy exists at a time); changes nothing.
    */
   sentSoFar(shape: (d: SeriesDelta) => SeriesDelta = (d) => d): SeriesDelta[] {
-    return [...this.series.values()].filter((s) => s.sent > 0).map((s) => shape(s.delta(0, s.sent)));
+    return [...this.series.values()].filter((s) => s.sent > 0).map((s) => {
+      const d = s.delta(0, s.sent);
+      delete d.keepsSameX; // a snapshot is the whole series
+      return shape(d);
+    });
   }
 
   /** Bytes the stored points occupy, spare capacity included. */

@@ -9,7 +9,7 @@
  * the host for full fidelity.
  */
 import type { SeriesDelta } from '../core/protocol/batch';
-import { decimate, lowerBound } from '../core/decimate';
+import { decimate, lowerBound, upperBound } from '../core/decimate';
 import { emaInto, type EmaState } from '../core/smooth';
 
 const HELD_BUCKETS = 1024;
@@ -54,10 +54,12 @@ export class Line {
     return this.lo !== undefined;
   }
 
-  /** Points at or after the delta's first x are replaced (see SeriesDelta). */
+  /** Points at or after the delta's first x are replaced; only after it when the delta keeps same x (see SeriesDelta). */
   add(d: SeriesDelta): void {
     const n = d.x.length;
-    if (n && this.length && d.x[0] <= this.x[this.length - 1]) this.length = lowerBound(this.x, this.length, d.x[0]);
+    if (n && this.length && d.x[0] <= this.x[this.length - 1]) {
+      this.length = d.keepsSameX ? upperBound(this.x, this.length, d.x[0]) : lowerBound(this.x, this.length, d.x[0]);
+    }
     const at = this.length;
     const need = at + n;
     if (need > this.x.length) this.resize(Math.max(need, this.x.length * 2, 64));

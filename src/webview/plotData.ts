@@ -137,10 +137,14 @@ export function aligned(tables: Array<[Float64Array, ...Float64Array[]]>): uPlot
       if (tables[t][0][pos[t]] < min) min = tables[t][0][pos[t]];
     }
     if (!any) break;
+    // several points of a line at one x (event files keep every event) each get a slot of that x
+    let width = 1;
     for (let t = 0; t < tables.length; t++) {
-      while (pos[t] < tables[t][0].length && tables[t][0][pos[t]] <= min) slot[t][pos[t]++] = m;
+      let k = 0;
+      while (pos[t] < tables[t][0].length && tables[t][0][pos[t]] <= min) slot[t][pos[t]++] = m + k++;
+      if (k > width) width = k;
     }
-    xs[m++] = min;
+    for (let k = 0; k < width; k++) xs[m++] = min;
   }
   const data: Array<ArrayLike<number | null | undefined>> = [xs.subarray(0, m)];
   tables.forEach((t, ti) => {

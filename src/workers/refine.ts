@@ -57,7 +57,7 @@ function wake(): void {
 function onTail(msg: TailToRefine): void {
   switch (msg.type) {
     case 'chunk':
-      refiner.chunk(msg.file, new Uint8Array(msg.bytes), msg.time);
+      refiner.chunk(msg.file, new Uint8Array(msg.bytes), msg.time, msg.format);
       wake();
       break;
     case 'reset':
@@ -65,7 +65,12 @@ function onTail(msg: TailToRefine): void {
       wake();
       break;
     case 'warning':
-      refiner.event('warning', msg.text);
+    case 'info':
+      refiner.event(msg.type, msg.text);
+      wake();
+      break;
+    case 'caughtUp':
+      refiner.caughtUp();
       wake();
       break;
     case 'drained':

@@ -50,7 +50,7 @@ parentPort!.on('message', (msg: TailControl) => {
     tailer.relist(); // the drain's pass finds files created since the last walk
     // A poll may be under way: one more full pass after it reads whatever was written last.
     void tailer
-      .poll()
+      .poll(true)
       .then(() => tailer.close())
       .then(() => out?.postMessage({ type: 'drained' } satisfies TailToRefine));
   }

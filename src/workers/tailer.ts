@@ -1,10 +1,12 @@
 /**
  * Follows the files of a run directory (or one file): new files, appended bytes, truncation and
- * replacement. It only moves bytes; the refiner makes sense of them.
+ * replacement. It only moves bytes, and says what each file holds (by name, else by its first
+ * bytes); the refiner makes sense of them.
  */
+import { constants as C } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { formatOf } from '../core/formats';
+import { decide, formatOf, sniff, SNIFF_BYTES, type FileFormat, type SniffKind } from '../core/formats';
 import { alsoName, type AlsoFollowed, type TailToRefine } from '../core/protocol/tail';
 
 /** Largest read, so one huge append does not become one huge message. */
@@ -16,17 +18,39 @@ const SKIP_DIRS = new Set(['node_modules', '.git', '__pycache__', 'checkpoints',
 const MAX_DEPTH = 6;
 /** How often the folder tree is walked for new files when no watch event says so. */
 const RELIST_MS = 1000;
+/** A file unchanged this long gives its descriptor back (reopened by path when it grows). */
+const IDLE_MS = 5000;
+/** Descriptors held at most: the least recently changed files give theirs back first. */
+const MAX_OPEN = 128;
+/** Names listed per reason in the event that says which files were not read. */
+const LIST_NAMES = 6;
+/** Opened without blocking (a FIFO where a log was) and without following a last link we did not vet. */
+const OPEN_FLAGS = C.O_RDONLY | (C.O_NONBLOCK ?? 0);
+
+type Want = { format: FileFormat } | { sniff: SniffKind };
 
 interface Followed {
   rel: string;
   abs: string;
-  handle: fs.FileHandle;
+  handle: fs.FileHandle | undefined;
+  want: Want;
+  /** Decided from the first bytes (or the name); undefined until then. */
+  format: FileFormat | undefined;
   ino: number;
   offset: number;
   /** The last bytes read (up to SIGNATURE_BYTES, ending at `offset`). */
   signature: Uint8Array;
   size: number;
   mtimeMs: number;
+  /** When its size or time last changed (ms). */
+  changedAt: number;
+  /** Not text after all (a checkpoint without extension). */
+  ignored?: boolean;
+}
+
+interface Listed {
+  abs: string;
+  want: Want;
 }
 
 export type TailSink = (msg: TailToRefine, transfer?: ArrayBuffer[]) => void;
@@ -34,12 +58,21 @@ export type TailSink = (msg: TailToRefine, transfer?: ArrayBuffer[]) => void;
 export class Tailer {
   private followed = new Map<string, Followed>();
   private warned = new Set<string>();
+  /** Files found and not read, by reason, not yet told. */
+  private skipped = new Map<string, string[]>();
+  private skipSaid = new Set<string>();
   /** Passes run one after another, never two at once on the same offsets. */
   private last: Promise<void> = Promise.resolve();
-  private listed: string[] = [];
+  private listed: Listed[] = [];
   private listedAt = 0;
   /** Whether bytes read now were written just now (after the first pass, or in a launched run), so their read time dates them. */
   private dated: boolean;
+  /** One read buffer for every file; only the bytes read are copied out. */
+  private readonly buf = new Uint8Array(READ_BYTES);
+  /** Set for the last pass (drain, or the CLI's one pass): decide what a file holds from what there is. */
+  private final = false;
+  /** Descriptors held now (about: counted on open, recounted when idle ones are given back). */
+  private opened = 0;
 
   /** `live`: the files are new, so even the first pass reads bytes just written. `also`: followed besides the root. */
   constructor(
@@ -51,9 +84,12 @@ export class Tailer {
     this.dated = live;
   }
 
-  /** One pass: find files, read what was appended to each. Calls queue behind each other. */
-  poll(): Promise<void> {
-    this.last = this.last.then(() => this.pass());
+  /** One pass: find files, read what was appended to each. Calls queue behind each other. `final`: nothing more will be written. */
+  poll(final = false): Promise<void> {
+    this.last = this.last.then(() => {
+      this.final ||= final;
+      return this.pass();
+    });
     return this.last;
   }
 
@@ -68,47 +104,104 @@ export class Tailer {
       this.listedAt = Date.now();
       this.listed = await this.list();
     }
-    for (const abs of this.listed) {
+    for (const { abs, want } of this.listed) {
       try {
-        await this.follow(abs);
+        await this.follow(abs, want).catch(async (err: NodeJS.ErrnoException) => {
+          if (err.code !== 'EMFILE' && err.code !== 'ENFILE') throw err;
+          await this.closeIdle(0); // out of descriptors: give every one back, then try again
+          await this.follow(abs, want);
+        });
       } catch (err) {
         this.warnOnce(abs, `${this.rel(abs)}: cannot read (${(err as Error).message}).`);
       }
     }
+    this.tellSkipped(); // after the reads: files found binary by their bytes count too
+    await this.closeIdle(IDLE_MS);
+    if (!this.dated && !this.final) this.send({ type: 'caughtUp' }); // an attached run's backlog is read
     this.dated = true; // what was there before following began has been read
   }
 
   async close(): Promise<void> {
     await this.last;
-    for (const f of this.followed.values()) await f.handle.close().catch(() => undefined);
+    for (const f of this.followed.values()) await f.handle?.close().catch(() => undefined);
     this.followed.clear();
   }
 
-  private async follow(abs: string): Promise<void> {
+  private async follow(abs: string, want: Want): Promise<void> {
     const st = await fs.stat(abs).catch(() => undefined);
     let f = this.followed.get(abs);
     if (!st) return; // vanished between listing and stat; what was read stays
+    if (!st.isFile()) {
+      // a FIFO, a device or a folder where a log was: never opened (a FIFO blocks, /dev/zero has no end)
+      this.warnOnce(`${kind(st)}:${abs}`, `${this.rel(abs)}: not a regular file (${kind(st)}); not read.`);
+      return;
+    }
     if (f && st.ino !== f.ino) {
-      await this.readToEnd(f); // the old file's last bytes, then the new one from its start
-      await f.handle.close();
+      if (f.handle) await this.readToEnd(f, Infinity).catch(() => undefined); // the old file's last bytes, then the new one from its start
+      await f.handle?.close().catch(() => undefined);
       this.followed.delete(abs);
       this.send({ type: 'reset', file: f.rel, reason: 'the file was replaced' });
       f = undefined;
     }
     if (!f) {
-      f = { rel: this.rel(abs), abs, handle: await fs.open(abs, 'r'), ino: st.ino, offset: 0, signature: new Uint8Array(0), size: 0, mtimeMs: 0 };
+      f = { rel: this.rel(abs), abs, handle: undefined, want, format: 'format' in want ? want.format : undefined, ino: st.ino, offset: 0, signature: new Uint8Array(0), size: -1, mtimeMs: 0, changedAt: Date.now() };
       this.followed.set(abs, f);
-    } else if (st.size === f.size && st.mtimeMs === f.mtimeMs) {
+    } else if (f.ignored || (st.size === f.size && st.mtimeMs === f.mtimeMs)) {
       return; // unchanged
-    } else if (st.size < f.offset) {
-      this.restart(f, 'the file shrank');
-    } else if (!(await this.signatureHolds(f))) {
+    }
+    if (!(await this.open(f))) return;
+    if (st.size < f.offset) this.restart(f, 'the file shrank');
+    else if (!(await this.signatureHolds(f))) {
       // Rewritten in place, as long as before or longer (Lightning rewrites metrics.csv whole, with a new column).
       this.restart(f, 'the file was rewritten');
     }
     f.size = st.size;
     f.mtimeMs = st.mtimeMs;
-    await this.readToEnd(f);
+    f.changedAt = Date.now();
+    if (!f.format && !(await this.decideFormat(f, st.size))) return;
+    // Never past the size seen now: a file that grows without end costs one pass at a time.
+    await this.readToEnd(f, st.size);
+  }
+
+  /** Opens `f` by path unless it holds a descriptor; false when what is there now is not the file followed. */
+  private async open(f: Followed): Promise<boolean> {
+    if (f.handle) return true;
+    if (++this.opened > MAX_OPEN) await this.closeIdle(0); // bounded, whatever the number of files
+    const handle = await fs.open(f.abs, OPEN_FLAGS);
+    const st = await handle.stat().catch(() => undefined);
+    if (!st?.isFile() || st.ino !== f.ino) {
+      await handle.close().catch(() => undefined);
+      return false; // replaced between stat and open: the next pass sees it
+    }
+    f.handle = handle;
+    return true;
+  }
+
+  /** What a file of undecided format holds, from its first bytes; false while too little is written to tell. */
+  private async decideFormat(f: Followed, size: number): Promise<boolean> {
+    if (!('sniff' in f.want)) return true;
+    const n = Math.min(size, SNIFF_BYTES);
+    const { bytesRead } = await f.handle!.read(this.buf, 0, n, 0);
+    const now = this.final || size > SNIFF_BYTES || Date.now() - f.mtimeMs > IDLE_MS;
+    const found = sniff(this.buf.subarray(0, bytesRead), f.want.sniff, now, bytesRead === size);
+    if (found === undefined) {
+      f.size = -1; // look again next pass
+      return false;
+    }
+    if (found === 'configuration') {
+      this.skip('configuration', f.rel);
+      f.ignored = true;
+      return false;
+    }
+    if (found === 'binary') {
+      // a file the user named gets a warning of its own; one found in a folder joins the list
+      if (f.want.sniff === 'any' && f.abs === this.root) this.warnOnce(f.abs, `${f.rel}: not text (binary); not read.`);
+      else this.skip('binary', f.rel);
+      f.ignored = true; // never read; looked at again if replaced
+      return false;
+    }
+    f.format = found;
+    return true;
   }
 
   private restart(f: Followed, reason: string): void {
@@ -121,15 +214,17 @@ export class Tailer {
   private async signatureHolds(f: Followed): Promise<boolean> {
     const n = f.signature.length;
     if (n === 0) return true;
-    const now = new Uint8Array(n);
-    const { bytesRead } = await f.handle.read(now, 0, n, f.offset - n);
-    return bytesRead === n && Buffer.compare(now, f.signature) === 0;
+    const { bytesRead } = await f.handle!.read(this.buf, 0, n, f.offset - n);
+    return bytesRead === n && Buffer.compare(this.buf.subarray(0, n), f.signature) === 0;
   }
 
-  private async readToEnd(f: Followed): Promise<void> {
-    for (;;) {
-      const buf = new Uint8Array(READ_BYTES);
-      const { bytesRead } = await f.handle.read(buf, 0, READ_BYTES, f.offset);
+  /** Reads from the offset up to `limit` (the size seen at stat time) or the end, whichever comes first. */
+  private async readToEnd(f: Followed, limit: number): Promise<void> {
+    if (!f.format) return;
+    const buf = this.buf;
+    while (f.offset < limit) {
+      const want = Math.min(READ_BYTES, limit - f.offset);
+      const { bytesRead } = await f.handle!.read(buf, 0, want, f.offset);
       if (bytesRead === 0) return;
       f.offset += bytesRead;
       const keep = Math.min(SIGNATURE_BYTES, bytesRead);
@@ -137,39 +232,110 @@ export class Tailer {
       sig.set(f.signature.subarray(f.signature.length - (sig.length - keep)));
       sig.set(buf.subarray(bytesRead - keep, bytesRead), sig.length - keep);
       f.signature = sig;
-      const bytes = buf.buffer.slice(0, bytesRead);
-      this.send(this.dated ? { type: 'chunk', file: f.rel, bytes, time: Date.now() } : { type: 'chunk', file: f.rel, bytes }, [bytes]);
-      if (bytesRead < READ_BYTES) return;
+      const bytes = buf.slice(0, bytesRead).buffer;
+      const msg: TailToRefine = { type: 'chunk', file: f.rel, bytes, format: f.format };
+      if (this.dated) msg.time = Date.now();
+      this.send(msg, [bytes]);
+      if (bytesRead < want) return;
     }
   }
 
-  private async list(): Promise<string[]> {
-    const out: string[] = [];
-    const st = await fs.stat(this.root).catch(() => undefined);
-    if (st?.isFile()) out.push(this.root);
-    else if (st) await this.walk(this.root, out);
+  /** Gives back the descriptors of files unchanged for `idleMs`, and the oldest beyond MAX_OPEN. */
+  private async closeIdle(idleMs: number): Promise<void> {
+    const open = [...this.followed.values()].filter((f) => f.handle);
+    this.opened = 0;
+    const now = Date.now();
+    open.sort((a, b) => b.changedAt - a.changedAt);
+    for (let i = 0; i < open.length; i++) {
+      const f = open[i];
+      if (i >= MAX_OPEN || now - f.changedAt >= idleMs) {
+        await f.handle!.close().catch(() => undefined);
+        f.handle = undefined;
+      } else this.opened++;
+    }
+  }
+
+  private async list(): Promise<Listed[]> {
+    const out: Listed[] = [];
+    const st = await fs.stat(this.root).catch((err: Error) => {
+      this.warnOnce(`root:${this.root}`, `${this.root}: cannot read (${err.message}).`);
+      return undefined;
+    });
+    // A file the user named is read by what it holds, whatever its name.
+    const named = (p: string, as?: string): Want => {
+      const format = formatOf(as ?? p);
+      return format ? { format } : { sniff: 'any' };
+    };
+    if (st?.isFile()) out.push({ abs: this.root, want: named(this.root) });
+    else if (st?.isDirectory()) await this.walk(this.root, out);
+    else if (st) this.warnOnce(`type:${this.root}`, `${this.root}: not a regular file (${kind(st)}); not read.`);
     for (const a of this.also) {
       const s = await fs.stat(a.path).catch(() => undefined);
-      if (s?.isFile()) out.push(a.path);
-      else if (s) await this.walk(a.path, out);
+      if (s?.isFile()) out.push({ abs: a.path, want: named(a.path, a.as) });
+      else if (s?.isDirectory()) await this.walk(a.path, out);
     }
     return out;
   }
 
-  /** The files below `top` the refiner can read, into `out`. */
-  private async walk(top: string, out: string[]): Promise<void> {
+  /** The files below `top` the refiner may read, into `out`; the others noted for one event. */
+  private async walk(top: string, out: Listed[]): Promise<void> {
     const walk = async (dir: string, depth: number): Promise<void> => {
-      const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+      let entries;
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        this.warnOnce(`dir:${dir}`, `${this.rel(dir)}: cannot list this folder (${(err as Error).message}); its files are not read.`);
+        return;
+      }
       for (const e of entries) {
         const abs = path.join(dir, e.name);
         if (e.isDirectory()) {
           if (depth < MAX_DEPTH && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) await walk(abs, depth + 1);
-        } else if (e.isFile() && formatOf(e.name)) {
-          out.push(abs);
+          continue;
         }
+        if (e.name.startsWith('.')) continue;
+        const rel = this.rel(abs);
+        const d = decide(rel);
+        if ('own' in d) continue;
+        if ('skip' in d) {
+          this.skip(d.skip, rel);
+          continue;
+        }
+        if (e.isSymbolicLink()) {
+          // Followed when it leads to a regular file; a link to a folder, a device or a FIFO is not.
+          const t = await fs.stat(abs).catch(() => undefined);
+          if (!t?.isFile()) {
+            this.skip(t ? `a link to ${kind(t)}` : 'a broken link', rel);
+            continue;
+          }
+        } else if (!e.isFile()) {
+          this.skip(`not a regular file (${e.isFIFO() ? 'a FIFO' : e.isSocket() ? 'a socket' : 'a device'})`, rel);
+          continue;
+        }
+        out.push({ abs, want: d });
       }
     };
     await walk(top, 0);
+  }
+
+  private skip(reason: string, rel: string): void {
+    const key = `${reason}\n${rel}`;
+    if (this.skipSaid.has(key)) return;
+    this.skipSaid.add(key);
+    const names = this.skipped.get(reason) ?? [];
+    names.push(rel);
+    this.skipped.set(reason, names);
+  }
+
+  /** One event for the files newly found and not read: `Not read: train.py, utils.py (source code); …`. */
+  private tellSkipped(): void {
+    if (this.skipped.size === 0) return;
+    const parts = [...this.skipped].map(([reason, names]) => {
+      const more = names.length > LIST_NAMES ? ` and ${names.length - LIST_NAMES} more` : '';
+      return `${names.slice(0, LIST_NAMES).join(', ')}${more} (${reason})`;
+    });
+    this.skipped.clear();
+    this.send({ type: 'info', text: `Not read: ${parts.join('; ')}.` });
   }
 
   private rel(abs: string): string {
@@ -184,4 +350,8 @@ export class Tailer {
     this.warned.add(key);
     this.send({ type: 'warning', text });
   }
+}
+
+function kind(st: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  return st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
 }

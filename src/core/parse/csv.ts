@@ -1,6 +1,8 @@
 /**
  * CSV with a header: Keras `CSVLogger`, Lightning `metrics.csv`, `nvidia-smi --query-gpu
- * --format=csv`. Every numeric cell of a metric column is a point at the row's `step` (else
+ * --format=csv`, Ultralytics `results.csv` (names padded with spaces), SB3 `progress.csv` and
+ * `monitor.csv` (after its `#{"t_start": …}` line). Tables without a header (YOLOv5 `results.txt`,
+ * columns separated by runs of spaces) get their columns' names. Every numeric cell of a metric column is a point at the row's `step` (else
  * `epoch`, else its timestamp, else its row number). Empty, `NA` and `[N/A]` cells are absent
  * values, not zeros; units after a number (`69.6 W`, `0 %`, `512 MiB`) are dropped. Rows of a
  * multi-GPU query get a `gpu<N>/` prefix for every GPU but the first. Quoted fields are read as
@@ -15,6 +17,17 @@ const MISSING = /^(?:|NA|N\/A|\[N\/A\]|\[Not Supported\]|None|null)$/i;
 const WITH_UNIT = /^([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(?:%|[A-Za-z]{1,4}(?:\/s)?)$/;
 const PLAIN = /^(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf|infinity))$/i;
 const TIME_COLUMNS = ['timestamp', 'time', 'wall_time', 'datetime'];
+/** Columns that count steps: the x of every other column, not a chart. */
+const STEP_COLUMNS = ['step', 'global_step', 'steps', 'iteration', 'iter', 'trainer/global_step', 'time/total_timesteps', 'total_timesteps', 'timesteps', 'num_timesteps'];
+/** A cell of a table without a header: a number, one with a unit (`1.86G`), or a position (`0/99`). */
+const NUMERIC = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?:[A-Za-z%]{1,3}|\/\d+)?$/;
+const FRACTION = /^(\d+)\/\d+$/;
+/**
+ * YOLOv5 `train.py` (v1–v5) appends to `results.txt` per epoch `('%10s' * 2 + '%10.4g' * 6)` of
+ * (`epoch/epochs-1`, GPU memory, box, obj, cls, total loss, labels, img size), then `'%10.4g' * 7`
+ * of `results` (P, R, mAP@.5, mAP@.5:.95, val box, obj, cls): named as its TensorBoard tags.
+ */
+const YOLOV5 = ['epoch', 'gpu_mem', 'train/box_loss', 'train/obj_loss', 'train/cls_loss', 'train/total_loss', 'labels', 'img_size', 'metrics/precision', 'metrics/recall', 'metrics/mAP_0.5', 'metrics/mAP_0.5:0.95', 'val/box_loss', 'val/obj_loss', 'val/cls_loss'];
 
 /** Cells of a line; RFC 4180 quotes (`"a,b"`, `""` for a quote) only where the line has any. */
 export function splitCells(line: string, delimiter: string): string[] {
@@ -55,7 +68,9 @@ function oddQuotes(line: string): boolean {
 }
 
 function numberOrUndefined(cell: string): number | undefined {
-  return cell === '' ? undefined : Number(cell);
+  if (cell === '') return undefined;
+  const f = FRACTION.exec(cell); // `3/99`: epoch 3 of 0..99
+  return f ? Number(f[1]) : Number(cell);
 }
 
 /** `2026/11/23 03:41:21.382`, `2026-11-23T03:41:21Z`, `2026-11-23 03:41:21+01:00` (no offset: local time). */
@@ -94,6 +109,10 @@ export class CsvParser extends LineParser {
   /** A line that ended inside a quoted field, waiting for the rest. */
   private open: string | undefined;
   private ends: number[] = [];
+  /** Cells separated by runs of spaces (a table printed with `%10s`), read as commas. */
+  private spaces = false;
+  /** SB3 `Monitor`'s first line: `#{"t_start": 1600000000.0, …}`; its `t` column counts from it. */
+  private tStart = NaN;
 
   /** Where the next quote is in `quoteText` (Infinity: none), so a frame's quote test never searches past it twice. */
   private quoteText = '';
@@ -107,7 +126,7 @@ export class CsvParser extends LineParser {
       this.quoteAt = q < 0 ? Infinity : q;
     }
     const c = text.charCodeAt(from);
-    const plain = this.header && this.open === undefined && this.quoteAt >= to && from < to && c !== 32 && c !== 9;
+    const plain = this.header && !this.spaces && this.open === undefined && this.quoteAt >= to && from < to && c !== 32 && c !== 9;
     if (!plain) return this.read(text.slice(from, to), emit);
     if (!this.row(text, from, to, emit)) this.malformed++;
   }
@@ -140,14 +159,34 @@ export class CsvParser extends LineParser {
       this.open = line;
       return true;
     }
-    if (!this.header) {
-      this.delimiter = line.includes('\t') && !line.includes(',') ? '\t' : ',';
-      this.setHeader(splitCells(line, this.delimiter).map((c) => c.trim()));
-      return true;
-    }
+    if (this.spaces) line = line.trim().split(/\s+/).join(',');
+    else if (!this.header) return this.first(line, emit);
     // Quoted cells unquoted into a plain row, delimiters inside them blanked.
     if (quoted) line = splitCells(line, this.delimiter).map((c) => c.replaceAll(this.delimiter, ' ')).join(this.delimiter);
     return this.row(line, 0, line.length, emit);
+  }
+
+  /** The first line that is not a comment: a header, or the first row of a table without one. */
+  private first(line: string, emit: Emit): boolean {
+    if (line.startsWith('#')) {
+      const m = /"t_start":\s*([\d.eE+-]+)/.exec(line);
+      if (m) this.tStart = Number(m[1]);
+      return true;
+    }
+    const comma = line.includes(',');
+    this.delimiter = line.includes('\t') && !comma ? '\t' : ',';
+    this.spaces = !comma && !line.includes('\t');
+    const cells = this.spaces ? line.trim().split(/\s+/) : splitCells(line, this.delimiter).map((c) => c.trim());
+    if (!cells.every((c) => NUMERIC.test(c))) {
+      this.setHeader(cells);
+      return true;
+    }
+    const yolo = cells.length === YOLOV5.length && FRACTION.test(cells[0]);
+    this.setHeader(yolo ? YOLOV5 : cells.map((_, i) => `column ${i + 1}`));
+    if (yolo) [this.xColumn, this.xKind] = [0, 'epoch'];
+    else if (FRACTION.test(cells[0])) [this.xColumn, this.xKind] = [0, 'step'];
+    this.skip = cells.map((_, i) => i === this.xColumn || (yolo && YOLOV5[i] === 'img_size'));
+    return this.take(line, emit);
   }
 
   /** The row in `line[from, to)`; false when its width is not the header's. */
@@ -174,7 +213,8 @@ export class CsvParser extends LineParser {
       if (x === undefined || !Number.isFinite(x)) return true;
     }
     const t = this.timeColumn;
-    const wall = t < 0 ? undefined : t === this.xColumn ? x : this.wallSeconds(line.slice(starts[t], ends[t]).trim()) ?? NaN;
+    const tCell = t < 0 ? '' : line.slice(starts[t], ends[t]).trim();
+    const wall = t < 0 ? undefined : t === this.xColumn ? x : this.tStart === this.tStart ? this.tStart + Number(tCell) : this.wallSeconds(tCell) ?? NaN;
     const gpu = this.gpuColumn >= 0 ? line.slice(starts[this.gpuColumn], ends[this.gpuColumn]).trim() : '0';
     const prefix = gpu === '0' || gpu === '' ? '' : `gpu${gpu}/`;
     for (let i = 0; i < n; i++) {
@@ -196,6 +236,8 @@ export class CsvParser extends LineParser {
     this.rows = 0;
     this.open = undefined;
     this.wall = undefined;
+    this.spaces = false;
+    this.tStart = NaN;
   }
 
   /** Only a date, or a number plausible as an epoch time (after 1973), decides the column's form. */
@@ -215,15 +257,16 @@ export class CsvParser extends LineParser {
     this.header = cells;
     const lower = cells.map((c) => c.toLowerCase());
     const find = (names: string[]) => lower.findIndex((c) => names.includes(c));
-    const step = find(['step', 'global_step']);
+    const step = find(STEP_COLUMNS);
     const epoch = find(['epoch']);
-    const time = find(TIME_COLUMNS);
+    // SB3 Monitor: `t` is seconds after the `t_start` of its first line
+    const time = this.tStart === this.tStart ? find(['t']) : find(TIME_COLUMNS);
     this.timeColumn = time;
-    [this.xColumn, this.xKind] = step >= 0 ? [step, 'step'] : epoch >= 0 ? [epoch, 'epoch'] : time >= 0 ? [time, 'wall'] : [-1, 'index'];
+    [this.xColumn, this.xKind] = step >= 0 ? [step, 'step'] : epoch >= 0 ? [epoch, 'epoch'] : time >= 0 && this.tStart !== this.tStart ? [time, 'wall'] : [-1, 'index'];
     const isGpuQuery = lower.some((c) => c.startsWith('utilization.') || c.startsWith('memory.used'));
     this.gpuColumn = isGpuQuery ? find(['index']) : -1;
-    // Position columns are not metrics (an epoch column still is, when steps position the rows).
-    const positions = [this.xColumn, this.gpuColumn, step, time];
+    // Position columns are axes, not metrics: an epoch column too, when steps position the rows.
+    const positions = [this.xColumn, this.gpuColumn, step, epoch, time];
     this.skip = cells.map((_, i) => positions.includes(i));
   }
 }

@@ -8,8 +8,11 @@
 import { maskedCrc32c } from './crc32c';
 import type { Emit, Point } from './types';
 
-/** Records longer than this are not plausible scalar events: treat the header as corrupt. */
-const MAX_RECORD = 256 << 20;
+/**
+ * Records longer than this are not plausible events (TensorBoard's own writers stay far below):
+ * the header is taken as damaged and the reader resynchronises, rather than wait for the bytes.
+ */
+const MAX_RECORD = 64 << 20;
 
 // Protobuf field numbers (tensorflow/core/util/event.proto, framework/summary.proto, tensor.proto).
 const EVENT_WALL_TIME = 1, EVENT_STEP = 2, EVENT_SUMMARY = 5;
@@ -31,7 +34,11 @@ export interface TfEventsStats {
 const decoder = new TextDecoder();
 
 export class TfEventsParser {
-  private buf = new Uint8Array(0);
+  /** Bytes of an incomplete record, in the pieces they came in: joined once there are enough (no copy per piece). */
+  private held: Uint8Array[] = [];
+  private heldBytes = 0;
+  /** Bytes the held record needs before it can be read (12: its header, until that is known). */
+  private needBytes = 0;
   /** Tags whose plugin (from the first value's metadata) is not `scalars`. */
   private nonScalarTags = new Set<string>();
   readonly stats: TfEventsStats = { records: 0, scalars: 0, other: 0, corrupt: 0 };
@@ -51,11 +58,17 @@ export class TfEventsParser {
   /** Appended bytes; emits the scalars of every complete record. */
   read(bytes: Uint8Array, emit: Emit): void {
     let buf: Uint8Array;
-    if (this.buf.length === 0) buf = bytes;
+    if (this.heldBytes === 0) buf = bytes;
     else {
-      buf = new Uint8Array(this.buf.length + bytes.length);
-      buf.set(this.buf);
-      buf.set(bytes, this.buf.length);
+      this.held.push(bytes);
+      this.heldBytes += bytes.length;
+      if (this.heldBytes < this.needBytes) return; // a big record still coming: nothing to read yet
+      buf = new Uint8Array(this.heldBytes);
+      let at = 0;
+      for (const h of this.held) {
+        buf.set(h, at);
+        at += h.length;
+      }
     }
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     let at = 0;
@@ -70,7 +83,7 @@ export class TfEventsParser {
         continue;
       }
       const end = at + 12 + lo + 4;
-      if (end > buf.length) break; // half-written: wait for the rest
+      if (end > buf.length) break; // half-written: wait for the rest (`needBytes` below)
       const data = at + 12;
       if (this.verifyData && view.getUint32(data + lo, true) !== maskedCrc32c(buf, data, data + lo)) {
         this.corrupt('a record failed its checksum; skipped it');
@@ -85,16 +98,21 @@ export class TfEventsParser {
       }
       at = end;
     }
-    this.buf = at === buf.length ? new Uint8Array(0) : buf.slice(at);
+    const rest = buf.length - at;
+    this.held = rest ? [buf.slice(at)] : [];
+    this.heldBytes = rest;
+    this.needBytes = rest >= 12 ? 12 + new DataView(buf.buffer, buf.byteOffset + at, 12).getUint32(0, true) + 4 : 12;
   }
 
   /** Bytes held for an incomplete record (reported at the end of a run). */
   get pendingBytes(): number {
-    return this.buf.length;
+    return this.heldBytes;
   }
 
   reset(): void {
-    this.buf = new Uint8Array(0);
+    this.held = [];
+    this.heldBytes = 0;
+    this.needBytes = 0;
   }
 
   private corrupt(text: string): void {

@@ -12,10 +12,10 @@ export type XKind = 'step' | 'epoch' | 'wall' | 'index';
 export type Axis = 'x' | 'wall';
 
 /**
- * New points of one series, x strictly ascending. The receiver first drops its own points whose x
- * is at or after the first x here: that replaces a point a progress bar redrew, and starts a
- * series over when a training restarted and its steps went back. `x` and `y` each own exactly
- * their buffer, so they transfer whole.
+ * New points of one series, x ascending (strictly, unless `keepsSameX`). The receiver first drops
+ * its own points whose x is at or after the first x here: that replaces a point a progress bar
+ * redrew, and starts a series over when a training restarted and its steps went back. `x` and `y`
+ * each own exactly their buffer, so they transfer whole.
  */
 export interface SeriesDelta {
   /** Unique per run: `<source>:<name>`. */
@@ -35,6 +35,12 @@ export interface SeriesDelta {
    */
   lo?: Float64Array;
   hi?: Float64Array;
+  /**
+   * The series holds several points at one x (an event file logs a value many times at one step):
+   * x only does not descend, and the receiver keeps its points at the first x here, dropping only
+   * those after it. Absent when points the receiver holds were replaced (a restart).
+   */
+  keepsSameX?: boolean;
 }
 
 /**

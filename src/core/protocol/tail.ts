@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { FileFormat } from '../formats';
 
 /** Messages of the tail worker: host → tail (control) and tail → refine (raw bytes). */
 
@@ -52,11 +53,16 @@ export type TailToRefine =
   /**
    * Bytes appended to `file` (relative to the root), in order. The buffer is transferred. `time`:
    * when they were read (epoch ms); absent for bytes that were there before following began.
+   * `format`: what the file holds, as its name or its first bytes showed.
    */
-  | { type: 'chunk'; file: string; bytes: ArrayBuffer; time?: number }
+  | { type: 'chunk'; file: string; bytes: ArrayBuffer; time?: number; format?: FileFormat }
   /** `file` shrank or was replaced: the refiner forgets its partial line and reads it anew. */
   | { type: 'reset'; file: string; reason: string }
   /** A problem worth telling the user (unreadable file, capped line…). */
   | { type: 'warning'; text: string }
+  /** Worth knowing, not a problem (which files were not read, and why). */
+  | { type: 'info'; text: string }
+  /** Everything there when following an existing run began has been read (sent once, not for a launched run). */
+  | { type: 'caughtUp' }
   /** Every file was read to its end after a `drain`: flush partial lines and send what is left. */
   | { type: 'drained' };
