@@ -1,5 +1,5 @@
 /** Which files of a run directory the monitor reads, by name. The tailer skips the rest (checkpoints…). */
-export type FileFormat = 'output' | 'csv' | 'jsonl' | 'tfevents' | 'trainer-state';
+export type FileFormat = 'output' | 'csv' | 'jsonl' | 'tfevents' | 'trainer-state' | 'notebook';
 
 export function formatOf(path: string): FileFormat | undefined {
   const name = path.slice(path.lastIndexOf('/') + 1);
@@ -10,6 +10,7 @@ export function formatOf(path: string): FileFormat | undefined {
   if (/\.(jsonl|ndjson)$/i.test(name)) return 'jsonl';
   if (name === 'trainer_state.json') return 'trainer-state';
   if (name.includes('tfevents')) return 'tfevents';
+  if (/\.ipynb$/i.test(name) && !name.endsWith('-checkpoint.ipynb')) return 'notebook'; // not Jupyter's autosave copies
   return undefined;
 }
 
