@@ -206,6 +206,28 @@ describe('saved notebooks (.ipynb)', () => {
     assert.deepEqual(curves({ nbformat: 4 }).notes, ['warning: not a Jupyter notebook (no cells); not read']);
   });
 
+  it('tells a widget progress bar from other widgets, by its text or its saved state', () => {
+    const widget = (id: string, plain?: string) => ({
+      output_type: 'display_data',
+      data: { 'application/vnd.jupyter.widget-view+json': { model_id: id, version_major: 2 }, ...(plain ? { 'text/plain': plain } : {}) },
+    });
+    const cell = (n: number, ...outputs: unknown[]) => ({ cell_type: 'code', execution_count: n, outputs });
+    const nb = {
+      metadata: { widgets: { 'application/vnd.jupyter.widget-state+json': { state: { a: { model_name: 'FloatProgressModel' }, b: { model_name: 'IntSliderModel' } } } } },
+      cells: [
+        cell(1, widget('x', "IntProgress(value=10, max=10, description='train')")),
+        cell(2, widget('y', 'IntSlider(value=3)')),
+        cell(3, widget('a')),
+        cell(4, widget('b')),
+        cell(5, widget('x', ' 40%|████      | 4/10 [00:01<00:01,  3.1it/s]'), { output_type: 'stream', name: 'stdout', text: 'step 4 loss=0.5\n' }),
+      ],
+    };
+    assert.deepEqual(curves(nb).notes, [
+      'warning: cell 1 shows a widget progress bar whose numbers are not saved in the notebook',
+      'warning: cell 3 shows a widget progress bar whose numbers are not saved in the notebook',
+    ]);
+  });
+
   it('reads stream text given as one string, and nbformat 3 notebooks', () => {
     const v4 = { cells: [{ cell_type: 'code', execution_count: null, outputs: [{ output_type: 'stream', name: 'stdout', text: 'step 1 loss=0.5\nstep 2 loss=0.25\n' }] }] };
     assert.deepEqual(curves(v4).series, { 'cell#1/loss': { x: [1, 2], y: [0.5, 0.25], xKind: 'step' } });
