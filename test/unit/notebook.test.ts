@@ -231,6 +231,8 @@ describe('saved notebooks (.ipynb)', () => {
   it('reads stream text given as one string, and nbformat 3 notebooks', () => {
     const v4 = { cells: [{ cell_type: 'code', execution_count: null, outputs: [{ output_type: 'stream', name: 'stdout', text: 'step 1 loss=0.5\nstep 2 loss=0.25\n' }] }] };
     assert.deepEqual(curves(v4).series, { 'cell#1/loss': { x: [1, 2], y: [0.5, 0.25], xKind: 'step' } });
+    const twice = { cells: [1, 2].map(() => ({ cell_type: 'code', execution_count: 4, outputs: [{ output_type: 'stream', name: 'stdout', text: ['step 1 loss=0.5\n'] }] })) };
+    assert.deepEqual(Object.keys(curves(twice).series), ['cell4/loss', 'cell#2/loss'], 'a count two cells share names the second by its place');
     const v3 = { nbformat: 3, worksheets: [{ cells: [{ cell_type: 'code', prompt_number: 7, outputs: [{ output_type: 'pyout', text: ["{'loss': 0.5,", " 'step': 3}"] }] }] }] };
     assert.deepEqual(curves(v3).series, { 'cell7/loss': { x: [3], y: [0.5], xKind: 'step' } });
   });

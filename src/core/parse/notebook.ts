@@ -67,7 +67,8 @@ class CellRuns {
 /**
  * Whether a widget output may be a progress bar: its plain-text stand-in (ipywidgets ≥ 7
  * `IntProgress(value=3, max=10)`, tqdm's meter) or its saved model (`FloatProgressModel`; tqdm's
- * `HBoxModel` holds one) says so, or nothing says what it is (ipywidgets 6 saves neither).
+ * `HBoxModel` holds one) says so, or nothing says what it is (ipywidgets 6 gives no text, and only
+ * some front ends save widget state).
  */
 function mayBeProgress(data: Json, states: Json | undefined): boolean {
   const plain = joined(data['text/plain']);
@@ -99,10 +100,11 @@ export function readNotebook(nb: unknown, emit: Emit): NotebookNote[] {
     if (!isObject(cell) || cell.cell_type !== 'code' || !Array.isArray(cell.outputs)) return;
     codeCells++;
     const count = cell.execution_count ?? cell.prompt_number; // nbformat 4 / 3
-    let label = typeof count === 'number' ? `cell${count}` : `cell#${index + 1}`;
-    if (used.has(label)) label = `cell#${index + 1}`; // the same count twice (runs of two kernels)
+    // by its count, unless it has none or another cell has it (cells run by two kernels): by its place
+    const counted = typeof count === 'number' && !used.has(`cell${count}`);
+    const label = counted ? `cell${count}` : `cell#${index + 1}`;
+    const said = counted ? `cell ${count}` : `cell #${index + 1}`;
     used.add(label);
-    const said = typeof count === 'number' ? `cell ${count}` : `cell #${index + 1}`;
     const runs = new CellRuns(label, emit);
     const streams = new Map<string, { text: TerminalLines; parser: ProgressParser }>();
     const stream = (name: string) => {
