@@ -5,7 +5,7 @@
  */
 import { maskedCrc32c } from './parse/crc32c';
 
-export type FileFormat = 'output' | 'csv' | 'jsonl' | 'tfevents' | 'trainer-state';
+export type FileFormat = 'output' | 'csv' | 'jsonl' | 'tfevents' | 'trainer-state' | 'notebook';
 
 /** Why a file found in a watched folder is not read (said once, in one summarising event). */
 export type SkipReason = 'source code' | 'requirements' | 'configuration' | 'binary' | 'not a log';
@@ -57,6 +57,7 @@ export function formatOf(path: string): FileFormat | undefined {
   if (/\.(jsonl|ndjson)$/i.test(name)) return 'jsonl';
   if (name === 'trainer_state.json') return 'trainer-state';
   if (name.includes('tfevents')) return 'tfevents';
+  if (/\.ipynb$/i.test(name) && !name.endsWith('-checkpoint.ipynb')) return 'notebook'; // not Jupyter's autosave copies
   return undefined;
 }
 

@@ -8,6 +8,7 @@ import { formatOf, logStream, type FileFormat } from './formats';
 import { FrameSplitter, MAX_FRAME_CHARS } from './frames';
 import { LogIndex } from './logIndex';
 import { CsvParser } from './parse/csv';
+import { NotebookParser } from './parse/notebook';
 import { ProgressParser } from './parse/progress';
 import { JsonlParser, TrainerStateParser } from './parse/records';
 import { TfEventsParser } from './parse/tfevents';
@@ -192,6 +193,9 @@ export class Refiner {
       case 'trainer-state':
         r = this.trainerStateReader(file);
         break;
+      case 'notebook':
+        r = this.notebookReader(file);
+        break;
       default:
         r = null;
     }
@@ -258,6 +262,35 @@ export class Refiner {
       },
       reset: () => parser.reset(),
       silent: () => 'no training history (log_history) in it',
+    };
+  }
+
+  /**
+   * A saved Jupyter notebook, read whole each time it is saved: every save repeats the points
+   * read before, kept once (by x, as for trainer_state.json); each note is said once.
+   */
+  private notebookReader(file: string): FileReader {
+    const parser = new NotebookParser();
+    const said = new Set<string>();
+    // each series' last point sent: a save that repeats it sends nothing (the store would resend it)
+    const last = new Map<string, { x: number; y: number }>();
+    const emit: Emit = (name, xKind, x, y) => {
+      const l = last.get(name);
+      if (l && (x < l.x || (x === l.x && Object.is(y, l.y)))) return;
+      last.set(name, { x, y });
+      this.addValue(file, name, xKind, x, y, NaN, file, true);
+    };
+    const tell = (notes: Array<{ level: EventLevel; text: string }>) => {
+      for (const n of notes) {
+        if (said.has(n.text)) continue;
+        said.add(n.text);
+        this.event(n.level, `${file}: ${n.text}.`);
+      }
+    };
+    return {
+      push: (bytes) => tell(parser.push(bytes, emit)),
+      end: () => tell(parser.end()),
+      reset: () => parser.reset(),
     };
   }
 
