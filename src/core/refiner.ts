@@ -291,6 +291,7 @@ export class Refiner {
       push: (bytes) => tell(parser.push(bytes, emit)),
       end: () => tell(parser.end()),
       reset: () => parser.reset(),
+      silent: () => undefined, // the parser's own notes say what a notebook without curves holds
     };
   }
 
