@@ -25,8 +25,11 @@ interface FileReader {
   end(): void;
   /** The file shrank or was replaced: forget what is held. */
   reset(): void;
-  /** Why nothing plottable came out of what was read, or undefined when nothing was read. */
-  silent(): string | undefined;
+  /**
+   * Why nothing plottable came out of what was read; undefined when nothing was read; null when
+   * the reader already said why in its own words.
+   */
+  silent(): string | null | undefined;
 }
 
 /** Lines of a file read without a point before the monitor says so, while it runs. */
@@ -108,7 +111,7 @@ export class Refiner {
     const what = reader.silent();
     if (what === undefined) return;
     this.silentSaid.add(file);
-    if (this.silentSaid.size <= SILENT_SAID) this.event('warning', `${file}: ${what}${soFar}.`);
+    if (what !== null && this.silentSaid.size <= SILENT_SAID) this.event('warning', `${file}: ${what}${soFar}.`);
   }
 
   event(level: EventLevel, text: string): void {
@@ -291,7 +294,7 @@ export class Refiner {
       push: (bytes) => tell(parser.push(bytes, emit)),
       end: () => tell(parser.end()),
       reset: () => parser.reset(),
-      silent: () => undefined, // the parser's own notes say what a notebook without curves holds
+      silent: () => (said.size ? null : undefined), // its own notes say what a notebook without curves holds
     };
   }
 
