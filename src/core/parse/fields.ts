@@ -62,6 +62,8 @@ export class LineFields {
   private end = new Int32Array(MAX_TOKENS);
   private num = new Float64Array(MAX_TOKENS);
   private den = new Float64Array(MAX_TOKENS);
+  /** The number was spelled as a word (`nan`, `inf`): in `number of nan iterations` it is a word. */
+  private spelled = new Uint8Array(MAX_TOKENS);
   private n = 0;
   private text = '';
 
@@ -80,6 +82,7 @@ export class LineFields {
   private token(kind: number, start: number, end: number): void {
     if (this.n >= MAX_TOKENS) return;
     const k = this.n++;
+    this.spelled[k] = 0;
     this.kind[k] = kind;
     this.start[k] = start;
     this.end[k] = end;
@@ -157,6 +160,7 @@ export class LineFields {
       this.token(NUM, a, i);
       this.num[this.n - 1] = special ?? NaN;
       this.den[this.n - 1] = NaN;
+      this.spelled[this.n - 1] = 1;
     } else if (s.charCodeAt(a) === 45 || s.charCodeAt(a) === 43) {
       this.token(OTHER, a, i);
     } else this.token(WORD, a, i);
@@ -312,7 +316,7 @@ export class LineFields {
           }
           k++;
           // more words, and a `(ms)` unit, belong to the name
-          while (k < n && (kind[k] === WORD || (kind[k] === POPEN && kind[k + 1] === WORD && kind[k + 2] === PCLOSE))) {
+          while (k < n && (kind[k] === WORD || (kind[k] === NUM && this.spelled[k] && kind[k + 1] === WORD) || (kind[k] === POPEN && kind[k + 1] === WORD && kind[k + 2] === PCLOSE))) {
             if (kind[k] === POPEN) k += 2;
             nameTo = this.end[k];
             k++;

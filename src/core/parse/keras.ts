@@ -102,6 +102,11 @@ export function kerasBatch(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
   // what follows the counter: a bar (`━`, `─`, `[=>.]`), ` - `, or a time (`1s`)
   if (!(c === 0x2501 || c === 0x2500 || c === 61 || c === 62 || c === 46 || c === 91 || c === 93 || c === 45 || isDigit(c) || i === text.length)) return false;
+  if (isDigit(c)) {
+    // a time, not a clock: `01/13 15:44:36 - mmengine - INFO` is a date
+    while (isDigit(text.charCodeAt(i))) i++;
+    if (text.charCodeAt(i) === 58) return false;
+  }
   batchDone = done;
   batchTotal = total;
   return true;

@@ -14,11 +14,11 @@ export type Position = 'global' | 'step' | 'epoch';
 const POSITIONS = new Map<string, Position>([
   ['global step', 'global'], ['global_step', 'global'], ['num_updates', 'global'], ['total_timesteps', 'global'],
   ['time/total_timesteps', 'global'],
-  ['step', 'step'], ['steps', 'step'], ['iter', 'step'], ['iteration', 'step'], ['iters', 'step'], ['it', 'step'],
+  ['step', 'step'], ['iter', 'step'], ['iteration', 'step'], ['it', 'step'], ['batch', 'step'],
   ['s', 'step'], // llm.c's Logger: `s:%d trl:%f`
-  ['batch', 'step'], ['update', 'step'], ['updates', 'step'],
-  ['epoch', 'epoch'], ['train epoch', 'epoch'], ['epochs', 'epoch'],
+  ['epoch', 'epoch'], ['train epoch', 'epoch'],
 ]);
+// Plurals (`epochs: 2`, `steps: 1000`) are how many, in a configuration listing: not positions.
 
 /** Numbers that are not measurements: ids and launch facts. */
 const NOT_METRICS = new Set(['v_num', 'rank', 'local_rank', 'global_rank', 'world_size', 'ppo_ep', 'micro_step', 'eta']);

@@ -59,6 +59,11 @@ export class ProgressParser extends LineParser {
   /** The position of the last positioned line, for lines without one. */
   private lastX = NaN;
   private lastKind: XKind = 'index';
+  /** The first position: lines held before it that later prove to be a curve are placed there. */
+  private firstX = NaN;
+  private firstKind: XKind = 'index';
+  private shapeNames: string[] = [];
+  private shapeValues: number[] = [];
   /** Records and curves with no position: numbered in order. */
   private index = 0;
   private readonly pairs = new Pairs();
@@ -77,8 +82,8 @@ export class ProgressParser extends LineParser {
 
   reset(): void {
     this.epoch = 0;
-    this.lastX = NaN;
-    this.lastKind = 'index';
+    this.lastX = this.firstX = NaN;
+    this.lastKind = this.firstKind = 'index';
     this.index = 0;
     this.epochBase = this.unrollEpoch = NaN;
     this.unrollMax = -Infinity;
@@ -117,8 +122,7 @@ export class ProgressParser extends LineParser {
       // Lightning counts epochs from 0; the metrics after the rate (`0.00it/s v_num: 0 loss: 0.2`)
       const rate = text.indexOf('it/s', m[0].length);
       const x = Number(m[1]) * Number(m[3]) + Number(m[2]);
-      this.lastKind = 'step';
-      this.lastX = x;
+      this.position('step', x);
       if (rate > 0 && this.fields.read(text, rate + 4)) this.emitFields('', 'step', x, emit);
       return;
     }
@@ -142,8 +146,7 @@ export class ProgressParser extends LineParser {
         const x = at >= 0 ? table.values[at] : ++this.index;
         const kind: XKind = at >= 0 ? 'step' : 'index';
         for (let k = 0; k < table.names.length; k++) if (k !== at) emit(table.names[k], kind, x, table.values[k]);
-        this.lastX = x;
-        this.lastKind = kind;
+        this.position(kind, x);
       } else table.start();
       return true;
     }
@@ -208,8 +211,8 @@ export class ProgressParser extends LineParser {
     else if (host && host !== this.firstHost) prefix = `${host}/`;
     if (f.label) prefix += `${f.label}/`;
     let valPrefix = '';
-    if (evaluation) valPrefix = mode ? `${mode}/` : `${logger || f.evalWord}_`;
-    else if (logger === 'train') valPrefix = 'train_'; // fairseq's epoch summary, as its JSON names it
+    if (evaluation) valPrefix = `${mode || logger || f.evalWord}/`;
+    else if (logger === 'train') valPrefix = 'train/'; // fairseq's epoch summary, apart from its `train_inner` lines
     let kind: XKind = 'step';
     let x = NaN;
     if (evaluation) x = NaN;
@@ -218,12 +221,50 @@ export class ProgressParser extends LineParser {
     else if (inner === inner) x = this.unroll(epoch, inner, innerTotal);
     else if (epoch === epoch) [kind, x] = ['epoch', epoch];
     if (x === x) {
-      this.lastX = x;
-      this.lastKind = kind;
+      // a position alone (`epoch: 3` in a listing) positions nothing that follows
+      if (this.metricCount() === 0) return;
+      this.position(kind, x);
       return this.emitFields(prefix, kind, x, emit, valPrefix);
     }
-    if (this.lastX === this.lastX) return this.emitFields(prefix, this.lastKind, this.lastX, emit, valPrefix, true);
-    this.hold(prefix + valPrefix, emit);
+    if (this.lastX !== this.lastX) return this.hold(prefix + valPrefix, emit);
+    if (this.held.size) {
+      // a shape held before training that comes back: it was the first point of a curve
+      const h = this.held.get(this.shape(prefix + valPrefix));
+      if (h && !h.promoted) {
+        for (const line of h.lines) for (let k = 0; k < h.names.length; k++) emit(h.names[k], this.firstKind, this.firstX, line[k]);
+        this.held.delete(this.shape(prefix + valPrefix));
+      }
+    }
+    this.emitFields(prefix, this.lastKind, this.lastX, emit, valPrefix, true);
+  }
+
+  /** How many of the field reader's pairs are metrics. */
+  private metricCount(): number {
+    const f = this.fields;
+    let n = 0;
+    for (let k = 0; k < f.count; k++) if (!(f.flags[k] & DURATION) && !notMetric(f.names[k]) && (f.flags[k] & AFTER || !positionOf(f.names[k]))) n++;
+    return n;
+  }
+
+  /** The line's position, which lines without one take. */
+  private position(kind: XKind, x: number): void {
+    if (this.firstX !== this.firstX) [this.firstX, this.firstKind] = [x, kind];
+    this.lastX = x;
+    this.lastKind = kind;
+  }
+
+  /** The metric names and values of the field reader's line into `shapeNames`/`shapeValues`; returns their key. */
+  private shape(prefix: string): string {
+    const f = this.fields;
+    const names = (this.shapeNames = [] as string[]);
+    const values = (this.shapeValues = [] as number[]);
+    for (let k = 0; k < f.count; k++) {
+      const raw = f.names[k];
+      if (f.flags[k] & DURATION || notMetric(raw) || configSpelling(raw)) continue;
+      names.push(prefix + metricName(raw));
+      values.push(f.values[k]);
+    }
+    return names.join('\u0001');
   }
 
   /** x of `inner` in `epoch` when the inner counter restarts each epoch. */
@@ -260,17 +301,9 @@ export class ProgressParser extends LineParser {
    * Configuration dumps print each key once, or the same value each time, and stay held.
    */
   private hold(prefix: string, emit: Emit): void {
-    const f = this.fields;
-    const names: string[] = [];
-    const values: number[] = [];
-    for (let k = 0; k < f.count; k++) {
-      const raw = f.names[k];
-      if (f.flags[k] & DURATION || notMetric(raw) || configSpelling(raw)) continue;
-      names.push(prefix + metricName(raw));
-      values.push(f.values[k]);
-    }
+    const key = this.shape(prefix);
+    const { shapeNames: names, shapeValues: values } = this;
     if (!names.length) return;
-    const key = names.join('\u0001');
     let h = this.held.get(key);
     if (!h) {
       if (this.held.size >= MAX_HELD_SHAPES) return;
@@ -296,8 +329,7 @@ export class ProgressParser extends LineParser {
 
   /** Sends the Keras pairs at (`xKind`, `x`), which becomes the last position. */
   private emitPairs(xKind: XKind, x: number, emit: Emit): void {
-    this.lastKind = xKind;
-    this.lastX = x;
+    this.position(xKind, x);
     const { names, values, count } = this.pairs;
     for (let k = 0; k < count; k++) if (!KERAS_NOT_METRICS.has(names[k])) emit(names[k], xKind, x, values[k]);
   }
