@@ -35,6 +35,20 @@ const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ||
 const isWordChar = (c: number) => isLetter(c) || isDigit(c) || c === 46 || c === 47 || c === 45;
 const isSpace = (c: number) => c === 32 || c === 9;
 
+/** `nan`, `inf`, `-inf`, `Infinity` as Python and C print them, or undefined (without a string per word). */
+function spelledNumber(s: string, a: number, i: number): number | undefined {
+  const c = s.charCodeAt(a);
+  const sign = c === 45 ? -1 : c === 43 ? 1 : 0;
+  const len = i - a - (sign ? 1 : 0);
+  if (len !== 3 && len !== 8) return undefined;
+  const f = s.charCodeAt(a + (sign ? 1 : 0)) | 32;
+  if (f !== 110 && f !== 105) return undefined; // n, i
+  const lower = s.slice(a, i).toLowerCase();
+  if (lower.endsWith('nan') && len === 3) return NaN;
+  if (lower.endsWith('inf') || lower.endsWith('infinity')) return sign < 0 ? -Infinity : Infinity;
+  return undefined;
+}
+
 /** The pairs of one line, in arrays reused from line to line. */
 export class LineFields {
   names: string[] = [];
@@ -154,9 +168,8 @@ export class LineFields {
     }
     while (i > a + 1 && (s.charCodeAt(i - 1) === 46 || s.charCodeAt(i - 1) === 45)) i--; // `done.`
     if (i < to && !this.boundary(s.charCodeAt(i))) return this.other(s, a, to);
-    const lower = s.slice(a, i).toLowerCase();
-    const special = lower === 'nan' || lower === '-nan' || lower === '+nan' ? NaN : lower === 'inf' || lower === '+inf' || lower === 'infinity' ? Infinity : lower === '-inf' || lower === '-infinity' ? -Infinity : undefined;
-    if (special !== undefined || lower === 'nan') {
+    const special = spelledNumber(s, a, i);
+    if (special !== undefined) {
       this.token(NUM, a, i);
       this.num[this.n - 1] = special ?? NaN;
       this.den[this.n - 1] = NaN;

@@ -34,15 +34,19 @@ export { parseNumber } from './keras';
 
 /** A lone `Epoch 3/10` (Keras' header). */
 const EPOCH_ONLY = /^\s*Epoch\s+(\d+)\s*\/\s*(\d+)\s*$/;
-/** `Epoch 1/11 ━━━ 34/45 …` (Rich): a bar, and a counter after it on the same line as the epoch. */
-const EPOCH_BAR = /^\s*Epoch\s+(\d+)\s*\/\s*\d+\s+[━─╸╺\s]+(\d+)\s*\/\s*(\d+)(?:\s|$)/;
-/** tqdm: `Epoch 0:  12%|█▏  | 24/200 [` (the description is optional). */
-const TQDM = /\d+%\|[^|]*\|\s*\d+\s*\/\s*\d+\s*\[/;
+/** `Epoch 1/11 ` then a bar (Rich): see richBar. */
+const EPOCH_HEAD = /^\s*Epoch\s+(\d+)\s*\/\s*\d+ /;
+/** tqdm after its `12%`: `|█▏  | 24/200 [` (sticky: tried only where `%|` is). */
+const TQDM_BAR = /\|[^|]*\|\s*\d+\s*\/\s*\d+\s*\[/y;
 /** Shapes of unpositioned lines held before the first positioned line, and lines held per shape. */
 const MAX_HELD_SHAPES = 256;
 const HELD_LINES = 3;
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
+/** The counter richBar found, and where it ended. */
+let barDone = 0;
+let barTotal = 0;
+let scanAt = 0;
 
 /** Lines of one shape (the same names) seen before any line had a position. */
 interface Held {
@@ -112,16 +116,17 @@ export class ProgressParser extends LineParser {
       this.epoch = Number(m[1]);
       return;
     }
-    if ((m = TQDM.exec(text))) {
-      const from = m.index + m[0].length;
+    const pct = text.indexOf('%|');
+    if (pct > 0 && isDigit(text.charCodeAt(pct - 1)) && ((TQDM_BAR.lastIndex = pct + 1), (m = TQDM_BAR.exec(text)))) {
+      const from = pct + 1 + m[0].length;
       const close = text.lastIndexOf(']');
       if (close > from && this.fields.read(text, from, close)) this.emitFields('', 'index', ++this.index, emit);
       return;
     }
-    if ((m = EPOCH_BAR.exec(text))) {
+    if (lead === 69 && (m = EPOCH_HEAD.exec(text)) && this.richBar(text, m[0].length)) {
       // Lightning counts epochs from 0; the metrics after the rate (`0.00it/s v_num: 0 loss: 0.2`)
-      const rate = text.indexOf('it/s', m[0].length);
-      const x = Number(m[1]) * Number(m[3]) + Number(m[2]);
+      const rate = text.indexOf('it/s', scanAt);
+      const x = Number(m[1]) * barTotal + barDone;
       this.position('step', x);
       if (rate > 0 && this.fields.read(text, rate + 4)) this.emitFields('', 'step', x, emit);
       return;
@@ -134,6 +139,23 @@ export class ProgressParser extends LineParser {
     }
     if (this.blocks(text, p, emit)) return;
     if (this.fields.read(text, p)) this.line(emit);
+  }
+
+  /** Whether a Rich bar (`━━━╸   `) and a counter `34/45` follow `i`; sets barDone, barTotal and scanAt. */
+  private richBar(s: string, i: number): boolean {
+    const a = i;
+    for (let c = s.charCodeAt(i); c === 0x2501 || c === 0x2500 || c === 0x2578 || c === 0x257a || c === 32; c = s.charCodeAt(++i));
+    if (i === a || s.charCodeAt(a) === 32) return false;
+    let done = 0;
+    const d = i;
+    for (let c = s.charCodeAt(i); isDigit(c); c = s.charCodeAt(++i)) done = done * 10 + c - 48;
+    if (i === d || s.charCodeAt(i++) !== 47) return false;
+    let total = 0;
+    const t = i;
+    for (let c = s.charCodeAt(i); isDigit(c); c = s.charCodeAt(++i)) total = total * 10 + c - 48;
+    if (i === t || (i < s.length && s.charCodeAt(i) !== 32)) return false;
+    [barDone, barTotal, scanAt] = [done, total, i];
+    return true;
   }
 
   /** SB3's tables and detectron2's `copypaste:` results; true when the line was one of theirs. */
