@@ -103,6 +103,13 @@ describe('Printed logs of training frameworks', () => {
     check(s.get('train/wall'), 'step', [150, 300], [50, 100]);
   });
 
+  it('fairseq --log-format json: quoted numbers at num_updates, the valid summary at valid_num_updates', () => {
+    const s = read('fairseq-json');
+    assert.deepEqual(names(s), ['epoch', 'loss', 'lr', 'ppl', 'train_wall', 'update', 'valid_best_loss', 'valid_loss', 'valid_ppl', 'wall', 'wps']);
+    check(s.get('loss'), 'step', [50, 100, 150], [50, 100, 150].map((u) => fixed(loss(u), 3)));
+    check(s.get('valid_loss'), 'step', [150], [fixed(loss(150) + 0.3, 3)]);
+  });
+
   it('detectron2: CommonMetricPrinter at `iter`, eta never a metric, `11019M` read as 11019, `copypaste:` at the last iteration; no YAML key', () => {
     const s = read('detectron2');
     assert.deepEqual(names(s), [

@@ -44,6 +44,15 @@ describe('Printed lines: fields', () => {
     assert.deepEqual(pairs(new ProgressParser().parse('[100] loss: 1.2')), [['loss', 100, 1.2]]);
     assert.deepEqual(new ProgressParser().parse('Epoch 4 | loss 0.5'), [{ name: 'loss', xKind: 'epoch', x: 4, y: 0.5 }]);
     assert.deepEqual(pairs(new ProgressParser().parse('Epoch: [0]  [3/6]  loss: 8.2773 (8.3001)')), [['loss', 3, 8.2773]]);
+    // PyTorch-GAN's bracketed pairs; pytorch/examples word_language_model's `|`-separated ones
+    assert.deepEqual(pairs(new ProgressParser().parse('[Epoch 2/10] [Batch 100/938] [D loss: 0.512] [G loss: 0.7]')), [['D loss', 1038, 0.512], ['G loss', 1038, 0.7]]);
+    const lm = new ProgressParser();
+    assert.deepEqual(pairs(lm.parse('| epoch   1 |   200/ 2983 batches | lr 5.00 | ms/batch 25.12 | loss  7.32 | ppl  1510.42')), [
+      ['lr', 200, 5], ['ms/batch', 200, 25.12], ['loss', 200, 7.32], ['ppl', 200, 1510.42],
+    ]);
+    assert.deepEqual(lm.parse('| end of epoch   1 | time: 25.12s | valid loss  5.67 | valid ppl   290.04').map((q) => [q.name, q.xKind, q.x]), [
+      ['time', 'epoch', 1], ['valid loss', 'epoch', 1], ['valid ppl', 'epoch', 1],
+    ]);
   });
 
   it('strips logging and launcher prefixes; ranks other than 0 get their own series', () => {

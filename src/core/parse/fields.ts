@@ -371,6 +371,13 @@ export class LineFields {
             if (kind[k] === BIND) k++;
             continue;
           }
+          if (kind[k + 1] === WORD) {
+            k++; // `[D loss: 0.5]`: brackets around pairs (PyTorch-GAN's prints)
+            continue;
+          }
+        } else if (t === CLOSE) {
+          k++;
+          continue;
         } else if (t === POPEN && this.count > fieldStart) {
           k = this.skipParens(k); // `loss: 8.27 (8.30)`, `(+0.12z)`
           continue;

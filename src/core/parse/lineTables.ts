@@ -4,7 +4,12 @@
  * puts before the message. Each entry is there because a framework prints it so (named below).
  */
 
+import { LineFields } from './fields';
+
 export type Position = 'global' | 'step' | 'epoch';
+
+/** Reads what a bracket at the start of a line holds. */
+const inner = new LineFields();
 
 /**
  * Names that give a line its position. `global`: a count that never restarts (fairseq
@@ -42,7 +47,8 @@ export function positionOf(name: string): Position | undefined {
   let key = name.toLowerCase();
   const open = key.indexOf('(');
   if (open > 0 && key.charCodeAt(key.length - 1) === 41) key = key.slice(0, open);
-  const at = key.lastIndexOf(' at ');
+  // `validation loss at iteration` (Megatron), `end of epoch` (pytorch/examples word_language_model)
+  const at = Math.max(key.lastIndexOf(' at '), key.lastIndexOf(' of '));
   if (at >= 0) key = key.slice(at + 4);
   return POSITIONS.get(key);
 }
@@ -117,6 +123,7 @@ export function linePrefix(s: string, from: number, out: Prefix): Prefix {
       const inside = s.slice(i + 1, close).trim();
       const low = inside.toLowerCase();
       if (low.startsWith('rank') || low.startsWith('default')) out.rank = trailingNumber(inside);
+      else if (inner.read(s, i + 1, close)) break; // `[Epoch 1/10] [D loss: 0.5]`: pairs, not a prefix
       i = close + 1;
       if (s.charCodeAt(i) === 58) i++;
       continue;
