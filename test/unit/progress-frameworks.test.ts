@@ -159,6 +159,14 @@ describe('Printed logs of training frameworks', () => {
     check(s.get('average reward score'), 'step', k, k.map((i) => fixed(-1 + i / 10, 4)));
   });
 
+  it('TF2 Object Detection: `Step N per-step time …s`, then its losses as a dict printed over several lines', () => {
+    const s = read('tf2-object-detection');
+    assert.deepEqual(names(s), ['Loss/classification_loss', 'Loss/localization_loss', 'Loss/regularization_loss', 'Loss/total_loss', 'learning_rate', 'per-step time']);
+    const steps = range(100, 500, 100);
+    check(s.get('Loss/classification_loss'), 'step', steps, steps.map((i) => fixed(loss(i) / 4, 4)));
+    check(s.get('per-step time'), 'step', steps, steps.map((i) => fixed(0.5 + i / 10000, 3)));
+  });
+
   it('torchrun `[rank1]:` prefixes: rank 0 keeps the plain names, rank 1 its own series', () => {
     const s = read('torchrun');
     assert.deepEqual(names(s), ['loss', 'lr', 'rank1/loss', 'rank1/lr']);

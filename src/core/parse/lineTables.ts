@@ -100,7 +100,7 @@ function trailingNumber(s: string): number {
  * `[rank0]:`, `[default0]:`, `[01/13 15:44:36 d2.utils.events]:` (detectron2), `[2023-…] [INFO]
  * [logging.py:96:log_dist] [Rank 0]` (DeepSpeed), `2021-01-13 15:44:36 | INFO | train_inner |`
  * (fairseq), `2021-01-13 15:44:36,123 - mmdet - INFO -` (MMCV), `01/13 15:44:36 - mmengine - INFO -`
- * (MMEngine), `INFO:root:`, pdsh's `node-1: `. `[100]` and `[0/6]` are counters, not prefixes.
+ * (MMEngine), `I0113 15:44:36.123456 1400 file.py:705]` (absl), `INFO:root:`, pdsh's `node-1: `. `[100]` and `[0/6]` are counters, not prefixes.
  */
 export function linePrefix(s: string, from: number, out: Prefix): Prefix {
   out.rank = -1;
@@ -139,6 +139,14 @@ export function linePrefix(s: string, from: number, out: Prefix): Prefix {
       if (k - t < 5 || s.charCodeAt(t + 2) !== 58) break;
       i = loggerWords(s, k, out);
       continue;
+    }
+    // absl/glog: `I0113 15:44:36.123456 140000000 model_lib_v2.py:705] ` (TensorFlow)
+    if ((c === 73 || c === 87 || c === 69 || c === 70) && isDigit(s.charCodeAt(i + 1)) && isDigit(s.charCodeAt(i + 4)) && s.charCodeAt(i + 5) === 32) {
+      const close = s.indexOf('] ', i);
+      if (close > 0 && close - i < 120) {
+        i = close + 2;
+        continue;
+      }
     }
     // `INFO:root:` (Python's basicConfig)
     let j = i;

@@ -41,6 +41,8 @@ const TQDM_BAR = /\|[^|]*\|\s*\d+\s*\/\s*\d+\s*\[/y;
 /** Shapes of unpositioned lines held before the first positioned line, and lines held per shape. */
 const MAX_HELD_SHAPES = 256;
 const HELD_LINES = 3;
+/** Lines a multi-line dict may take. */
+const MAX_DICT_LINES = 200;
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 /** The counter richBar found, and where it ended. */
@@ -83,6 +85,9 @@ export class ProgressParser extends LineParser {
   private readonly table = new KeyValueTable();
   private readonly copy = new CopyPaste();
   private held = new Map<string, Held>();
+  /** A dict printed over several lines, so far, and how many lines it took. */
+  private dict = '';
+  private dictLines = 0;
 
   reset(): void {
     this.epoch = 0;
@@ -95,6 +100,7 @@ export class ProgressParser extends LineParser {
     this.firstHost = '';
     this.table.open = false;
     this.held.clear();
+    this.dict = '';
   }
 
   read(frame: string, emit: Emit): void {
@@ -132,10 +138,17 @@ export class ProgressParser extends LineParser {
       return;
     }
     const p = linePrefix(text, first, this.prefix).end;
+    if (this.dict) return this.dictLine(text, emit);
     if (text.charCodeAt(p) === 123) {
       // {
       const record = parseRecord(p === first ? text : text.slice(p));
-      if (record) return emitRecord(record, ++this.index, emit);
+      if (record) return this.record(record, emit);
+      if (text.indexOf('}', p) < 0) {
+        // a dict pretty-printed over several lines (TF2 Object Detection logs `pprint.pformat(losses)`)
+        this.dict = text.slice(p);
+        this.dictLines = 1;
+        return;
+      }
     }
     if (this.blocks(text, p, emit)) return;
     if (this.fields.read(text, p)) this.line(emit);
@@ -156,6 +169,24 @@ export class ProgressParser extends LineParser {
     if (i === t || (i < s.length && s.charCodeAt(i) !== 32)) return false;
     [barDone, barTotal, scanAt] = [done, total, i];
     return true;
+  }
+
+  /** A record: its own step or epoch if it has one, else the latest position (or the next index). */
+  private record(record: NonNullable<ReturnType<typeof parseRecord>>, emit: Emit): void {
+    if (this.lastX !== this.lastX) return emitRecord(record, ++this.index, emit);
+    const { lastKind, lastX } = this;
+    emitRecord(record, 0, (name, kind, x, y, wall) => (kind === 'index' ? emit(name, lastKind, lastX, y, wall) : emit(name, kind, x, y, wall)));
+  }
+
+  /** A line of a dict printed over several lines, until the line that closes it. */
+  private dictLine(text: string, emit: Emit): void {
+    this.dict += '\n' + text;
+    const end = text.trimEnd();
+    if (end.charCodeAt(end.length - 1) === 125) {
+      const record = parseRecord(this.dict);
+      this.dict = '';
+      if (record) this.record(record, emit);
+    } else if (++this.dictLines > MAX_DICT_LINES || this.dict.length > 20_000) this.dict = '';
   }
 
   /** SB3's tables and detectron2's `copypaste:` results; true when the line was one of theirs. */
