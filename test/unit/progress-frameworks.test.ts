@@ -167,6 +167,18 @@ describe('Printed logs of training frameworks', () => {
     check(s.get('per-step time'), 'step', steps, steps.map((i) => fixed(0.5 + i / 10000, 3)));
   });
 
+  it("DeepSpeed-Chat SFT: every rank's `loss = …`, throughput lines at the step, the evaluation block apart from the training loss", () => {
+    const s = read('deepspeed-chat-sft');
+    assert.deepEqual(names(s), [
+      'Batch Size', 'Latency', 'Model Parameters', 'Samples/sec', 'Sequence Length', 'TFLOPs', 'Time/seq', 'eval/loss', 'eval/ppl', 'loss', 'rank1/loss',
+    ]);
+    check(s.get('loss'), 'step', [0, 1, 2, 3], [0, 1, 2, 3].map((i) => fixed(loss(i), 4)));
+    check(s.get('rank1/loss'), 'step', [0, 1, 2, 3], [0, 1, 2, 3].map((i) => fixed(loss(i) + 0.01, 4)));
+    check(s.get('TFLOPs'), 'step', [0, 1, 2, 3], [12, 12.1, 12.2, 12.3]);
+    // the evaluation before training is placed at the first step, the one after at the last
+    check(s.get('eval/loss'), 'step', [0, 3], [8.394, 0.753]);
+  });
+
   it('torchrun `[rank1]:` prefixes: rank 0 keeps the plain names, rank 1 its own series', () => {
     const s = read('torchrun');
     assert.deepEqual(names(s), ['loss', 'lr', 'rank1/loss', 'rank1/lr']);

@@ -36,21 +36,43 @@ const EVAL_WORDS = new Set(['val', 'valid', 'validation', 'test', 'eval', 'evalu
 
 export const isEvalWord = (w: string) => EVAL_WORDS.has(w.toLowerCase());
 
+/** Words that open an evaluation's header line: `***** Evaluating perplexity, Epoch 1/1 *****` (DeepSpeed-Chat). */
+const EVAL_HEADERS = new Set(['evaluating', 'evaluation', 'validating', 'validation', 'testing']);
+
+/** Whether one of the first two words of `s` from `i` announces an evaluation. */
+export function evaluationHeader(s: string, i: number): boolean {
+  for (let w = 0; w < 2; w++) {
+    while (i < s.length && !isLetter(s.charCodeAt(i))) i++;
+    const a = i;
+    while (i < s.length && isLetter(s.charCodeAt(i))) i++;
+    if (i - a > 6 && i - a < 12 && EVAL_HEADERS.has(s.slice(a, i).toLowerCase())) return true;
+  }
+  return false;
+}
+
 /** The mode glued to a position word (`Epoch(train)` → `train`), or ''. */
 export function modeOf(name: string): string {
   const open = name.indexOf('(');
   return open > 0 && name.charCodeAt(name.length - 1) === 41 ? name.slice(open + 1, -1) : '';
 }
 
-/** What a name says about the line's position, if anything (`validation loss at iteration` → step). */
-export function positionOf(name: string): Position | undefined {
+/**
+ * What a name says about the line's position: a position (`step`, `Epoch(train)`, `validation loss
+ * at iteration`, `end of epoch`), `mention` for a name that only speaks of one (`Beginning of
+ * Epoch 1/1`: neither a position nor a metric), or undefined.
+ */
+export function positionOf(name: string): Position | 'mention' | undefined {
   let key = name.toLowerCase();
   const open = key.indexOf('(');
-  if (open > 0 && key.charCodeAt(key.length - 1) === 41) key = key.slice(0, open);
-  // `validation loss at iteration` (Megatron), `end of epoch` (pytorch/examples word_language_model)
-  const at = Math.max(key.lastIndexOf(' at '), key.lastIndexOf(' of '));
-  if (at >= 0) key = key.slice(at + 4);
-  return POSITIONS.get(key);
+  if (open > 0 && key.charCodeAt(open - 1) !== 32 && key.charCodeAt(key.length - 1) === 41) key = key.slice(0, open);
+  const exact = POSITIONS.get(key);
+  if (exact || key.indexOf(' ') < 0) return exact;
+  const space = key.lastIndexOf(' ');
+  const last = POSITIONS.get(key.slice(space + 1));
+  if (!last) return undefined;
+  // Megatron's `validation loss at iteration 100`; pytorch/examples word_language_model's `end of epoch 1`
+  if (key.endsWith(' at ' + key.slice(space + 1)) || key.startsWith('end of ')) return last;
+  return key.endsWith(' of ' + key.slice(space + 1)) || key.endsWith(' from ' + key.slice(space + 1)) ? 'mention' : undefined;
 }
 
 export const notMetric = (name: string) => NOT_METRICS.has(name.toLowerCase());
@@ -86,6 +108,7 @@ export interface Prefix {
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const isWordChar = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || isDigit(c) || c === 46 || c === 45;
 
 /** The number at the end of `s` (`rank12` → 12), or -1. */

@@ -25,7 +25,7 @@ import { stripAnsi } from './ansi';
 import { CopyPaste, isDashes, KeyValueTable } from './blocks';
 import { AFTER, DURATION, LineFields } from './fields';
 import { batchDone, batchTotal, kerasBatch, kerasPairs, Pairs } from './keras';
-import { configSpelling, isEvalWord, linePrefix, metricName, modeOf, notMetric, positionOf, type Prefix } from './lineTables';
+import { configSpelling, evaluationHeader, isEvalWord, linePrefix, metricName, modeOf, notMetric, positionOf, type Prefix } from './lineTables';
 import { emitRecord, parseRecord } from './records';
 import { LineParser, type Emit } from './types';
 import type { XKind } from '../protocol/batch';
@@ -85,6 +85,8 @@ export class ProgressParser extends LineParser {
   private readonly table = new KeyValueTable();
   private readonly copy = new CopyPaste();
   private held = new Map<string, Held>();
+  /** After an evaluation's header line: lines without a step are its results. */
+  private evalBlock = false;
   /** A dict printed over several lines, so far, and how many lines it took. */
   private dict = '';
   private dictLines = 0;
@@ -101,6 +103,7 @@ export class ProgressParser extends LineParser {
     this.table.open = false;
     this.held.clear();
     this.dict = '';
+    this.evalBlock = false;
   }
 
   read(frame: string, emit: Emit): void {
@@ -151,7 +154,10 @@ export class ProgressParser extends LineParser {
       }
     }
     if (this.blocks(text, p, emit)) return;
-    if (this.fields.read(text, p)) this.line(emit);
+    const n = this.fields.read(text, p);
+    if (n && this.metricCount()) return this.line(emit);
+    // `***** Evaluating perplexity, Epoch 1/1 *****`: what follows without a step is an evaluation
+    if (evaluationHeader(text, p) && text.indexOf('\u2501') < 0) this.evalBlock = true; // not Lightning's `Validation ━━━ 10/10` bar
   }
 
   /** Whether a Rich bar (`━━━╸   `) and a counter `34/45` follow `i`; sets barDone, barTotal and scanAt. */
@@ -234,8 +240,8 @@ export class ProgressParser extends LineParser {
       if (f.flags[k] & (DURATION | AFTER)) continue;
       const name = f.names[k];
       const pos = positionOf(name);
-      if (pos === undefined) {
-        if (name === 'rank') rank = f.values[k];
+      if (pos === undefined || pos === 'mention') {
+        if (name.length === 4 && name.toLowerCase() === 'rank') rank = f.values[k];
         continue;
       }
       mode ||= modeOf(name);
@@ -266,6 +272,7 @@ export class ProgressParser extends LineParser {
     let valPrefix = '';
     if (evaluation) valPrefix = `${mode || logger || f.evalWord}/`;
     else if (logger === 'train') valPrefix = 'train/'; // fairseq's epoch summary, apart from its `train_inner` lines
+    else if (this.evalBlock && global !== global && step !== step && inner !== inner && epoch !== epoch) valPrefix = 'eval/';
     let kind: XKind = 'step';
     let x = NaN;
     if (evaluation) x = NaN;
@@ -274,8 +281,6 @@ export class ProgressParser extends LineParser {
     else if (inner === inner) x = this.unroll(epoch, inner, innerTotal);
     else if (epoch === epoch) [kind, x] = ['epoch', epoch];
     if (x === x) {
-      // a position alone (`epoch: 3` in a listing) positions nothing that follows
-      if (this.metricCount() === 0) return;
       this.position(kind, x);
       return this.emitFields(prefix, kind, x, emit, valPrefix);
     }
@@ -301,6 +306,7 @@ export class ProgressParser extends LineParser {
 
   /** The line's position, which lines without one take. */
   private position(kind: XKind, x: number): void {
+    this.evalBlock = false;
     if (this.firstX !== this.firstX) [this.firstX, this.firstKind] = [x, kind];
     this.lastX = x;
     this.lastKind = kind;
