@@ -24,13 +24,13 @@
 import { stripAnsi } from './ansi';
 import { CopyPaste, isDashes, KeyValueTable } from './blocks';
 import { AFTER, DURATION, LineFields } from './fields';
-import { batchDone, batchTotal, kerasBatch, kerasPairs, Pairs } from './keras';
+import { batchDone, batchTotal, kerasBatch, kerasPairs, Pairs, richBar, richDone, richEnd, richTotal } from './bars';
 import { configSpelling, evaluationHeader, isEvalWord, linePrefix, metricName, modeOf, notMetric, positionOf, type Prefix } from './lineTables';
 import { emitRecord, parseRecord } from './records';
 import { LineParser, type Emit } from './types';
 import type { XKind } from '../protocol/batch';
 
-export { parseNumber } from './keras';
+export { parseNumber } from './bars';
 
 /** A lone `Epoch 3/10` (Keras' header). */
 const EPOCH_ONLY = /^\s*Epoch\s+(\d+)\s*\/\s*(\d+)\s*$/;
@@ -45,10 +45,6 @@ const HELD_LINES = 3;
 const MAX_DICT_LINES = 200;
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
-/** The counter richBar found, and where it ended. */
-let barDone = 0;
-let barTotal = 0;
-let scanAt = 0;
 
 /** Lines of one shape (the same names) seen before any line had a position. */
 interface Held {
@@ -132,10 +128,10 @@ export class ProgressParser extends LineParser {
       if (close > from && this.fields.read(text, from, close)) this.emitFields('', 'index', ++this.index, emit);
       return;
     }
-    if (lead === 69 && (m = EPOCH_HEAD.exec(text)) && this.richBar(text, m[0].length)) {
+    if (lead === 69 && (m = EPOCH_HEAD.exec(text)) && richBar(text, m[0].length)) {
       // Lightning counts epochs from 0; the metrics after the rate (`0.00it/s v_num: 0 loss: 0.2`)
-      const rate = text.indexOf('it/s', scanAt);
-      const x = Number(m[1]) * barTotal + barDone;
+      const rate = text.indexOf('it/s', richEnd);
+      const x = Number(m[1]) * richTotal + richDone;
       this.position('step', x);
       if (rate > 0 && this.fields.read(text, rate + 4)) this.emitFields('', 'step', x, emit);
       return;
@@ -158,23 +154,6 @@ export class ProgressParser extends LineParser {
     if (n && this.metricCount()) return this.line(emit);
     // `***** Evaluating perplexity, Epoch 1/1 *****`: what follows without a step is an evaluation
     if (evaluationHeader(text, p) && text.indexOf('\u2501') < 0) this.evalBlock = true; // not Lightning's `Validation ━━━ 10/10` bar
-  }
-
-  /** Whether a Rich bar (`━━━╸   `) and a counter `34/45` follow `i`; sets barDone, barTotal and scanAt. */
-  private richBar(s: string, i: number): boolean {
-    const a = i;
-    for (let c = s.charCodeAt(i); c === 0x2501 || c === 0x2500 || c === 0x2578 || c === 0x257a || c === 32; c = s.charCodeAt(++i));
-    if (i === a || s.charCodeAt(a) === 32) return false;
-    let done = 0;
-    const d = i;
-    for (let c = s.charCodeAt(i); isDigit(c); c = s.charCodeAt(++i)) done = done * 10 + c - 48;
-    if (i === d || s.charCodeAt(i++) !== 47) return false;
-    let total = 0;
-    const t = i;
-    for (let c = s.charCodeAt(i); isDigit(c); c = s.charCodeAt(++i)) total = total * 10 + c - 48;
-    if (i === t || (i < s.length && s.charCodeAt(i) !== 32)) return false;
-    [barDone, barTotal, scanAt] = [done, total, i];
-    return true;
   }
 
   /** A record: its own step or epoch if it has one, else the latest position (or the next index). */

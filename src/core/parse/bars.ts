@@ -1,7 +1,8 @@
 /**
- * Keras' progress lines, scanned by hand: every redraw of a bar (` 12/32 ━━━ 1s 3ms/step - loss:
+ * Progress bars, scanned by hand. Keras: every redraw of a bar (` 12/32 ━━━ 1s 3ms/step - loss:
  * 0.4181`, `32/32 - 0s - loss: 0.41`, `  768/60000 [>....] - ETA: 48s - loss: 2.1636`) passes here,
  * and regexes with captures or an object per frame cost more than the rest of the line's work.
+ * Rich (Lightning): `Epoch 1/11 ━━━━╸    34/45 0:00:00 • …`, where a regex backtracked on spaces.
  */
 import { scanEnd, scanNumber } from './scan';
 
@@ -103,12 +104,38 @@ export function kerasBatch(text: string, i: number): boolean {
   // what follows the counter: a bar (`━`, `─`, `[=>.]`), ` - `, or a time (`1s`)
   if (!(c === 0x2501 || c === 0x2500 || c === 61 || c === 62 || c === 46 || c === 91 || c === 93 || c === 45 || isDigit(c) || i === text.length)) return false;
   if (isDigit(c)) {
-    // a time, not a clock: `01/13 15:44:36 - mmengine - INFO` is a date
-    while (isDigit(text.charCodeAt(i))) i++;
-    if (text.charCodeAt(i) === 58) return false;
+    // a time (`1s`, `0.5ms`): not a clock (`01/13 15:44:36`, a date) nor a size (YOLOv5's `0/2  3.71G`)
+    while (isDigit(text.charCodeAt(i)) || text.charCodeAt(i) === 46) i++;
+    let u = text.charCodeAt(i);
+    if (u === 109 || u === 117 || u === 0xb5) u = text.charCodeAt(++i); // m, u, µ
+    if (u !== 115 || !(isSpace(text.charCodeAt(i + 1)) || i + 1 === text.length)) return false;
   }
   batchDone = done;
   batchTotal = total;
   return true;
 }
 
+
+/** The counter richBar found, and where it ended. */
+export let richDone = 0;
+export let richTotal = 0;
+export let richEnd = 0;
+
+/** Whether a Rich bar (`━━━╸   `) and a counter `34/45` start at `i`; sets richDone, richTotal and richEnd. */
+export function richBar(s: string, i: number): boolean {
+  const a = i;
+  for (let c = s.charCodeAt(i); c === 0x2501 || c === 0x2500 || c === 0x2578 || c === 0x257a || c === 32; c = s.charCodeAt(++i));
+  if (i === a || s.charCodeAt(a) === 32) return false;
+  let done = 0;
+  const d = i;
+  for (let c = s.charCodeAt(i); isDigit(c); c = s.charCodeAt(++i)) done = done * 10 + c - 48;
+  if (i === d || s.charCodeAt(i++) !== 47) return false;
+  let total = 0;
+  const t = i;
+  for (let c = s.charCodeAt(i); isDigit(c); c = s.charCodeAt(++i)) total = total * 10 + c - 48;
+  if (i === t || (i < s.length && s.charCodeAt(i) !== 32)) return false;
+  richDone = done;
+  richTotal = total;
+  richEnd = i;
+  return true;
+}
