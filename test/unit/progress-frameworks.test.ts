@@ -5,11 +5,13 @@
  * environment dumps printed before training. The fixtures' values follow `loss(i) = 4 / (1 + i / 100)`.
  */
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Refiner } from '../../src/core/refiner';
 import { ProgressParser } from '../../src/core/parse/progress';
 import { FrameSplitter } from '../../src/core/frames';
+import { repoRoot } from '../helpers';
 
 const fixtures = path.join(__dirname, '..', 'fixtures');
 const loss = (i: number) => 4 / (1 + i / 100);
@@ -230,5 +232,20 @@ describe('Printed logs of real torch training loops', () => {
     const s = read('tutorial');
     assert.deepEqual(names(s), ['Loss']);
     check(s.get('Loss'), 'step', want.map((w) => w[0]), want.map((w) => w[1]));
+  });
+});
+
+describe('Printed logs through the built CLI', () => {
+  it('`parse <fixture>/stdout.log --json` gives the same series as the refiner, for every framework fixture', () => {
+    const folders = fs.readdirSync(fixtures).filter((d) => fs.existsSync(path.join(fixtures, d, 'stdout.log')));
+    assert.ok(folders.length >= 16, folders.join());
+    for (const folder of folders) {
+      const out = execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'parse', path.join(fixtures, folder, 'stdout.log'), '--json'], { encoding: 'utf8' });
+      const r = JSON.parse(out) as { series: Record<string, Series>; warnings: string[] };
+      const want = read(folder);
+      assert.deepEqual(Object.keys(r.series).sort(), names(want), folder);
+      for (const [name, s] of Object.entries(r.series)) assert.deepEqual(s.x, want.get(name)!.x, `${folder}: ${name}`);
+      assert.deepEqual(r.warnings, [], folder);
+    }
   });
 });
