@@ -77,6 +77,26 @@ export function positionOf(name: string): Position | 'mention' | undefined {
 
 export const notMetric = (name: string) => NOT_METRICS.has(name.toLowerCase());
 
+/** What a name is, remembered: the same names come back on every line. */
+export interface NameInfo {
+  position: Position | 'mention' | undefined;
+  notMetric: boolean;
+  config: boolean;
+  /** The name to chart. */
+  metric: string;
+}
+
+const known = new Map<string, NameInfo>();
+
+export function nameInfo(name: string): NameInfo {
+  let info = known.get(name);
+  if (info) return info;
+  if (known.size >= 4096) known.clear(); // bounded: a log of ever-new names costs a lookup, not memory
+  info = { position: positionOf(name), notMetric: notMetric(name), config: configSpelling(name), metric: metricName(name) };
+  known.set(name, info);
+  return info;
+}
+
 /** The name to chart: fillers dropped (`with loss` → `loss`). */
 export function metricName(name: string): string {
   for (const f of FILLERS) if (name.length > f.length && name.startsWith(f)) return name.slice(f.length);

@@ -25,7 +25,7 @@ import { stripAnsi } from './ansi';
 import { CopyPaste, isDashes, KeyValueTable } from './blocks';
 import { AFTER, DURATION, LineFields } from './fields';
 import { batchDone, batchTotal, kerasBatch, kerasPairs, Pairs, richBar, richDone, richEnd, richTotal } from './bars';
-import { configSpelling, evaluationHeader, isEvalWord, linePrefix, metricName, modeOf, notMetric, positionOf, type Prefix } from './lineTables';
+import { evaluationHeader, isEvalWord, linePrefix, modeOf, nameInfo, type Prefix } from './lineTables';
 import { emitRecord, parseRecord } from './records';
 import { LineParser, type Emit } from './types';
 import type { XKind } from '../protocol/batch';
@@ -218,7 +218,7 @@ export class ProgressParser extends LineParser {
     for (let k = 0; k < f.count; k++) {
       if (f.flags[k] & (DURATION | AFTER)) continue;
       const name = f.names[k];
-      const pos = positionOf(name);
+      const pos = nameInfo(name).position;
       if (pos === undefined || pos === 'mention') {
         if (name.length === 4 && name.toLowerCase() === 'rank') rank = f.values[k];
         continue;
@@ -279,7 +279,10 @@ export class ProgressParser extends LineParser {
   private metricCount(): number {
     const f = this.fields;
     let n = 0;
-    for (let k = 0; k < f.count; k++) if (!(f.flags[k] & DURATION) && !notMetric(f.names[k]) && (f.flags[k] & AFTER || !positionOf(f.names[k]))) n++;
+    for (let k = 0; k < f.count; k++) {
+      const info = nameInfo(f.names[k]);
+      if (!(f.flags[k] & DURATION) && !info.notMetric && (f.flags[k] & AFTER || !info.position)) n++;
+    }
     return n;
   }
 
@@ -298,8 +301,9 @@ export class ProgressParser extends LineParser {
     const values = (this.shapeValues = [] as number[]);
     for (let k = 0; k < f.count; k++) {
       const raw = f.names[k];
-      if (f.flags[k] & DURATION || notMetric(raw) || configSpelling(raw)) continue;
-      names.push(prefix + metricName(raw));
+      const info = nameInfo(raw);
+      if (f.flags[k] & DURATION || info.notMetric || info.config) continue;
+      names.push(prefix + info.metric);
       values.push(f.values[k]);
     }
     return names.join('\u0001');
@@ -324,9 +328,10 @@ export class ProgressParser extends LineParser {
     for (let k = 0; k < f.count; k++) {
       const flags = f.flags[k];
       const raw = f.names[k];
-      if (flags & DURATION || notMetric(raw) || (!(flags & AFTER) && positionOf(raw))) continue;
-      if (attached && configSpelling(raw)) continue; // a configuration key printed mid-run
-      let name = metricName(raw);
+      const info = nameInfo(raw);
+      if (flags & DURATION || info.notMetric || (!(flags & AFTER) && info.position)) continue;
+      if (attached && info.config) continue; // a configuration key printed mid-run
+      let name = info.metric;
       if (valPrefix) name = name.includes('/') && valPrefix.endsWith('/') ? name : valPrefix + name;
       if (prefix) name = prefix + name;
       emit(name, kind, x, f.values[k]);
