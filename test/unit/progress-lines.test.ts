@@ -91,6 +91,14 @@ describe('Printed lines: no invented metrics', () => {
     assert.deepEqual(p.parse('SOLVER_BASE_LR: 0.02'), []);
   });
 
+  it('a dict printed over several lines is a record once training runs, a configuration before', () => {
+    const p = new ProgressParser();
+    const config = JSON.stringify({ train_batch_size: 8, optimizer: { params: { lr: 0.001 } } }, null, 2).split('\n');
+    assert.deepEqual(all(p, config), []);
+    p.parse('Step 100 per-step time 0.512s');
+    assert.deepEqual(pairs(all(p, ["{'Loss/total_loss': 0.97,", " 'learning_rate': 0.0133}"])), [['Loss/total_loss', 100, 0.97], ['learning_rate', 100, 0.0133]]);
+  });
+
   it('a shape that repeats with changing values is a curve, numbered in order, its first lines included', () => {
     const p = new ProgressParser();
     assert.deepEqual(all(p, ['loss: 0.5', 'loss: 0.4']), []);

@@ -163,14 +163,17 @@ export class ProgressParser extends LineParser {
     emitRecord(record, 0, (name, kind, x, y, wall) => (kind === 'index' ? emit(name, lastKind, lastX, y, wall) : emit(name, kind, x, y, wall)));
   }
 
-  /** A line of a dict printed over several lines, until the line that closes it. */
+  /**
+   * A line of a dict printed over several lines, until the line that closes it. Before training
+   * such a dict is a configuration (`json.dumps(config, indent=2)`), not a measurement.
+   */
   private dictLine(text: string, emit: Emit): void {
     this.dict += '\n' + text;
     const end = text.trimEnd();
     if (end.charCodeAt(end.length - 1) === 125) {
       const record = parseRecord(this.dict);
       this.dict = '';
-      if (record) this.record(record, emit);
+      if (record && this.lastX === this.lastX) this.record(record, emit);
     } else if (++this.dictLines > MAX_DICT_LINES || this.dict.length > 20_000) this.dict = '';
   }
 
