@@ -112,7 +112,7 @@ describe('Printed logs of training frameworks', () => {
     check(s.get('valid_loss'), 'step', [150], [fixed(loss(150) + 0.3, 3)]);
   });
 
-  it('detectron2: CommonMetricPrinter at `iter`, eta never a metric, `11019M` read as 11019, `copypaste:` at the last iteration; no YAML key', () => {
+  it('detectron2: CommonMetricPrinter at `iter`, eta never a metric, `11019M` read as 11019, `copypaste:` at the last iteration; no YAML key, no per-category table cell', () => {
     const s = read('detectron2');
     assert.deepEqual(names(s), [
       'bbox/AP', 'bbox/AP50', 'bbox/AP75', 'bbox/APl', 'bbox/APm', 'bbox/APs', 'data_time', 'loss_box_reg', 'loss_cls', 'lr', 'max_mem', 'time', 'total_loss',
@@ -179,6 +179,15 @@ describe('Printed logs of training frameworks', () => {
     check(s.get('TFLOPs'), 'step', [0, 1, 2, 3], [12, 12.1, 12.2, 12.3]);
     // the evaluation before training is placed at the first step, the one after at the last
     check(s.get('eval/loss'), 'step', [0, 3], [8.394, 0.753]);
+  });
+
+  it('pytorch/examples word_language_model: `| epoch 1 |   200/ 2983 batches | … |` by batch, `| end of epoch 1 | …` between dashes by epoch', () => {
+    const s = read('word-language-model');
+    assert.deepEqual(names(s), ['loss', 'lr', 'ms/batch', 'ppl', 'test loss', 'test ppl', 'time', 'valid loss', 'valid ppl']);
+    const x = [1, 2].flatMap((e) => [200, 400, 600, 800].map((b) => (e - 1) * 2983 + b));
+    check(s.get('loss'), 'step', x, [1, 2].flatMap((e) => [200, 400, 600, 800].map((b) => fixed(7.5 - e + b / 1000, 2))));
+    check(s.get('valid loss'), 'epoch', [1, 2], [5.5, 5]);
+    check(s.get('test loss'), 'epoch', [2], [4.9]);
   });
 
   it('torchrun `[rank1]:` prefixes: rank 0 keeps the plain names, rank 1 its own series', () => {

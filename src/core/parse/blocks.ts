@@ -53,7 +53,8 @@ export class KeyValueTable {
     if (s.charCodeAt(i) !== 124) return false;
     const bar = s.indexOf('|', i + 1);
     const end = s.lastIndexOf('|');
-    if (bar < 0 || end <= bar) return false;
+    // exactly `| key | value |`: word_language_model's `| end of epoch 1 | time: … |` after dashes is no table
+    if (bar < 0 || end <= bar || s.indexOf('|', bar + 1) !== end || s.slice(end + 1).trim()) return false;
     const name = s.slice(i + 1, bar).trim();
     if (!name) return false;
     if (!s.slice(bar + 1, end).trim()) {

@@ -8,6 +8,13 @@
  */
 import { BIND, CLOSE, DUR, NUM, OPEN, PCLOSE, POPEN, SEP, Tokens, WORD } from './tokens';
 
+/** Whether `text[from, to)` starts and ends with `|` (a markdown or tabulate table row). */
+function tableRow(text: string, from: number, to: number): boolean {
+  while (from < to && text.charCodeAt(from) === 32) from++;
+  while (to > from && (text.charCodeAt(to - 1) === 32 || text.charCodeAt(to - 1) === 9)) to--;
+  return to - from > 1 && text.charCodeAt(from) === 124 && text.charCodeAt(to - 1) === 124;
+}
+
 /** Pair flags. */
 export const DURATION = 1;
 /** `45000 tok/s`: the name came after the value (never a position). */
@@ -42,7 +49,7 @@ export class LineFields extends Tokens {
     this.counter = this.counterTotal = this.lead = NaN;
     this.label = this.evalWord = '';
     this.tokens(text, from, to);
-    this.pairs();
+    this.pairs(tableRow(text, from, to));
     return this.count;
   }
 
@@ -81,7 +88,7 @@ export class LineFields extends Tokens {
    * The second pass: fields of pairs. A name alone in its field may take its value from the next
    * field (Megatron's `iteration      100/  500000`, a table's `| ep_len_mean | 22.4 |`).
    */
-  private pairs(): void {
+  private pairs(row: boolean): void {
     const n = this.n;
     const kind = this.kind;
     let fieldStart = 0; // pairs of the current field start here
@@ -95,7 +102,8 @@ export class LineFields extends Tokens {
     while (k <= n) {
       const t = k < n ? kind[k] : SEP;
       if (t === SEP) {
-        const whole: boolean = nameFrom >= 0 && !bad && !carried && this.count === fieldStart && nameToken === field;
+        // in a table row (`| person | 52.442 | bicycle | 29.912 |`) a cell is not the name of the next
+        const whole: boolean = !(row && this.pipe[k]) && nameFrom >= 0 && !bad && !carried && this.count === fieldStart && nameToken === field;
         if (bad || (nameFrom >= 0 && !whole)) this.count = fieldStart;
         if (!whole) nameFrom = -1;
         carried = whole;

@@ -49,6 +49,8 @@ export class Tokens {
   protected den = new Float64Array(MAX_TOKENS);
   /** The number was spelled as a word (`nan`, `inf`): in `number of nan iterations` it is a word. */
   protected spelled = new Uint8Array(MAX_TOKENS);
+  /** The separator holds a `|`. */
+  protected pipe = new Uint8Array(MAX_TOKENS);
   protected n = 0;
   protected text = '';
 
@@ -64,6 +66,7 @@ export class Tokens {
     if (this.n >= MAX_TOKENS) return;
     const k = this.n++;
     this.spelled[k] = 0;
+    this.pipe[k] = 0;
     this.kind[k] = kind;
     this.start[k] = start;
     this.end[k] = end;
@@ -108,7 +111,10 @@ export class Tokens {
   protected sep(depth: number, i: number, j: number): void {
     if (depth > 0) {
       if (!isSpace(this.text.charCodeAt(i))) this.token(OTHER, i, j); // `(1.2 ms, 4 tok/s)` stays one annotation
-    } else if (this.n === 0 || this.kind[this.n - 1] !== SEP) this.token(SEP, i, j);
+      return;
+    }
+    if (this.n === 0 || this.kind[this.n - 1] !== SEP) this.token(SEP, i, j);
+    if (this.text.charCodeAt(i) === 124) this.pipe[this.n - 1] = 1;
   }
 
   /** Anything else, up to the next space or separator: one token that no pair accepts. */
