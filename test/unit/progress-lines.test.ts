@@ -91,6 +91,17 @@ describe('Printed lines: no invented metrics', () => {
     assert.deepEqual(p.parse('SOLVER_BASE_LR: 0.02'), []);
   });
 
+  it('after training started, a traceback, an out-of-memory message or a launcher failure summary is no series', () => {
+    const p = new ProgressParser();
+    p.parse('step 10 loss 0.5');
+    const crash = [
+      'Traceback (most recent call last):', '  File "/home/u/train.py", line 54, in <module>', '    main()', '  File "/home/u/train.py", line 40, in main',
+      'RuntimeError: CUDA out of memory. Tried to allocate 20.00 MiB (GPU 0; 15.78 GiB total capacity; 14.32 GiB already allocated; 3.19 MiB free; 14.73 GiB reserved in total by PyTorch)',
+      '  rank      : 0 (local_rank: 0)', '  exitcode  : 1 (pid: 1234)',
+    ];
+    assert.deepEqual(all(p, crash), []);
+  });
+
   it('a dict printed over several lines is a record once training runs, a configuration before', () => {
     const p = new ProgressParser();
     const config = JSON.stringify({ train_batch_size: 8, optimizer: { params: { lr: 0.001 } } }, null, 2).split('\n');

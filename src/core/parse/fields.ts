@@ -42,12 +42,16 @@ export class LineFields extends Tokens {
   label = '';
   /** `valid on 'valid' subset` (fairseq): the word naming an evaluation, or ''. */
   evalWord = '';
+  /** Fields read as pairs, and fields that were not (prose, paths): `File "x.py", line 12, in f` is a traceback. */
+  kept = 0;
+  spoilt = 0;
 
   /** Reads `text[from, to)`; returns the number of pairs. */
   read(text: string, from = 0, to = text.length): number {
     this.count = 0;
     this.counter = this.counterTotal = this.lead = NaN;
     this.label = this.evalWord = '';
+    this.kept = this.spoilt = 0;
     this.tokens(text, from, to);
     this.pairs(tableRow(text, from, to));
     return this.count;
@@ -104,7 +108,10 @@ export class LineFields extends Tokens {
       if (t === SEP) {
         // in a table row (`| person | 52.442 | bicycle | 29.912 |`) a cell is not the name of the next
         const whole: boolean = !(row && this.pipe[k]) && nameFrom >= 0 && !bad && !carried && this.count === fieldStart && nameToken === field;
-        if (bad || (nameFrom >= 0 && !whole)) this.count = fieldStart;
+        if (bad || (nameFrom >= 0 && !whole)) {
+          if (this.count > fieldStart || bad || nameToken >= field) this.spoilt++;
+          this.count = fieldStart;
+        } else if (this.count > fieldStart) this.kept++;
         if (!whole) nameFrom = -1;
         carried = whole;
         fieldStart = this.count;

@@ -26,7 +26,7 @@ const POSITIONS = new Map<string, Position>([
 // Plurals (`epochs: 2`, `steps: 1000`) are how many, in a configuration listing: not positions.
 
 /** Numbers that are not measurements: ids and launch facts. */
-const NOT_METRICS = new Set(['v_num', 'rank', 'local_rank', 'global_rank', 'world_size', 'ppo_ep', 'micro_step', 'eta']);
+const NOT_METRICS = new Set(['v_num', 'rank', 'local_rank', 'global_rank', 'world_size', 'ppo_ep', 'micro_step', 'eta', 'exitcode', 'pid']);
 
 /** Words a sentence puts before a name: `Epoch 1/1 with loss 2.34` (DeepSpeed-Chat). */
 const FILLERS = ['with ', 'and ', 'the '];

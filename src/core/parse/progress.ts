@@ -266,6 +266,8 @@ export class ProgressParser extends LineParser {
       this.position(kind, x);
       return this.emitFields(prefix, kind, x, emit, valPrefix);
     }
+    // a line without a position that is more prose than pairs (a traceback's `File "x.py", line 12, in f`)
+    if (f.spoilt >= f.kept) return;
     if (this.lastX !== this.lastX) return this.hold(prefix + valPrefix, emit);
     if (this.held.size) {
       // a shape held before training that comes back: it was the first point of a curve
