@@ -199,6 +199,20 @@ describe('Printed logs of training frameworks', () => {
   });
 });
 
+describe('Printed logs of real captures', () => {
+  it("Lightning's Rich bar: every frame that shows `train_loss: …`, rows led by the elapsed time included", () => {
+    const raw = fs.readFileSync(path.join(fixtures, 'lightning', 'terminal-capture.raw'));
+    // an independent count: frames (after `\r` splitting and ANSI removal) that show `train_loss: <number>`
+    const frames = raw.toString('utf8').split(/\r\n|\r|\n/).map((f) => f.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''));
+    const want = frames.filter((f) => /train_loss: \d/.test(f)).length;
+    assert.equal(want, 294);
+    const p = new ProgressParser();
+    const sp = new FrameSplitter();
+    const pts = [...sp.push(raw), ...sp.end()].flatMap((f) => p.parse(f.text));
+    assert.equal(pts.filter((q) => q.name === 'train_loss').length, want); // the regex reader took 244 of them
+  });
+});
+
 /** The fixtures written by the real torch (test/fixtures/pytorch/make_torch_logs.py), each checked against a plain regex reader. */
 describe('Printed logs of real torch training loops', () => {
   const lines = (folder: string) => fs.readFileSync(path.join(fixtures, folder, 'stdout.log'), 'utf8').split('\n');

@@ -162,6 +162,13 @@ export class LineFields extends Tokens {
             k = kind[j] === PCLOSE ? j + 1 : j;
             continue;
           }
+          if (j === k + 1 && (j === n || kind[j] === SEP)) {
+            k++; // a number alone in its field: no pair, and no prose either
+            continue;
+          }
+        } else if (t === DUR) {
+          k++; // `0:00:01` alone (Rich's elapsed time): neither
+          continue;
         } else if (t === OPEN) {
           const j = this.bracket(k);
           if (j > 0) {
