@@ -3,193 +3,117 @@
  *
  * - Keras: `Epoch 3/10` on its own line, then ` 12/32 ━━━ 1s 3ms/step - loss: 0.4181` (verbose 1,
  *   every redraw) or `32/32 - 0s - loss: 0.41` (verbose 2), and the older
- *   `  768/60000 [>....] - ETA: 48s - loss: 2.1636`; x is the global batch.
+ *   `  768/60000 [>....] - ETA: 48s - loss: 2.1636`; x is the global batch. Scanned by hand: these
+ *   redraws are most of the frames.
  * - tqdm: `Epoch 0:  12%|█▏ | 24/200 [00:01<00:09, loss=0.123, lr=0.01]`. Each postfix is a point
  *   in update order: tqdm redraws its counter at most every 0.1 s while `set_postfix` updates
  *   every step, so the shown counter would merge many updates into one position.
  * - Rich/Lightning: `Epoch 1/11 ━━━ 34/45 0:00:00 • 0:00:01` with the metrics on their own lines
  *   (`train_loss: 0.206`), which take the position of the last bar.
- * - Plain prints: `step 10 loss=0.5 acc=0.9`, `Epoch 3/10 - loss: 0.12`, `[100] loss: 1.2`.
+ * - Every other line goes to the field reader (fields.ts) and its tables (lineTables.ts): plain
+ *   loops, nanoGPT, llm.c, Megatron, DeepSpeed, fairseq, detectron2, MMCV/MMEngine, pytorch/examples;
+ *   SB3's text tables and detectron2's `copypaste:` results are read as the blocks they are.
  * - A printed dict or JSON object (see records.ts).
+ *
+ * A line without a position of its own takes the stream's latest one. Before any line had one,
+ * such lines (configuration dumps, environment listings) are held back: a shape of names becomes
+ * a series only once it repeats with changing values, the behaviour of a curve.
  *
  * One parser per stream: Keras prints the epoch on its own line before its bars.
  */
 import { stripAnsi } from './ansi';
+import { CopyPaste, isDashes, KeyValueTable } from './blocks';
+import { AFTER, DURATION, LineFields } from './fields';
+import { batchDone, batchTotal, kerasBatch, kerasPairs, Pairs, richBar, richDone, richEnd, richTotal } from './bars';
+import { evaluationHeader, isEvalWord, linePrefix, modeOf, nameInfo, type Prefix } from './lineTables';
 import { emitRecord, parseRecord } from './records';
-import { scanEnd, scanNumber } from './scan';
 import { LineParser, type Emit } from './types';
 import type { XKind } from '../protocol/batch';
 
-const NUM = String.raw`[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|NaN|inf|Inf)`;
-const NAME = String.raw`[A-Za-z_][\w./-]*`;
+export { parseNumber } from './bars';
+
 /** A lone `Epoch 3/10` (Keras' header). */
 const EPOCH_ONLY = /^\s*Epoch\s+(\d+)\s*\/\s*(\d+)\s*$/;
-/** `Epoch 1/11 ━━━ 34/45 …` (Rich) — a counter on the same line as the epoch. */
-const EPOCH_BAR = /^\s*Epoch\s+(\d+)\s*\/\s*\d+\b.*?\s(\d+)\s*\/\s*(\d+)(?:\s|$)/;
-/** `Epoch 3/10 - loss: 0.12` (per-epoch summaries). */
-const EPOCH_LINE = /^\s*Epoch\s+(\d+)\s*(?:\/\s*\d+)?\s*[-:|,]/;
-/** tqdm: `Epoch 0:  12%|█▏  | 24/200 [` (the description is optional). */
-const TQDM = /\d+%\|[^|]*\|\s*\d+\s*\/\s*\d+\s*\[/;
-/** `step 10`, `Step 10:`, `iter 5`, `iteration 5`, `[100]` at the start of a line. */
-const STEP_PREFIX = /^\s*(?:(?:global[_ ])?step|iter(?:ation)?|it)\s*[:=#]?\s*(\d+)\b|^\s*\[\s*(\d+)\s*\]/i;
-const EQ_PAIR = new RegExp(String.raw`(?:^|[\s,\[(|])(${NAME})=(${NUM})(?=$|[\s,\])|])`, 'g');
-const COLON_PAIR = new RegExp(String.raw`(?:^|[\s,|])(${NAME}):\s*(${NUM})(?=$|[\s,|])`, 'g');
-/** A line made only of `name: value` pairs (Rich prints each of Lightning's metrics so). */
-const ONLY_COLON_PAIRS = new RegExp(String.raw`^\s*(?:${NAME}:\s*(?:${NUM})\s*[,|]?\s*)+$`);
-/** Position words, not metrics; `v_num` is Lightning's run version in its bar. */
-const NOT_METRICS = new Set(['step', 'epoch', 'global_step', 'iteration', 'iter', 'batch', 'v_num', 'ETA']);
-
-/** A number as Python or C print it, `nan` and `inf` included. Callers pass matched number text. */
-export function parseNumber(s: string): number {
-  const n = +s;
-  if (n === n) return n; // the common case, without allocating
-  const lower = s.toLowerCase();
-  if (lower === 'inf' || lower === '+inf') return Infinity;
-  if (lower === '-inf') return -Infinity;
-  return NaN;
-}
-
-/**
- * The pairs of one frame, in buffers reused from frame to frame: a Keras bar is redrawn for every
- * batch, and a tuple per value and an array per frame cost more than the scan.
- */
-class Pairs {
-  names: string[] = [];
-  values: number[] = [];
-  count = 0;
-
-  /** Appends a pair, reusing the previous frame's name string at this position when it is the same name. */
-  push(text: string, from: number, to: number, y: number): void {
-    const k = this.count++;
-    const prev = this.names[k];
-    if (prev === undefined || !sameText(prev, text, from, to)) this.names[k] = text.slice(from, to);
-    this.values[k] = y;
-  }
-
-  /** `name`/value pairs of `re` (a global regex whose groups are the name and the number). */
-  match(text: string, re: RegExp): number {
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      const k = this.count++;
-      this.names[k] = m[1];
-      this.values[k] = parseNumber(m[2]);
-    }
-    return this.count;
-  }
-
-  /** The value named `name` in this frame, or undefined. */
-  get(name: string): number | undefined {
-    for (let k = 0; k < this.count; k++) if (this.names[k] === name) return this.values[k];
-    return undefined;
-  }
-}
-
-/** Whether `text[from, to)` spells `name` (`startsWith` costs more on the short names here). */
-function sameText(name: string, text: string, from: number, to: number): boolean {
-  if (name.length !== to - from) return false;
-  for (let k = 0; k < name.length; k++) if (name.charCodeAt(k) !== text.charCodeAt(from + k)) return false;
-  return true;
-}
+/** `Epoch 1/11 ` then a bar (Rich): see richBar. */
+const EPOCH_HEAD = /^\s*Epoch\s+(\d+)\s*\/\s*\d+ /;
+/** tqdm after its `12%`: `|█▏  | 24/200 [` (sticky: tried only where `%|` is). */
+const TQDM_BAR = /\|[^|]*\|\s*\d+\s*\/\s*\d+\s*\[/y;
+/** Shapes of unpositioned lines held before the first positioned line, and lines held per shape. */
+const MAX_HELD_SHAPES = 256;
+const HELD_LINES = 3;
+/** Lines a multi-line dict may take. */
+const MAX_DICT_LINES = 200;
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
-const isNameStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-const isNameChar = (c: number) => isNameStart(c) || isDigit(c) || c === 46 || c === 47 || c === 45;
-const isSpace = (c: number) => c === 32 || c === 9;
 
-/**
- * Keras' ` - name: value` pairs (after a space or the line start; a value not followed by a letter,
- * digit, `_` or `.`), scanned by hand: every redraw of a bar passes here, and a regex with
- * captures cost more than the rest of the line's work.
- */
-function kerasPairs(text: string, out: Pairs): number {
-  for (let i = text.indexOf('- '); i >= 0; i = text.indexOf('- ', i + 1)) {
-    if (i > 0 && !isSpace(text.charCodeAt(i - 1))) continue;
-    let j = i + 2;
-    if (!isNameStart(text.charCodeAt(j))) continue;
-    while (isNameChar(text.charCodeAt(j))) j++;
-    const nameEnd = j;
-    if (text.charCodeAt(j) !== 58) continue; // :
-    j++;
-    while (isSpace(text.charCodeAt(j))) j++;
-    let y = scanNumber(text, j);
-    let end = scanEnd;
-    if (y === undefined) {
-      const word = /^[-+]?(?:nan|NaN|inf|Inf)/.exec(text.slice(j, j + 4));
-      if (!word) continue;
-      y = parseNumber(word[0]);
-      end = j + word[0].length;
-    }
-    const next = text.charCodeAt(end);
-    if (isNameChar(next) && next !== 45 && next !== 47) continue; // `1.5x`: not a value
-    out.push(text, i + 2, nameEnd, y);
-    i = end - 1;
-  }
-  return out.count;
-}
-
-/** Batch and batch count of the last counter `kerasBatch` accepted (no object per frame). */
-let batchDone = 0;
-let batchTotal = 0;
-
-/**
- * Whether `text` starts with Keras' batch counter (` 12/32 ━━━`, `  768/60000 [>...]`,
- * `32/32 - 0s`), scanned by hand from `i`, its first non-space character; sets `batchDone` and
- * `batchTotal`.
- */
-function kerasBatch(text: string, i: number): boolean {
-  let done = 0;
-  const a = i;
-  for (let c = text.charCodeAt(i); isDigit(c); c = text.charCodeAt(++i)) done = done * 10 + (c - 48);
-  if (i === a || i - a > 15) return false;
-  while (isSpace(text.charCodeAt(i))) i++;
-  if (text.charCodeAt(i++) !== 47) return false; // /
-  while (isSpace(text.charCodeAt(i))) i++;
-  let total = 0;
-  const b = i;
-  for (let c = text.charCodeAt(i); isDigit(c); c = text.charCodeAt(++i)) total = total * 10 + (c - 48);
-  if (i === b || i - b > 15 || !isSpace(text.charCodeAt(i))) return false;
-  while (isSpace(text.charCodeAt(i))) i++;
-  const c = text.charCodeAt(i);
-  // what follows the counter: a bar (`━`, `─`, `[=>.]`), ` - `, or a time (`1s`)
-  if (!(c === 0x2501 || c === 0x2500 || c === 61 || c === 62 || c === 46 || c === 91 || c === 93 || c === 45 || isDigit(c) || i === text.length)) return false;
-  batchDone = done;
-  batchTotal = total;
-  return true;
+/** Lines of one shape (the same names) seen before any line had a position. */
+interface Held {
+  names: string[];
+  lines: number[][];
+  count: number;
+  changed: boolean;
+  promoted: boolean;
 }
 
 export class ProgressParser extends LineParser {
   /** Keras' current epoch (1-based), from its `Epoch 3/10` header. */
   private epoch = 0;
-  /** The position of the last bar, for metrics printed on lines of their own. */
+  /** The position of the last positioned line, for lines without one. */
   private lastX = NaN;
   private lastKind: XKind = 'index';
-  /** Records and pair lines with no position: numbered in order. */
+  /** The first position: lines held before it that later prove to be a curve are placed there. */
+  private firstX = NaN;
+  private firstKind: XKind = 'index';
+  private shapeNames: string[] = [];
+  private shapeValues: number[] = [];
+  /** Records and curves with no position: numbered in order. */
   private index = 0;
   private readonly pairs = new Pairs();
+  private readonly fields = new LineFields();
+  private readonly prefix: Prefix = { end: 0, rank: -1, host: '', logger: '' };
+  /** Unrolling a step counter that restarts each epoch: the first epoch's number (0 or 1), the last epoch, the largest step in it, and the steps of the epochs before. */
+  private epochBase = NaN;
+  private unrollEpoch = NaN;
+  private unrollMax = -Infinity;
+  private offset = 0;
+  /** The first pdsh host seen: its lines keep plain names. */
+  private firstHost = '';
+  private readonly table = new KeyValueTable();
+  private readonly copy = new CopyPaste();
+  private held = new Map<string, Held>();
+  /** After an evaluation's header line: lines without a step are its results. */
+  private evalBlock = false;
+  /** A dict printed over several lines, so far, and how many lines it took. */
+  private dict = '';
+  private dictLines = 0;
 
   reset(): void {
     this.epoch = 0;
-    this.lastX = NaN;
+    this.lastX = this.firstX = NaN;
+    this.lastKind = this.firstKind = 'index';
     this.index = 0;
+    this.epochBase = this.unrollEpoch = NaN;
+    this.unrollMax = -Infinity;
+    this.offset = 0;
+    this.firstHost = '';
+    this.table.open = false;
+    this.held.clear();
+    this.dict = '';
+    this.evalBlock = false;
   }
 
   read(frame: string, emit: Emit): void {
     if (frame.length > 10_000) return; // not a progress line; still shown in the log
     const text = stripAnsi(frame);
     let first = 0;
-    while (isSpace(text.charCodeAt(first))) first++;
+    while (text.charCodeAt(first) === 32 || text.charCodeAt(first) === 9) first++;
     const lead = text.charCodeAt(first);
-    if (lead === 123) {
-      // {
-      const record = parseRecord(text);
-      if (record) return emitRecord(record, ++this.index, emit);
-    }
     const found = this.pairs;
     found.count = 0;
     // Keras first: its bars are most of the frames, and a tqdm line never starts with `12/32 `.
     if (isDigit(lead) && kerasBatch(text, first)) {
       kerasPairs(text, found);
-      return this.emit('step', Math.max(0, this.epoch - 1) * batchTotal + batchDone, emit);
+      return this.emitPairs('step', Math.max(0, this.epoch - 1) * batchTotal + batchDone, emit);
     }
     let m: RegExpExecArray | null;
     if (lead === 69 && (m = EPOCH_ONLY.exec(text))) {
@@ -197,41 +121,267 @@ export class ProgressParser extends LineParser {
       this.epoch = Number(m[1]);
       return;
     }
-    if (TQDM.test(text)) {
-      if (!found.match(text.slice(text.indexOf('[')), EQ_PAIR)) return;
-      this.emit('index', ++this.index, emit);
-    } else if ((m = EPOCH_BAR.exec(text))) {
-      found.match(text, COLON_PAIR);
-      this.emit('step', Number(m[1]) * Number(m[3]) + Number(m[2]), emit); // Lightning counts epochs from 0
-    } else if ((m = EPOCH_LINE.exec(text))) {
-      if (!kerasPairs(text, found) && !found.match(text, COLON_PAIR)) found.match(text, EQ_PAIR);
-      this.emit('epoch', Number(m[1]), emit);
-    } else if (ONLY_COLON_PAIRS.test(text)) {
-      found.match(text, COLON_PAIR);
-      // metrics on lines of their own take the position of the last bar, without becoming one
-      if (this.lastX === this.lastX) this.send(this.lastKind, this.lastX, emit);
-      else this.send('index', ++this.index, emit);
-    } else {
-      if (!kerasPairs(text, found)) found.match(text, EQ_PAIR);
-      const prefix = STEP_PREFIX.exec(text);
-      if (!found.count && prefix) found.match(text.slice(prefix[0].length), COLON_PAIR);
-      if (!found.count) return;
-      const explicit = found.get('step') ?? found.get('global_step') ?? found.get('iteration') ?? found.get('iter');
-      if (explicit !== undefined && Number.isFinite(explicit)) this.emit('step', explicit, emit);
-      else if (prefix) this.emit('step', Number(prefix[1] ?? prefix[2]), emit);
-      else this.emit('index', ++this.index, emit);
+    const pct = text.indexOf('%|');
+    if (pct > 0 && isDigit(text.charCodeAt(pct - 1)) && ((TQDM_BAR.lastIndex = pct + 1), (m = TQDM_BAR.exec(text)))) {
+      const from = pct + 1 + m[0].length;
+      const close = text.lastIndexOf(']');
+      if (close > from && this.fields.read(text, from, close)) this.emitFields('', 'index', ++this.index, emit);
+      return;
+    }
+    if (lead === 69 && (m = EPOCH_HEAD.exec(text)) && richBar(text, m[0].length)) {
+      // Lightning counts epochs from 0; the metrics after the rate (`0.00it/s v_num: 0 loss: 0.2`)
+      const rate = text.indexOf('it/s', richEnd);
+      const x = Number(m[1]) * richTotal + richDone;
+      this.position('step', x);
+      if (rate > 0 && this.fields.read(text, rate + 4)) this.emitFields('', 'step', x, emit);
+      return;
+    }
+    const p = linePrefix(text, first, this.prefix).end;
+    if (this.dict) return this.dictLine(text, emit);
+    if (text.charCodeAt(p) === 123) {
+      // {
+      const record = parseRecord(p === first ? text : text.slice(p));
+      if (record) return this.record(record, emit);
+      if (text.indexOf('}', p) < 0) {
+        // a dict pretty-printed over several lines (TF2 Object Detection logs `pprint.pformat(losses)`)
+        this.dict = text.slice(p);
+        this.dictLines = 1;
+        return;
+      }
+    }
+    if (this.blocks(text, p, emit)) return;
+    const n = this.fields.read(text, p);
+    if (n && this.metricCount()) return this.line(emit);
+    // `***** Evaluating perplexity, Epoch 1/1 *****`: what follows without a step is an evaluation
+    if (evaluationHeader(text, p) && text.indexOf('\u2501') < 0) this.evalBlock = true; // not Lightning's `Validation ━━━ 10/10` bar
+  }
+
+  /** A record: its own step or epoch if it has one, else the latest position (or the next index). */
+  private record(record: NonNullable<ReturnType<typeof parseRecord>>, emit: Emit): void {
+    if (this.lastX !== this.lastX) return emitRecord(record, ++this.index, emit);
+    const { lastKind, lastX } = this;
+    emitRecord(record, 0, (name, kind, x, y, wall) => (kind === 'index' ? emit(name, lastKind, lastX, y, wall) : emit(name, kind, x, y, wall)));
+  }
+
+  /**
+   * A line of a dict printed over several lines, until the line that closes it. Before training
+   * such a dict is a configuration (`json.dumps(config, indent=2)`), not a measurement.
+   */
+  private dictLine(text: string, emit: Emit): void {
+    this.dict += '\n' + text;
+    const end = text.trimEnd();
+    if (end.charCodeAt(end.length - 1) === 125) {
+      const record = parseRecord(this.dict);
+      this.dict = '';
+      if (record && this.lastX === this.lastX) this.record(record, emit);
+    } else if (++this.dictLines > MAX_DICT_LINES || this.dict.length > 20_000) this.dict = '';
+  }
+
+  /** SB3's tables and detectron2's `copypaste:` results; true when the line was one of theirs. */
+  private blocks(text: string, p: number, emit: Emit): boolean {
+    const table = this.table;
+    if (isDashes(text, p)) {
+      if (table.open && table.names.length) {
+        table.open = false;
+        const at = table.names.indexOf('time/total_timesteps');
+        const x = at >= 0 ? table.values[at] : ++this.index;
+        const kind: XKind = at >= 0 ? 'step' : 'index';
+        for (let k = 0; k < table.names.length; k++) if (k !== at) emit(table.names[k], kind, x, table.values[k]);
+        this.position(kind, x);
+      } else table.start();
+      return true;
+    }
+    if (table.open) {
+      if (table.row(text, p)) return true;
+      table.open = false;
+    }
+    if (text.startsWith('copypaste: ', p)) {
+      if (this.copy.line(text, p + 11)) {
+        const { names, values } = this.copy;
+        const x = this.lastX === this.lastX ? this.lastX : ++this.index;
+        const kind = this.lastX === this.lastX ? this.lastKind : 'index';
+        for (let k = 0; k < names.length; k++) emit(names[k], kind, x, values[k]);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** A line the field reader found pairs in: its position from its fields, then its metrics. */
+  private line(emit: Emit): void {
+    const f = this.fields;
+    let global = NaN;
+    let step = NaN;
+    let stepTotal = NaN;
+    let epoch = NaN;
+    let inner = NaN;
+    let innerTotal = NaN;
+    let mode = '';
+    let rank = this.prefix.rank;
+    for (let k = 0; k < f.count; k++) {
+      if (f.flags[k] & (DURATION | AFTER)) continue;
+      const name = f.names[k];
+      const pos = nameInfo(name).position;
+      if (pos === undefined || pos === 'mention') {
+        if (name.length === 4 && name.toLowerCase() === 'rank') rank = f.values[k];
+        continue;
+      }
+      mode ||= modeOf(name);
+      if (pos === 'global' && global !== global) global = f.values[k];
+      else if (pos === 'step' && step !== step) {
+        step = f.values[k];
+        stepTotal = f.totals[k];
+      } else if (pos === 'epoch' && epoch !== epoch) {
+        epoch = f.values[k];
+        inner = f.inner[k];
+        innerTotal = f.innerTotals[k];
+      }
+    }
+    if (inner !== inner && f.counter === f.counter) {
+      // `Epoch: [0]  [0/6]`, `epoch 001:    100 / 1000`, `[0/6] loss …`
+      if (epoch === epoch) [inner, innerTotal] = [f.counter, f.counterTotal];
+      else if (step !== step) [step, stepTotal] = [f.counter, f.counterTotal];
+    }
+    if (step !== step && epoch !== epoch && f.lead === f.lead) step = f.lead; // `[100] loss: 1.2`
+    const logger = this.prefix.logger;
+    const evaluation = isEvalWord(mode) || isEvalWord(f.evalWord) || isEvalWord(logger);
+    let prefix = '';
+    const host = this.prefix.host;
+    if (host && !this.firstHost) this.firstHost = host;
+    if (rank > 0) prefix = `rank${rank}/`;
+    else if (host && host !== this.firstHost) prefix = `${host}/`;
+    if (f.label) prefix += `${f.label}/`;
+    let valPrefix = '';
+    if (evaluation) valPrefix = `${mode || logger || f.evalWord}/`;
+    else if (logger === 'train') valPrefix = 'train/'; // fairseq's epoch summary, apart from its `train_inner` lines
+    else if (this.evalBlock && global !== global && step !== step && inner !== inner && epoch !== epoch) valPrefix = 'eval/';
+    let kind: XKind = 'step';
+    let x = NaN;
+    if (evaluation) x = NaN;
+    else if (global === global) x = global;
+    else if (step === step) x = epoch === epoch ? this.unroll(epoch, step, stepTotal) : step;
+    else if (inner === inner) x = this.unroll(epoch, inner, innerTotal);
+    else if (epoch === epoch) [kind, x] = ['epoch', epoch];
+    if (x === x) {
+      this.position(kind, x);
+      return this.emitFields(prefix, kind, x, emit, valPrefix);
+    }
+    // a line without a position that is more prose than pairs (a traceback's `File "x.py", line 12, in f`)
+    if (f.spoilt >= f.kept) return;
+    if (this.lastX !== this.lastX) return this.hold(prefix + valPrefix, emit);
+    if (this.held.size) {
+      // a shape held before training that comes back: it was the first point of a curve
+      const h = this.held.get(this.shape(prefix + valPrefix));
+      if (h && !h.promoted) {
+        for (const line of h.lines) for (let k = 0; k < h.names.length; k++) emit(h.names[k], this.firstKind, this.firstX, line[k]);
+        this.held.delete(this.shape(prefix + valPrefix));
+      }
+    }
+    this.emitFields(prefix, this.lastKind, this.lastX, emit, valPrefix, true);
+  }
+
+  /** How many of the field reader's pairs are metrics. */
+  private metricCount(): number {
+    const f = this.fields;
+    let n = 0;
+    for (let k = 0; k < f.count; k++) {
+      const info = nameInfo(f.names[k]);
+      if (!(f.flags[k] & DURATION) && !info.notMetric && (f.flags[k] & AFTER || !info.position)) n++;
+    }
+    return n;
+  }
+
+  /** The line's position, which lines without one take. */
+  private position(kind: XKind, x: number): void {
+    this.evalBlock = false;
+    if (this.firstX !== this.firstX) [this.firstX, this.firstKind] = [x, kind];
+    this.lastX = x;
+    this.lastKind = kind;
+  }
+
+  /** The metric names and values of the field reader's line into `shapeNames`/`shapeValues`; returns their key. */
+  private shape(prefix: string): string {
+    const f = this.fields;
+    const names = (this.shapeNames = [] as string[]);
+    const values = (this.shapeValues = [] as number[]);
+    for (let k = 0; k < f.count; k++) {
+      const raw = f.names[k];
+      const info = nameInfo(raw);
+      if (f.flags[k] & DURATION || info.notMetric || info.config) continue;
+      names.push(prefix + info.metric);
+      values.push(f.values[k]);
+    }
+    return names.join('\u0001');
+  }
+
+  /** x of `inner` in `epoch` when the inner counter restarts each epoch. */
+  private unroll(epoch: number, inner: number, total: number): number {
+    if (this.epochBase !== this.epochBase) this.epochBase = epoch < 1 ? 0 : 1;
+    if (total > 0) return (epoch - this.epochBase) * total + inner;
+    if (epoch > this.unrollEpoch && inner <= this.unrollMax) {
+      this.offset += this.unrollMax + 1;
+      this.unrollMax = -Infinity;
+    }
+    this.unrollEpoch = epoch;
+    if (inner > this.unrollMax) this.unrollMax = inner;
+    return this.offset + inner;
+  }
+
+  /** Emits the field reader's metrics at (`kind`, `x`); `attached`: the line had no position of its own. */
+  private emitFields(prefix: string, kind: XKind, x: number, emit: Emit, valPrefix = '', attached = false): void {
+    const f = this.fields;
+    for (let k = 0; k < f.count; k++) {
+      const flags = f.flags[k];
+      const raw = f.names[k];
+      const info = nameInfo(raw);
+      if (flags & DURATION || info.notMetric || (!(flags & AFTER) && info.position)) continue;
+      if (attached && info.config) continue; // a configuration key printed mid-run
+      let name = info.metric;
+      if (valPrefix) name = name.includes('/') && valPrefix.endsWith('/') ? name : valPrefix + name;
+      if (prefix) name = prefix + name;
+      emit(name, kind, x, f.values[k]);
     }
   }
 
-  /** Sends this frame's pairs at (`xKind`, `x`), which becomes the last bar's position. */
-  private emit(xKind: XKind, x: number, emit: Emit): void {
-    this.lastKind = xKind;
-    this.lastX = x;
-    this.send(xKind, x, emit);
+  /**
+   * Holds the metrics of a line with no position before any line had one. A shape (the same
+   * names) that comes back with other values is a curve: its lines are sent, numbered in order.
+   * Configuration dumps print each key once, or the same value each time, and stay held.
+   */
+  private hold(prefix: string, emit: Emit): void {
+    const key = this.shape(prefix);
+    const { shapeNames: names, shapeValues: values } = this;
+    if (!names.length) return;
+    let h = this.held.get(key);
+    if (!h) {
+      if (this.held.size >= MAX_HELD_SHAPES) return;
+      h = { names, lines: [], count: 0, changed: false, promoted: false };
+      this.held.set(key, h);
+    }
+    if (h.promoted) {
+      const x = ++this.index;
+      for (let k = 0; k < names.length; k++) emit(names[k], 'index', x, values[k]);
+      return;
+    }
+    h.count++;
+    if (h.lines.length && values.some((v, k) => !Object.is(v, h.lines[0][k]))) h.changed = true;
+    if (h.lines.length < HELD_LINES) h.lines.push(values);
+    if (h.count < HELD_LINES || !h.changed) return;
+    h.promoted = true;
+    for (const line of h.lines) {
+      const x = ++this.index;
+      for (let k = 0; k < names.length; k++) emit(names[k], 'index', x, line[k]);
+    }
+    h.lines = [];
   }
 
-  private send(xKind: XKind, x: number, emit: Emit): void {
+  /** Sends the Keras pairs at (`xKind`, `x`), which becomes the last position. */
+  private emitPairs(xKind: XKind, x: number, emit: Emit): void {
+    this.position(xKind, x);
     const { names, values, count } = this.pairs;
-    for (let k = 0; k < count; k++) if (!NOT_METRICS.has(names[k])) emit(names[k], xKind, x, values[k]);
+    for (let k = 0; k < count; k++) if (!KERAS_NOT_METRICS.has(names[k])) emit(names[k], xKind, x, values[k]);
   }
 }
+
+/** Position words in Keras lines. */
+const KERAS_NOT_METRICS = new Set(['step', 'epoch', 'global_step', 'iteration', 'iter', 'batch', 'ETA']);

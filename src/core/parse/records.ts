@@ -135,6 +135,8 @@ export function parseRecord(line: string): Record<string, Literal> | undefined {
 /** Keys that position a record rather than measure something, in order of preference. */
 const AXES: Array<[string, XKind]> = [
   ['step', 'step'], ['global_step', 'step'], ['iteration', 'step'], ['iter', 'step'],
+  // fairseq's JSON progress bar: `num_updates`, tag-prefixed in its end-of-epoch summaries
+  ['num_updates', 'step'], ['train_num_updates', 'step'], ['valid_num_updates', 'step'],
   ['epoch', 'epoch'], ['wall_time', 'wall'], ['timestamp', 'wall'], ['time', 'wall'],
 ];
 const AXIS_RANK = new Map(AXES.map(([k], i) => [k, i]));
