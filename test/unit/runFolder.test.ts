@@ -121,9 +121,12 @@ describe('parse: a run folder as real trainings leave it', function () {
     assert.deepEqual(r.series['loss'].x, [5, 10, 15, 20, 25, 30, 35, 40]);
     assert.ok(r.series['slurm-1818620.out:loss'], Object.keys(r.series).join(', '));
     assert.equal(r.series['slurm-1818620.out:loss'].y.at(-1), 0.025);
-    // nohup.out is read: points, or a word on why none came
-    const nohup = Object.keys(r.series).some((k) => k.startsWith('nohup.out:')) || r.warnings.some((w) => /^nohup\.out: \d+ lines read, no metrics recognised\.$/.test(w));
-    assert.ok(nohup, r.warnings.join('\n'));
+    // nohup.out: the plain loop's `Epoch e | step s | loss l | lr r`, its per-epoch steps unrolled
+    const nohup = parseJson(path.join(dir, 'nohup.out'));
+    assert.deepEqual(nohup.series['loss'].x, [5, 10, 15, 20, 25, 30, 35, 40]);
+    assert.equal(nohup.series['loss'].xKind, 'step');
+    assert.deepEqual(nohup.series['lr'].y, Array(8).fill(0.05));
+    assert.deepEqual(nohup.warnings, []);
   });
 
   it('says in Events which files were not read, and why', () => {

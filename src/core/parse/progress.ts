@@ -75,6 +75,8 @@ export class ProgressParser extends LineParser {
   private epochBase = NaN;
   private unrollEpoch = NaN;
   private unrollMax = -Infinity;
+  /** Whether the restarting counter was seen at 0 (`enumerate`), else it counts from 1. */
+  private zeroBased = false;
   private offset = 0;
   /** The first pdsh host seen: its lines keep plain names. */
   private firstHost = '';
@@ -94,6 +96,7 @@ export class ProgressParser extends LineParser {
     this.index = 0;
     this.epochBase = this.unrollEpoch = NaN;
     this.unrollMax = -Infinity;
+    this.zeroBased = false;
     this.offset = 0;
     this.firstHost = '';
     this.table.open = false;
@@ -318,8 +321,10 @@ export class ProgressParser extends LineParser {
   private unroll(epoch: number, inner: number, total: number): number {
     if (this.epochBase !== this.epochBase) this.epochBase = epoch < 1 ? 0 : 1;
     if (total > 0) return (epoch - this.epochBase) * total + inner;
+    if (inner === 0) this.zeroBased = true;
     if (epoch > this.unrollEpoch && inner <= this.unrollMax) {
-      this.offset += this.unrollMax + 1;
+      // the epoch's last counter value was unrollMax: 1-based counters go on from it, 0-based past it
+      this.offset += this.unrollMax + (this.zeroBased ? 1 : 0);
       this.unrollMax = -Infinity;
     }
     this.unrollEpoch = epoch;
