@@ -32,6 +32,13 @@ interface FileReader {
   silent(): string | null | undefined;
 }
 
+/** What the Events tab calls each format when it says which files are read. */
+const FORMAT_NAMES: Record<FileFormat, string> = {
+  output: 'printed output', csv: 'table', jsonl: 'JSON lines', tfevents: 'TensorBoard events', 'trainer-state': 'Trainer state', notebook: 'notebook',
+};
+/** Files named one by one when reading starts; the rest are counted. */
+const READING_SAID = 8;
+
 /** Lines of a file read without a point before the monitor says so, while it runs. */
 const SILENT_LINES = 2000;
 /** Files named one by one as giving nothing plottable; the rest are counted. */
@@ -56,6 +63,8 @@ export class Refiner {
   private pointsOf = new Map<string, number>();
   /** Files already said to give nothing plottable. */
   private silentSaid = new Set<string>();
+  /** Files whose reading started since the last batch, with their format, for one event. */
+  private reading: string[] = [];
 
   /**
    * Appended bytes of `file` (a path relative to the run directory), read at `time` (epoch ms),
@@ -120,6 +129,7 @@ export class Refiner {
 
   /** What changed since the last batch. */
   takeBatch(): Batch {
+    this.tellReading();
     const batch: Batch = { series: this.store.takeDeltas(), logs: this.pendingLogs, events: this.pendingEvents };
     for (const l of batch.logs) this.remember(l.stream, l.text);
     this.events.push(...batch.events);
@@ -203,7 +213,17 @@ export class Refiner {
         r = null;
     }
     this.files.set(file, r);
+    if (r && format) this.reading.push(`${file} (${FORMAT_NAMES[format]})`);
     return r;
+  }
+
+  /** One event for the files newly read: `Reading nohup.out (printed output), metrics.csv (table).` */
+  private tellReading(): void {
+    const names = this.reading;
+    if (!names.length) return;
+    const more = names.length > READING_SAID ? ` and ${names.length - READING_SAID} more` : '';
+    this.event('info', `Reading ${names.slice(0, READING_SAID).join(', ')}${more}.`);
+    this.reading = [];
   }
 
   /**
