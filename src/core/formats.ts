@@ -132,21 +132,28 @@ function jsonObject(line: string): boolean {
 }
 
 const NAME = /^[A-Za-z_][\w./:()@%\- [\]]*$/;
-/** A number, a number with a unit (`1.86G`), or a position (`0/99`). */
-const NUMERIC = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?:[A-Za-z%]{1,3}|\/\d+)?$/;
+/** A number, a number with a unit (`1.86G`, `45 %`), or a position (`0/99`). */
+const NUMERIC = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s?(?:[A-Za-z%]{1,3}|\/\d+)?$/;
+/** A column name: a name with no number standing on its own (`iter 0: loss 2.0` is a printed line). */
+const headerCell = (c: string) => NAME.test(c) && !/(?:^|\s)[-+]?\.?\d/.test(c);
+/** A data cell: a number, or empty (Lightning's sparse rows). */
+const dataCell = (c: string) => c === '' || NUMERIC.test(c);
 
 /**
  * A CSV with a header of names (Keras `CSVLogger` writes `epoch,accuracy,loss` to `training.log`),
- * or a table of numbers without one (YOLOv5's `results.txt`): every line of the same width.
+ * or a table of numbers without one (YOLOv5's `results.txt`): every line of the same width, and
+ * under a header, rows mostly of numbers.
  */
 function isTable(lines: string[]): boolean {
   if (lines.length === 0) return false;
   const head = lines[0];
   const delimiter = head.includes('\t') && !head.includes(',') ? '\t' : head.includes(',') ? ',' : undefined;
   if (delimiter) {
-    const cells = head.split(delimiter).map((c) => c.trim());
-    if (cells.length < 2 || !cells.every((c) => NAME.test(c) || NUMERIC.test(c))) return false;
-    return lines.every((l) => l.split(delimiter).length === cells.length);
+    const rows = lines.map((l) => l.split(delimiter).map((c) => c.trim()));
+    const width = rows[0].length;
+    if (width < 2 || !rows[0].every((c) => headerCell(c) || NUMERIC.test(c))) return false;
+    if (!rows.every((r) => r.length === width)) return false;
+    return rows.length === 1 || rows.slice(1).some((r) => r.filter(dataCell).length * 2 >= width);
   }
   // Only with a position first (`3/99`): numbers alone may be anything (YOLO's label files are rows of 5).
   const width = (l: string) => l.trim().split(/\s+/);

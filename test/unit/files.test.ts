@@ -80,6 +80,11 @@ describe('Which files are read (formats.decide)', () => {
     assert.equal(sniff(enc('     0/99     1.86G    0.1142    0.0712    0.0421    0.2275        52       640\n'), 'text', false, false), 'csv');
     assert.equal(sniff(enc('0 0.512 0.433 0.12 0.2\n'), 'text', false, false), 'output'); // a YOLO label file is no table of a run
     assert.equal(sniff(enc('Epoch 1 | step 100 | loss 0.4321 | lr 3e-4\n'), 'text', false, false), 'output');
+    // nanoGPT's lines hold commas in the same places line after line: printed pairs, not a table
+    const nano = Array.from({ length: 5 }, (_, i) => `iter ${i * 10}: loss ${(2 / (i + 1)).toFixed(4)}, time 12.34ms, mfu 3.20%\n`).join('');
+    assert.equal(sniff(enc(nano), 'text', true, true), 'output');
+    assert.equal(sniff(enc('Loading data, please wait, ok\nLoading model, please wait, ok\n'), 'text', true, true), 'output'); // prose with commas
+    assert.equal(sniff(enc('timestamp, utilization.gpu [%], memory.used [MiB]\n2026/01/01 12:00:00.000, 45 %, 1234 MiB\n'), 'text', true, true), 'csv');
     assert.equal(sniff(enc('{"step": 1, "loss": 0.5}\n'), 'any', false, false), 'jsonl');
     assert.equal(sniff(record(event(1, [scalarValue('loss', 1)])), 'any', false, false), 'tfevents');
     assert.equal(sniff(Uint8Array.from([0x80, 0x03, 0x7d, 0x71, 0x00]), 'any', false, false), 'binary'); // a pickle

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -145,6 +145,31 @@ with open('metrics.csv', 'w', buffering=1) as f:
     } finally {
       writer.kill();
     }
+  });
+
+  it('attaches to a folder a plain PyTorch loop left (nohup.out) beside a Slurm job\'s output, and charts both', async () => {
+    const monitor = await api();
+    const dir = fs.mkdtempSync(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'nohup-'));
+    // real torch (Debian's python3-torch), printing as the plainest loop does
+    execFileSync('/usr/bin/python3', ['-c', `
+import torch
+torch.manual_seed(0)
+m = torch.nn.Linear(4, 1); opt = torch.optim.SGD(m.parameters(), lr=0.05)
+x = torch.randn(64, 4); y = x.sum(1, keepdim=True)
+with open('nohup.out', 'w') as f:
+    f.write('nohup: ignoring input\\n')
+    for epoch in range(1, 3):
+        for step in range(100):
+            loss = torch.nn.functional.mse_loss(m(x), y); opt.zero_grad(); loss.backward(); opt.step()
+            if step % 10 == 0:
+                f.write(f"Epoch {epoch} | step {step} | loss {loss.item():.4f} | lr {opt.param_groups[0]['lr']}\\n")
+with open('slurm-4242.out', 'w') as f:
+    for it in range(0, 50, 10):
+        f.write(f"iter {it}: loss {2 / (it + 1):.4f}, time 12.34ms, mfu 3.20%\\n")
+`], { cwd: dir });
+    await vscode.commands.executeCommand('trainingMonitor.start', { attach: dir });
+    // nohup.out: loss and lr at 20 steps; slurm-4242.out: loss, time and mfu at 5 iterations
+    await until(() => monitor.current()?.root === dir && monitor.current()!.points === 20 * 2 + 5 * 3, 20_000, 'the points of both files');
   });
 
   it('says once, in a notification and in the Events tab, that a launched run\'s loss is NaN', async () => {
