@@ -19,7 +19,7 @@ import type { Frame, Page } from 'playwright-core';
 import { sleep, until } from '../helpers';
 import { packageVsix } from './packaging';
 import { ensureCodeServer, startCodeServer } from './server';
-import { openWorkbench } from './workbench';
+import { command, openWorkbench } from './workbench';
 
 const json = process.argv.includes('--json');
 
@@ -70,21 +70,6 @@ const LISTEN = `(() => {
     for (const e of list.getEntries()) if (e.name === 'training-monitor:draw') latency.draws.push(performance.timeOrigin + e.startTime + e.duration);
   }).observe({ entryTypes: ['measure'] });
 })()`;
-
-async function command(page: Page, title: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('F1');
-    await page.locator('.quick-input-widget input').fill(`>${title}`);
-    try {
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
-      break;
-    } catch (err) {
-      if (attempt === 6) throw err;
-      await page.keyboard.press('Escape');
-    }
-  }
-  await page.keyboard.press('Enter');
-}
 
 /** Starts `line` through "Start Training Monitor" → "Run a command…", as a user types it. */
 async function launch(page: Page, line: string): Promise<void> {

@@ -13,7 +13,7 @@ import { alive, groupAlive, until } from '../helpers';
 import type { FrameLocator, Page } from 'playwright-core';
 import { packageVsix } from './packaging';
 import { demoWorkspace, ensureCodeServer, resultsDir, startCodeServer, type Server } from './server';
-import { openWorkbench, type Workbench } from './workbench';
+import { command, openWorkbench, type Workbench } from './workbench';
 
 function runRecord(workspace: string): { pid: number; status: string; exitCode?: number } | undefined {
   const runs = path.join(workspace, '.training-monitor', 'runs');
@@ -21,25 +21,6 @@ function runRecord(workspace: string): { pid: number; status: string; exitCode?:
   const dir = fs.readdirSync(runs).find((d) => d.endsWith('-train.py')); // the launched training's, not the Slurm job's
   const file = dir && path.join(runs, dir, 'run.json');
   return file && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined;
-}
-
-/** Runs a command from the palette. Just after the workbench loads, extensions' commands may not be listed yet: the palette is opened again until it lists it. */
-async function command(page: Page, title: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    try {
-      await row.waitFor({ timeout: 10_000 });
-      break;
-    } catch (err) {
-      if (attempt === 6) throw err;
-      await page.keyboard.press('Escape');
-    }
-  }
-  await page.keyboard.press('Enter');
 }
 
 async function shot(page: Page, name: string): Promise<void> {

@@ -27,6 +27,25 @@ export async function openWorkbench(url: string, workDir: string, before?: (page
   return { page, context, close: () => context.close() };
 }
 
+/** Runs a command from the palette. Just after the workbench loads, extensions' commands may not be listed yet: the palette is opened again until it lists it. */
+export async function command(page: Page, title: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    try {
+      await row.waitFor({ timeout: 10_000 });
+      break;
+    } catch (err) {
+      if (attempt === 6) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
+  await page.keyboard.press('Enter');
+}
+
 /** The workbench URL that loads an extension from source and, optionally, its integration tests. */
 export function devUrl(base: string, port: number, folder: string, extensionPath: string, testsPath?: string): string {
   const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
