@@ -140,7 +140,7 @@ async function main(): Promise<void> {
   const server = await startCodeServer(ensureCodeServer(), { workDir, install: [packageVsix(workDir)], settings: { 'security.workspace.trust.enabled': false } });
   const bench = await openWorkbench(`${server.url}/?folder=${encodeURIComponent(ws)}`, workDir);
   const results: Record<string, Figures> = {};
-  let loadRate = 0;
+  let loadRate: number | undefined;
   try {
     const { page } = bench;
     results['a line every 100 ms'] = await measure(page, ws, 'steady', '300 0.1 1');
@@ -157,14 +157,14 @@ async function main(): Promise<void> {
     await server.stop();
   }
   if (json) {
-    console.log(JSON.stringify({ latency: results, loadPointsPerSecond: loadRate }));
+    console.log(JSON.stringify({ latency: results, loadPointsPerSecond: loadRate ?? null }));
     return;
   }
   console.log('\nwrite → pixel latency in VS Code (code-server), ms (targets: p50 < 30, p95 < 100)');
   for (const [what, f] of Object.entries(results)) {
     console.log(`  ${what.padEnd(58)} p50 ${f.p50.toFixed(1).padStart(6)}  p95 ${f.p95.toFixed(1).padStart(6)}  max ${f.max.toFixed(1).padStart(6)}  (${f.points} points)`);
   }
-  console.log(`  the other run's load while measured: ${(loadRate / 1e6).toFixed(2)}M points/s`);
+  console.log(`  the other run's load while measured: ${((loadRate ?? NaN) / 1e6).toFixed(2)}M points/s`);
 }
 
 main().catch((err) => {
