@@ -1,6 +1,6 @@
 /**
  * What the monitor needs of whatever runs a training: to know how it is named, when it ends and
- * how, and to stop it. Each backend implements it in one file: a local process group
+ * how, and to stop it. Each backend (backends/*.ts) makes one: a local process group
  * (process.ts), a Slurm job (slurm.ts). The monitor, status bar and webviews never know which.
  */
 
