@@ -151,7 +151,14 @@ export class Monitor implements StatusOfRun {
     if (control) {
       const grace = numericSetting('stopGraceSeconds', vscode.workspace.getConfiguration('trainingMonitor').get('stopGraceSeconds'));
       this.stopAsked = true;
-      await control.stop(grace * 1000, (text) => this.event('info', text));
+      const exit = await control.stop(grace * 1000, (text) => this.event('info', text));
+      if (!exit) {
+        // its backend could not confirm the end (it said why): still followed, and Stop can be tried again
+        this.stopping = undefined;
+        if (this.info.state === 'stopping') this.info.state = 'running';
+        this.publish();
+        return;
+      }
       // a local process group's files should be still now: one that grows has a writer Stop missed
       const dir = this.source.runDir;
       if (dir && control.pid !== undefined) this.unwatchGrowth = watchGrowth(dir, (g) => this.event('warning', growthText(g)));
