@@ -6,11 +6,10 @@ import { adoptionGate, type Adoption } from '../guard';
 import { backendKind, listRuns as listRunFolders, type ListedRun, type RunRecord } from '../runFolder';
 import type { RunSource } from '../sources';
 import { local } from './local';
-import { sleep } from './sleep';
 import { slurm } from './slurm';
 import type { Backend } from './types';
 
-export const BACKENDS: readonly Backend[] = [local, slurm, sleep];
+export const BACKENDS: readonly Backend[] = [local, slurm];
 
 export function backendOf(record: RunRecord): Backend | undefined {
   const kind = backendKind(record);

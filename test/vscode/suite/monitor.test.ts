@@ -214,15 +214,6 @@ with open('metrics.csv', 'w', buffering=1) as f:
       await settings.update('stallMinutes', undefined, vscode.ConfigurationTarget.Global);
     }
   });
-
-  it('a backend that is one file and one registration: local-sleep runs, is followed to its end, and its run.json names it', async () => {
-    const monitor = await api();
-    await vscode.commands.executeCommand('trainingMonitor.start', { sleep: 1.5 });
-    const state = await until(() => monitor.current()?.run.name === 'sleep' && monitor.current()?.run.state === 'finished' && monitor.current(), 20_000, 'the sleep run to finish');
-    assert.ok(state.points >= 3, `${state.points} points`);
-    const record = JSON.parse(fs.readFileSync(path.join(state.runDir!, 'run.json'), 'utf8'));
-    assert.deepEqual([record.backend, record.status, record.exitCode], ['local-sleep', 'finished', 0]);
-  });
 });
 
 function eventsOf(runDir: string): Array<{ level: string; text: string }> {
