@@ -1,6 +1,6 @@
 /**
  * What the monitor needs of whatever runs a training: to know how it is named, when it ends and
- * how, and to stop it. Each backend implements it in one file: a local process group
+ * how, and to stop it. Each backend (backends/*.ts) makes one: a local process group
  * (process.ts), a Slurm job (slurm.ts). The monitor, status bar and webviews never know which.
  */
 
@@ -19,8 +19,11 @@ export interface RunControl {
   readonly pid?: number;
   /** Settles when it has ended. */
   readonly exited: Promise<ExitInfo>;
-  /** Asks it to stop, gently first (the training can save), and resolves once it ended. */
-  stop(graceMs: number, step?: (text: string) => void): Promise<ExitInfo>;
+  /**
+   * Asks it to stop, gently first (the training can save), and resolves once it ended; undefined
+   * when its end could not be confirmed within a bound (`step` said why): it is still watched.
+   */
+  stop(graceMs: number, step?: (text: string) => void): Promise<ExitInfo | undefined>;
   /**
    * What keeps it from running yet, as the backend says it (`PENDING (Resources)`), or '' once it
    * runs; called on each change. Backends that start at once never call it.

@@ -3,13 +3,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { plainText } from '../core/display';
 import type { RunChoice } from '../core/protocol/webview';
+import { followAgain, listRuns } from './backends';
+import type { Start } from './backends/types';
 import { saveCsv, savePng } from './export';
-import { pickLaunch, pythonTarget, startChoices, shellCommand, workspaceRoot, type Launch } from './launch';
+import { pickStart, startArgument, startChoices } from './launch';
 import { Monitor, type MonitorHost, type MonitorState } from './monitor';
-import { listRuns } from './process';
-import { adopted, attachedNotebook, attachedPath, launched, type RunSource } from './sources';
+import { workspaceRoot } from './pythonLaunch';
 import { Runs } from './runs';
-import { adoptedJob, attached, submitted } from './slurmRuns';
 import { RunStatusBar } from './statusBar';
 import { MonitorWebviews } from './webviews';
 
@@ -66,12 +66,23 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
     },
   };
   const r: Runs = (runs = new Runs(webviews, (source) => new Monitor(source, context.extensionUri, host), () => refresh()));
-  const follow = (source: RunSource) => r.follow(source);
   /** A run the selector named (a past one is opened first); a run no longer there is dropped from the list. */
   const choose = async (id: string, then: (m: Monitor) => Promise<void>) => {
     const m = r.byId(id);
     if (m) await then(m);
     else r.postChoices();
+  };
+  /** Follows what a start choice made (the first run shown); a command runs only in a trusted workspace. */
+  const begin = async (start: Start) => {
+    if (start.runsCode && !vscode.workspace.isTrusted) {
+      // Not awaited: the command returns at once; the notification waits for the user.
+      void vscode.window
+        .showWarningMessage('Training Monitor runs training commands only in a trusted workspace; attaching to logs works here.', 'Manage Workspace Trust')
+        .then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+      return;
+    }
+    const sources = await says(Promise.resolve().then(() => start.begin(workspaceRoot() ?? process.cwd())));
+    sources?.forEach((source, i) => r.follow(source, i === 0));
   };
   /** Several runs: the user picks one; one: that one. */
   const pickRun = async (list: Monitor[], title: string) => {
@@ -86,32 +97,10 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
   context.subscriptions.push(
     statusBar,
     webviews,
-    // An argument skips the quick pick (keybindings, tasks, tests): `{ command }` launches, `{ attach }`
-    // follows a path, `{ slurmScript }` / `{ slurmPython }` submit a job, `{ slurmJob }` attaches to one.
-    vscode.commands.registerCommand('trainingMonitor.start', async (arg?: StartArgument) => {
-      const choice = (await startArgument(arg)) ?? (await pickLaunch(context.globalState));
-      if (!choice) return;
-      const root = workspaceRoot() ?? process.cwd();
-      switch (choice.kind) {
-        case 'attach':
-          return void follow(attachedPath(choice.path, vscode.workspace.isTrusted));
-        case 'notebook':
-          return void follow(attachedNotebook(choice.notebook));
-        case 'slurm-attach':
-          return void (await slurmSays(attached(choice.job, root)))?.forEach((source, i) => r.follow(source, i === 0));
-        case 'launch':
-        case 'slurm-submit':
-          if (!vscode.workspace.isTrusted) {
-            // Not awaited: the command returns at once; the notification waits for the user.
-            void vscode.window
-              .showWarningMessage('Training Monitor runs training commands only in a trusted workspace; attaching to logs works here.', 'Manage Workspace Trust')
-              .then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
-            return;
-          }
-          if (choice.kind === 'launch') return void follow(launched(choice.spec, workspaceRoot() ?? choice.spec.cwd));
-          const source = await slurmSays(submitted(choice.target, root, choice.scope));
-          return void (source && follow(source));
-      }
+    // An argument skips the quick pick (keybindings, tasks, tests): see `startArgument`.
+    vscode.commands.registerCommand('trainingMonitor.start', async (arg?: unknown) => {
+      const start = (await startArgument(arg)) ?? (await pickStart(context.globalState));
+      if (start) await begin(start);
     }),
     vscode.commands.registerCommand('trainingMonitor.stop', async () => {
       const stoppable = r.all.filter((m) => m.canStop);
@@ -137,7 +126,8 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
     const followed = new Set(r.all.map((m) => m.id));
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       for (const run of listRuns(folder.uri.fsPath, true)) {
-        if (run.alive && !followed.has(path.resolve(run.runDir))) r.follow(run.record.slurmJob ? adoptedJob(run.runDir, run.record) : adopted(run.runDir, run.record), true, false);
+        const source = run.alive && !followed.has(path.resolve(run.runDir)) ? followAgain(run) : undefined;
+        if (source) r.follow(source, true, false);
       }
     }
   };
@@ -156,29 +146,8 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
   };
 }
 
-/** What `trainingMonitor.start` takes instead of asking (keybindings, tasks, tests). */
-interface StartArgument {
-  command?: string;
-  attach?: string;
-  slurmScript?: string;
-  slurmPython?: string;
-  slurmJob?: string;
-}
-
-async function startArgument(arg: StartArgument | undefined): Promise<Launch | undefined> {
-  if (typeof arg?.attach === 'string') return { kind: 'attach', path: arg.attach };
-  if (typeof arg?.command === 'string') return { kind: 'launch', spec: shellCommand(arg.command) };
-  if (typeof arg?.slurmScript === 'string') return { kind: 'slurm-submit', target: { script: arg.slurmScript } };
-  if (typeof arg?.slurmPython === 'string') {
-    const uri = vscode.Uri.file(arg.slurmPython);
-    return { kind: 'slurm-submit', target: await pythonTarget(uri), scope: uri };
-  }
-  if (typeof arg?.slurmJob === 'string') return { kind: 'slurm-attach', job: arg.slurmJob };
-  return undefined;
-}
-
-/** A Slurm step's result, or undefined after one error notification that says what failed (never a hang: every command has a timeout). */
-async function slurmSays<T>(step: Promise<T>): Promise<T | undefined> {
+/** A step's result, or undefined after one error notification that says what failed (never a hang: every Slurm command has a timeout). */
+async function says<T>(step: Promise<T>): Promise<T | undefined> {
   try {
     return await step;
   } catch (err) {

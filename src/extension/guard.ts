@@ -8,7 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RunRecord } from './process';
+import type { RunRecord } from './runFolder';
 
 /** Fields of `/proc/<pid>/stat` after the command name: [state, ppid, pgrp, …, starttime at 19]. */
 function stat(pid: number): string[] | undefined {
@@ -101,12 +101,22 @@ export type Adoption =
   | { adopt: false; gone: boolean; why: string };
 
 /**
+ * What every backend's run passes before its backend is asked whether it runs: recorded as
+ * running, in a trusted workspace. Undefined when it passes.
+ */
+export function adoptionGate(record: RunRecord, trusted: boolean): Adoption | undefined {
+  if (record.status !== 'running') return { adopt: false, gone: true, why: `it is ${record.status}` };
+  if (!trusted) return { adopt: false, gone: false, why: 'the workspace is not trusted (Restricted Mode takes over no run)' };
+  return undefined;
+}
+
+/**
  * Whether a run a window finds recorded as running (its run.json, or a `pid` file) is taken over:
  * watched, and stopped by Stop. Pure: `live` tells how a pid looks now.
  */
 export function adoption(record: RunRecord, trusted: boolean, live: (pid: number) => Liveness = liveness): Adoption {
-  if (record.status !== 'running') return { adopt: false, gone: true, why: `it is ${record.status}` };
-  if (!trusted) return { adopt: false, gone: false, why: 'the workspace is not trusted (Restricted Mode takes over no run)' };
+  const refusedFirst = adoptionGate(record, trusted);
+  if (refusedFirst) return refusedFirst;
   if (record.slurmJob !== undefined) return isJobId(record.slurmJob) ? { adopt: true } : { adopt: false, gone: false, why: `"${record.slurmJob}" is not a Slurm job id` };
   const pid = record.pid;
   if (typeof pid !== 'number') return { adopt: false, gone: true, why: 'it records no process id' };

@@ -13,6 +13,7 @@ import { Pipeline } from '../workers/pipeline';
 import { RunAlerts } from './alerts';
 import type { ExitInfo } from './control';
 import { growthText, watchGrowth } from './escapees';
+import { outcome } from './runFolder';
 import { runId, runLabel, type RunSource } from './sources';
 import type { Latest, StatusOfRun } from './statusBar';
 import type { MonitorWebviews } from './webviews';
@@ -53,6 +54,8 @@ export class Monitor implements StatusOfRun {
   private readonly ended: Promise<void> | undefined;
   private readonly alerts: RunAlerts;
   private stopping: Promise<void> | undefined;
+  /** Stop was asked for: an end after it is `stopped`, not `failed`. */
+  private stopAsked = false;
   /** Ends the watch for files that keep growing after a stop. */
   private unwatchGrowth: (() => void) | undefined;
   /** Its folder (or followed file): what the run selector knows it by. */
@@ -147,7 +150,15 @@ export class Monitor implements StatusOfRun {
     this.publish();
     if (control) {
       const grace = numericSetting('stopGraceSeconds', vscode.workspace.getConfiguration('trainingMonitor').get('stopGraceSeconds'));
-      await control.stop(grace * 1000, (text) => this.event('info', text));
+      this.stopAsked = true;
+      const exit = await control.stop(grace * 1000, (text) => this.event('info', text));
+      if (!exit) {
+        // its backend could not confirm the end (it said why): still followed, and Stop can be tried again
+        this.stopping = undefined;
+        if (this.info.state === 'stopping') this.info.state = 'running';
+        this.publish();
+        return;
+      }
       // a local process group's files should be still now: one that grows has a writer Stop missed
       const dir = this.source.runDir;
       if (dir && control.pid !== undefined) this.unwatchGrowth = watchGrowth(dir, (g) => this.event('warning', growthText(g)));
@@ -195,15 +206,15 @@ export class Monitor implements StatusOfRun {
 
   private async finish(exit: ExitInfo): Promise<void> {
     const exitText = exitTextOf(exit);
-    const outcome = outcomeOf(exit, this.info.state === 'stopping');
+    const how = outcome(exit, this.stopAsked);
     this.info.detail = undefined;
-    this.event(outcome === 'failed' ? 'error' : 'info', `The training ended (${exitText}).`);
+    this.event(how === 'failed' ? 'error' : 'info', `The training ended (${exitText}).`);
     // The run is over once every byte it wrote has been read and shown.
     await this.pipeline.drain();
     this.event('info', 'Read every file to its end; the workers ended.');
-    Object.assign(this.info, { state: outcome, exit: exitText });
+    Object.assign(this.info, { state: how, exit: exitText });
     this.publish();
-    if (outcome === 'failed') this.alerts.failed(exitText);
+    if (how === 'failed') this.alerts.failed(exitText);
   }
 
   /** A queued run waits (`why`: the scheduler's state and reason), or began to run (''). */
@@ -261,13 +272,6 @@ const LOG_SEARCH_LIMIT = 10_000;
 /** The status bar shows the training loss: `loss`/`train_loss` first, else any other `*loss*`. */
 function lossRank(name: string): number {
   return name === 'loss' || name === 'train_loss' ? 0 : /loss/i.test(name) ? 1 : 2;
-}
-
-/** Stopped (by the user, or cancelled in the scheduler), finished (exit 0, or no status and no signal), or failed. */
-function outcomeOf(exit: ExitInfo, stopping: boolean): 'stopped' | 'finished' | 'failed' {
-  if (stopping || exit.state === 'CANCELLED') return 'stopped';
-  const clean = exit.code === 0 || (exit.code === null && !exit.signal);
-  return clean && (!exit.state || exit.state === 'COMPLETED') ? 'finished' : 'failed';
 }
 
 /** How a run ended, in a few words: `exit 130`, `signal SIGKILL`, or the scheduler's `CANCELLED`, `TIMEOUT`. */

@@ -1,14 +1,14 @@
 /**
  * The training process: started in its own process group with stdout and stderr going straight
- * to files of its run directory, and stopped by a cascade of signals to the whole group. Free of
- * `vscode`, so it is tested in Node with real processes.
+ * to files of its run folder (runFolder.ts), and stopped by a cascade of signals to the whole
+ * group. Free of `vscode`, so it is tested in Node with real processes.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AlsoFollowed } from '../core/protocol/tail';
 import type { ExitInfo, RunControl } from './control';
-import { adoption, groupRunning, leaderRunning, processStart, signalRefusal } from './guard';
+import { groupRunning, leaderRunning, processStart, signalRefusal } from './guard';
+import { EXIT_FILE, recordedExit, recordEnd, writeRecord, type RunRecord } from './runFolder';
 
 export { processStart } from './guard';
 
@@ -23,57 +23,11 @@ export interface LaunchSpec {
   name: string;
 }
 
-export interface RunRecord {
-  name: string;
-  command: string;
-  cwd: string;
-  pid?: number;
-  /** The process' start time as the OS tells it, so a reused pid is not taken for this run. */
-  pidStart?: string;
-  start: string;
-  end?: string;
-  exitCode?: number | null;
-  signal?: string | null;
-  status: 'running' | 'finished' | 'failed' | 'stopped';
-  /** A Slurm job's id: the run is the job, followed through the scheduler (no local pid). */
-  slurmJob?: string;
-  /** Files followed besides the run folder (a Slurm job's own output files). */
-  also?: AlsoFollowed[];
-}
-
-
 const KILL_AFTER_TERM_MS = 5000;
-
-function stamp(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
-}
-
-/**
- * `<root>/.training-monitor/runs/<yyyymmdd-hhmmss>-<name>/`, with a `.gitignore` that keeps runs
- * out of git. That `.gitignore` is also what activates the extension in a window that opens (or
- * reloads) with a run still going: `workspaceContains` with a glob searches files the way Search
- * does, and the `.gitignore` hides the runs from that search; a fixed path is checked directly.
- */
-export function createRunDir(root: string, name: string, now = new Date()): string {
-  const base = path.join(root, '.training-monitor');
-  fs.mkdirSync(path.join(base, 'runs'), { recursive: true });
-  const ignore = path.join(base, '.gitignore');
-  if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '*\n');
-  const safe = name.replace(/[^\w.-]+/g, '_').slice(0, 40) || 'run';
-  let dir = path.join(base, 'runs', `${stamp(now)}-${safe}`);
-  for (let i = 2; fs.existsSync(dir); i++) dir = path.join(base, 'runs', `${stamp(now)}-${safe}-${i}`);
-  fs.mkdirSync(dir);
-  return dir;
-}
 
 export function commandLine(spec: LaunchSpec): string {
   return [spec.command, ...spec.args.map((a) => (/[\s"'$]/.test(a) ? JSON.stringify(a) : a))].join(' ');
 }
-
-
-/** The file the launch wrapper writes the training's exit status to, so a later window can tell it. */
-const EXIT_FILE = 'exit-code';
 
 /**
  * POSIX launches run under bash, which records the training's exit status in the run directory:
@@ -142,35 +96,6 @@ class ProcessGroup {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function writeRecord(runDir: string, record: RunRecord): void {
-  fs.writeFileSync(path.join(runDir, 'run.json'), JSON.stringify(record, null, 2) + '\n');
-}
-
-export function readRecord(runDir: string): RunRecord | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8')) as RunRecord;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The exit status the launch wrapper recorded, if the training ended by exiting. */
-function recordedExit(runDir: string): number | undefined {
-  try {
-    const n = Number(fs.readFileSync(path.join(runDir, EXIT_FILE), 'utf8'));
-    return Number.isInteger(n) ? n : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Writes the end of a run into its run.json (once: the first window to see the end does). */
-export function recordEnd(runDir: string, record: RunRecord, exit: ExitInfo, stopped: boolean): void {
-  Object.assign(record, { end: new Date().toISOString(), exitCode: exit.code, signal: exit.signal });
-  if (record.status === 'running') record.status = stopped ? 'stopped' : exit.code === 0 && (!exit.state || exit.state === 'COMPLETED') ? 'finished' : 'failed';
-  writeRecord(runDir, record);
-}
-
 /** A run stopped through its process group; the subclasses say how it started and how its end is seen. */
 abstract class GroupProcess implements RunControl {
   abstract readonly pid: number;
@@ -237,7 +162,7 @@ export class TrainingProcess extends GroupProcess {
     this.pid = this.child.pid ?? -1;
     const pidStart = this.child.pid ? processStart(this.child.pid) : undefined;
     this.group = new ProcessGroup(this.pid, () => this.exit === undefined, pidStart);
-    this.record = { name: spec.name, command: commandLine(spec), cwd: spec.cwd, pid: this.child.pid, pidStart, start: new Date().toISOString(), status: 'running' };
+    this.record = { name: spec.name, backend: 'local', command: commandLine(spec), cwd: spec.cwd, pid: this.child.pid, pidStart, start: new Date().toISOString(), status: 'running' };
     writeRecord(runDir, this.record);
     void this.exited.then((e) => recordEnd(runDir, this.record, e, this.stopped));
   }
@@ -280,31 +205,4 @@ export class AdoptedProcess extends GroupProcess {
     })();
   }
 
-}
-
-/**
- * The runs below `root/.training-monitor/runs`, newest first; `alive`: taken over (see `adoption`).
- * In a trusted workspace, a run recorded as running whose process is gone (its window closed while
- * it ran) gets its end written now.
- */
-export function listRuns(root: string, trusted: boolean): Array<{ runDir: string; record: RunRecord; alive: boolean }> {
-  const base = path.join(root, '.training-monitor', 'runs');
-  let names: string[];
-  try {
-    names = fs.readdirSync(base).sort().reverse();
-  } catch {
-    return [];
-  }
-  const out: Array<{ runDir: string; record: RunRecord; alive: boolean }> = [];
-  for (const name of names) {
-    const runDir = path.join(base, name);
-    const record = readRecord(runDir);
-    if (!record) continue;
-    // a Slurm job may run anywhere: the scheduler, asked once the run is followed again, tells
-    const found = adoption(record, trusted);
-    // an untrusted workspace is only read, never written
-    if (trusted && record.status === 'running' && !found.adopt && found.gone) recordEnd(runDir, record, { code: recordedExit(runDir) ?? null, signal: null }, false);
-    out.push({ runDir, record, alive: found.adopt });
-  }
-  return out;
 }

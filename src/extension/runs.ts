@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { emptyBatch, type Batch, type SeriesDelta, type WindowSeries } from '../core/protocol/batch';
 import type { HostToWebview, RunChoice, WebviewQuestion } from '../core/protocol/webview';
 import type { Monitor } from './monitor';
-import { listRuns } from './process';
+import { listRuns } from './backends';
 import { past, runLabel, type RunSource } from './sources';
 import type { MonitorWebviews } from './webviews';
 

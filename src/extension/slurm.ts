@@ -18,6 +18,8 @@ const WAITING = new Set(['PENDING', 'REQUEUED', 'REQUEUE_HOLD', 'REQUEUE_FED', '
 const GONE = 'GONE';
 
 const TIMEOUT_MS = 15_000;
+/** A stop waits this long after its last signal for the scheduler to show the end (polls back off to 30 s after failures). */
+const CONFIRM_MS = 90_000;
 
 export class SlurmError extends Error {}
 
@@ -282,6 +284,8 @@ export class SlurmJob implements RunControl {
   constructor(
     readonly id: string,
     private readonly poller: JobPoller = jobPoller,
+    /** How long a stop waits for Slurm to show the job ended before it says it could not tell. */
+    private readonly confirmMs = CONFIRM_MS,
   ) {
     checkId(id);
     this.label = `Slurm job ${id}`;
@@ -316,8 +320,10 @@ export class SlurmJob implements RunControl {
   /**
    * A job that has not started is cancelled at once. A running one gets SIGINT in its batch shell
    * and every step (Python raises KeyboardInterrupt and can save), then `scancel` after `graceMs`.
+   * Waits at most `confirmMs` more for Slurm to show the end: undefined, said in `step`, when it
+   * does not (squeue keeps failing); the job is still watched.
    */
-  async stop(graceMs: number, step: (text: string) => void = () => undefined): Promise<ExitInfo> {
+  async stop(graceMs: number, step: (text: string) => void = () => undefined): Promise<ExitInfo | undefined> {
     this.stopped = true;
     try {
       // asked now, not as last polled: a job that just started must get its SIGINT
@@ -345,7 +351,11 @@ export class SlurmJob implements RunControl {
       step(`Could not stop ${this.label}: ${(err as Error).message}`);
     }
     this.poller.hurry();
-    const exit = await this.exited;
+    const exit = await within(this.exited, this.confirmMs);
+    if (!exit) {
+      step(`Slurm did not show that ${this.label} ended within ${this.confirmMs / 1000} s: it may still run. Still watching it; Stop again to retry.`);
+      return undefined;
+    }
     step(`${this.label} ended: ${exit.state ?? 'gone from the queue'}.`);
     return exit;
   }
@@ -370,3 +380,13 @@ export class SlurmJob implements RunControl {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What `p` settles to within `ms`, else undefined (the timer does not outlive the answer). */
+async function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import { plainText } from '../core/display';
 import type { AlsoFollowed } from '../core/protocol/tail';
 import type { ExitInfo } from './control';
-import { createRunDir, recordEnd, writeRecord, type RunRecord } from './process';
+import { createRunDir, recordEnd, writeRecord, type RunRecord } from './runFolder';
 import { jobDetails, myJobs, SlurmJob, submit, type JobDetail } from './slurm';
 import { pythonJobScript, type SlurmSettings } from './slurmScript';
 import type { RunSource } from './sources';
@@ -52,7 +52,7 @@ export async function submitted(target: SlurmTarget, workspaceRoot: string, scop
   const env = { ...process.env, PYTHONUNBUFFERED: '1', TRAINING_MONITOR_RUN_DIR: runDir };
   const id = await submit(script, s.extraArgs, cwd, env);
   const [job] = await jobDetails(id);
-  const record: RunRecord = { name, command: ['sbatch', ...s.extraArgs, path.basename(script)].join(' '), cwd, start: new Date().toISOString(), status: 'running', slurmJob: id, also: job ? followed(job, runDir) : [] };
+  const record: RunRecord = { name, command: ['sbatch', ...s.extraArgs, path.basename(script)].join(' '), cwd, start: new Date().toISOString(), status: 'running', backend: 'slurm', slurmJob: id, also: job ? followed(job, runDir) : [] };
   return jobSource(runDir, record, true);
 }
 
@@ -62,7 +62,7 @@ export async function attached(id: string, workspaceRoot: string): Promise<RunSo
   return jobs.map((job) => {
     const name = job.arrayTaskId ? `${job.name} [${job.arrayTaskId}]` : job.name;
     const runDir = createRunDir(workspaceRoot, `job${job.id}`);
-    const record: RunRecord = { name, command: `Slurm job ${job.id}`, cwd: job.workDir ?? workspaceRoot, start: new Date().toISOString(), status: 'running', slurmJob: job.id, also: followed(job, runDir) };
+    const record: RunRecord = { name, command: `Slurm job ${job.id}`, cwd: job.workDir ?? workspaceRoot, start: new Date().toISOString(), status: 'running', backend: 'slurm', slurmJob: job.id, also: followed(job, runDir) };
     return jobSource(runDir, record, false);
   });
 }

@@ -9,7 +9,8 @@ import { startGpuSampling } from './gpu';
 import type { AlsoFollowed } from '../core/protocol/tail';
 import type { RunControl } from './control';
 import { adoption, pidFileProcess, processStart } from './guard';
-import { AdoptedProcess, commandLine, createRunDir, readRecord, TrainingProcess, type LaunchSpec, type RunRecord } from './process';
+import { AdoptedProcess, commandLine, TrainingProcess, type LaunchSpec } from './process';
+import { backendKind, createRunDir, readRecord, type RunRecord } from './runFolder';
 
 export interface RunSource {
   name: string;
@@ -81,7 +82,7 @@ export function attachedPath(target: string, trusted: boolean): RunSource {
   const source: RunSource = { name, command: `watching ${target}`, root: target, live: false };
   if (!trusted) return source;
   const record = readRecord(target);
-  if (record && !record.slurmJob && adoption(record, trusted).adopt) return adopted(target, record);
+  if (record && backendKind(record) === 'local' && adoption(record, trusted).adopt) return adopted(target, record);
   const pid = pidFileProcess(target);
   if (pid) source.control = new AdoptedProcess(target, { name, command: source.command, cwd: target, pid, pidStart: processStart(pid), start: '', status: 'running' });
   return source;

@@ -4,8 +4,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { adoption, groupRunning, ownGroup, pidFileProcess, processStart, signalRefusal, type Liveness } from '../../src/extension/guard';
-import { AdoptedProcess, createRunDir, listRuns, readRecord, type RunRecord } from '../../src/extension/process';
+import { AdoptedProcess } from '../../src/extension/process';
+import { createRunDir, listRuns as listRunFolders, readRecord, type RunRecord } from '../../src/extension/runFolder';
 import { alive, tempDir, until } from '../helpers';
+
+/** The run folders as activation lists them, judged by the local and Slurm backends' rule. */
+const listRuns = (root: string, trusted: boolean) => listRunFolders(root, trusted, adoption);
 
 /** A process group of its own (as a launched training has), led by a sleeping process. */
 function groupLeader(): ChildProcess {

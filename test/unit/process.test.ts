@@ -1,8 +1,13 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AdoptedProcess, createRunDir, listRuns, readRecord, TrainingProcess, type LaunchSpec } from '../../src/extension/process';
+import { AdoptedProcess, TrainingProcess, type LaunchSpec } from '../../src/extension/process';
+import { adoption } from '../../src/extension/guard';
+import { createRunDir, listRuns as listRunFolders, readRecord } from '../../src/extension/runFolder';
 import { alive, tempDir, until } from '../helpers';
+
+/** The run folders as activation lists them, judged by the local and Slurm backends' rule (guard.ts). */
+const listRuns = (root: string, trusted: boolean) => listRunFolders(root, trusted, adoption);
 
 function py(code: string, cwd: string): LaunchSpec {
   return { command: 'python3', args: ['-c', code], shell: false, cwd, env: {}, name: 'test.py' };

@@ -37,7 +37,7 @@ describe('Slurm backend (real Slurm)', function () {
     await until(() => fs.existsSync(`${dir}/out.log`) && /step=3/.test(fs.readFileSync(`${dir}/out.log`, 'utf8')), 20_000, 'the job to print');
     const steps: string[] = [];
     const exit = await job.stop(10_000, (t) => steps.push(t));
-    assert.equal(exit.code, 130, JSON.stringify(exit));
+    assert.equal(exit?.code, 130, JSON.stringify(exit));
     assert.match(fs.readFileSync(`${dir}/out.log`, 'utf8'), /Interrupted: saved checkpoint/);
     assert.match(steps[0], /SIGINT .*scancel --signal=INT --full/);
     assert.ok(!waits.some((w) => w.startsWith('PENDING')) || waits.at(-1) === '', `ran in the end (${waits.join(' → ')})`);
@@ -55,7 +55,7 @@ describe('Slurm backend (real Slurm)', function () {
     const steps: string[] = [];
     const exit = await job.stop(10_000, (t) => steps.push(t));
     assert.match(steps[0], /Sent SIGINT to the tasks of Slurm job \d+ \(scancel --signal=INT, to its srun steps\)/);
-    assert.equal(exit.code, 130, JSON.stringify(exit));
+    assert.equal(exit?.code, 130, JSON.stringify(exit));
     for (const t of [0, 1]) assert.match(fs.readFileSync(`${dir}/stdout-${t}.log`, 'utf8'), /Interrupted: saved checkpoint/, `task ${t}`);
   });
 
@@ -69,7 +69,7 @@ describe('Slurm backend (real Slurm)', function () {
     const steps: string[] = [];
     const started = Date.now();
     const exit = await job.stop(30_000, (t) => steps.push(t));
-    assert.equal(exit.state, 'CANCELLED');
+    assert.equal(exit?.state, 'CANCELLED');
     assert.ok(Date.now() - started < 10_000, 'no grace period for a job that never ran');
     assert.match(steps[0], /Cancelled Slurm job \d+: it had not started/);
   });
@@ -144,6 +144,30 @@ describe('Slurm backend (real Slurm)', function () {
     const why = await until(() => new Promise<string | false>((r) => job.onWaiting((w) => r(w || false))), 10_000, 'seen again');
     assert.equal(why, 'PENDING (BeginTime)');
     await cancel(id);
+  });
+
+  it('a stop while squeue keeps failing ends within its bound and says Slurm did not confirm the end; the job is still watched', async () => {
+    const dir = tempDir();
+    const id = await submit(script(dir), ['--begin=now+1hour', '--output=/dev/null'], dir, process.env);
+    submitted.push(id);
+    const job = new SlurmJob(id, new JobPoller(100, 400), 1500);
+    const path0 = process.env.PATH;
+    const steps: string[] = [];
+    let exit: Awaited<ReturnType<SlurmJob['stop']>>;
+    const started = Date.now();
+    try {
+      process.env.PATH = '/nonexistent'; // squeue and scancel are gone for a while
+      exit = await job.stop(200, (t) => steps.push(t));
+    } finally {
+      process.env.PATH = path0;
+    }
+    assert.equal(exit, undefined, 'no end was seen');
+    assert.ok(Date.now() - started < 5000, `bounded: ${Date.now() - started} ms`);
+    assert.match(steps[0], /Could not stop Slurm job \d+: Slurm's squeue was not found on PATH/);
+    assert.match(steps[steps.length - 1], /Slurm did not show that Slurm job \d+ ended within 1.5 s: it may still run\. Still watching it; Stop again to retry\./);
+    // Slurm answers again: the same job is stopped by a second Stop, and its end is seen
+    const again = await job.stop(200);
+    assert.equal(again?.state, 'CANCELLED');
   });
 
   it('says plainly when a Slurm command is missing or does not answer, and never hangs', async () => {

@@ -3,7 +3,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { growthText, watchGrowth, type Growth } from '../../src/extension/escapees';
-import { createRunDir, TrainingProcess, type LaunchSpec } from '../../src/extension/process';
+import { TrainingProcess, type LaunchSpec } from '../../src/extension/process';
+import { createRunDir } from '../../src/extension/runFolder';
 import { tempDir, until } from '../helpers';
 
 function py(code: string, cwd: string): LaunchSpec {
