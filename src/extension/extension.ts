@@ -37,10 +37,10 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
   const statusBar = new RunStatusBar();
   const webviews = new MonitorWebviews(context.extensionUri, {
     snapshot: () => r.snapshot(),
-    onMessage: (msg, reply) => {
+    answer: (q) => r.answer(q),
+    onMessage: (msg) => {
       const shown = r.shown;
       if (msg.type === 'stop' && shown) void shown.stop();
-      else if (msg.type === 'window' || msg.type === 'logLines' || msg.type === 'logSearch') void r.answer(msg).then((a) => a && reply(a));
       else if (msg.type === 'showRun') void choose(msg.id, (m) => r.show(m, false));
       else if (msg.type === 'overlay') void choose(msg.id, (m) => r.overlay(m, msg.on));
       else if (msg.type === 'copy') void vscode.env.clipboard.writeText(msg.text);

@@ -103,15 +103,25 @@ export class Runs {
   /** What a (re)loading webview shows: the shown run, with the overlaid runs' series. */
   async snapshot(): Promise<HostToWebview> {
     const main = this.shown ? await this.shown.snapshot() : { type: 'snapshot' as const, run: undefined, batch: emptyBatch() };
-    for (const o of this.overlays) main.batch.series.push(...this.tagged(o, (await o.snapshot()).batch.series));
+    // per run, the last batch the snapshot holds: the page drops those batches when they follow it
+    const seqs: Record<string, number> = {};
+    if (main.batch.seq !== undefined) seqs[''] = main.batch.seq;
+    for (const o of this.overlays) {
+      const { batch } = await o.snapshot();
+      const tag = this.tagOf(o);
+      if (tag === undefined) continue; // no longer overlaid
+      main.batch.series.push(...this.tagged(o, batch.series));
+      if (batch.seq !== undefined) seqs[tag] = batch.seq;
+    }
     const runs = this.choices(true);
     this.sentChoices = JSON.stringify(runs);
-    return { ...main, runs };
+    return { ...main, runs, seqs };
   }
 
   /** A batch of overlaid run `m`: its series only, tagged. */
   overlayBatch(m: Monitor, batch: Batch): Batch | undefined {
-    return this.tagOf(m) === undefined ? undefined : { series: this.tagged(m, batch.series), logs: [], events: [] };
+    const run = this.tagOf(m);
+    return run === undefined ? undefined : { series: this.tagged(m, batch.series), logs: [], events: [], seq: batch.seq, run };
   }
 
   /** A webview's question: log questions are for the shown run; a window's keys go to their runs. */
@@ -135,8 +145,8 @@ export class Runs {
   }
 
   /** Sends the webviews everything again (the shown run or its overlays changed). */
-  async resend(): Promise<void> {
-    await this.webviews.post(await this.snapshot());
+  resend(): Promise<void> {
+    return this.webviews.resend();
   }
 
   /** Tells the webviews the runs to choose from, when that changed (a run started, ended, was shown). */

@@ -1,13 +1,16 @@
 /**
  * Every live monitor webview (the editor panel beside the code and the panel-area view). The host
  * owns the data: a webview that loads or reloads says `ready` and gets a snapshot; until then
- * batches for it are dropped (the snapshot will hold them).
+ * batches for it are dropped (the snapshot will hold them). Batches and snapshots are ordered by
+ * number, not by timing (outbox.ts). A webview's question gets its answer or an error reply.
  */
 import * as vscode from 'vscode';
 import type { Batch } from '../core/protocol/batch';
+import { answer } from '../core/protocol/request';
 import { checkWebviewMessage } from '../core/protocol/validate';
-import type { HostToWebview, WebviewToHost } from '../core/protocol/webview';
+import type { HostToWebview, WebviewQuestion, WebviewToHost } from '../core/protocol/webview';
 import { monitorHtml } from './html';
+import { Outbox } from './outbox';
 
 export const PANEL_TYPE = 'trainingMonitor.panel';
 export const VIEW_ID = 'trainingMonitor.view';
@@ -15,13 +18,17 @@ export const VIEW_ID = 'trainingMonitor.view';
 export interface WebviewHandler {
   /** A webview loaded: what should it show? */
   snapshot(): Promise<HostToWebview>;
-  /** `reply` answers the webview that sent `msg` (a zoom window is for that webview only). */
-  onMessage(msg: WebviewToHost, reply: (answer: HostToWebview) => Thenable<boolean>): void;
+  /** The answer to a webview's question, for that webview only; undefined when there is no run to ask. */
+  answer(q: WebviewQuestion): Promise<HostToWebview | undefined>;
+  /** Any other message. */
+  onMessage(msg: Exclude<WebviewToHost, WebviewQuestion>): void;
 }
 
 class Connection {
-  ready = false;
-  constructor(readonly webview: vscode.Webview) {}
+  readonly outbox: Outbox<HostToWebview>;
+  constructor(readonly webview: vscode.Webview) {
+    this.outbox = new Outbox((msg) => webview.postMessage(msg));
+  }
 }
 
 export class MonitorWebviews implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -65,18 +72,24 @@ export class MonitorWebviews implements vscode.WebviewViewProvider, vscode.Dispo
     view.onDidDispose(() => this.connections.delete(c));
   }
 
-  /** Sends to every webview that has loaded; resolves when each has taken it (one in flight per batch). */
+  /** Sends to every webview that has loaded. */
   async post(msg: HostToWebview): Promise<void> {
-    await Promise.all([...this.connections].filter((c) => c.ready).map((c) => c.webview.postMessage(msg)));
+    await Promise.all([...this.connections].filter((c) => c.outbox.loaded).map((c) => c.webview.postMessage(msg)));
   }
 
-  postBatch(batch: Batch): Promise<void> {
-    return this.post({ type: 'batch', batch });
+  /** Sends a batch to every webview that has loaded; resolves when each has taken it (one in flight per batch). */
+  async postBatch(batch: Batch): Promise<void> {
+    await Promise.all([...this.connections].map((c) => c.outbox.batch({ type: 'batch', batch })));
+  }
+
+  /** Sends every loaded webview a new snapshot (the shown run or its overlays changed). */
+  async resend(): Promise<void> {
+    await Promise.all([...this.connections].filter((c) => c.outbox.loaded).map((c) => this.sendSnapshot(c, false)));
   }
 
   /** Webviews that loaded and got their snapshot: the editor panel, the panel-area view. */
   get loaded(): number {
-    return [...this.connections].filter((c) => c.ready).length;
+    return [...this.connections].filter((c) => c.outbox.loaded).length;
   }
 
   dispose(): void {
@@ -116,18 +129,23 @@ export class MonitorWebviews implements vscode.WebviewViewProvider, vscode.Dispo
       const checked = checkWebviewMessage(raw);
       if (!checked.ok) return this.drop(checked.why);
       const msg = checked.msg;
-      if (msg.type === 'ready') {
-        c.ready = false; // a reload: batches wait for its snapshot, which holds them
-        const snapshot = await this.handler.snapshot();
-        // Ready before posting: a batch that arrives from here on is newer than the snapshot and,
-        // posts being ordered, reaches the page after it.
-        c.ready = true;
-        await webview.postMessage(snapshot);
-      } else {
-        this.handler.onMessage(msg, (answer) => webview.postMessage(answer));
-      }
+      if (msg.type === 'ready') return this.sendSnapshot(c, true); // a reload: the page starts empty
+      if (msg.type !== 'window' && msg.type !== 'logLines' && msg.type !== 'logSearch') return this.handler.onMessage(msg);
+      await answer(
+        msg,
+        async (q) => (await this.handler.answer(q)) ?? Promise.reject(new Error('no run is shown')),
+        (reply) => void webview.postMessage(reply),
+      );
     });
     return c;
+  }
+
+  private async sendSnapshot(c: Connection, reload: boolean): Promise<void> {
+    try {
+      await c.outbox.snapshot(() => this.handler.snapshot(), reload);
+    } catch (err) {
+      console.warn(`Training Monitor: could not make a webview's snapshot (${err instanceof Error ? err.message : String(err)}).`);
+    }
   }
 
   private drop(why: string): void {

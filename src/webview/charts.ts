@@ -20,8 +20,8 @@ export interface ChartEvents {
   /** The zoomed axes changed (kept with the view, so a reload restores them). */
   zoomed(zoom: ViewOptions['zoom']): void;
   exportPng(name: string, png: string): void;
-  /** A zoomed chart wants a window at full fidelity from the host (answered through `Charts.window`). */
-  window(req: { id: number; keys: string[]; x0: number; x1: number; buckets: number; axis: 'x' | 'wall' }): void;
+  /** A zoomed chart wants a window at full fidelity from the host. */
+  window(req: { keys: string[]; x0: number; x1: number; buckets: number; axis: 'x' | 'wall' }): Promise<WindowSeries[]>;
   /** The charts (by group id) that draw every file's line of a metric, for the run shown. */
   allSources(groups: string[]): void;
 }
@@ -35,8 +35,7 @@ export class Charts {
   private frame = 0;
   private readonly empty: HTMLElement;
   private view: ViewOptions = DEFAULT_VIEW;
-  /** Window requests in flight, by id. */
-  private readonly windows = new Map<number, Chart>();
+  /** Numbers each chart's window requests: a chart shows only its latest. */
   private windowId = 0;
   private readonly hooks: ChartHooks;
   /** Charts (group ids) drawing every file's line, for the run shown. */
@@ -83,8 +82,10 @@ export class Charts {
       zoomed: (chart, range) => this.zoom(chart.axis, range, chart),
       window: (chart, keys, x0, x1, buckets, wall) => {
         const id = ++this.windowId;
-        this.windows.set(id, chart);
-        this.events.window({ id, keys, x0, x1, buckets, axis: wall ? 'wall' : 'x' });
+        this.events.window({ keys, x0, x1, buckets, axis: wall ? 'wall' : 'x' }).then(
+          (series) => this.showWindow(chart, id, series),
+          () => undefined, // no window (the run changed, the host failed): the chart keeps drawing the points it holds
+        );
         return id;
       },
       allSources: (chart, on) => {
@@ -116,11 +117,10 @@ export class Charts {
     this.schedule();
   }
 
-  /** The host's answer to a window request. */
-  window(id: number, series: WindowSeries[]): void {
-    const chart = this.windows.get(id);
-    this.windows.delete(id);
-    if (chart?.showWindow(id, series)) {
+  /** The host's answer to a window request of `chart`, unless the chart is gone (cleared, regrouped). */
+  private showWindow(chart: Chart, id: number, series: WindowSeries[]): void {
+    if (![...this.charts.values()].includes(chart)) return;
+    if (chart.showWindow(id, series)) {
       this.dirty.add(chart);
       this.schedule();
     }
@@ -133,7 +133,6 @@ export class Charts {
     if (regroup) {
       for (const c of this.charts.values()) c.destroy();
       this.charts.clear();
-      this.windows.clear();
       for (const { line, xKind } of this.lines.values()) this.place(line, xKind);
     }
     const test = matcher(view.filter);
@@ -169,7 +168,6 @@ export class Charts {
     this.lines.clear();
     this.exact.clear();
     this.dirty.clear();
-    this.windows.clear();
     this.empty.hidden = false;
   }
 

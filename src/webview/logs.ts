@@ -6,6 +6,7 @@
  * only ever set as text (see ansi.ts). Find searches the whole log through the host; Follow keeps
  * the newest line in view; Copy takes the selection, or the lines in view.
  */
+import { RequestError } from '../core/protocol/request';
 import { COLOUR, INCOMPLETE, lineNodes, NOT_COLOUR, settled, sgrAfter } from './ansi';
 
 const TAIL_MAX = 5000;
@@ -22,10 +23,10 @@ const MAX_SCROLL_PX = 15_000_000;
 /** What a pane asks of the host; a pane without `lines` (Events) keeps only what it holds. */
 export interface LogHost {
   copy(text: string): void;
-  /** Lines [from, from + count) of the whole log; the answer comes to `LogPane.linesFromHost`. */
-  lines?(from: number, count: number): void;
-  /** Finds `query` in the whole log; the answer comes to `LogPane.found`. */
-  search?(query: string): void;
+  /** Lines [from, from + count) of the whole log (fewer past its end). */
+  lines?(from: number, count: number): Promise<string[]>;
+  /** The numbers of the lines of the whole log that contain `query`; `complete` is false when there were more. */
+  search?(query: string): Promise<{ lines: number[]; complete: boolean }>;
 }
 
 export class LogPane {
@@ -51,7 +52,12 @@ export class LogPane {
   private held = '';
   /** Older lines read back from the host, by block. */
   private blocks = new Map<number, string[]>();
-  private asked = new Set<number>();
+  /** Blocks being read back now (each asked once). */
+  private loading = new Set<number>();
+  /** Counts `clear`s: an answer to a question asked before the last one is of other text, and dropped. */
+  private epoch = 0;
+  /** Counts searches: only the latest one's answer is shown. */
+  private searches = 0;
   private follow = true;
   /** Matching line numbers of the last search, the one shown, and its text in lower case. */
   private matches: number[] = [];
@@ -125,12 +131,14 @@ export class LogPane {
 
   /** Forgets everything; the next text is line `line` of the stream. */
   clear(line = 0): void {
+    this.epoch++;
+    this.searches++;
     this.first = line;
     this.tail = [];
     this.open = this.overwrite = false;
     this.sgr = this.lineSgr = this.held = '';
     this.blocks.clear();
-    this.asked.clear();
+    this.loading.clear();
     this.matches = [];
     this.current = -1;
     this.count.textContent = '';
@@ -169,17 +177,33 @@ export class LogPane {
     this.schedule();
   }
 
-  /** The host's answer to `lines`. */
-  linesFromHost(from: number, lines: string[]): void {
-    const b = Math.floor(from / BLOCK);
-    this.asked.delete(b);
-    this.blocks.set(b, lines.map(settled));
+  /** Asks the host for block `b`: kept once it comes; an error shows in its rows; no answer (a timeout) asks again. */
+  private ask(b: number): void {
+    this.loading.add(b);
+    const epoch = this.epoch;
+    this.host.lines!(b * BLOCK, BLOCK).then(
+      (lines) => epoch === this.epoch && this.keep(b, lines.map(settled)),
+      (err: unknown) => {
+        if (epoch !== this.epoch) return;
+        if (err instanceof RequestError && err.failure === 'error') this.keep(b, Array<string>(BLOCK).fill(`(could not read this line back: ${err.message})`));
+        else {
+          this.loading.delete(b);
+          this.schedule(); // rendering asks again
+        }
+      },
+    );
+  }
+
+  private keep(b: number, lines: string[]): void {
+    this.loading.delete(b);
+    this.blocks.set(b, lines);
     for (const k of this.blocks.keys()) if (this.blocks.size > BLOCKS_KEPT) this.blocks.delete(k);
     this.schedule();
   }
 
-  /** The host's answer to `search`. */
-  found(lines: number[], complete: boolean): void {
+  /** The matches of a search. */
+  private found(lines: number[], complete: boolean): void {
+    this.count.title = '';
     this.matches = lines;
     this.count.dataset.complete = String(complete);
     // following, the newest match is the one wanted; else the first from the top of the view on
@@ -207,6 +231,7 @@ export class LogPane {
   }
 
   private search(query: string): void {
+    const search = ++this.searches;
     this.needle = query.toLowerCase();
     if (!query) {
       this.matches = [];
@@ -216,7 +241,21 @@ export class LogPane {
       return;
     }
     this.count.textContent = '…';
-    if (this.host.search) return this.host.search(query);
+    if (this.host.search) {
+      this.host.search(query).then(
+        (r) => search === this.searches && this.found(r.lines, r.complete),
+        (err: unknown) => {
+          if (search !== this.searches) return;
+          // the search ends either way: Find does not show "…" for ever
+          this.matches = [];
+          this.current = -1;
+          this.count.textContent = 'Search failed';
+          this.count.title = err instanceof Error ? err.message : String(err);
+          this.schedule();
+        },
+      );
+      return;
+    }
     const lines: number[] = [];
     this.tail.forEach((l, i) => settled(l.replace(COLOUR, '')).toLowerCase().includes(this.needle) && lines.push(this.first + i));
     this.found(lines, true);
@@ -333,10 +372,7 @@ export class LogPane {
     const b = Math.floor(n / BLOCK);
     const block = this.blocks.get(b);
     if (block) return block[n - b * BLOCK] ?? '';
-    if (!this.asked.has(b) && this.host.lines) {
-      this.asked.add(b);
-      this.host.lines(b * BLOCK, BLOCK);
-    }
+    if (!this.loading.has(b) && this.host.lines) this.ask(b);
     return undefined;
   }
 }

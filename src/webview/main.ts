@@ -3,7 +3,9 @@ import './toolkit';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
 import type { Batch, LogStream, MonitorEvent } from '../core/protocol/batch';
-import type { HostToWebview, RunChoice, RunInfo, WebviewToHost } from '../core/protocol/webview';
+import { Held } from '../core/protocol/order';
+import { Requests } from '../core/protocol/request';
+import type { HostToWebview, RunChoice, RunInfo, WebviewAnswer, WebviewQuestion, WebviewToHost } from '../core/protocol/webview';
 import { Charts } from './charts';
 import { LogPane } from './logs';
 import { RunPicker } from './runPicker';
@@ -35,8 +37,17 @@ interface RunUi {
 
 /** Runs whose choices are remembered: the most recently shown ones. */
 const RUNS_KEPT = 50;
+/**
+ * How long a question to the host may wait. Longer than the host gives its workers
+ * (ASK_TIMEOUT_MS), so the host's error reply, which says why, normally comes first.
+ */
+const ANSWER_TIMEOUT_MS = 90_000;
 
 const vscode = acquireVsCodeApi();
+/** Questions to the host (zoom windows, log lines, log searches) awaiting their answers. */
+const host = new Requests<WebviewQuestion, WebviewAnswer>((q) => vscode.postMessage(q), ANSWER_TIMEOUT_MS);
+/** Which batches the last snapshot holds already. */
+const held = new Held();
 const saved = vscode.getState();
 const ui: UiState = { tab: saved?.tab ?? 'stdout', view: { ...DEFAULT_VIEW, ...saved?.view }, ...(saved?.runs && { runs: saved.runs }) };
 // hidden lines were once kept for every run (and leaked into the next): they are the run's now
@@ -66,7 +77,7 @@ const charts = new Charts({
     ui.view = { ...ui.view, zoom };
     save();
   },
-  window: (req) => vscode.postMessage({ type: 'window', ...req }),
+  window: (req) => host.ask({ type: 'window', ...req }).then((a) => a.series),
   allSources: (groups) => {
     runUi().allSources = groups;
     save();
@@ -86,24 +97,14 @@ const bar = toolbar(
   },
   () => vscode.postMessage({ type: 'exportCsv' }),
 );
-/** Questions to the host awaiting an answer, by id: which pane asked. */
-const asked = new Map<number, LogPane>();
-let askedId = 0;
 const copy = (text: string) => vscode.postMessage({ type: 'copy', text });
 /** A pane over a log the host can read back and search. */
 const hostLog = (name: string, stream: LogStream): LogPane => {
-  const pane: LogPane = new LogPane(name, {
+  return new LogPane(name, {
     copy,
-    lines: (from, count) => {
-      asked.set(++askedId, pane);
-      vscode.postMessage({ type: 'logLines', id: askedId, stream, from, count });
-    },
-    search: (query) => {
-      asked.set(++askedId, pane);
-      vscode.postMessage({ type: 'logSearch', id: askedId, stream, query });
-    },
+    lines: (from, count) => host.ask({ type: 'logLines', stream, from, count }).then((a) => a.lines),
+    search: (query) => host.ask({ type: 'logSearch', stream, query }).then((a) => ({ lines: a.lines, complete: a.complete })),
   });
-  return pane;
 };
 /** Each log's pane: Output and Errors, a pair per task of an array job as its lines come, and Events. */
 const logs = new Map<LogStream, LogPane>([
@@ -187,8 +188,9 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   const msg = event.data;
   switch (msg.type) {
     case 'snapshot':
+      held.snapshot(msg.seqs);
+      host.cancel('the page shows a new snapshot'); // what was asked is of what it replaces
       charts.clear();
-      asked.clear();
       for (const [stream, pane] of logs) {
         pane.clear();
         if (stream !== 'stdout' && stream !== 'stderr') {
@@ -206,7 +208,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       picker.set(msg.runs);
       break;
     case 'batch':
-      apply(msg.batch);
+      if (held.admits(msg.batch)) apply(msg.batch);
       break;
     case 'run':
       showRun(msg.run);
@@ -215,15 +217,10 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       tabBar.select(msg.tab);
       break;
     case 'window':
-      charts.window(msg.id, msg.series);
-      break;
     case 'logLines':
-      asked.get(msg.id)?.linesFromHost(msg.from, msg.lines);
-      asked.delete(msg.id);
-      break;
     case 'logSearch':
-      asked.get(msg.id)?.found(msg.lines, msg.complete);
-      asked.delete(msg.id);
+    case 'error':
+      host.settle(msg);
       break;
   }
 });

@@ -10,15 +10,17 @@ import { MessageChannel, Worker } from 'node:worker_threads';
 import { decimate } from '../core/decimate';
 import { LogIndex } from '../core/logIndex';
 import { emptyBatch, type Axis, type Batch, type LogStream, type WindowSeries } from '../core/protocol/batch';
-import type { HostToRefine, RefineOptions, RefineToHost } from '../core/protocol/refine';
+import type { HostToRefine, RefineAnswer, RefineOptions, RefineQuestion, RefineToHost } from '../core/protocol/refine';
+import { Requests } from '../core/protocol/request';
 import type { AlsoFollowed, TailControl, TailOptions } from '../core/protocol/tail';
 import { byWall } from '../core/series';
 import { readLines, searchLines, type LogFiles } from './logRead';
 
-/** What the host asks the refiner and hears back (matched by id). */
-type Question = DistributiveOmit<Extract<HostToRefine, { id: number }>, 'id'>;
-type Answer = Extract<RefineToHost, { id: number }>;
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/**
+ * How long a zoom window, a block of log lines or a log search may take the refiner. A snapshot
+ * waits as long as the worker lives (it is answered at once, or settled when the pair ends).
+ */
+export const ASK_TIMEOUT_MS = 60_000;
 
 export interface PipelineOptions {
   /** Run directory or file to follow. */
@@ -69,11 +71,12 @@ export class Pipeline {
   private tail!: Worker;
   private refine!: Worker;
   /**
-   * Questions to the refiner awaiting its answer, by id: asked again of a pair that replaces a dead
-   * one, answered with `none` when no pair is left.
+   * Questions to the refiner awaiting its answer: asked again of a pair that replaces a dead one,
+   * cancelled when no pair is left (the asker then answers from what the run kept, or nothing).
    */
-  private asked = new Map<number, { question: Question; resolve: (answer: Answer) => void; none: Answer }>();
-  private askedId = 0;
+  private readonly requests = new Requests<RefineQuestion, RefineAnswer>((q) => this.toRefine(q), ASK_TIMEOUT_MS);
+  /** Batches received from the workers, all pairs together: each batch's number (`Batch.seq`). */
+  private batches = 0;
   private flushed: (() => void) | undefined;
   private ended = false;
   private draining = false;
@@ -128,8 +131,6 @@ export class Pipeline {
       this.consumer.error(`${why}. ${this.draining ? 'The run was ending' : `Workers died ${MAX_RESTARTS + 1} times within a minute`}: not restarted; the charts keep what they had.`);
       this.last = undefined;
       this.flushed?.();
-      for (const { resolve, none } of this.asked.values()) resolve(none);
-      this.asked.clear();
       await this.dispose();
       return;
     }
@@ -139,7 +140,7 @@ export class Pipeline {
     this.start(false);
     await Promise.all([tail.terminate(), refine.terminate()]);
     // Questions the dead pair will never answer are asked of the new one.
-    for (const [id, { question }] of this.asked) this.toRefine({ ...question, id } as HostToRefine);
+    this.requests.resend();
     this.consumer.restarted?.(`${why}. Restarted the workers: they read every file again from its start.`);
   }
 
@@ -148,37 +149,43 @@ export class Pipeline {
    * for a webview that (re)loaded, or with `full`, every point.
    */
   snapshot(full = false): Promise<Batch> {
-    if (this.ended) return Promise.resolve((full ? this.last?.full : this.last?.display) ?? emptyBatch());
-    return this.ask({ type: 'snapshot', buckets: full ? undefined : DISPLAY_BUCKETS }, { type: 'snapshot', id: 0, batch: emptyBatch() }).then((a) => (a.type === 'snapshot' ? a.batch : emptyBatch()));
+    const kept = () => (full ? this.last?.full : this.last?.display) ?? emptyBatch();
+    if (this.ended) return Promise.resolve(kept());
+    return this.whileRunning(this.requests.ask({ type: 'snapshot', buckets: full ? undefined : DISPLAY_BUCKETS }, Infinity), (a) => a.batch, kept);
   }
 
   /** Series `keys` within [x0, x1] (by x or by wall-clock time) decimated to `buckets` columns, from the refiner's full store. */
-  async window(keys: string[], x0: number, x1: number, buckets: number, axis: Axis = 'x'): Promise<WindowSeries[]> {
-    if (this.ended) return this.endedWindow(keys, x0, x1, buckets, axis);
-    const answer = await this.ask({ type: 'window', keys, x0, x1, buckets, axis }, { type: 'window', id: 0, series: [] });
-    return answer.type === 'window' ? answer.series : [];
+  window(keys: string[], x0: number, x1: number, buckets: number, axis: Axis = 'x'): Promise<WindowSeries[]> {
+    const kept = () => this.endedWindow(keys, x0, x1, buckets, axis);
+    if (this.ended) return Promise.resolve(kept());
+    return this.whileRunning(this.requests.ask({ type: 'window', keys, x0, x1, buckets, axis }), (a) => a.series, kept);
   }
 
   /** Lines [from, from + count) of a log stream, read back from its files. */
-  async logLines(stream: LogStream, from: number, count: number): Promise<string[]> {
-    if (this.ended) return this.last ? readLines(this.files, this.last.logIndex, stream, from, count) : [];
-    const answer = await this.ask({ type: 'logLines', stream, from, count }, { type: 'logLines', id: 0, lines: [] });
-    return answer.type === 'logLines' ? answer.lines : [];
+  logLines(stream: LogStream, from: number, count: number): Promise<string[]> {
+    const kept = async () => (this.last ? readLines(this.files, this.last.logIndex, stream, from, count) : []);
+    if (this.ended) return kept();
+    return this.whileRunning(this.requests.ask({ type: 'logLines', stream, from, count }), (a) => a.lines, kept);
   }
 
   /** The numbers of the lines of a log stream containing `query` (case-insensitive), at most `limit`. */
-  async logSearch(stream: LogStream, query: string, limit: number): Promise<{ lines: number[]; complete: boolean }> {
-    if (this.ended) return this.last ? searchLines(this.files, this.last.logIndex, stream, query, limit) : { lines: [], complete: true };
-    const answer = await this.ask({ type: 'logSearch', stream, query, limit }, { type: 'logSearch', id: 0, lines: [], complete: false });
-    return answer.type === 'logSearch' ? { lines: answer.lines, complete: answer.complete } : { lines: [], complete: false };
+  logSearch(stream: LogStream, query: string, limit: number): Promise<{ lines: number[]; complete: boolean }> {
+    const kept = async () => (this.last ? searchLines(this.files, this.last.logIndex, stream, query, limit) : { lines: [], complete: true });
+    if (this.ended) return kept();
+    return this.whileRunning(this.requests.ask({ type: 'logSearch', stream, query, limit }), (a) => ({ lines: a.lines, complete: a.complete }), kept);
   }
 
-  private ask(question: Question, none: Answer): Promise<Answer> {
-    const id = ++this.askedId;
-    return new Promise((resolve) => {
-      this.asked.set(id, { question, resolve, none });
-      this.toRefine({ ...question, id } as HostToRefine);
-    });
+  /**
+   * A question to the workers, answered by them, or (when they ended first, or were not replaced)
+   * from what the run kept at its end. A failure while they run (an error reply, a timeout) rejects.
+   */
+  private async whileRunning<A, R>(asked: Promise<A>, take: (answer: A) => R, kept: () => R | Promise<R>): Promise<R> {
+    try {
+      return take(await asked);
+    } catch (err) {
+      if (this.ended) return kept();
+      throw err;
+    }
   }
 
   /** The workers are gone: a window of a finished run comes from the points kept at its end. */
@@ -204,9 +211,11 @@ export class Pipeline {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
     await Promise.race([flushed, timeout]);
-    const last = Promise.all([this.snapshot(true), this.snapshot(), this.ask({ type: 'logIndex' }, { type: 'logIndex', id: 0, index: [] })]);
-    const kept = await Promise.race([last, timeout.then(() => undefined)]);
-    this.last = kept && { full: kept[0], display: kept[1], logIndex: LogIndex.from(kept[2].type === 'logIndex' ? kept[2].index : []) };
+    const index = this.whileRunning(this.requests.ask({ type: 'logIndex' }, Infinity), (a) => a.index, () => []);
+    const last = Promise.all([this.snapshot(true), this.snapshot(), index]);
+    // a question that fails now leaves nothing kept, like the timeout
+    const kept = await Promise.race([last.catch(() => undefined), timeout.then(() => undefined)]);
+    this.last = kept && { full: kept[0], display: kept[1], logIndex: LogIndex.from(kept[2]) };
     clearTimeout(timer);
     await this.dispose();
   }
@@ -214,6 +223,8 @@ export class Pipeline {
   /** Ends both workers now. */
   async dispose(): Promise<void> {
     this.ended = true;
+    // questions in flight are answered from what the run kept (see whileRunning)
+    this.requests.dispose('the workers ended');
     await Promise.all([this.tail.terminate(), this.refine.terminate()]);
   }
 
@@ -235,6 +246,7 @@ export class Pipeline {
   private onRefine(msg: RefineToHost, from: Worker): void {
     switch (msg.type) {
       case 'batch':
+        msg.batch.seq = ++this.batches;
         void Promise.resolve(this.consumer.batch(msg.batch, msg.points))
           .catch((err: Error) => this.consumer.error(`Could not show a batch: ${err.message}`))
           .finally(() => {
@@ -244,13 +256,10 @@ export class Pipeline {
       case 'flushed':
         this.flushed?.();
         break;
-      case 'snapshot':
-      case 'window':
-      case 'logLines':
-      case 'logSearch':
-      case 'logIndex':
-        this.asked.get(msg.id)?.resolve(msg);
-        this.asked.delete(msg.id);
+      default:
+        // a snapshot holds every batch the worker sent before it, and they arrived before it
+        if (msg.type === 'snapshot') msg.batch.seq = this.batches;
+        this.requests.settle(msg);
         break;
     }
   }

@@ -6,8 +6,9 @@
  * points that come within one interval go together at its end (trailing edge).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isEmptyBatch, transferables, windowTransferables, type Batch, type WindowSeries } from '../core/protocol/batch';
-import type { HostToRefine, RefineOptions, RefineToHost } from '../core/protocol/refine';
+import { isEmptyBatch, transferables, windowTransferables, type WindowSeries } from '../core/protocol/batch';
+import type { HostToRefine, RefineAnswer, RefineOptions, RefineQuestion, RefineToHost } from '../core/protocol/refine';
+import { answer } from '../core/protocol/request';
 import { decimate } from '../core/decimate';
 import type { TailToRefine } from '../core/protocol/tail';
 import { Refiner } from '../core/refiner';
@@ -19,7 +20,7 @@ const refiner = new Refiner();
 const host = parentPort!;
 let credits = options.initialCredits;
 
-function post(msg: Extract<RefineToHost, { batch: Batch }>): void {
+function post(msg: Extract<RefineToHost, { type: 'batch' }>): void {
   host.postMessage(msg, transferables(msg.batch));
 }
 
@@ -83,6 +84,28 @@ function onTail(msg: TailToRefine): void {
   }
 }
 
+/** The answer to one of the host's questions. */
+async function respond(q: RefineQuestion): Promise<RefineAnswer> {
+  switch (q.type) {
+    case 'snapshot':
+      return { type: 'snapshot', id: q.id, batch: refiner.snapshot(q.buckets) };
+    case 'logLines':
+      return { type: 'logLines', id: q.id, lines: await readLines(files, refiner.logIndex, q.stream, q.from, q.count) };
+    case 'logSearch':
+      return { type: 'logSearch', id: q.id, ...(await searchLines(files, refiner.logIndex, q.stream, q.query, q.limit)) };
+    case 'logIndex':
+      return { type: 'logIndex', id: q.id, index: refiner.logIndex.data() };
+    case 'window': {
+      const series: WindowSeries[] = [];
+      for (const key of q.keys) {
+        const c = refiner.store.range(key, q.x0, q.x1, q.axis);
+        if (c) series.push({ key, ...decimate(c, c.x.length, q.x0, q.x1, q.buckets) });
+      }
+      return { type: 'window', id: q.id, series };
+    }
+  }
+}
+
 host.on('message', (msg: HostToRefine) => {
   switch (msg.type) {
     case 'port':
@@ -96,25 +119,12 @@ host.on('message', (msg: HostToRefine) => {
       }
       break;
     case 'snapshot':
-      post({ type: 'snapshot', id: msg.id, batch: refiner.snapshot(msg.buckets) });
-      break;
+    case 'window':
     case 'logLines':
-      void readLines(files, refiner.logIndex, msg.stream, msg.from, msg.count).then((lines) => host.postMessage({ type: 'logLines', id: msg.id, lines } satisfies RefineToHost));
-      break;
     case 'logSearch':
-      void searchLines(files, refiner.logIndex, msg.stream, msg.query, msg.limit).then((found) => host.postMessage({ type: 'logSearch', id: msg.id, ...found } satisfies RefineToHost));
-      break;
     case 'logIndex':
-      host.postMessage({ type: 'logIndex', id: msg.id, index: refiner.logIndex.data() } satisfies RefineToHost);
+      // a question: an error while answering (a log file unreadable now) goes back as an error reply
+      void answer(msg, respond, (reply) => host.postMessage(reply, reply.type === 'window' ? windowTransferables(reply.series) : reply.type === 'snapshot' ? transferables(reply.batch) : []));
       break;
-    case 'window': {
-      const series: WindowSeries[] = [];
-      for (const key of msg.keys) {
-        const c = refiner.store.range(key, msg.x0, msg.x1, msg.axis);
-        if (c) series.push({ key, ...decimate(c, c.x.length, msg.x0, msg.x1, msg.buckets) });
-      }
-      host.postMessage({ type: 'window', id: msg.id, series } satisfies RefineToHost, windowTransferables(series));
-      break;
-    }
   }
 });

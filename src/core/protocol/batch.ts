@@ -74,6 +74,13 @@ export interface Batch {
   series: SeriesDelta[];
   logs: LogDelta[];
   events: MonitorEvent[];
+  /**
+   * Batches are numbered per run (1, 2, …, by the host's Pipeline): a batch's own number, or in a
+   * snapshot the number of the last batch it holds. Absent on the monitor's own events.
+   */
+  seq?: number;
+  /** Only host → webview: the overlaid run the batch is of (its series keys' tag); absent for the shown run. */
+  run?: string;
 }
 
 export function emptyBatch(): Batch {

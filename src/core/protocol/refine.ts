@@ -1,6 +1,7 @@
 /** Messages between the extension host and the refine worker. */
 import type { MessagePort } from 'node:worker_threads';
 import type { LogIndexData } from '../logIndex';
+import type { ErrorReply } from './request';
 import type { AlsoFollowed } from './tail';
 import type { Axis, Batch, LogStream, WindowSeries } from './batch';
 
@@ -50,4 +51,10 @@ export type RefineToHost =
   | { type: 'window'; id: number; series: WindowSeries[] }
   | { type: 'logLines'; id: number; lines: string[] }
   | { type: 'logSearch'; id: number; lines: number[]; complete: boolean }
-  | { type: 'logIndex'; id: number; index: LogIndexData };
+  | { type: 'logIndex'; id: number; index: LogIndexData }
+  /** Answering question `id` failed (a log file could not be read back). */
+  | ErrorReply;
+
+/** What the host asks the refiner, and the refiner's answers (see request.ts). */
+export type RefineQuestion = Extract<HostToRefine, { id: number }>;
+export type RefineAnswer = Extract<RefineToHost, { id: number }>;

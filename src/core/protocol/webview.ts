@@ -1,5 +1,6 @@
 /** Messages between the extension host and the monitor webview. */
 import type { Axis, Batch, LogStream, WindowSeries } from './batch';
+import type { ErrorReply } from './request';
 
 /** `watching`: attached to files with no process known (it may be running elsewhere). */
 /** `pending`: queued by a scheduler, not running yet (`RunInfo.detail` says why). */
@@ -34,8 +35,15 @@ export interface RunChoice {
 /** Host → webview. */
 export type HostToWebview =
   /** Replace everything shown: sent after `ready` (the webview may have been destroyed). */
-  | { type: 'snapshot'; run: RunInfo | undefined; batch: Batch; runs?: RunChoice[] }
-  /** Append to what is shown. */
+  | {
+      type: 'snapshot';
+      run: RunInfo | undefined;
+      batch: Batch;
+      runs?: RunChoice[];
+      /** Per run ('' the shown one, else an overlay's tag), the number of its last batch held here (order.ts). */
+      seqs?: Record<string, number>;
+    }
+  /** Append to what is shown (unless the last snapshot holds it already: `batch.seq`). */
   | { type: 'batch'; batch: Batch }
   /** The run's state changed. */
   | { type: 'run'; run: RunInfo }
@@ -48,7 +56,9 @@ export type HostToWebview =
   /** The answer to `logLines` `id`: the lines from `from` on, as written (fewer past the end). */
   | { type: 'logLines'; id: number; from: number; lines: string[] }
   /** The answer to `logSearch` `id`: matching line numbers; `complete` is false when there were more. */
-  | { type: 'logSearch'; id: number; lines: number[]; complete: boolean };
+  | { type: 'logSearch'; id: number; lines: number[]; complete: boolean }
+  /** Answering question `id` failed (a log file could not be read back, no run is shown). */
+  | ErrorReply;
 
 /** Webview → host. */
 export type WebviewToHost =
@@ -78,3 +88,5 @@ export type WebviewToHost =
 
 /** What a webview asks about the run's data, each answered by a message of the same type. */
 export type WebviewQuestion = Extract<WebviewToHost, { type: 'window' | 'logLines' | 'logSearch' }>;
+/** The host's answers to them (request.ts matches each to its question). */
+export type WebviewAnswer = Extract<HostToWebview, { type: WebviewQuestion['type'] }>;
