@@ -70,6 +70,13 @@ describe('Printed lines: fields', () => {
     assert.deepEqual(pairs(all(hosts, ['worker-0: step 1 loss 0.5', 'worker-1: step 1 loss 0.6'])), [['loss', 1, 0.5], ['worker-1/loss', 1, 0.6]]);
   });
 
+  it('keeps name=value pairs that words follow, and no pair a name without = leaves to the words', () => {
+    const f = new LineFields();
+    assert.equal(f.read('step=3 loss=0.5 some text to search through'), 2);
+    assert.deepEqual([f.names.slice(0, 2), f.values.slice(0, 2)], [['step', 'loss'], [3, 0.5]]);
+    assert.equal(f.read('step 3 loss 0.5 some text to search through'), 0);
+  });
+
   it('does not take prose, paths, lists or argument dumps for pairs', () => {
     const f = new LineFields();
     for (const line of [

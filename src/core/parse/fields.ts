@@ -3,7 +3,8 @@
  * tokens in one pass (tokens.ts), then a second pass over the tokens reads each field as `name value`, `name: value`, `name=value` or
  * `value name`. Fields are split by `|`, `,`, `;`, tabs, runs of 2+ spaces, ` - ` and `•`, but not
  * inside brackets, so `(1234.5 ms, 45000 tok/s)` stays one annotation. A field that is not made
- * only of pairs (prose, paths, lists) gives nothing: that is what keeps sentences out of the charts.
+ * only of pairs (prose, paths, lists) gives nothing: that is what keeps sentences out of the charts;
+ * only `name=value` pairs followed by words keep (`step=3 loss=0.5 saved checkpoint`).
  * What the names mean (which is the step, which are config) is decided on top, in lineTables.ts.
  */
 import { BIND, CLOSE, DUR, NUM, OPEN, PCLOSE, POPEN, SEP, Tokens, WORD } from './tokens';
@@ -21,6 +22,9 @@ export const DURATION = 1;
 export const AFTER = 2;
 /** The value was written in brackets (`Epoch [1]`, `Step [100/600]`). */
 export const BRACKETED = 4;
+/** `name=value`: bound by `=`, which words after it do not undo (`step=3 loss=0.5 saved checkpoint`). */
+export const EQ = 8;
+
 
 /** The pairs of one line, in arrays reused from line to line. */
 export class LineFields extends Tokens {
@@ -103,6 +107,8 @@ export class LineFields extends Tokens {
     let nameToken = -1;
     let carried = false; // the pending name is the whole of the previous field
     let bad = false;
+    let bind = 0; // the `:` or `=` between the pending name and its value
+
     while (k <= n) {
       const t = k < n ? kind[k] : SEP;
       if (t === SEP) {
@@ -110,7 +116,9 @@ export class LineFields extends Tokens {
         const whole: boolean = !(row && this.pipe[k]) && nameFrom >= 0 && !bad && !carried && this.count === fieldStart && nameToken === field;
         if (bad || (nameFrom >= 0 && !whole)) {
           if (this.count > fieldStart || bad || nameToken >= field) this.spoilt++;
-          this.count = fieldStart;
+          // words after `name=value` pairs are a comment on them (`step=3 loss=0.5 (best so far)`); stray symbols spoil all
+          if (bad) this.count = fieldStart;
+          else this.keepBound(fieldStart);
         } else if (this.count > fieldStart) this.kept++;
         if (!whole) nameFrom = -1;
         carried = whole;
@@ -127,6 +135,7 @@ export class LineFields extends Tokens {
           nameToken = k;
           nameFrom = this.start[k];
           nameTo = this.end[k];
+          bind = 0;
           if (k === field && kind[k + 1] === WORD && this.text.startsWith('on', this.start[k + 1]) && this.end[k + 1] - this.start[k + 1] === 2) {
             this.evalWord = this.text.slice(nameFrom, nameTo); // fairseq's `valid on 'valid' subset`
           }
@@ -198,17 +207,19 @@ export class LineFields extends Tokens {
       }
       // a name is pending: its value
       if (t === BIND) {
+        bind = this.text.charCodeAt(this.start[k]);
         k++;
         continue;
       }
+      const how = bind === 61 ? EQ : 0;
       if (t === NUM) {
-        this.add(nameFrom, nameTo, this.num[k], this.den[k], 0);
+        this.add(nameFrom, nameTo, this.num[k], this.den[k], how);
         nameFrom = -1;
         k = this.afterValue(k + 1);
         continue;
       }
       if (t === DUR) {
-        this.add(nameFrom, nameTo, NaN, NaN, DURATION);
+        this.add(nameFrom, nameTo, NaN, NaN, DURATION | how);
         nameFrom = -1;
         k++;
         continue;
@@ -216,7 +227,7 @@ export class LineFields extends Tokens {
       if (t === OPEN) {
         const j = this.bracket(k);
         if (j > 0) {
-          this.add(nameFrom, nameTo, this.num[k + 1], this.den[k + 1], BRACKETED);
+          this.add(nameFrom, nameTo, this.num[k + 1], this.den[k + 1], BRACKETED | how);
           nameFrom = -1;
           k = this.afterValue(j);
           continue;
@@ -226,6 +237,24 @@ export class LineFields extends Tokens {
       nameFrom = -1;
       k++;
     }
+  }
+
+  /** A field that ends in words keeps only its `name=value` pairs, from `from` on. */
+  private keepBound(from: number): void {
+    let to = from;
+    for (let k = from; k < this.count; k++) {
+      if (!(this.flags[k] & EQ)) continue;
+      if (k !== to) {
+        this.names[to] = this.names[k];
+        this.values[to] = this.values[k];
+        this.totals[to] = this.totals[k];
+        this.inner[to] = this.inner[k];
+        this.innerTotals[to] = this.innerTotals[k];
+        this.flags[to] = this.flags[k];
+      }
+      to++;
+    }
+    this.count = to;
   }
 
   /** After a value: an inner counter `[50/7330]`, an annotation `(…)`, a unit word, or a `:`. */

@@ -23,7 +23,7 @@
  */
 import { stripAnsi } from './ansi';
 import { CopyPaste, isDashes, KeyValueTable } from './blocks';
-import { AFTER, DURATION, LineFields } from './fields';
+import { AFTER, DURATION, EQ, LineFields } from './fields';
 import { batchDone, batchTotal, kerasBatch, kerasPairs, Pairs, richBar, richDone, richEnd, richTotal } from './bars';
 import { evaluationHeader, isEvalWord, linePrefix, modeOf, nameInfo, type Prefix } from './lineTables';
 import { emitRecord, parseRecord } from './records';
@@ -270,7 +270,7 @@ export class ProgressParser extends LineParser {
       return this.emitFields(prefix, kind, x, emit, valPrefix);
     }
     // a line without a position that is more prose than pairs (a traceback's `File "x.py", line 12, in f`)
-    if (f.spoilt >= f.kept) return;
+    if (f.spoilt >= f.kept && !this.hasBound()) return;
     if (this.lastX !== this.lastX) return this.hold(prefix + valPrefix, emit);
     if (this.held.size) {
       // a shape held before training that comes back: it was the first point of a curve
@@ -281,6 +281,13 @@ export class ProgressParser extends LineParser {
       }
     }
     this.emitFields(prefix, this.lastKind, this.lastX, emit, valPrefix, true);
+  }
+
+  /** Whether the line has a `name=value` pair that is a metric. */
+  private hasBound(): boolean {
+    const f = this.fields;
+    for (let k = 0; k < f.count; k++) if (f.flags[k] & EQ && !nameInfo(f.names[k]).notMetric) return true;
+    return false;
   }
 
   /** How many of the field reader's pairs are metrics. */
