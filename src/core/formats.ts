@@ -8,7 +8,7 @@ import { maskedCrc32c } from './parse/crc32c';
 export type FileFormat = 'output' | 'csv' | 'jsonl' | 'tfevents' | 'trainer-state' | 'notebook';
 
 /** Why a file found in a watched folder is not read (said once, in one summarising event). */
-export type SkipReason = 'source code' | 'requirements' | 'configuration' | 'binary' | 'not a log';
+export type SkipReason = 'source code' | 'requirements' | 'configuration' | 'binary' | 'documentation';
 
 /**
  * What the first bytes decide: `text`, a log unless it holds a table; `json`, JSON lines (detectron2's
@@ -24,6 +24,8 @@ const OWN = new Set(['events.jsonl', 'run.json', 'exit-code', 'job.sbatch', 'pid
 const SOURCE = new Set(['py', 'pyx', 'ipy', 'sh', 'bash', 'zsh', 'c', 'cc', 'cpp', 'cxx', 'h', 'hpp', 'cu', 'cuh', 'ts', 'tsx', 'js', 'mjs', 'cjs', 'java', 'go', 'rs', 'jl', 'r', 'lua', 'scala', 'kt', 'swift', 'm', 'pl', 'rb', 'php', 'sql', 'slurm', 'sbatch', 'pbs', 'bat', 'ps1', 'mk', 'cmake', 'proto']);
 const CONFIG = new Set(['yaml', 'yml', 'toml', 'cfg', 'ini', 'json', 'conf', 'xml', 'env', 'lock']);
 const BINARY = new Set(['pt', 'pth', 'ckpt', 'bin', 'safetensors', 'h5', 'hdf5', 'keras', 'pb', 'onnx', 'npy', 'npz', 'pkl', 'pickle', 'joblib', 'png', 'jpg', 'jpeg', 'gif', 'svg', 'pdf', 'mp4', 'wav', 'zip', 'gz', 'tgz', 'tar', 'bz2', 'xz', 'zst', '7z', 'parquet', 'arrow', 'so', 'o', 'a', 'pyc', 'whl', 'db', 'sqlite', 'tflite', 'engine', 'index', 'data-00000-of-00001']);
+/** Documents people keep beside a run: text, but never a log. */
+const DOCS = new Set(['md', 'rst', 'html', 'htm', 'tex', 'adoc', 'org']);
 /** Extensions of printed output. */
 const TEXT = new Set(['log', 'out', 'err', 'txt', 'stdout', 'stderr', 'output']);
 
@@ -45,7 +47,8 @@ export function decide(rel: string): Decision {
   if (SOURCE.has(ext)) return { skip: 'source code' };
   if (CONFIG.has(ext)) return { skip: 'configuration' };
   if (BINARY.has(ext)) return { skip: 'binary' };
-  return { skip: 'not a log' };
+  if (DOCS.has(ext)) return { skip: 'documentation' };
+  return { sniff: 'text' }; // any other text is a candidate log (`terminal-capture.raw`, `train.stdout.1`)
 }
 
 /** The format a name alone fixes, for the files whose names say what they hold. */
