@@ -48,11 +48,18 @@ function overwritten(raw: string): string {
 const encoder = new TextEncoder();
 const keepTail = (tail: string) => (tail.length > FINGERPRINT ? tail.slice(tail.length - FINGERPRINT) : tail);
 
+/** What a cursor hands over for the log: text it made, or bytes of the output to write as they are. */
+export type LogPiece = string | Uint8Array;
+
+/** Bytes of the last lines read decoded for the fingerprint (a longer line is cut: only its end counts). */
+const TAIL_BYTES = 256;
+
 /**
  * One stream output (stdout or stderr) of a running cell. `update` takes the output's whole bytes
- * as they are now and returns the text to append to the log: each new whole line as a terminal
- * shows it, and the open line's latest redraw as a `\r` frame (a Keras bar, a tqdm meter), so
- * every redraw seen is a point.
+ * as they are now and returns what to append to the log: the open line's latest redraw as a `\r`
+ * frame (a Keras bar, a tqdm meter: every redraw seen is a point), and whole lines as the output's
+ * own bytes, which the workers read as they read a terminal's (`\r` frames; `\b` dropped). The
+ * host thread only finds the last newline and copies: it never splits or decodes those lines.
  */
 export class StreamCursor {
   /** Bytes of whole lines read. */
@@ -62,8 +69,6 @@ export class StreamCursor {
   /** The last lines read as VS Code rewrites them, and as the log shows them: where reading resumes after a rewrite. */
   private tailVs = '';
   private tailShown = '';
-  /** Bytes after `offset` known to hold no newline. */
-  private scanned = 0;
   /** What the log shows of the open line ('' when it shows none). */
   private shown = '';
   /** Times the text before the read position was rewritten (found again by its last lines). */
@@ -71,31 +76,45 @@ export class StreamCursor {
   /** Times the output was replaced by other text (read again from its start). */
   restarts = 0;
 
-  update(data: Uint8Array): string {
-    let out = '';
-    if (!holdsAt(data, this.fp, this.offset - this.fp.length)) out += this.relocate(data);
-    let lastNl = -1;
-    for (let i = Math.max(this.scanned, this.offset); i < data.length; i++) if (data[i] === NL) lastNl = i;
-    this.scanned = data.length;
+  update(data: Uint8Array): LogPiece[] {
+    const out: LogPiece[] = [];
+    if (!holdsAt(data, this.fp, this.offset - this.fp.length)) {
+      const end = this.relocate(data);
+      if (end) out.push(end);
+    }
+    const lastNl = data.lastIndexOf(NL);
     if (lastNl >= this.offset) {
-      const lines = decoder.decode(data.subarray(this.offset, lastNl)).split('\n');
-      for (const raw of lines) {
-        const line = visibleLine(raw);
-        if (this.shown) out += line === this.shown ? '\n' : `\r${line}\n`;
-        else out += line + '\n';
+      let from = this.offset;
+      if (this.shown) {
+        // the line the log shows a redraw of ends: its last redraw, unless the log shows it already
+        const firstNl = data.indexOf(NL, from);
+        const line = visibleLine(decoder.decode(data.subarray(from, firstNl)));
+        out.push(line === this.shown ? '\n' : `\r${line}\n`);
         this.shown = '';
-        this.tailVs = keepTail(this.tailVs + (raw.includes('\r') || raw.includes('\b') ? overwritten(raw) : raw) + '\n');
-        this.tailShown = keepTail(this.tailShown + line + '\n');
+        from = firstNl + 1;
       }
+      if (lastNl >= from) out.push(data.subarray(from, lastNl + 1));
+      this.remember(data, lastNl);
       this.offset = lastNl + 1;
       this.fp = data.slice(Math.max(0, this.offset - FINGERPRINT), this.offset);
     }
     const redraw = this.openRedraw(data);
     if (redraw && redraw !== this.shown) {
-      out += (this.shown ? '\r' : '') + redraw;
+      out.push((this.shown ? '\r' : '') + redraw);
       this.shown = redraw;
     }
     return out;
+  }
+
+  /** Keeps the end of the lines up to `lastNl` as VS Code would rewrite them and as the log shows them. */
+  private remember(data: Uint8Array, lastNl: number): void {
+    let start = Math.max(this.offset, lastNl - TAIL_BYTES);
+    while (start < lastNl && (data[start] & 0xc0) === 0x80) start++; // not inside a character
+    for (const raw of decoder.decode(data.subarray(start, lastNl)).split('\n')) {
+      const rewritten = raw.includes('\r') || raw.includes('\b');
+      this.tailVs = keepTail(this.tailVs + (rewritten ? overwritten(raw) : raw) + '\n');
+      this.tailShown = keepTail(this.tailShown + (rewritten ? visibleLine(raw) : raw) + '\n');
+    }
   }
 
   /** The output will not grow again: its open line ends in the log. */
@@ -127,7 +146,6 @@ export class StreamCursor {
       out = this.endLine();
     }
     this.fp = data.slice(Math.max(0, this.offset - FINGERPRINT), this.offset);
-    this.scanned = this.offset;
     return out;
   }
 
@@ -199,8 +217,9 @@ export class TrainingProbe {
   found = false;
 
   /** Feeds logged text (frames split by `\r` and `\n`); true once a point was seen. */
-  saw(text: string): boolean {
+  saw(piece: LogPiece): boolean {
     if (this.found || this.exhausted) return this.found;
+    const text = typeof piece === 'string' ? piece : decoder.decode(piece);
     this.read += text.length;
     let from = 0;
     for (let i = 0; i <= text.length && !this.found; i++) {

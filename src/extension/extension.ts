@@ -6,6 +6,7 @@ import type { RunChoice } from '../core/protocol/webview';
 import { saveCsv, savePng } from './export';
 import { pickLaunch, pythonTarget, startChoices, shellCommand, workspaceRoot, type Launch } from './launch';
 import { Monitor, type MonitorHost, type MonitorState } from './monitor';
+import { NotebookWatcher } from './notebooks';
 import { listRuns } from './process';
 import { adopted, attachedNotebook, attachedPath, launched, type RunSource } from './sources';
 import { Runs } from './runs';
@@ -86,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
   context.subscriptions.push(
     statusBar,
     webviews,
+    new NotebookWatcher((source) => void follow(source), (notebook) => workspaceRoot(notebook)),
     // An argument skips the quick pick (keybindings, tasks, tests): `{ command }` launches, `{ attach }`
     // follows a path, `{ slurmScript }` / `{ slurmPython }` submit a job, `{ slurmJob }` attaches to one.
     vscode.commands.registerCommand('trainingMonitor.start', async (arg?: StartArgument) => {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { PythonExtension } from '@vscode/python-extension';
 import * as vscode from 'vscode';
 import { plainText } from '../core/display';
+import { watchChoice } from './notebooks';
 import type { LaunchSpec } from './process';
 import { pickJob, slurmHere, workspaceScripts, type SlurmTarget } from './slurmRuns';
 
@@ -209,6 +210,7 @@ export function startChoices(memory: vscode.Memento): Choice[] {
     });
   }
   const notebook = vscode.window.activeNotebookEditor?.notebook;
+  if (notebook) choices.unshift(watchChoice(notebook.uri));
   if (notebook?.uri.scheme === 'file') {
     choices.push({
       label: "$(notebook) Attach to this notebook's run",
