@@ -237,9 +237,13 @@ export class TrainingProbe {
   }
 }
 
-/** A widget whose plain-text stand-in is a progress bar (`IntProgress(value=3, max=10)`, tqdm's `3/10 [00:01<…, 2.9it/s]`). */
-export function widgetIsProgress(plain: string): boolean {
-  return plain.includes('Progress') || plain.includes('%|') || plain.includes('it/s');
+/**
+ * Whether a widget output may be a progress bar: its plain-text stand-in says so (ipywidgets ≥ 7
+ * `IntProgress(value=3, max=10)`, tqdm's `3/10 [00:01<…, 2.9it/s]`), or it has none (ipywidgets 6
+ * sends only the model id), as the saved-notebook reader judges them (notebook.ts `mayBeProgress`).
+ */
+export function widgetIsProgress(plain: string | undefined): boolean {
+  return !plain || plain.includes('Progress') || plain.includes('%|') || plain.includes('it/s');
 }
 
 /**

@@ -87,7 +87,7 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
   context.subscriptions.push(
     statusBar,
     webviews,
-    new NotebookWatcher((source) => void follow(source), (notebook) => workspaceRoot(notebook)),
+    new NotebookWatcher((source) => void follow(source), (notebook) => workspaceRoot(notebook), context.workspaceState),
     // An argument skips the quick pick (keybindings, tasks, tests): `{ command }` launches, `{ attach }`
     // follows a path, `{ slurmScript }` / `{ slurmPython }` submit a job, `{ slurmJob }` attaches to one.
     vscode.commands.registerCommand('trainingMonitor.start', async (arg?: StartArgument) => {

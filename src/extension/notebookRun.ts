@@ -104,7 +104,7 @@ export class CellExecution implements RunControl {
           }
         } else if (item.mime === WIDGET && !this.widget) {
           const plain = output.items.find((it) => it.mime === 'text/plain');
-          if (plain && widgetIsProgress(decoder.decode(plain.data))) this.sawWidget();
+          if (widgetIsProgress(plain && decoder.decode(plain.data))) this.sawWidget();
         }
       }
     });

@@ -13,6 +13,8 @@ import { CellExecution } from './notebookRun';
 import type { RunSource } from './sources';
 
 export const WATCH_COMMAND = 'trainingMonitor.watchNotebook';
+/** The notebooks watched, kept across window reloads (workspace state). */
+const WATCHED_KEY = 'trainingMonitor.watchedNotebooks';
 
 type Summary = vscode.NotebookCellExecutionSummary | undefined;
 
@@ -20,7 +22,7 @@ type Summary = vscode.NotebookCellExecutionSummary | undefined;
 const ended = (s: Summary) => typeof s?.success === 'boolean' || typeof s?.timing?.endTime === 'number';
 
 export class NotebookWatcher implements vscode.Disposable {
-  private readonly watched = new Set<string>();
+  private readonly watched: Set<string>;
   /** The current execution of each cell (by the cell's document URI), until it ends. */
   private readonly executions = new Map<string, CellExecution>();
   private readonly subscriptions: vscode.Disposable[];
@@ -28,21 +30,29 @@ export class NotebookWatcher implements vscode.Disposable {
   constructor(
     private readonly follow: (source: RunSource) => void,
     private readonly root: (notebook: vscode.Uri) => string | undefined,
+    private readonly memory: vscode.Memento,
   ) {
+    this.watched = new Set(memory.get<string[]>(WATCHED_KEY, []));
     this.subscriptions = [
       vscode.workspace.onDidChangeNotebookDocument((e) => this.changed(e)),
       vscode.workspace.onDidCloseNotebookDocument((nb) => this.closed(nb)),
       vscode.commands.registerCommand(WATCH_COMMAND, (arg?: unknown) => this.watchCommand(arg)),
     ];
+    // after a window reload: a watched notebook's running cell is taken up again at its next output
+    for (const notebook of vscode.workspace.notebookDocuments) if (this.isWatched(notebook)) this.watch(notebook, false);
   }
 
   isWatched(notebook: vscode.NotebookDocument): boolean {
     return this.watched.has(notebook.uri.toString()) || vscode.workspace.getConfiguration('trainingMonitor', notebook.uri).get<boolean>('watchNotebooks', false);
   }
 
-  /** Watches `notebook` from now on; a cell running now is taken up at its next output. */
-  watch(notebook: vscode.NotebookDocument): void {
-    this.watched.add(notebook.uri.toString());
+  /** Watches `notebook` from now on (`remember`: across reloads too); a cell running now is taken up at its next output. */
+  watch(notebook: vscode.NotebookDocument, remember = true): void {
+    const key = notebook.uri.toString();
+    if (remember && !this.watched.has(key)) {
+      this.watched.add(key);
+      void this.memory.update(WATCHED_KEY, [...this.watched]);
+    }
     for (const cell of notebook.getCells()) {
       const running = cell.kind === vscode.NotebookCellKind.Code && cell.executionSummary && !ended(cell.executionSummary);
       if (running && !this.executions.has(cell.document.uri.toString())) this.execution(cell);

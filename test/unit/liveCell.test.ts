@@ -137,6 +137,7 @@ describe('a running cell read by position', () => {
     assert.ok(q.exhausted);
     assert.ok(widgetIsProgress('  3%|▎         | 3/100 [00:01<00:30, 3.1it/s]'));
     assert.ok(!widgetIsProgress('Button(description="Go")'));
+    assert.ok(widgetIsProgress(undefined), 'ipywidgets 6 sends no text: it may be a bar');
   });
 
   it('names a run by the notebook and the execution count, else the cell\'s place; maps the end', () => {

@@ -83,7 +83,26 @@ for i in range(1, 100001):
 const MANY = `for i in range(1, 100001):
     print(f"step {i} loss={1 / i:.6f}")`;
 
-const CELLS = [KERAS, TORCH, HF, LONG, 'print("after")', MANY];
+/** A widget bar (tqdm.auto, Lightning's): its numbers never reach the outputs; the metrics go to `lightning_logs/` as Lightning's CSVLogger writes them. */
+const WIDGET = `import os, time
+from ipywidgets import IntProgress
+from IPython.display import display
+os.makedirs("lightning_logs/version_0", exist_ok=True)
+with open("lightning_logs/version_0/metrics.csv", "w") as f:
+    f.write("epoch,step,train_loss\\n")
+bar = IntProgress(value=0, max=5)
+display(bar)
+for i in range(1, 6):
+    time.sleep(0.3)
+    bar.value = i
+    with open("lightning_logs/version_0/metrics.csv", "a") as f:
+        f.write(f"0,{i},{1 / i}\\n")`;
+
+const FAILS = `for step in range(1, 6):
+    print(f"step {step} loss={1 / step:.4f}")
+raise ValueError("diverged")`;
+
+const CELLS = [KERAS, TORCH, HF, LONG, 'print("after")', MANY, WIDGET, FAILS];
 
 /** The extension host's event-loop delay while `work` runs: p50, p99 and max in ms. */
 async function loopDelay(work: () => Promise<unknown>): Promise<{ p50: number; p99: number; max: number }> {
@@ -229,6 +248,24 @@ describe('Notebooks: the training a cell runs, live', function () {
     assert.equal(end.points, 40);
     assert.equal(cellRuns(), first + 1);
     assert.notEqual(again.runDir, monitor.all().find((s) => /-train-cell[\d_]+$/.test(s.runDir ?? '') && s.points === 40)?.runDir, 'a folder of its own');
+  });
+
+  it('a cell that raises ends its run failed, with the error', async () => {
+    const count = monitor.all().length;
+    run(7);
+    const { end } = await watchToEnd((await newRun(count)).runDir!, 'failed');
+    assert.deepEqual([end.run.exit, end.points], ['ValueError', 5]);
+    assert.match(fs.readFileSync(path.join(end.runDir!, 'stderr.log'), 'utf8'), /^ValueError: diverged$/m);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(end.runDir!, 'run.json'), 'utf8')).status, 'failed');
+  });
+
+  it("follows the notebook's log folders for a cell whose only progress is a widget", async () => {
+    const count = monitor.all().length;
+    run(6);
+    const { end } = await watchToEnd((await newRun(count)).runDir!);
+    assert.equal(end.points, 5, 'train_loss from lightning_logs/version_0/metrics.csv');
+    const events = fs.readFileSync(path.join(end.runDir!, 'events.jsonl'), 'utf8');
+    assert.match(events, /widget progress bar/);
   });
 
   it('keeps the extension host responsive through a 100k-line cell, every line read', async function () {
