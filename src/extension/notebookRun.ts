@@ -38,6 +38,8 @@ export class CellExecution implements RunControl {
   private settle!: (exit: ExitInfo) => void;
   private readonly streams = new Map<string, StreamCursor>();
   private readonly tables = new Map<number, TableCursor>();
+  /** Each output item's bytes last read, by place and type: an output that did not change keeps its bytes, and is not read again. */
+  private readonly seen = new Map<string, Uint8Array>();
   private readonly probe = new TrainingProbe();
   /** What each file gets while the cell is not yet known to train. */
   private held = new Map<string, LogPiece[]>();
@@ -65,11 +67,6 @@ export class CellExecution implements RunControl {
     return `cell ${cell} of ${path.basename(this.cell.notebook.uri.fsPath)}`;
   }
 
-  /** Whether it became a run. */
-  get started(): boolean {
-    return this.runDir !== undefined;
-  }
-
   onProblem(listener: (text: string) => void): void {
     this.problem = listener;
   }
@@ -80,10 +77,13 @@ export class CellExecution implements RunControl {
     // outputs gone (cleared): their cursors start over when outputs come back at their places
     for (const key of [...this.streams.keys()]) if (Number(key.split('\u0000')[0]) >= outputs.length) this.streams.delete(key);
     for (const i of [...this.tables.keys()]) if (i >= outputs.length) this.tables.delete(i);
+    for (const key of [...this.seen.keys()]) if (Number(key.split('\u0000')[0]) >= outputs.length) this.seen.delete(key);
     outputs.forEach((output, i) => {
       for (const item of output.items) {
+        const key = `${i}\u0000${item.mime}`;
+        if (this.seen.get(key) === item.data) continue;
+        this.seen.set(key, item.data);
         if (item.mime === STDOUT || item.mime === STDERR) {
-          const key = `${i}\u0000${item.mime}`;
           let cursor = this.streams.get(key);
           if (!cursor) {
             // a newer output of this stream: the older one will not grow again
@@ -139,6 +139,7 @@ export class CellExecution implements RunControl {
 
   private finish(exit: ExitInfo): void {
     this.done = true;
+    this.seen.clear();
     for (const fd of this.fds.values()) fs.closeSync(fd);
     this.fds.clear();
     this.held.clear();

@@ -38,25 +38,22 @@ export class NotebookWatcher implements vscode.Disposable {
       vscode.workspace.onDidCloseNotebookDocument((nb) => this.closed(nb)),
       vscode.commands.registerCommand(WATCH_COMMAND, (arg?: unknown) => this.watchCommand(arg)),
     ];
-    // after a window reload: a watched notebook's running cell is taken up again at its next output
-    for (const notebook of vscode.workspace.notebookDocuments) if (this.isWatched(notebook)) this.watch(notebook, false);
   }
 
   isWatched(notebook: vscode.NotebookDocument): boolean {
     return this.watched.has(notebook.uri.toString()) || vscode.workspace.getConfiguration('trainingMonitor', notebook.uri).get<boolean>('watchNotebooks', false);
   }
 
-  /** Watches `notebook` from now on (`remember`: across reloads too); a cell running now is taken up at its next output. */
-  watch(notebook: vscode.NotebookDocument, remember = true): void {
+  /**
+   * Watches `notebook` from now on, across window reloads too. A cell running now is taken up at
+   * its next output (the stable API does not tell a running cell from one never run: both have
+   * an execution summary without `success`).
+   */
+  watch(notebook: vscode.NotebookDocument): void {
     const key = notebook.uri.toString();
-    if (remember && !this.watched.has(key)) {
-      this.watched.add(key);
-      void this.memory.update(WATCHED_KEY, [...this.watched]);
-    }
-    for (const cell of notebook.getCells()) {
-      const running = cell.kind === vscode.NotebookCellKind.Code && cell.executionSummary && !ended(cell.executionSummary);
-      if (running && !this.executions.has(cell.document.uri.toString())) this.execution(cell);
-    }
+    if (this.watched.has(key)) return;
+    this.watched.add(key);
+    void this.memory.update(WATCHED_KEY, [...this.watched]);
   }
 
   dispose(): void {
@@ -105,8 +102,8 @@ export class NotebookWatcher implements vscode.Disposable {
       start: (source) => this.follow(source),
       workspaceRoot: (nb) => this.root(nb) ?? (nb.scheme === 'file' ? path.dirname(nb.fsPath) : os.tmpdir()),
     });
+    // the outputs it holds now are the last execution's until the kernel clears them: read from the next change on
     this.executions.set(cell.document.uri.toString(), run);
-    run.outputs(cell.outputs);
     return run;
   }
 

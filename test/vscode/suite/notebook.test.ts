@@ -246,6 +246,8 @@ describe('Notebooks: the training a cell runs, live', function () {
     const again = await newRun(count);
     const { end } = await watchToEnd(again.runDir!);
     assert.equal(end.points, 40);
+    const lines = fs.readFileSync(path.join(end.runDir!, 'stdout.log'), 'utf8').split('\n').filter(Boolean);
+    assert.equal(lines.length, 40, 'this execution\'s output only, not the last one\'s');
     assert.equal(cellRuns(), first + 1);
     assert.notEqual(again.runDir, monitor.all().find((s) => /-train-cell[\d_]+$/.test(s.runDir ?? '') && s.points === 40)?.runDir, 'a folder of its own');
   });
