@@ -8,6 +8,7 @@ import type { Start } from './backends/types';
 import { saveCsv, savePng } from './export';
 import { pickStart, startArgument, startChoices } from './launch';
 import { Monitor, type MonitorHost, type MonitorState } from './monitor';
+import { NotebookWatcher } from './notebooks';
 import { workspaceRoot } from './pythonLaunch';
 import { Runs } from './runs';
 import { RunStatusBar } from './statusBar';
@@ -97,6 +98,7 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
   context.subscriptions.push(
     statusBar,
     webviews,
+    new NotebookWatcher((source) => void r.follow(source), (notebook) => workspaceRoot(notebook), context.workspaceState),
     // An argument skips the quick pick (keybindings, tasks, tests): see `startArgument`.
     vscode.commands.registerCommand('trainingMonitor.start', async (arg?: unknown) => {
       const start = (await startArgument(arg)) ?? (await pickStart(context.globalState));

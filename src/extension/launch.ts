@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { plainText } from '../core/display';
 import { BACKENDS } from './backends';
 import { follows, type ChoiceProvider, type Start, type StartChoice } from './backends/types';
+import { watchChoice } from './notebooks';
 import { attachedNotebook, attachedPath } from './sources';
 
 /** Follows the log folders of the active notebook's kernel; Stop interrupts the kernel. */
@@ -70,6 +71,9 @@ export function startChoices(memory: vscode.Memento): StartChoice[] {
     });
   }
   for (const o of offered) choices.push(...(o.attach ?? []));
+  // with a notebook active, watching its cells comes first: it is what a notebook user came for
+  const notebook = vscode.window.activeNotebookEditor?.notebook;
+  if (notebook) choices.unshift(watchChoice(notebook.uri));
   return choices;
 }
 

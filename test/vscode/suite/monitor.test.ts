@@ -19,7 +19,7 @@ describe('Training Monitor in VS Code', () => {
   it('is not active until used, and contributes its commands', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     assert.equal(ext.isActive, false, 'activation only on its commands and views');
-    const names = ['trainingMonitor.start', 'trainingMonitor.stop', 'trainingMonitor.show', 'trainingMonitor.exportCsv'];
+    const names = ['trainingMonitor.start', 'trainingMonitor.stop', 'trainingMonitor.show', 'trainingMonitor.exportCsv', 'trainingMonitor.watchNotebook'];
     const contributed = (ext.packageJSON.contributes.commands as Array<{ command: string; category: string }>).map((c) => [c.command, c.category]);
     assert.deepEqual(contributed, names.map((n) => [n, 'Training Monitor']));
     assert.deepEqual(ext.packageJSON.extensionKind, ['workspace']);
