@@ -11,6 +11,7 @@ import { chooseLines, type Choice } from './sameMetric';
 import { readout, tickLabels } from './ticks';
 import { drawable, drawMarkers, markersOf, type Marker } from './yValues';
 import { chartPng, cssVar, faint } from './paint';
+import { gridStroke, type LineStyle } from './colors';
 import type { ViewOptions } from './view';
 
 /** How a chart positions points: a series' own x kind, or time since the run began. */
@@ -32,10 +33,13 @@ export interface ChartHooks {
   allSources(chart: Chart, on: boolean): void;
   /** Whether the values of file `source` are stored as written, not rounded for print (sameMetric.ts). */
   exact(source: string): boolean;
+  /** The drawn lines' colours and dashes (colors.ts: stable per metric, by run when runs are compared). */
+  styles(lines: Line[]): LineStyle[];
+  /** A line's file as its legend names it (an overlaid run's under the name the user gave it). */
+  sourceText(line: Line): string;
 }
 
 const X_LABEL: Record<AxisKind, string> = { step: 'step', epoch: 'epoch', wall: 'time', index: 'update', relative: 'time (s)' };
-const PALETTE = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
 const HEIGHT = 180;
 
 
@@ -180,7 +184,9 @@ export class Chart {
     this.choose();
     const cols = this.drawn.map((l, i) => this.columns(l, i, view, origin));
     const banded = this.bands(cols, width, view);
-    const layout = `${view.smoothing > 0}|${banded.join()}|${this.drawn.map((l) => l.key).join('\u0000')}`;
+    const styles = this.hooks.styles(this.drawn);
+    const look = styles.map((st) => (st.dash ? `${st.color} ${st.dash.join(' ')}` : st.color)).join(';');
+    const layout = `${view.smoothing > 0}|${banded.join()}|${this.drawn.map((l) => l.key).join('\u0000')}|${look}`;
     if (layout !== this.layout) this.rebuild();
     const ready = drawable(aligned(cols.map((c, i) => [c.x, ...yColumns(c, banded[i])])), view.logY);
     const data = ready.data;
@@ -190,7 +196,8 @@ export class Chart {
     const range = this.zoom?.range;
     if (!this.plot) {
       this.layout = layout;
-      this.plot = new uPlot(this.options(width, view, banded), data, this.body);
+      this.plot = new uPlot(this.options(width, view, banded, styles), data, this.body);
+      this.element.dataset.styles = look;
       this.labelLegendRows();
       this.countHidden();
       this.plot.over.addEventListener('dblclick', () => this.hooks.zoomed(this, undefined));
@@ -286,7 +293,7 @@ export class Chart {
   private label(l: Line): string {
     const drawnKeys = new Set(this.drawn.map((o) => o.key));
     const twin = this.drawn.some((o) => o !== l && o.name === l.name) || this.choices.get(l.key)?.others.some((o) => drawnKeys.has(o.key));
-    return twin ? `${l.name} · ${l.source}` : l.name;
+    return twin ? `${l.name} · ${this.hooks.sourceText(l)}` : l.name;
   }
 
   /** A legend row's tooltip: the line's file, and the other files its metric is in. */
@@ -300,9 +307,9 @@ export class Chart {
     return `${from} (${kind({ exact: this.hooks.exact(l.source) })}).\nAlso in ${also.join(', ')}.`;
   }
 
-  private options(width: number, view: ViewOptions, banded: boolean[]): uPlot.Options {
+  private options(width: number, view: ViewOptions, banded: boolean[], styles: LineStyle[]): uPlot.Options {
     const fg = cssVar('--vscode-foreground', '#ccc');
-    const grid = cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)');
+    const grid = gridStroke();
     const font = `11px ${cssVar('--vscode-font-family', 'sans-serif')}`;
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font };
     const series: uPlot.Series[] = [{ label: X_LABEL[this.axis] }];
@@ -310,10 +317,10 @@ export class Chart {
     this.roles = [];
     this.colors = [];
     this.drawn.forEach((l, i) => {
-      const color = cssVar(PALETTE[i % PALETTE.length], '#3794ff');
+      const { color, dash, width: stroke } = styles[i];
       this.colors.push(color);
       const show = !this.hidden.has(l.key);
-      const line = { spanGaps: true, points: { show: false }, show };
+      const line = { spanGaps: true, points: { show: false }, show, ...(dash && { dash }) };
       const add = (part: Role['part'], s: uPlot.Series) => {
         series.push({ ...line, ...s });
         this.roles.push({ line: i, part });
@@ -322,7 +329,7 @@ export class Chart {
       if (view.smoothing > 0) add('raw', { label: `${this.label(l)} (raw)`, stroke: faint(color, 0.3), width: 1 });
       // uPlot's default marks a line's points while they are sparse, so a lone point (the first
       // epoch's value) shows; the faint raw line and the band's edges never mark theirs
-      add('main', { label: this.label(l), stroke: color, width: 1.5, points: { fill: color }, value: (_u, v) => readout(v == null ? v : v * 10 ** this.yShift, uPlot.fmtNum) });
+      add('main', { label: this.label(l), stroke: color, width: stroke, points: { fill: color }, value: (_u, v) => readout(v == null ? v : v * 10 ** this.yShift, uPlot.fmtNum) });
       if (banded[i]) {
         // the lowest and highest value each decimated point stands for, filled between
         const lo = add('lo', { label: `${this.label(l)} (min)`, stroke: 'transparent', width: 0 });

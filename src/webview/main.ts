@@ -10,6 +10,7 @@ import { RunPicker } from './runPicker';
 import { toolbar } from './toolbar';
 import { button, tabs } from './toolkit';
 import { DEFAULT_VIEW, type ViewOptions } from './view';
+import type { ColorState } from './colors';
 
 interface VsCodeApi {
   postMessage(msg: WebviewToHost): void;
@@ -24,6 +25,10 @@ interface UiState {
   view: ViewOptions;
   /** What belongs to one run, by run (its folder, else its name and command). */
   runs?: Record<string, RunUi>;
+  /** Colour numbers given to metrics and runs: they keep their colours after a reload. */
+  colors?: ColorState;
+  /** Names the user gave runs, by run id. */
+  names?: Record<string, string>;
 }
 
 interface RunUi {
@@ -38,7 +43,7 @@ const RUNS_KEPT = 50;
 
 const vscode = acquireVsCodeApi();
 const saved = vscode.getState();
-const ui: UiState = { tab: saved?.tab ?? 'stdout', view: { ...DEFAULT_VIEW, ...saved?.view }, ...(saved?.runs && { runs: saved.runs }) };
+const ui: UiState = { ...saved, tab: saved?.tab ?? 'stdout', view: { ...DEFAULT_VIEW, ...saved?.view } };
 // hidden lines were once kept for every run (and leaked into the next): they are the run's now
 delete (ui.view as Partial<{ hidden: unknown }>).hidden;
 const save = () => vscode.setState(ui);
@@ -71,11 +76,32 @@ const charts = new Charts({
     runUi().allSources = groups;
     save();
   },
+  colored: () => {
+    save();
+    picker.setLook(ui.names ?? {}, (id) => charts.runColor(id)); // a newly compared run's chip
+  },
 });
+/** The runs offered (the host's last list), and the run shown in the header. */
+let runChoices: RunChoice[] = [];
+let shownRun: RunInfo | undefined;
+/** Colours, names and runs changed: charts, chips and header follow. */
+function relook(): void {
+  const look = { colors: (ui.colors ??= {}), names: (ui.names ??= {}), runs: runChoices };
+  charts.setLook(look);
+  picker.setLook(look.names, (id) => charts.runColor(id));
+  showRun(shownRun);
+}
 charts.setView(ui.view);
 const picker = new RunPicker({
   show: (id) => vscode.postMessage({ type: 'showRun', id }),
   overlay: (id, on) => vscode.postMessage({ type: 'overlay', id, on }),
+  rename: (id, name) => {
+    const names = (ui.names ??= {});
+    if (name) names[id] = name;
+    else delete names[id];
+    save();
+    relook();
+  },
 });
 const bar = toolbar(
   ui.view,
@@ -125,10 +151,12 @@ const tabBar = tabs(
 tabBar.select(ui.tab);
 bar.prepend(picker.element);
 app.append(header, bar, charts.element, tabBar.element);
-showRun(undefined);
+relook();
 
 function showRun(run: RunInfo | undefined): void {
-  title.textContent = run ? run.name : 'No training running';
+  shownRun = run;
+  const shownId = runChoices.find((r) => r.shown)?.id;
+  title.textContent = run ? (shownId && ui.names?.[shownId]) || run.name : 'No training running';
   title.title = run?.command ?? '';
   state.textContent = run ? `${run.state}${run.exit ? ` (${run.exit})` : run.detail ? ` (${run.detail})` : ''}` : 'Run "Training Monitor: Start Training Monitor"';
   state.dataset.state = run?.state ?? 'idle';
@@ -199,11 +227,17 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       events.clear();
       enterRun(msg.run, msg.runs);
       showRun(msg.run);
-      if (msg.runs) picker.set(msg.runs);
+      if (msg.runs) {
+        runChoices = msg.runs;
+        picker.set(msg.runs);
+      }
+      relook();
       apply(msg.batch);
       break;
     case 'runs':
+      runChoices = msg.runs;
       picker.set(msg.runs);
+      relook();
       break;
     case 'batch':
       apply(msg.batch);
