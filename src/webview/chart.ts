@@ -12,6 +12,7 @@ import { readout, tickLabels } from './ticks';
 import { drawable, drawMarkers, markersOf, type Marker } from './yValues';
 import { chartPng, cssVar, faint } from './paint';
 import { gridStroke, type LineStyle } from './colors';
+import { rowsAt, Tooltip } from './tooltip';
 import type { ViewOptions } from './view';
 
 /** How a chart positions points: a series' own x kind, or time since the run began. */
@@ -40,7 +41,6 @@ export interface ChartHooks {
 }
 
 const X_LABEL: Record<AxisKind, string> = { step: 'step', epoch: 'epoch', wall: 'time', index: 'update', relative: 'time (s)' };
-const HEIGHT = 180;
 
 
 /** What each uPlot series (after x) draws: which line, and which of its columns. */
@@ -79,6 +79,8 @@ export class Chart {
   private markers: Array<Marker & { line: number }> = [];
   private markersText = '';
   private colors: string[] = [];
+  private readonly hover = new Tooltip();
+  private height = 180;
 
   constructor(
     /** Its group (groups.ts): what the run's UI state names it by. */
@@ -179,8 +181,10 @@ export class Chart {
     return true;
   }
 
-  draw(width: number, view: ViewOptions, origin: number): void {
+  /** Draws at `width` × `height` CSS pixels (the plot's; the legend comes under it). */
+  draw(width: number, height: number, view: ViewOptions, origin: number): void {
     this.origin = origin;
+    this.height = height;
     this.choose();
     const cols = this.drawn.map((l, i) => this.columns(l, i, view, origin));
     const banded = this.bands(cols, width, view);
@@ -197,6 +201,8 @@ export class Chart {
     if (!this.plot) {
       this.layout = layout;
       this.plot = new uPlot(this.options(width, view, banded, styles), data, this.body);
+      this.plot.over.append(this.hover.element);
+      this.plot.over.addEventListener('mouseleave', () => this.hover.hide());
       this.element.dataset.styles = look;
       this.labelLegendRows();
       this.countHidden();
@@ -206,7 +212,7 @@ export class Chart {
     }
     const plot = this.plot;
     plot.batch(() => {
-      if (plot.width !== width) plot.setSize({ width, height: HEIGHT });
+      if (plot.width !== width || plot.height !== height) plot.setSize({ width, height });
       plot.setData(data, !range);
       // the y range follows what the zoomed x range shows
       if (range) plot.setScale('x', { min: range[0], max: range[1] });
@@ -340,18 +346,20 @@ export class Chart {
     const native = !isTimeAxis(this.axis);
     return {
       width,
-      height: HEIGHT,
+      height: this.height,
       legend: { show: true },
       cursor: { sync: { key: `training-monitor-${this.axis}` } },
       scales: { x: { time: this.axis === 'wall', ...(native && view.logX && { distr: 3 }) }, y: view.logY ? { distr: 3 } : {} },
       axes: [
-        { ...axis, label: X_LABEL[this.axis], labelFont: font, ...(native && { values: (_u: uPlot, splits: number[]) => tickLabels(splits) }) },
+        // the x axis and its name in 44 px (uPlot's default 80 left a short panel no plot)
+        { ...axis, label: X_LABEL[this.axis], labelFont: font, size: 28, labelSize: 16, labelGap: 0, ...(native && { values: (_u: uPlot, splits: number[]) => tickLabels(splits) }) },
         // as wide as its longest label (`-2.5e+63` does not fit uPlot's fixed 50 px)
         { ...axis, values: (_u, splits) => this.yLabels(splits), size: (_u, values) => Math.max(40, 20 + 7 * Math.max(0, ...(values ?? []).map((v) => v.length))) },
       ],
       series,
       bands,
       hooks: {
+        setCursor: [(u) => this.showTooltip(u)],
         // over the lines: where a shown line became NaN or infinite
         draw: [
           (u) => {
@@ -380,6 +388,20 @@ export class Chart {
         ],
       },
     };
+  }
+
+  /** The values under the cursor, highest first (tooltip.ts). */
+  private showTooltip(u: uPlot): void {
+    const { idx, left, top } = u.cursor;
+    if (idx == null || left == null || left < 0 || top == null) {
+      this.hover.hide();
+      return;
+    }
+    const value = (v: number) => readout(v * 10 ** this.yShift, uPlot.fmtNum) ?? '';
+    const x = u.data[0][idx];
+    const xText = this.axis === 'wall' ? new Date(x * 1000).toLocaleString() : `${X_LABEL[this.axis]} ${readout(x, uPlot.fmtNum)}`;
+    const rows = rowsAt(u, idx, (i) => this.roles[i - 1]?.part === 'main', value);
+    this.hover.show(xText, rows, left, top, u.over.clientWidth);
   }
 
   /**

@@ -38,6 +38,10 @@ export interface Look {
   runs: RunChoice[];
 }
 
+/** A chart's lowest plot, and what a short panel keeps for the header, toolbar, title and legend. */
+const SHORT_MIN = 80;
+const SHORT_CHROME = 100;
+
 export class Charts {
   readonly element: HTMLElement;
   private readonly grid: HTMLElement;
@@ -72,6 +76,7 @@ export class Charts {
     this.grid.className = 'charts';
     this.element.append(this.empty, this.grid);
     new ResizeObserver(() => this.redrawAll()).observe(this.grid);
+    window.addEventListener('resize', () => this.redrawAll());
     // VS Code changes the theme by swapping the body's class and the variables on <html>: recolour live.
     this.readTheme();
     const theme = new MutationObserver(() => {
@@ -326,7 +331,9 @@ export class Charts {
       const total = this.grid.clientWidth;
       const width = Math.max(200, Math.floor(total / Math.max(1, Math.floor(total / 420))) - 16);
       const origin = this.view.xMode === 'relative' ? this.origin() : 0;
-      for (const c of this.dirty) if (!c.element.hidden) c.draw(width, this.view, origin);
+      // a short panel (the panel area at its default height) still shows a whole chart
+      const height = Math.min(this.view.chartHeight, Math.max(SHORT_MIN, window.innerHeight - SHORT_CHROME));
+      for (const c of this.dirty) if (!c.element.hidden) c.draw(width, height, this.view, origin);
       this.dirty.clear();
       performance.measure('training-monitor:draw', 'training-monitor:draw');
     });

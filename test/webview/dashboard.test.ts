@@ -174,7 +174,7 @@ describe('Dashboard controls (real Chromium)', () => {
       colors: undefined,
       names: undefined,
       tab: 'events',
-      view: { xMode: 'relative', smoothing: 0.6, logY: true, logX: true, filter: 'loss', zoom: { step: [from, to] } },
+      view: { xMode: 'relative', smoothing: 0.6, logY: true, logX: true, filter: 'loss', zoom: { step: [from, to] }, chartHeight: 180 },
       runs: { 'train.py\npython3 -u train.py': { hidden: { loss: ['metrics.csv:val_loss'] } } },
     });
     await h.reload();
