@@ -13,6 +13,7 @@ import { drawable, drawMarkers, markersOf, type Marker } from './yValues';
 import { chartPng, cssVar, faint } from './paint';
 import { gridStroke, type LineStyle } from './colors';
 import { rowsAt, Tooltip } from './tooltip';
+import { clampTo, robustRange, yControl, yRange, type YAxis } from './yRange';
 import type { ViewOptions } from './view';
 
 /** How a chart positions points: a series' own x kind, or time since the run began. */
@@ -30,6 +31,8 @@ export interface ChartHooks {
   zoomed(chart: Chart, range: Range | undefined): void;
   /** Asks the host for `keys` in [x0, x1] (by x, or wall-clock seconds when `wall`); returns the request's id. */
   window(chart: Chart, keys: string[], x0: number, x1: number, buckets: number, wall: boolean): number;
+  /** The user set this chart's y axis (yRange.ts). */
+  yAxis(chart: Chart, axis: YAxis): void;
   /** The user chose to draw every file's line of a metric in this chart (or only the best one's). */
   allSources(chart: Chart, on: boolean): void;
   /** Whether the values of file `source` are stored as written, not rounded for print (sameMetric.ts). */
@@ -81,6 +84,10 @@ export class Chart {
   private colors: string[] = [];
   private readonly hover = new Tooltip();
   private height = 180;
+  private yAxis: YAxis = { mode: 'auto' };
+  /** The outlier-free y range of the last draw (when ignoring outliers). */
+  private robust: [number, number] | undefined;
+  private yControl: HTMLElement;
 
   constructor(
     /** Its group (groups.ts): what the run's UI state names it by. */
@@ -120,7 +127,8 @@ export class Chart {
     this.unhide.hidden = true;
     this.unhide.title = 'Draw every line the legend switched off';
     this.unhide.addEventListener('click', () => hooks.hidden(this, [...this.hidden], false));
-    head.append(name, this.sources, this.unhide, this.follow, save);
+    this.yControl = yControl(this.yAxis, (a) => hooks.yAxis(this, a));
+    head.append(name, this.sources, this.unhide, this.follow, this.yControl, save);
     this.body = document.createElement('div');
     this.note = document.createElement('p');
     this.note.className = 'chart-note';
@@ -137,6 +145,20 @@ export class Chart {
   /** The lines switched off (set for the run shown); the next draw makes a new uPlot. */
   setHidden(keys: Set<string>): void {
     this.hidden = keys;
+    this.rebuild();
+  }
+
+  /** This chart's y axis (kept by the page); the control shows it (`control`: false when the change came from it). */
+  setYAxis(axis: YAxis, control = true): void {
+    const same = JSON.stringify(axis) === JSON.stringify(this.yAxis);
+    this.yAxis = axis;
+    if (same || !control) {
+      if (!same) this.rebuild();
+      return;
+    }
+    const fresh = yControl(axis, (a) => this.hooks.yAxis(this, a));
+    this.yControl.replaceWith(fresh);
+    this.yControl = fresh;
     this.rebuild();
   }
 
@@ -193,8 +215,17 @@ export class Chart {
     const layout = `${view.smoothing > 0}|${banded.join()}|${this.drawn.map((l) => l.key).join('\u0000')}|${look}`;
     if (layout !== this.layout) this.rebuild();
     const ready = drawable(aligned(cols.map((c, i) => [c.x, ...yColumns(c, banded[i])])), view.logY);
-    const data = ready.data;
+    let data = ready.data;
     this.yShift = ready.shift;
+    this.robust = undefined;
+    if (this.yAxis.mode === 'outliers' && !view.logY) {
+      // over the lines, not their bands; what lies outside is drawn at the edge
+      const parts: Array<Role['part']> = [];
+      for (const b of banded) parts.push(...(view.smoothing > 0 ? ['raw' as const] : []), 'main', ...(b ? ['lo' as const, 'hi' as const] : []));
+      const main = (c: number) => parts[c - 1] === 'main' || parts[c - 1] === 'raw';
+      this.robust = robustRange(data.filter((_, c) => c > 0 && main(c)));
+      if (this.robust) data = clampTo(data, this.robust, main);
+    }
     this.describeMarkers();
     this.note.hidden = !(isTimeAxis(this.axis) && data[0].length === 0);
     const range = this.zoom?.range;
@@ -349,7 +380,10 @@ export class Chart {
       height: this.height,
       legend: { show: true },
       cursor: { sync: { key: `training-monitor-${this.axis}` } },
-      scales: { x: { time: this.axis === 'wall', ...(native && view.logX && { distr: 3 }) }, y: view.logY ? { distr: 3 } : {} },
+      scales: {
+        x: { time: this.axis === 'wall', ...(native && view.logX && { distr: 3 }) },
+        y: view.logY ? { distr: 3 } : { range: (_u, min, max) => yRange(this.yAxis, min, max, this.yShift, this.robust) },
+      },
       axes: [
         // the x axis and its name in 44 px (uPlot's default 80 left a short panel no plot)
         { ...axis, label: X_LABEL[this.axis], labelFont: font, size: 28, labelSize: 16, labelGap: 0, ...(native && { values: (_u: uPlot, splits: number[]) => tickLabels(splits) }) },

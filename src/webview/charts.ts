@@ -15,6 +15,7 @@ import { DEFAULT_VIEW, matcher, type ViewOptions } from './view';
 import type { RunChoice } from '../core/protocol/webview';
 import { highContrast, palette, stylesFor, type ColorState } from './colors';
 import { runTag } from './runLabels';
+import type { YAxis } from './yRange';
 
 /** What the charts tell the page. */
 export interface ChartEvents {
@@ -27,6 +28,8 @@ export interface ChartEvents {
   window(req: { id: number; keys: string[]; x0: number; x1: number; buckets: number; axis: 'x' | 'wall' }): void;
   /** The charts (by group id) that draw every file's line of a metric, for the run shown. */
   allSources(groups: string[]): void;
+  /** The user set chart `id`'s y axis (kept in the UI state for every run). */
+  yAxes(axes: Record<string, YAxis>): void;
   /** A metric or run was given its colour (kept in the UI state, so a reload keeps it). */
   colored(): void;
 }
@@ -65,6 +68,8 @@ export class Charts {
   /** The theme's line colours (read again when the theme changes). */
   private palette: string[] = [];
   private hc = false;
+  /** Each chart's y axis, by group id. */
+  private yAxes: Record<string, YAxis> = {};
 
   constructor(private readonly events: ChartEvents) {
     this.element = document.createElement('div');
@@ -124,6 +129,17 @@ export class Charts {
         this.schedule();
       },
       exact: (source) => this.isExact(source),
+      yAxis: (chart, axis) => {
+        if (axis.mode === 'auto') delete this.yAxes[chart.id];
+        else this.yAxes[chart.id] = axis;
+        this.events.yAxes(this.yAxes);
+        for (const c of this.charts.values()) {
+          if (c.id !== chart.id) continue;
+          c.setYAxis(axis, c !== chart);
+          this.dirty.add(c);
+        }
+        this.schedule();
+      },
       styles: (lines) => {
         const c = this.look.colors;
         const before = Object.keys(c.series ?? {}).length + Object.keys(c.runs ?? {}).length;
@@ -202,6 +218,13 @@ export class Charts {
     this.rebuildAll();
   }
 
+  /** The y axes kept for charts (by group id): applied to charts as they appear. */
+  setYAxes(axes: Record<string, YAxis>): void {
+    this.yAxes = axes;
+    for (const c of this.charts.values()) c.setYAxis(axes[c.id] ?? { mode: 'auto' });
+    this.redrawAll();
+  }
+
   /** Each overlaid run's colour, for its chip (undefined while no run is compared). */
   runColor(id: string): string | undefined {
     const n = this.look.colors.runs?.[id];
@@ -268,6 +291,8 @@ export class Charts {
       chart.element.dataset.metric = group.title;
       chart.setShowAll(this.allSources.has(group.id));
       chart.setHidden(this.hiddenIn(group.id));
+      const y = this.yAxes[group.id];
+      if (y) chart.setYAxis(y);
       const zoomed = this.view.zoom[axis];
       if (zoomed) chart.zoomTo(zoomed); // restored with the view
       this.charts.set(key, chart);

@@ -11,6 +11,7 @@ import { toolbar } from './toolbar';
 import { button, tabs } from './toolkit';
 import { DEFAULT_VIEW, type ViewOptions } from './view';
 import type { ColorState } from './colors';
+import type { YAxis } from './yRange';
 
 interface VsCodeApi {
   postMessage(msg: WebviewToHost): void;
@@ -27,6 +28,8 @@ interface UiState {
   runs?: Record<string, RunUi>;
   /** Colour numbers given to metrics and runs: they keep their colours after a reload. */
   colors?: ColorState;
+  /** Each chart's y axis (by group id) where the user set one. */
+  yAxes?: Record<string, YAxis>;
   /** Names the user gave runs, by run id. */
   names?: Record<string, string>;
 }
@@ -76,6 +79,10 @@ const charts = new Charts({
     runUi().allSources = groups;
     save();
   },
+  yAxes: (axes) => {
+    ui.yAxes = axes;
+    save();
+  },
   colored: () => {
     save();
     picker.setLook(ui.names ?? {}, (id) => charts.runColor(id)); // a newly compared run's chip
@@ -92,6 +99,7 @@ function relook(): void {
   showRun(shownRun);
 }
 charts.setView(ui.view);
+charts.setYAxes(ui.yAxes ?? {});
 const picker = new RunPicker({
   show: (id) => vscode.postMessage({ type: 'showRun', id }),
   overlay: (id, on) => vscode.postMessage({ type: 'overlay', id, on }),
