@@ -13,6 +13,7 @@ import { drawable, drawMarkers, markersOf, type Marker } from './yValues';
 import { chartPng, cssVar, faint } from './paint';
 import { gridStroke, type LineStyle } from './colors';
 import { rowsAt, Tooltip } from './tooltip';
+import { smoothable } from './smoothing';
 import { clampTo, robustRange, yControl, yRange, type YAxis } from './yRange';
 import type { ViewOptions } from './view';
 
@@ -84,6 +85,8 @@ export class Chart {
   private colors: string[] = [];
   private readonly hover = new Tooltip();
   private height = 180;
+  /** Whether each drawn line is smoothed, as last drawn. */
+  private smoothed: boolean[] = [];
   private yAxis: YAxis = { mode: 'auto' };
   /** The outlier-free y range of the last draw (when ignoring outliers). */
   private robust: [number, number] | undefined;
@@ -212,7 +215,9 @@ export class Chart {
     const banded = this.bands(cols, width, view);
     const styles = this.hooks.styles(this.drawn);
     const look = styles.map((st) => (st.dash ? `${st.color} ${st.dash.join(' ')}` : st.color)).join(';');
-    const layout = `${view.smoothing > 0}|${banded.join()}|${this.drawn.map((l) => l.key).join('\u0000')}|${look}`;
+    // which lines are drawn smoothed (over a faint raw twin): the dense ones (smoothing.ts)
+    this.smoothed = cols.map((c) => c.raw !== undefined);
+    const layout = `${this.smoothed.join()}|${banded.join()}|${this.drawn.map((l) => l.key).join('\u0000')}|${look}`;
     if (layout !== this.layout) this.rebuild();
     const ready = drawable(aligned(cols.map((c, i) => [c.x, ...yColumns(c, banded[i])])), view.logY);
     let data = ready.data;
@@ -221,7 +226,7 @@ export class Chart {
     if (this.yAxis.mode === 'outliers' && !view.logY) {
       // over the lines, not their bands; what lies outside is drawn at the edge
       const parts: Array<Role['part']> = [];
-      for (const b of banded) parts.push(...(view.smoothing > 0 ? ['raw' as const] : []), 'main', ...(b ? ['lo' as const, 'hi' as const] : []));
+      banded.forEach((b, i) => parts.push(...(this.smoothed[i] ? ['raw' as const] : []), 'main', ...(b ? ['lo' as const, 'hi' as const] : [])));
       const main = (c: number) => parts[c - 1] === 'main' || parts[c - 1] === 'raw';
       this.robust = robustRange(data.filter((_, c) => c > 0 && main(c)));
       if (this.robust) data = clampTo(data, this.robust, main);
@@ -312,7 +317,7 @@ export class Chart {
    */
   private columns(l: Line, index: number, view: ViewOptions, origin: number): LineColumns {
     const w = this.zoom?.series?.get(l.key);
-    const c = w ? windowColumns(w, view, this.axis === 'relative' ? origin : 0) : heldColumns(l, view, isTimeAxis(this.axis), origin);
+    const c = w ? windowColumns(w, view, this.axis === 'relative' ? origin : 0, smoothable(l.y, l.length)) : heldColumns(l, view, isTimeAxis(this.axis), origin);
     if (index === 0) this.markers = [];
     for (const m of markersOf(c.x, c.raw ?? c.main)) this.markers.push({ ...m, line: index });
     return forScales(c, view.logX && !isTimeAxis(this.axis), view.logY);
@@ -363,7 +368,7 @@ export class Chart {
         this.roles.push({ line: i, part });
         return series.length - 1;
       };
-      if (view.smoothing > 0) add('raw', { label: `${this.label(l)} (raw)`, stroke: faint(color, 0.3), width: 1 });
+      if (this.smoothed[i]) add('raw', { label: `${this.label(l)} (raw)`, stroke: faint(color, 0.3), width: 1 });
       // uPlot's default marks a line's points while they are sparse, so a lone point (the first
       // epoch's value) shows; the faint raw line and the band's edges never mark theirs
       add('main', { label: this.label(l), stroke: color, width: stroke, points: { fill: color }, value: (_u, v) => readout(v == null ? v : v * 10 ** this.yShift, uPlot.fmtNum) });
