@@ -14,6 +14,7 @@ import { chartPng, cssVar, faint } from './paint';
 import { gridStroke, type LineStyle } from './colors';
 import { rowsAt, Tooltip } from './tooltip';
 import { smoothable } from './smoothing';
+import { NO_MAPPING } from './epochSteps';
 import { clampTo, robustRange, yControl, yRange, type YAxis } from './yRange';
 import type { ViewOptions } from './view';
 
@@ -85,6 +86,9 @@ export class Chart {
   private colors: string[] = [];
   private readonly hover = new Tooltip();
   private height = 180;
+  /** Per-epoch lines drawn on this step chart, and how their epochs map to steps. */
+  private readonly toStep = new Map<string, (e: Float64Array) => Float64Array>();
+  private readonly epochNote: HTMLElement;
   /** Whether each drawn line is smoothed, as last drawn. */
   private smoothed: boolean[] = [];
   private yAxis: YAxis = { mode: 'auto' };
@@ -137,7 +141,11 @@ export class Chart {
     this.note.className = 'chart-note';
     this.note.textContent = 'No wall-clock times are known for these points: they were already in the files when the monitor began to follow them.';
     this.note.hidden = true;
-    this.element.append(head, this.note, this.body);
+    this.epochNote = document.createElement('p');
+    this.epochNote.className = 'chart-note epoch-note';
+    this.epochNote.textContent = NO_MAPPING;
+    this.epochNote.hidden = true;
+    this.element.append(head, this.note, this.epochNote, this.body);
   }
 
   /** Draws every file's line of a metric (on), or only the best file's. */
@@ -165,13 +173,20 @@ export class Chart {
     this.rebuild();
   }
 
+  /** Says (on a per-epoch chart beside step charts) that its epochs could not be placed at steps. */
+  unmapped(on: boolean): void {
+    if (this.epochNote.hidden === on) this.epochNote.hidden = !on;
+  }
+
   get zoomed(): boolean {
     return this.zoom !== undefined;
   }
 
-  add(line: Line): void {
+  /** `toStep`: for a per-epoch line on a step chart, where its epochs lie in steps (epochSteps.ts). */
+  add(line: Line, toStep?: (e: Float64Array) => Float64Array): void {
     if (this.lines.includes(line)) return;
     this.lines.push(line);
+    if (toStep) this.toStep.set(line.key, toStep);
     this.rebuild(); // a new line needs a new uPlot
   }
 
@@ -195,7 +210,7 @@ export class Chart {
     const wall = isTimeAxis(this.axis);
     const shift = this.axis === 'relative' ? this.origin : 0;
     const buckets = Math.max(100, Math.round((this.plot?.bbox.width ?? 800) / devicePixelRatio));
-    const keys = this.lines.map((l) => l.key);
+    const keys = this.lines.filter((l) => !this.toStep.has(l.key)).map((l) => l.key); // per-epoch lines stay as held
     this.zoom = { range, id: this.hooks.window(this, keys, range[0] + shift, range[1] + shift, buckets, wall) };
   }
 
@@ -317,7 +332,12 @@ export class Chart {
    */
   private columns(l: Line, index: number, view: ViewOptions, origin: number): LineColumns {
     const w = this.zoom?.series?.get(l.key);
-    const c = w ? windowColumns(w, view, this.axis === 'relative' ? origin : 0, smoothable(l.y, l.length)) : heldColumns(l, view, isTimeAxis(this.axis), origin);
+    const toStep = this.toStep.get(l.key);
+    const held = (): LineColumns => {
+      const h = heldColumns(l, view, isTimeAxis(this.axis), origin);
+      return toStep ? { ...h, x: toStep(h.x) } : h;
+    };
+    const c = w ? windowColumns(w, view, this.axis === 'relative' ? origin : 0, smoothable(l.y, l.length)) : held();
     if (index === 0) this.markers = [];
     for (const m of markersOf(c.x, c.raw ?? c.main)) this.markers.push({ ...m, line: index });
     return forScales(c, view.logX && !isTimeAxis(this.axis), view.logY);

@@ -10,12 +10,15 @@ import type { SeriesDelta, WindowSeries, XKind } from '../core/protocol/batch';
 import { Chart, type AxisKind, type ChartHooks, type Range } from './chart';
 import { groupOf } from './groups';
 import { Line } from './lines';
-import { fullPrecision, isAxisCounter, storesNumbers } from './sameMetric';
+import { fullPrecision, isAxisCounter, metricId, runOf, storesNumbers } from './sameMetric';
 import { DEFAULT_VIEW, matcher, type ViewOptions } from './view';
 import type { RunChoice } from '../core/protocol/webview';
 import { highContrast, palette, stylesFor, type ColorState } from './colors';
 import { runTag } from './runLabels';
 import type { YAxis } from './yRange';
+import { Sections, sectionOf } from './sections';
+import { Summary, summarised } from './summary';
+import { EpochSteps } from './epochSteps';
 
 /** What the charts tell the page. */
 export interface ChartEvents {
@@ -30,6 +33,8 @@ export interface ChartEvents {
   allSources(groups: string[]): void;
   /** The user set chart `id`'s y axis (kept in the UI state for every run). */
   yAxes(axes: Record<string, YAxis>): void;
+  /** The sections collapsed (by name). */
+  collapsed(names: string[]): void;
   /** A metric or run was given its colour (kept in the UI state, so a reload keeps it). */
   colored(): void;
 }
@@ -70,6 +75,10 @@ export class Charts {
   private hc = false;
   /** Each chart's y axis, by group id. */
   private yAxes: Record<string, YAxis> = {};
+  private readonly sections: Sections;
+  private readonly summary = new Summary();
+  private collapsedNames: string[] = [];
+  private readonly epochs = new EpochSteps(runOf, (name) => metricId(name).toLowerCase() === 'epoch');
 
   constructor(private readonly events: ChartEvents) {
     this.element = document.createElement('div');
@@ -77,9 +86,13 @@ export class Charts {
     this.empty = document.createElement('p');
     this.empty.className = 'empty';
     this.empty.textContent = 'No metrics yet. Charts appear as soon as the training prints or logs one.';
-    this.grid = document.createElement('div');
-    this.grid.className = 'charts';
-    this.element.append(this.empty, this.grid);
+    this.sections = new Sections((name, collapsed) => {
+      this.collapsedNames = collapsed ? [...this.collapsedNames, name] : this.collapsedNames.filter((n) => n !== name);
+      this.events.collapsed(this.collapsedNames);
+      this.redrawAll();
+    });
+    this.grid = this.sections.element;
+    this.element.append(this.empty, this.summary.element, this.grid);
     new ResizeObserver(() => this.redrawAll()).observe(this.grid);
     window.addEventListener('resize', () => this.redrawAll());
     // VS Code changes the theme by swapping the body's class and the variables on <html>: recolour live.
@@ -168,6 +181,8 @@ export class Charts {
       }
       entry.line.add(d);
       for (const c of this.charts.values()) if (c.lines.includes(entry.line) && !c.zoomed) this.dirty.add(c);
+      // a run's epochs can now be placed at their steps: its per-epoch lines join the step charts
+      if (this.epochs.grew(entry.line, entry.xKind)) this.regroup();
     }
     this.schedule();
   }
@@ -186,12 +201,7 @@ export class Charts {
   setView(view: ViewOptions): void {
     const regroup = view.xMode !== this.view.xMode;
     this.view = view;
-    if (regroup) {
-      for (const c of this.charts.values()) c.destroy();
-      this.charts.clear();
-      this.windows.clear();
-      for (const { line, xKind } of this.lines.values()) this.place(line, xKind);
-    }
+    if (regroup) this.regroup();
     const test = matcher(view.filter);
     for (const c of this.charts.values()) c.element.hidden = !!view.filter.trim() && !c.matches(test);
     this.rebuildAll();
@@ -216,6 +226,13 @@ export class Charts {
   setLook(look: Look): void {
     this.look = look;
     this.rebuildAll();
+  }
+
+  /** The sections kept collapsed (by name). */
+  setCollapsed(names: string[]): void {
+    this.collapsedNames = names;
+    this.sections.setCollapsed(names);
+    this.redrawAll();
   }
 
   /** The y axes kept for charts (by group id): applied to charts as they appear. */
@@ -255,13 +272,31 @@ export class Charts {
   }
 
   clear(): void {
-    for (const c of this.charts.values()) c.destroy();
+    this.dropCharts();
     this.charts.clear();
     this.lines.clear();
+    this.epochs.clear();
     this.exact.clear();
     this.dirty.clear();
     this.windows.clear();
     this.empty.hidden = false;
+  }
+
+  /** Every line placed again in new charts (the x mode changed, or epochs can be placed at steps). */
+  private regroup(): void {
+    this.dropCharts();
+    this.charts.clear();
+    this.windows.clear();
+    for (const { line, xKind } of this.lines.values()) this.place(line, xKind);
+  }
+
+  /** Destroys every chart (they are placed again from the lines). */
+  private dropCharts(): void {
+    for (const c of this.charts.values()) {
+      this.sections.remove(c.element);
+      c.destroy();
+    }
+    this.summary.clear();
   }
 
   /** Every chart on `axis` zooms to `range` (each asks for its own window), or follows the live edge again. */
@@ -283,7 +318,9 @@ export class Charts {
   private place(line: Line, xKind: XKind): void {
     if (isAxisCounter(line.name)) return;
     const group = groupOf(line.name);
-    const axis: AxisKind = this.view.xMode === 'native' ? xKind : this.view.xMode;
+    const native = this.view.xMode === 'native';
+    const toStep = native && xKind === 'epoch' ? this.epochs.mapFor(line.key) : undefined;
+    const axis: AxisKind = this.view.xMode !== 'native' ? this.view.xMode : toStep ? 'step' : xKind;
     const key = `${group.id}\u0000${axis}`;
     let chart = this.charts.get(key);
     if (!chart) {
@@ -296,10 +333,11 @@ export class Charts {
       const zoomed = this.view.zoom[axis];
       if (zoomed) chart.zoomTo(zoomed); // restored with the view
       this.charts.set(key, chart);
-      this.grid.append(chart.element);
+      chart.element.dataset.section = sectionOf(group.id, group.title);
+      this.sections.place(chart, chart.element.dataset.section);
       this.empty.hidden = true;
     }
-    chart.add(line);
+    chart.add(line, toStep);
     if (this.view.filter.trim()) chart.element.hidden = !chart.matches(matcher(this.view.filter));
     this.dirty.add(chart);
   }
@@ -358,7 +396,16 @@ export class Charts {
       const origin = this.view.xMode === 'relative' ? this.origin() : 0;
       // a short panel (the panel area at its default height) still shows a whole chart
       const height = Math.min(this.view.chartHeight, Math.max(SHORT_MIN, window.innerHeight - SHORT_CHROME));
-      for (const c of this.dirty) if (!c.element.hidden) c.draw(width, height, this.view, origin);
+      const byStep = [...this.charts.values()].some((c) => c.axis === 'step');
+      for (const c of this.dirty) {
+        c.unmapped(c.axis === 'epoch' && byStep);
+        if (c.element.hidden || this.sections.isCollapsed(c.element.dataset.section!)) continue;
+        // a single value, or one throughout: a row of the summary table, not a chart
+        const single = summarised(c.lines, !c.id.startsWith('metric:'));
+        c.element.classList.toggle('summarised', single);
+        this.summary.set(`${c.id}\u0000${c.axis}`, single ? c.lines : undefined, c.axis);
+        if (!single) c.draw(width, height, this.view, origin);
+      }
       this.dirty.clear();
       performance.measure('training-monitor:draw', 'training-monitor:draw');
     });

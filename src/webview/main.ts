@@ -30,6 +30,8 @@ interface UiState {
   colors?: ColorState;
   /** Each chart's y axis (by group id) where the user set one. */
   yAxes?: Record<string, YAxis>;
+  /** Sections of charts the user collapsed. */
+  collapsed?: string[];
   /** Names the user gave runs, by run id. */
   names?: Record<string, string>;
 }
@@ -83,6 +85,10 @@ const charts = new Charts({
     ui.yAxes = axes;
     save();
   },
+  collapsed: (names) => {
+    ui.collapsed = names;
+    save();
+  },
   colored: () => {
     save();
     picker.setLook(ui.names ?? {}, (id) => charts.runColor(id)); // a newly compared run's chip
@@ -100,6 +106,7 @@ function relook(): void {
 }
 charts.setView(ui.view);
 charts.setYAxes(ui.yAxes ?? {});
+charts.setCollapsed(ui.collapsed ?? []);
 const picker = new RunPicker({
   show: (id) => vscode.postMessage({ type: 'showRun', id }),
   overlay: (id, on) => vscode.postMessage({ type: 'overlay', id, on }),

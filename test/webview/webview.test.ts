@@ -42,7 +42,7 @@ describe('Monitor webview (real Chromium)', () => {
     await h.page.waitForFunction(() => document.querySelectorAll('.chart canvas').length === 3);
     await h.page.waitForTimeout(100); // one animation frame draws
     // a per-epoch series gets its own chart: it cannot share the step axis
-    assert.deepEqual(await h.page.$$eval('.chart h3', (els) => els.map((e) => e.textContent)), ['loss', 'accuracy', 'loss (by epoch)']);
+    assert.deepEqual(await h.page.$$eval('.chart h3', (els) => els.map((e) => e.textContent)), ['loss', 'loss (by epoch)', 'accuracy'], 'in a stable order: by family, a metric by step before by epoch');
     assert.ok((await inkedPixels(h.page, '.chart[data-metric="loss"][data-x="step"] canvas', BLUE)) > 300, 'the loss line is drawn');
     assert.ok((await inkedPixels(h.page, '.chart[data-metric="loss"][data-x="step"] canvas', [0xd1, 0x86, 0x16])) > 100, 'the metrics.csv line is drawn in the second colour');
     const legend = await h.page.$$eval('.chart[data-metric="loss"][data-x="step"] .u-legend .u-label', (els) => els.map((e) => e.textContent));
