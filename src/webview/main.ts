@@ -41,6 +41,8 @@ interface RunUi {
   allSources?: string[];
   /** Lines switched off in a legend, by chart (group id). */
   hidden?: Record<string, string[]>;
+  /** The Find text of each log pane (by tab id). */
+  find?: Record<string, string>;
 }
 
 /** Runs whose choices are remembered: the most recently shown ones. */
@@ -131,10 +133,18 @@ const bar = toolbar(
 const asked = new Map<number, LogPane>();
 let askedId = 0;
 const copy = (text: string) => vscode.postMessage({ type: 'copy', text });
+/** The Find text a pane's user typed, kept with the run shown. */
+const findOf = (tab: string) => (text: string) => {
+  const find = (runUi().find ??= {});
+  if (text) find[tab] = text;
+  else delete find[tab];
+  save();
+};
 /** A pane over a log the host can read back and search. */
 const hostLog = (name: string, stream: LogStream): LogPane => {
   const pane: LogPane = new LogPane(name, {
     copy,
+    findChanged: findOf(stream),
     lines: (from, count) => {
       asked.set(++askedId, pane);
       vscode.postMessage({ type: 'logLines', id: askedId, stream, from, count });
@@ -151,11 +161,14 @@ const logs = new Map<LogStream, LogPane>([
   ['stdout', hostLog('Output', 'stdout')],
   ['stderr', hostLog('Errors', 'stderr')],
 ]);
-const events = new LogPane('Events', { copy });
+const events = new LogPane('Events', { copy, findChanged: findOf('events') });
+/** Output and Errors as a terminal shows them: interleaved as they came (tqdm draws its bar on stderr). */
+const consolePane = new LogPane('Console', { copy, findChanged: findOf('console') });
 const tabBar = tabs(
   [
     { id: 'stdout', label: 'Output', content: logs.get('stdout')!.element },
     { id: 'stderr', label: 'Errors', content: logs.get('stderr')!.element },
+    { id: 'console', label: 'Console', content: consolePane.element },
     { id: 'events', label: 'Events', content: events.element },
   ],
   (id) => {
@@ -196,6 +209,11 @@ function enterRun(run: RunInfo | undefined, runs: RunChoice[] | undefined): void
     for (const k of keys.slice(0, Math.max(0, keys.length - RUNS_KEPT))) delete all[k];
   }
   charts.setRunState(mine?.allSources ?? [], mine?.hidden ?? {});
+  // each pane's Find text is the run's (another run's search is not this one's)
+  const find = mine?.find ?? {};
+  for (const [stream, pane] of logs) pane.setFind(find[stream] ?? '');
+  consolePane.setFind(find.console ?? '');
+  events.setFind(find.events ?? '');
 }
 
 /** The pane of log `stream`; a task's (`stdout-3`: "Task 3") gets its tab when its first lines come. */
@@ -219,6 +237,7 @@ function apply(batch: Batch): void {
     const pane = paneOf(l.stream);
     if (l.line !== undefined) pane.clear(l.line); // a snapshot's text starts at that line
     pane.append(l.text);
+    if (l.stream === 'stdout' || l.stream === 'stderr') consolePane.append(l.text);
   }
   for (const e of batch.events) events.append(formatEvent(e));
   const warnings = batch.events.filter((e) => e.level !== 'info').length;
@@ -240,6 +259,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
         }
       }
       events.clear();
+      consolePane.clear();
       enterRun(msg.run, msg.runs);
       showRun(msg.run);
       if (msg.runs) {

@@ -94,14 +94,14 @@ describe('Monitor webview (real Chromium)', () => {
     await h.send({ type: 'snapshot', run: RUN, batch: { series: [], logs, events: [] } });
     await h.page.waitForTimeout(100);
     const tabs = () => h.page.$$eval('vscode-panel-tab', (els) => els.map((e) => e.textContent));
-    assert.deepEqual(await tabs(), ['Output', 'Errors', 'Task 0', 'Task 1', 'Task 1 errors', 'Events']);
+    assert.deepEqual(await tabs(), ['Output', 'Errors', 'Console', 'Task 0', 'Task 1', 'Task 1 errors', 'Events']);
     await h.page.click('#tab-stdout-1');
     await until(async () => (await h.page.textContent('.log[aria-label="Task 1"] pre')) === 'task 1 step=1\n', 2000, 'task 1\'s lines');
     await h.send({ type: 'batch', batch: { series: [], logs: [{ stream: 'stdout-1', text: 'task 1 step=2\n' }], events: [] } });
     await until(async () => (await h.page.textContent('.log[aria-label="Task 1"] pre')) === 'task 1 step=1\ntask 1 step=2\n', 2000, 'appended');
     await h.send({ type: 'snapshot', run: RUN, batch: { series: [], logs: [], events: [] } });
     await h.page.waitForTimeout(100);
-    assert.deepEqual(await tabs(), ['Output', 'Errors', 'Events'], 'another run: its tasks\' tabs are gone');
+    assert.deepEqual(await tabs(), ['Output', 'Errors', 'Console', 'Events'], 'another run: its tasks\' tabs are gone');
   });
 
   it('marks the points of a sparse series, so a lone first value shows', async () => {
