@@ -15,6 +15,7 @@ import { gridStroke, type LineStyle } from './colors';
 import { rowsAt, Tooltip } from './tooltip';
 import { smoothable } from './smoothing';
 import { NO_MAPPING } from './epochSteps';
+import { legendKeys, zoomKeys } from './keys';
 import { clampTo, robustRange, yControl, yRange, type YAxis } from './yRange';
 import type { ViewOptions } from './view';
 
@@ -137,6 +138,7 @@ export class Chart {
     this.yControl = yControl(this.yAxis, (a) => hooks.yAxis(this, a));
     head.append(name, this.sources, this.unhide, this.follow, this.yControl, save);
     this.body = document.createElement('div');
+    this.body.className = 'chart-body';
     this.note = document.createElement('p');
     this.note.className = 'chart-note';
     this.note.textContent = 'No wall-clock times are known for these points: they were already in the files when the monitor began to follow them.';
@@ -146,6 +148,7 @@ export class Chart {
     this.epochNote.textContent = NO_MAPPING;
     this.epochNote.hidden = true;
     this.element.append(head, this.note, this.epochNote, this.body);
+    zoomKeys(this.body, name.textContent ?? title, () => this.zoom?.range ?? this.shownRange(), (r) => hooks.zoomed(this, r));
   }
 
   /** Draws every file's line of a metric (on), or only the best file's. */
@@ -176,6 +179,12 @@ export class Chart {
   /** Says (on a per-epoch chart beside step charts) that its epochs could not be placed at steps. */
   unmapped(on: boolean): void {
     if (this.epochNote.hidden === on) this.epochNote.hidden = !on;
+  }
+
+  /** The x range the plot shows now. */
+  private shownRange(): Range | undefined {
+    const x = this.plot?.scales.x;
+    return x && x.min != null && x.max != null && x.max > x.min ? [x.min, x.max] : undefined;
   }
 
   get zoomed(): boolean {
@@ -256,6 +265,7 @@ export class Chart {
       this.plot.over.addEventListener('mouseleave', () => this.hover.hide());
       this.element.dataset.styles = look;
       this.labelLegendRows();
+      legendKeys(this.plot, this.plot.root.querySelectorAll<HTMLElement>('.u-legend .u-series'), (i) => this.roles[i - 1]?.part === 'main');
       this.countHidden();
       this.plot.over.addEventListener('dblclick', () => this.hooks.zoomed(this, undefined));
       if (range) this.plot.setScale('x', { min: range[0], max: range[1] });
