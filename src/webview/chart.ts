@@ -6,17 +6,19 @@
 import uPlot from 'uplot';
 import type { WindowSeries, XKind } from '../core/protocol/batch';
 import type { Line } from './lines';
-import { aligned, bandShows, forScales, heldColumns, windowColumns, yColumns, type LineColumns } from './plotData';
+import { aligned, bandsShown, forScales, heldColumns, windowColumns, yColumns, type LineColumns } from './plotData';
 import { chooseLines, type Choice } from './sameMetric';
 import { readout, tickLabels } from './ticks';
 import { drawable, drawMarkers, markersOf, type Marker } from './yValues';
-import { chartPng, cssVar, faint } from './paint';
+import { chartPng, cssVar } from './paint';
 import { gridStroke, type LineStyle } from './colors';
-import { rowsAt, Tooltip } from './tooltip';
+import { Tooltip } from './tooltip';
 import { smoothable } from './smoothing';
 import { NO_MAPPING } from './epochSteps';
 import { legendKeys, zoomKeys } from './keys';
-import { clampTo, robustRange, yControl, yRange, type YAxis } from './yRange';
+import { chartNote, headButton, legendLabel, legendTitle, shownRange } from './chartParts';
+import { lineSeries, type Role } from './chartSeries';
+import { outlierFree, yControl, yRange, type YAxis } from './yRange';
 import type { ViewOptions } from './view';
 
 /** How a chart positions points: a series' own x kind, or time since the run began. */
@@ -47,13 +49,6 @@ export interface ChartHooks {
 }
 
 const X_LABEL: Record<AxisKind, string> = { step: 'step', epoch: 'epoch', wall: 'time', index: 'update', relative: 'time (s)' };
-
-
-/** What each uPlot series (after x) draws: which line, and which of its columns. */
-interface Role {
-  line: number;
-  part: 'raw' | 'main' | 'lo' | 'hi';
-}
 
 export class Chart {
   readonly element: HTMLElement;
@@ -111,44 +106,23 @@ export class Chart {
     head.className = 'chart-head';
     const name = document.createElement('h3');
     name.textContent = axis === 'step' || isTimeAxis(axis) ? title : `${title} (by ${X_LABEL[axis]})`;
-    this.follow = document.createElement('button');
-    this.follow.className = 'follow';
-    this.follow.textContent = 'Follow';
-    this.follow.title = 'Zoomed in: new points do not move this chart. Follow the live edge again (or double-click the chart).';
-    this.follow.hidden = true;
-    this.follow.addEventListener('click', () => hooks.zoomed(this, undefined));
-    const save = document.createElement('button');
-    save.className = 'save-png';
-    save.textContent = 'PNG';
-    save.title = 'Save this chart as a PNG image';
-    save.addEventListener('click', () => {
+    const follows = 'Zoomed in: new points do not move this chart. Follow the live edge again (or double-click the chart).';
+    this.follow = headButton('follow', 'Follow', follows, () => hooks.zoomed(this, undefined), true);
+    const save = headButton('save-png', 'PNG', 'Save this chart as a PNG image', () => {
       const canvas = this.plot?.root.querySelector('canvas');
       const png = canvas && chartPng(canvas, name.textContent ?? this.title);
       if (png) hooks.exportPng(name.textContent ?? this.title, png);
     });
-    this.sources = document.createElement('button');
-    this.sources.className = 'all-sources';
-    this.sources.hidden = true;
-    this.sources.addEventListener('click', () => hooks.allSources(this, !this.showAll));
-    this.unhide = document.createElement('button');
-    this.unhide.className = 'show-all';
-    this.unhide.hidden = true;
-    this.unhide.title = 'Draw every line the legend switched off';
-    this.unhide.addEventListener('click', () => hooks.hidden(this, [...this.hidden], false));
+    this.sources = headButton('all-sources', '', '', () => hooks.allSources(this, !this.showAll), true);
+    this.unhide = headButton('show-all', '', 'Draw every line the legend switched off', () => hooks.hidden(this, [...this.hidden], false), true);
     this.yControl = yControl(this.yAxis, (a) => hooks.yAxis(this, a));
     head.append(name, this.sources, this.unhide, this.follow, this.yControl, save);
     this.body = document.createElement('div');
     this.body.className = 'chart-body';
-    this.note = document.createElement('p');
-    this.note.className = 'chart-note';
-    this.note.textContent = 'No wall-clock times are known for these points: they were already in the files when the monitor began to follow them.';
-    this.note.hidden = true;
-    this.epochNote = document.createElement('p');
-    this.epochNote.className = 'chart-note epoch-note';
-    this.epochNote.textContent = NO_MAPPING;
-    this.epochNote.hidden = true;
+    this.note = chartNote('chart-note', 'No wall-clock times are known for these points: they were already in the files when the monitor began to follow them.');
+    this.epochNote = chartNote('chart-note epoch-note', NO_MAPPING);
     this.element.append(head, this.note, this.epochNote, this.body);
-    zoomKeys(this.body, name.textContent ?? title, () => this.zoom?.range ?? this.shownRange(), (r) => hooks.zoomed(this, r));
+    zoomKeys(this.body, name.textContent ?? title, () => this.zoom?.range ?? shownRange(this.plot), (r) => hooks.zoomed(this, r));
   }
 
   /** Draws every file's line of a metric (on), or only the best file's. */
@@ -179,12 +153,6 @@ export class Chart {
   /** Says (on a per-epoch chart beside step charts) that its epochs could not be placed at steps. */
   unmapped(on: boolean): void {
     if (this.epochNote.hidden === on) this.epochNote.hidden = !on;
-  }
-
-  /** The x range the plot shows now. */
-  private shownRange(): Range | undefined {
-    const x = this.plot?.scales.x;
-    return x && x.min != null && x.max != null && x.max > x.min ? [x.min, x.max] : undefined;
   }
 
   get zoomed(): boolean {
@@ -247,14 +215,7 @@ export class Chart {
     let data = ready.data;
     this.yShift = ready.shift;
     this.robust = undefined;
-    if (this.yAxis.mode === 'outliers' && !view.logY) {
-      // over the lines, not their bands; what lies outside is drawn at the edge
-      const parts: Array<Role['part']> = [];
-      banded.forEach((b, i) => parts.push(...(this.smoothed[i] ? ['raw' as const] : []), 'main', ...(b ? ['lo' as const, 'hi' as const] : [])));
-      const main = (c: number) => parts[c - 1] === 'main' || parts[c - 1] === 'raw';
-      this.robust = robustRange(data.filter((_, c) => c > 0 && main(c)));
-      if (this.robust) data = clampTo(data, this.robust, main);
-    }
+    if (this.yAxis.mode === 'outliers' && !view.logY) ({ data, robust: this.robust } = outlierFree(data, banded, this.smoothed));
     this.describeMarkers();
     this.note.hidden = !(isTimeAxis(this.axis) && data[0].length === 0);
     const range = this.zoom?.range;
@@ -324,16 +285,8 @@ export class Chart {
 
   /** Which lines get their band drawn: those whose decimated columns show wider than the line. */
   private bands(cols: LineColumns[], width: number, view: ViewOptions): boolean[] {
-    let [x0, x1] = this.zoom?.range ?? [Infinity, -Infinity];
-    if (!this.zoom) {
-      for (const c of cols) {
-        if (!c.x.length) continue;
-        x0 = Math.min(x0, c.x[0]);
-        x1 = Math.max(x1, c.x[c.x.length - 1]);
-      }
-    }
     const px = this.plot ? this.plot.bbox.width / devicePixelRatio : width;
-    return cols.map((c) => bandShows(c, x0, x1, px, view.logX && !isTimeAxis(this.axis)));
+    return bandsShown(cols, this.zoom?.range, px, view.logX && !isTimeAxis(this.axis));
   }
 
   /**
@@ -362,53 +315,15 @@ export class Chart {
     else delete this.element.dataset.markers;
   }
 
-  private label(l: Line): string {
-    const drawnKeys = new Set(this.drawn.map((o) => o.key));
-    const twin = this.drawn.some((o) => o !== l && o.name === l.name) || this.choices.get(l.key)?.others.some((o) => drawnKeys.has(o.key));
-    return twin ? `${l.name} · ${this.hooks.sourceText(l)}` : l.name;
-  }
-
-  /** A legend row's tooltip: the line's file, and the other files its metric is in. */
-  private tooltip(l: Line): string {
-    const others = this.choices.get(l.key)?.others ?? [];
-    const from = `${l.name} from ${l.source}`;
-    if (!others.length) return from;
-    const drawnKeys = new Set(this.drawn.map((o) => o.key));
-    const kind = (c: { exact: boolean }) => (c.exact ? 'stored values' : 'printed, rounded');
-    const also = others.map((o) => `${o.source} as ${o.name} (${kind(o)}${drawnKeys.has(o.key) ? '' : ', not drawn'})`);
-    return `${from} (${kind({ exact: this.hooks.exact(l.source) })}).\nAlso in ${also.join(', ')}.`;
-  }
-
   private options(width: number, view: ViewOptions, banded: boolean[], styles: LineStyle[]): uPlot.Options {
     const fg = cssVar('--vscode-foreground', '#ccc');
     const grid = gridStroke();
     const font = `11px ${cssVar('--vscode-font-family', 'sans-serif')}`;
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font };
-    const series: uPlot.Series[] = [{ label: X_LABEL[this.axis] }];
-    const bands: uPlot.Band[] = [];
-    this.roles = [];
-    this.colors = [];
-    this.drawn.forEach((l, i) => {
-      const { color, dash, width: stroke } = styles[i];
-      this.colors.push(color);
-      const show = !this.hidden.has(l.key);
-      const line = { spanGaps: true, points: { show: false }, show, ...(dash && { dash }) };
-      const add = (part: Role['part'], s: uPlot.Series) => {
-        series.push({ ...line, ...s });
-        this.roles.push({ line: i, part });
-        return series.length - 1;
-      };
-      if (this.smoothed[i]) add('raw', { label: `${this.label(l)} (raw)`, stroke: faint(color, 0.3), width: 1 });
-      // uPlot's default marks a line's points while they are sparse, so a lone point (the first
-      // epoch's value) shows; the faint raw line and the band's edges never mark theirs
-      add('main', { label: this.label(l), stroke: color, width: stroke, points: { fill: color }, value: (_u, v) => readout(v == null ? v : v * 10 ** this.yShift, uPlot.fmtNum) });
-      if (banded[i]) {
-        // the lowest and highest value each decimated point stands for, filled between
-        const lo = add('lo', { label: `${this.label(l)} (min)`, stroke: 'transparent', width: 0 });
-        const hi = add('hi', { label: `${this.label(l)} (max)`, stroke: 'transparent', width: 0 });
-        bands.push({ series: [hi, lo], fill: faint(color, 0.2) });
-      }
-    });
+    const value = (v: number | null | undefined) => readout(v == null ? v : v * 10 ** this.yShift, uPlot.fmtNum);
+    const look = { styles, smoothed: this.smoothed, banded, hidden: this.hidden };
+    const { series, bands, roles, colors } = lineSeries(X_LABEL[this.axis], this.drawn, look, (l) => legendLabel(l, this.drawn, this.choices, this.hooks.sourceText), value);
+    [this.roles, this.colors] = [roles, colors];
     const native = !isTimeAxis(this.axis);
     return {
       width,
@@ -461,16 +376,9 @@ export class Chart {
 
   /** The values under the cursor, highest first (tooltip.ts). */
   private showTooltip(u: uPlot): void {
-    const { idx, left, top } = u.cursor;
-    if (idx == null || left == null || left < 0 || top == null) {
-      this.hover.hide();
-      return;
-    }
     const value = (v: number) => readout(v * 10 ** this.yShift, uPlot.fmtNum) ?? '';
-    const x = u.data[0][idx];
-    const xText = this.axis === 'wall' ? new Date(x * 1000).toLocaleString() : `${X_LABEL[this.axis]} ${readout(x, uPlot.fmtNum)}`;
-    const rows = rowsAt(u, idx, (i) => this.roles[i - 1]?.part === 'main', value);
-    this.hover.show(xText, rows, left, top, u.over.clientWidth);
+    const xText = (x: number) => (this.axis === 'wall' ? new Date(x * 1000).toLocaleString() : `${X_LABEL[this.axis]} ${readout(x, uPlot.fmtNum)}`);
+    this.hover.at(u, xText, (i) => this.roles[i - 1]?.part === 'main', value);
   }
 
   /**
@@ -483,7 +391,7 @@ export class Chart {
       if (i === 0) return;
       const role = this.roles[i - 1];
       if (role.part !== 'main') row.classList.add('raw');
-      else row.title = this.tooltip(this.drawn[role.line]);
+      else row.title = legendTitle(this.drawn[role.line], this.drawn, this.choices, this.hooks.exact);
     });
   }
 }

@@ -12,9 +12,7 @@ import { groupOf } from './groups';
 import { Line } from './lines';
 import { fullPrecision, isAxisCounter, metricId, runOf, storesNumbers } from './sameMetric';
 import { DEFAULT_VIEW, matcher, type ViewOptions } from './view';
-import type { RunChoice } from '../core/protocol/webview';
-import { highContrast, palette, stylesFor, type ColorState } from './colors';
-import { runTag } from './runLabels';
+import { RunLook, type Look } from './runLook';
 import type { YAxis } from './yRange';
 import { Sections, sectionOf } from './sections';
 import { Summary, summarised } from './summary';
@@ -37,13 +35,6 @@ export interface ChartEvents {
   collapsed(names: string[]): void;
   /** A metric or run was given its colour (kept in the UI state, so a reload keeps it). */
   colored(): void;
-}
-
-/** What decides how lines look and are named: remembered colours, the user's run names, the runs. */
-export interface Look {
-  colors: ColorState;
-  names: Record<string, string>;
-  runs: RunChoice[];
 }
 
 /** A chart's lowest plot, and what a short panel keeps for the header, toolbar, title and legend. */
@@ -69,10 +60,7 @@ export class Charts {
   private hidden = new Map<string, Set<string>>();
   /** Whether each file keeps exact values, and the points that was judged on (judged again as they double). */
   private readonly exact = new Map<string, { exact: boolean; points: number }>();
-  private look: Look = { colors: {}, names: {}, runs: [] };
-  /** The theme's line colours (read again when the theme changes). */
-  private palette: string[] = [];
-  private hc = false;
+  private readonly looks = new RunLook(() => this.events.colored());
   /** Each chart's y axis, by group id. */
   private yAxes: Record<string, YAxis> = {};
   private readonly sections: Sections;
@@ -96,9 +84,8 @@ export class Charts {
     new ResizeObserver(() => this.redrawAll()).observe(this.grid);
     window.addEventListener('resize', () => this.redrawAll());
     // VS Code changes the theme by swapping the body's class and the variables on <html>: recolour live.
-    this.readTheme();
     const theme = new MutationObserver(() => {
-      this.readTheme();
+      this.looks.readTheme();
       this.rebuildAll();
     });
     theme.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
@@ -153,21 +140,8 @@ export class Charts {
         }
         this.schedule();
       },
-      styles: (lines) => {
-        const c = this.look.colors;
-        const before = Object.keys(c.series ?? {}).length + Object.keys(c.runs ?? {}).length;
-        const runs = this.look.runs;
-        const order = [runs.find((r) => r.shown)?.id ?? '', ...runs.filter((r) => r.overlaid).map((r) => r.id)];
-        const styles = stylesFor(lines.map((l) => ({ name: l.name, run: this.runOf(l)?.id })), c, order, this.palette, this.hc);
-        if (Object.keys(c.series ?? {}).length + Object.keys(c.runs ?? {}).length !== before) this.events.colored();
-        return styles;
-      },
-      sourceText: (l) => {
-        const run = this.runOf(l);
-        if (!run || run.id.startsWith('\u0000')) return l.source;
-        const prefix = `${run.label} · `;
-        return l.source.startsWith(prefix) ? `${runTag(run as RunChoice, this.look.names)} · ${l.source.slice(prefix.length)}` : l.source;
-      },
+      styles: (lines) => this.looks.styles(lines),
+      sourceText: (l) => this.looks.sourceText(l),
     };
   }
 
@@ -224,7 +198,7 @@ export class Charts {
 
   /** Remembered colours, run names and the runs: every chart is drawn again with them. */
   setLook(look: Look): void {
-    this.look = look;
+    this.looks.look = look;
     this.rebuildAll();
   }
 
@@ -244,24 +218,7 @@ export class Charts {
 
   /** Each overlaid run's colour, for its chip (undefined while no run is compared). */
   runColor(id: string): string | undefined {
-    const n = this.look.colors.runs?.[id];
-    return n === undefined || !this.look.runs.some((r) => r.overlaid) ? undefined : this.palette[n % this.palette.length];
-  }
-
-  private readTheme(): void {
-    this.palette = palette();
-    this.hc = highContrast() !== undefined;
-  }
-
-  /**
-   * The overlaid run a line belongs to (its key carries the host's tag, its file the run's label),
-   * else undefined: the run shown. A tag no run's label matches stands for a run of its own.
-   */
-  private runOf(l: Line): { id: string; label: string; name?: string } | undefined {
-    const cut = l.key.indexOf('\u0000');
-    if (cut < 0) return undefined;
-    const run = this.look.runs.find((r) => r.overlaid && l.source.startsWith(`${r.label} · `));
-    return run ?? { id: `\u0000${l.key.slice(0, cut)}`, label: '' };
+    return this.looks.runColor(id);
   }
 
   /** The set of lines hidden in chart `id` (held by the chart too, so a legend click shows in both). */

@@ -70,6 +70,19 @@ export function bandShows(c: LineColumns, x0: number, x1: number, px: number, lo
   return false;
 }
 
+/** `bandShows` for each of a chart's lines, over `range` (zoomed) or all their points. */
+export function bandsShown(cols: LineColumns[], range: [number, number] | undefined, px: number, logX: boolean): boolean[] {
+  let [x0, x1] = range ?? [Infinity, -Infinity];
+  if (!range) {
+    for (const c of cols) {
+      if (!c.x.length) continue;
+      x0 = Math.min(x0, c.x[0]);
+      x1 = Math.max(x1, c.x[c.x.length - 1]);
+    }
+  }
+  return cols.map((c) => bandShows(c, x0, x1, px, logX));
+}
+
 function columns(x: Float64Array, y: Float64Array, smooth: Float64Array | undefined, lo?: Float64Array, hi?: Float64Array): LineColumns {
   return { x, main: smooth ?? y, raw: smooth && y, lo, hi };
 }

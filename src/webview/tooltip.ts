@@ -35,6 +35,13 @@ export class Tooltip {
     this.element.hidden = true;
   }
 
+  /** Follows uPlot's cursor: the rows at its index, or nothing while it is off the plot. */
+  at(u: uPlot, xText: (x: number) => string, main: (seriesIndex: number) => boolean, value: (v: number) => string): void {
+    const { idx, left, top } = u.cursor;
+    if (idx == null || left == null || left < 0 || top == null) return this.hide();
+    this.show(xText(u.data[0][idx]), rowsAt(u, idx, main, value), left, top, u.over.clientWidth);
+  }
+
   /** Shows `rows` under heading `x` near (left, top) of the plot area, inside `width`. */
   show(x: string, rows: TooltipRow[], left: number, top: number, width: number): void {
     if (!rows.length) {

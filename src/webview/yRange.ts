@@ -64,6 +64,17 @@ export function clampTo(data: uPlot.AlignedData, range: [number, number], column
 }
 
 /**
+ * `data` with its lines' outliers at the edge of their robust range (the bands' columns, after
+ * each line's raw and main ones, left out), and that range. `banded`, `smoothed`: by line.
+ */
+export function outlierFree(data: uPlot.AlignedData, banded: boolean[], smoothed: boolean[]): { data: uPlot.AlignedData; robust?: [number, number] } {
+  const lines: boolean[] = []; // by column after x: a line's (not a band's)
+  banded.forEach((b, i) => lines.push(...(smoothed[i] ? [true] : []), true, ...(b ? [false, false] : [])));
+  const robust = robustRange(data.filter((_, c) => c > 0 && lines[c - 1]));
+  return robust ? { data: clampTo(data, robust, (c) => lines[c - 1]), robust } : { data };
+}
+
+/**
  * The y scale's range for `axis` given the data's [min, max] (in drawn units: divided by 10^shift).
  * `robust`: the outlier-free range found for this draw.
  */
