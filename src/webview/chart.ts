@@ -6,11 +6,19 @@
 import uPlot from 'uplot';
 import type { WindowSeries, XKind } from '../core/protocol/batch';
 import type { Line } from './lines';
-import { aligned, bandShows, forScales, heldColumns, windowColumns, yColumns, type LineColumns } from './plotData';
+import { aligned, bandsShown, forScales, heldColumns, windowColumns, yColumns, type LineColumns } from './plotData';
 import { chooseLines, type Choice } from './sameMetric';
 import { readout, tickLabels } from './ticks';
 import { drawable, drawMarkers, markersOf, type Marker } from './yValues';
-import { chartPng, cssVar, faint } from './paint';
+import { chartPng, cssVar } from './paint';
+import { gridStroke, type LineStyle } from './colors';
+import { Tooltip } from './tooltip';
+import { smoothable } from './smoothing';
+import { NO_MAPPING } from './epochSteps';
+import { legendKeys, zoomKeys } from './keys';
+import { chartNote, headButton, legendLabel, legendTitle, shownRange } from './chartParts';
+import { lineSeries, type Role } from './chartSeries';
+import { outlierFree, yControl, yRange, type YAxis } from './yRange';
 import type { ViewOptions } from './view';
 
 /** How a chart positions points: a series' own x kind, or time since the run began. */
@@ -28,22 +36,19 @@ export interface ChartHooks {
   zoomed(chart: Chart, range: Range | undefined): void;
   /** Asks the host for `keys` in [x0, x1] (by x, or wall-clock seconds when `wall`); returns the request's id. */
   window(chart: Chart, keys: string[], x0: number, x1: number, buckets: number, wall: boolean): number;
+  /** The user set this chart's y axis (yRange.ts). */
+  yAxis(chart: Chart, axis: YAxis): void;
   /** The user chose to draw every file's line of a metric in this chart (or only the best one's). */
   allSources(chart: Chart, on: boolean): void;
   /** Whether the values of file `source` are stored as written, not rounded for print (sameMetric.ts). */
   exact(source: string): boolean;
+  /** The drawn lines' colours and dashes (colors.ts: stable per metric, by run when runs are compared). */
+  styles(lines: Line[]): LineStyle[];
+  /** A line's file as its legend names it (an overlaid run's under the name the user gave it). */
+  sourceText(line: Line): string;
 }
 
 const X_LABEL: Record<AxisKind, string> = { step: 'step', epoch: 'epoch', wall: 'time', index: 'update', relative: 'time (s)' };
-const PALETTE = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
-const HEIGHT = 180;
-
-
-/** What each uPlot series (after x) draws: which line, and which of its columns. */
-interface Role {
-  line: number;
-  part: 'raw' | 'main' | 'lo' | 'hi';
-}
 
 export class Chart {
   readonly element: HTMLElement;
@@ -75,6 +80,17 @@ export class Chart {
   private markers: Array<Marker & { line: number }> = [];
   private markersText = '';
   private colors: string[] = [];
+  private readonly hover = new Tooltip();
+  private height = 180;
+  /** Per-epoch lines drawn on this step chart, and how their epochs map to steps. */
+  private readonly toStep = new Map<string, (e: Float64Array) => Float64Array>();
+  private readonly epochNote: HTMLElement;
+  /** Whether each drawn line is smoothed, as last drawn. */
+  private smoothed: boolean[] = [];
+  private yAxis: YAxis = { mode: 'auto' };
+  /** The outlier-free y range of the last draw (when ignoring outliers). */
+  private robust: [number, number] | undefined;
+  private yControl: HTMLElement;
 
   constructor(
     /** Its group (groups.ts): what the run's UI state names it by. */
@@ -90,37 +106,23 @@ export class Chart {
     head.className = 'chart-head';
     const name = document.createElement('h3');
     name.textContent = axis === 'step' || isTimeAxis(axis) ? title : `${title} (by ${X_LABEL[axis]})`;
-    this.follow = document.createElement('button');
-    this.follow.className = 'follow';
-    this.follow.textContent = 'Follow';
-    this.follow.title = 'Zoomed in: new points do not move this chart. Follow the live edge again (or double-click the chart).';
-    this.follow.hidden = true;
-    this.follow.addEventListener('click', () => hooks.zoomed(this, undefined));
-    const save = document.createElement('button');
-    save.className = 'save-png';
-    save.textContent = 'PNG';
-    save.title = 'Save this chart as a PNG image';
-    save.addEventListener('click', () => {
+    const follows = 'Zoomed in: new points do not move this chart. Follow the live edge again (or double-click the chart).';
+    this.follow = headButton('follow', 'Follow', follows, () => hooks.zoomed(this, undefined), true);
+    const save = headButton('save-png', 'PNG', 'Save this chart as a PNG image', () => {
       const canvas = this.plot?.root.querySelector('canvas');
       const png = canvas && chartPng(canvas, name.textContent ?? this.title);
       if (png) hooks.exportPng(name.textContent ?? this.title, png);
     });
-    this.sources = document.createElement('button');
-    this.sources.className = 'all-sources';
-    this.sources.hidden = true;
-    this.sources.addEventListener('click', () => hooks.allSources(this, !this.showAll));
-    this.unhide = document.createElement('button');
-    this.unhide.className = 'show-all';
-    this.unhide.hidden = true;
-    this.unhide.title = 'Draw every line the legend switched off';
-    this.unhide.addEventListener('click', () => hooks.hidden(this, [...this.hidden], false));
-    head.append(name, this.sources, this.unhide, this.follow, save);
+    this.sources = headButton('all-sources', '', '', () => hooks.allSources(this, !this.showAll), true);
+    this.unhide = headButton('show-all', '', 'Draw every line the legend switched off', () => hooks.hidden(this, [...this.hidden], false), true);
+    this.yControl = yControl(this.yAxis, (a) => hooks.yAxis(this, a));
+    head.append(name, this.sources, this.unhide, this.follow, this.yControl, save);
     this.body = document.createElement('div');
-    this.note = document.createElement('p');
-    this.note.className = 'chart-note';
-    this.note.textContent = 'No wall-clock times are known for these points: they were already in the files when the monitor began to follow them.';
-    this.note.hidden = true;
-    this.element.append(head, this.note, this.body);
+    this.body.className = 'chart-body';
+    this.note = chartNote('chart-note', 'No wall-clock times are known for these points: they were already in the files when the monitor began to follow them.');
+    this.epochNote = chartNote('chart-note epoch-note', NO_MAPPING);
+    this.element.append(head, this.note, this.epochNote, this.body);
+    zoomKeys(this.body, name.textContent ?? title, () => this.zoom?.range ?? shownRange(this.plot), (r) => hooks.zoomed(this, r));
   }
 
   /** Draws every file's line of a metric (on), or only the best file's. */
@@ -134,13 +136,34 @@ export class Chart {
     this.rebuild();
   }
 
+  /** This chart's y axis (kept by the page); the control shows it (`control`: false when the change came from it). */
+  setYAxis(axis: YAxis, control = true): void {
+    const same = JSON.stringify(axis) === JSON.stringify(this.yAxis);
+    this.yAxis = axis;
+    if (same || !control) {
+      if (!same) this.rebuild();
+      return;
+    }
+    const fresh = yControl(axis, (a) => this.hooks.yAxis(this, a));
+    this.yControl.replaceWith(fresh);
+    this.yControl = fresh;
+    this.rebuild();
+  }
+
+  /** Says (on a per-epoch chart beside step charts) that its epochs could not be placed at steps. */
+  unmapped(on: boolean): void {
+    if (this.epochNote.hidden === on) this.epochNote.hidden = !on;
+  }
+
   get zoomed(): boolean {
     return this.zoom !== undefined;
   }
 
-  add(line: Line): void {
+  /** `toStep`: for a per-epoch line on a step chart, where its epochs lie in steps (epochSteps.ts). */
+  add(line: Line, toStep?: (e: Float64Array) => Float64Array): void {
     if (this.lines.includes(line)) return;
     this.lines.push(line);
+    if (toStep) this.toStep.set(line.key, toStep);
     this.rebuild(); // a new line needs a new uPlot
   }
 
@@ -164,7 +187,7 @@ export class Chart {
     const wall = isTimeAxis(this.axis);
     const shift = this.axis === 'relative' ? this.origin : 0;
     const buckets = Math.max(100, Math.round((this.plot?.bbox.width ?? 800) / devicePixelRatio));
-    const keys = this.lines.map((l) => l.key);
+    const keys = this.lines.filter((l) => !this.toStep.has(l.key)).map((l) => l.key); // per-epoch lines stay as held
     this.zoom = { range, id: this.hooks.window(this, keys, range[0] + shift, range[1] + shift, buckets, wall) };
   }
 
@@ -175,23 +198,35 @@ export class Chart {
     return true;
   }
 
-  draw(width: number, view: ViewOptions, origin: number): void {
+  /** Draws at `width` × `height` CSS pixels (the plot's; the legend comes under it). */
+  draw(width: number, height: number, view: ViewOptions, origin: number): void {
     this.origin = origin;
+    this.height = height;
     this.choose();
     const cols = this.drawn.map((l, i) => this.columns(l, i, view, origin));
     const banded = this.bands(cols, width, view);
-    const layout = `${view.smoothing > 0}|${banded.join()}|${this.drawn.map((l) => l.key).join('\u0000')}`;
+    const styles = this.hooks.styles(this.drawn);
+    const look = styles.map((st) => (st.dash ? `${st.color} ${st.dash.join(' ')}` : st.color)).join(';');
+    // which lines are drawn smoothed (over a faint raw twin): the dense ones (smoothing.ts)
+    this.smoothed = cols.map((c) => c.raw !== undefined);
+    const layout = `${this.smoothed.join()}|${banded.join()}|${this.drawn.map((l) => l.key).join('\u0000')}|${look}`;
     if (layout !== this.layout) this.rebuild();
     const ready = drawable(aligned(cols.map((c, i) => [c.x, ...yColumns(c, banded[i])])), view.logY);
-    const data = ready.data;
+    let data = ready.data;
     this.yShift = ready.shift;
+    this.robust = undefined;
+    if (this.yAxis.mode === 'outliers' && !view.logY) ({ data, robust: this.robust } = outlierFree(data, banded, this.smoothed));
     this.describeMarkers();
     this.note.hidden = !(isTimeAxis(this.axis) && data[0].length === 0);
     const range = this.zoom?.range;
     if (!this.plot) {
       this.layout = layout;
-      this.plot = new uPlot(this.options(width, view, banded), data, this.body);
+      this.plot = new uPlot(this.options(width, view, banded, styles), data, this.body);
+      this.plot.over.append(this.hover.element);
+      this.plot.over.addEventListener('mouseleave', () => this.hover.hide());
+      this.element.dataset.styles = look;
       this.labelLegendRows();
+      legendKeys(this.plot, this.plot.root.querySelectorAll<HTMLElement>('.u-legend .u-series'), (i) => this.roles[i - 1]?.part === 'main');
       this.countHidden();
       this.plot.over.addEventListener('dblclick', () => this.hooks.zoomed(this, undefined));
       if (range) this.plot.setScale('x', { min: range[0], max: range[1] });
@@ -199,7 +234,7 @@ export class Chart {
     }
     const plot = this.plot;
     plot.batch(() => {
-      if (plot.width !== width) plot.setSize({ width, height: HEIGHT });
+      if (plot.width !== width || plot.height !== height) plot.setSize({ width, height });
       plot.setData(data, !range);
       // the y range follows what the zoomed x range shows
       if (range) plot.setScale('x', { min: range[0], max: range[1] });
@@ -250,16 +285,8 @@ export class Chart {
 
   /** Which lines get their band drawn: those whose decimated columns show wider than the line. */
   private bands(cols: LineColumns[], width: number, view: ViewOptions): boolean[] {
-    let [x0, x1] = this.zoom?.range ?? [Infinity, -Infinity];
-    if (!this.zoom) {
-      for (const c of cols) {
-        if (!c.x.length) continue;
-        x0 = Math.min(x0, c.x[0]);
-        x1 = Math.max(x1, c.x[c.x.length - 1]);
-      }
-    }
     const px = this.plot ? this.plot.bbox.width / devicePixelRatio : width;
-    return cols.map((c) => bandShows(c, x0, x1, px, view.logX && !isTimeAxis(this.axis)));
+    return bandsShown(cols, this.zoom?.range, px, view.logX && !isTimeAxis(this.axis));
   }
 
   /**
@@ -268,7 +295,12 @@ export class Chart {
    */
   private columns(l: Line, index: number, view: ViewOptions, origin: number): LineColumns {
     const w = this.zoom?.series?.get(l.key);
-    const c = w ? windowColumns(w, view, this.axis === 'relative' ? origin : 0) : heldColumns(l, view, isTimeAxis(this.axis), origin);
+    const toStep = this.toStep.get(l.key);
+    const held = (): LineColumns => {
+      const h = heldColumns(l, view, isTimeAxis(this.axis), origin);
+      return toStep ? { ...h, x: toStep(h.x) } : h;
+    };
+    const c = w ? windowColumns(w, view, this.axis === 'relative' ? origin : 0, smoothable(l.y, l.length)) : held();
     if (index === 0) this.markers = [];
     for (const m of markersOf(c.x, c.raw ?? c.main)) this.markers.push({ ...m, line: index });
     return forScales(c, view.logX && !isTimeAxis(this.axis), view.logY);
@@ -283,68 +315,35 @@ export class Chart {
     else delete this.element.dataset.markers;
   }
 
-  private label(l: Line): string {
-    const drawnKeys = new Set(this.drawn.map((o) => o.key));
-    const twin = this.drawn.some((o) => o !== l && o.name === l.name) || this.choices.get(l.key)?.others.some((o) => drawnKeys.has(o.key));
-    return twin ? `${l.name} · ${l.source}` : l.name;
-  }
-
-  /** A legend row's tooltip: the line's file, and the other files its metric is in. */
-  private tooltip(l: Line): string {
-    const others = this.choices.get(l.key)?.others ?? [];
-    const from = `${l.name} from ${l.source}`;
-    if (!others.length) return from;
-    const drawnKeys = new Set(this.drawn.map((o) => o.key));
-    const kind = (c: { exact: boolean }) => (c.exact ? 'stored values' : 'printed, rounded');
-    const also = others.map((o) => `${o.source} as ${o.name} (${kind(o)}${drawnKeys.has(o.key) ? '' : ', not drawn'})`);
-    return `${from} (${kind({ exact: this.hooks.exact(l.source) })}).\nAlso in ${also.join(', ')}.`;
-  }
-
-  private options(width: number, view: ViewOptions, banded: boolean[]): uPlot.Options {
+  private options(width: number, view: ViewOptions, banded: boolean[], styles: LineStyle[]): uPlot.Options {
     const fg = cssVar('--vscode-foreground', '#ccc');
-    const grid = cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)');
+    const grid = gridStroke();
     const font = `11px ${cssVar('--vscode-font-family', 'sans-serif')}`;
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font };
-    const series: uPlot.Series[] = [{ label: X_LABEL[this.axis] }];
-    const bands: uPlot.Band[] = [];
-    this.roles = [];
-    this.colors = [];
-    this.drawn.forEach((l, i) => {
-      const color = cssVar(PALETTE[i % PALETTE.length], '#3794ff');
-      this.colors.push(color);
-      const show = !this.hidden.has(l.key);
-      const line = { spanGaps: true, points: { show: false }, show };
-      const add = (part: Role['part'], s: uPlot.Series) => {
-        series.push({ ...line, ...s });
-        this.roles.push({ line: i, part });
-        return series.length - 1;
-      };
-      if (view.smoothing > 0) add('raw', { label: `${this.label(l)} (raw)`, stroke: faint(color, 0.3), width: 1 });
-      // uPlot's default marks a line's points while they are sparse, so a lone point (the first
-      // epoch's value) shows; the faint raw line and the band's edges never mark theirs
-      add('main', { label: this.label(l), stroke: color, width: 1.5, points: { fill: color }, value: (_u, v) => readout(v == null ? v : v * 10 ** this.yShift, uPlot.fmtNum) });
-      if (banded[i]) {
-        // the lowest and highest value each decimated point stands for, filled between
-        const lo = add('lo', { label: `${this.label(l)} (min)`, stroke: 'transparent', width: 0 });
-        const hi = add('hi', { label: `${this.label(l)} (max)`, stroke: 'transparent', width: 0 });
-        bands.push({ series: [hi, lo], fill: faint(color, 0.2) });
-      }
-    });
+    const value = (v: number | null | undefined) => readout(v == null ? v : v * 10 ** this.yShift, uPlot.fmtNum);
+    const look = { styles, smoothed: this.smoothed, banded, hidden: this.hidden };
+    const { series, bands, roles, colors } = lineSeries(X_LABEL[this.axis], this.drawn, look, (l) => legendLabel(l, this.drawn, this.choices, this.hooks.sourceText), value);
+    [this.roles, this.colors] = [roles, colors];
     const native = !isTimeAxis(this.axis);
     return {
       width,
-      height: HEIGHT,
+      height: this.height,
       legend: { show: true },
       cursor: { sync: { key: `training-monitor-${this.axis}` } },
-      scales: { x: { time: this.axis === 'wall', ...(native && view.logX && { distr: 3 }) }, y: view.logY ? { distr: 3 } : {} },
+      scales: {
+        x: { time: this.axis === 'wall', ...(native && view.logX && { distr: 3 }) },
+        y: view.logY ? { distr: 3 } : { range: (_u, min, max) => yRange(this.yAxis, min, max, this.yShift, this.robust) },
+      },
       axes: [
-        { ...axis, label: X_LABEL[this.axis], labelFont: font, ...(native && { values: (_u: uPlot, splits: number[]) => tickLabels(splits) }) },
+        // the x axis and its name in 44 px (uPlot's default 80 left a short panel no plot)
+        { ...axis, label: X_LABEL[this.axis], labelFont: font, size: 28, labelSize: 16, labelGap: 0, ...(native && { values: (_u: uPlot, splits: number[]) => tickLabels(splits) }) },
         // as wide as its longest label (`-2.5e+63` does not fit uPlot's fixed 50 px)
         { ...axis, values: (_u, splits) => this.yLabels(splits), size: (_u, values) => Math.max(40, 20 + 7 * Math.max(0, ...(values ?? []).map((v) => v.length))) },
       ],
       series,
       bands,
       hooks: {
+        setCursor: [(u) => this.showTooltip(u)],
         // over the lines: where a shown line became NaN or infinite
         draw: [
           (u) => {
@@ -375,6 +374,13 @@ export class Chart {
     };
   }
 
+  /** The values under the cursor, highest first (tooltip.ts). */
+  private showTooltip(u: uPlot): void {
+    const value = (v: number) => readout(v * 10 ** this.yShift, uPlot.fmtNum) ?? '';
+    const xText = (x: number) => (this.axis === 'wall' ? new Date(x * 1000).toLocaleString() : `${X_LABEL[this.axis]} ${readout(x, uPlot.fmtNum)}`);
+    this.hover.at(u, xText, (i) => this.roles[i - 1]?.part === 'main', value);
+  }
+
   /**
    * The legend lists each line once (the faint raw lines and the band edges stay out of it), and
    * each row's tooltip says where else its metric appears.
@@ -385,7 +391,7 @@ export class Chart {
       if (i === 0) return;
       const role = this.roles[i - 1];
       if (role.part !== 'main') row.classList.add('raw');
-      else row.title = this.tooltip(this.drawn[role.line]);
+      else row.title = legendTitle(this.drawn[role.line], this.drawn, this.choices, this.hooks.exact);
     });
   }
 }

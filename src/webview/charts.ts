@@ -10,8 +10,13 @@ import type { SeriesDelta, WindowSeries, XKind } from '../core/protocol/batch';
 import { Chart, type AxisKind, type ChartHooks, type Range } from './chart';
 import { groupOf } from './groups';
 import { Line } from './lines';
-import { fullPrecision, isAxisCounter, storesNumbers } from './sameMetric';
+import { fullPrecision, isAxisCounter, metricId, runOf, storesNumbers } from './sameMetric';
 import { DEFAULT_VIEW, matcher, type ViewOptions } from './view';
+import { RunLook, type Look } from './runLook';
+import type { YAxis } from './yRange';
+import { Sections, sectionOf } from './sections';
+import { Summary, summarised } from './summary';
+import { EpochSteps } from './epochSteps';
 
 /** What the charts tell the page. */
 export interface ChartEvents {
@@ -24,7 +29,17 @@ export interface ChartEvents {
   window(req: { keys: string[]; x0: number; x1: number; buckets: number; axis: 'x' | 'wall' }): Promise<WindowSeries[]>;
   /** The charts (by group id) that draw every file's line of a metric, for the run shown. */
   allSources(groups: string[]): void;
+  /** The user set chart `id`'s y axis (kept in the UI state for every run). */
+  yAxes(axes: Record<string, YAxis>): void;
+  /** The sections collapsed (by name). */
+  collapsed(names: string[]): void;
+  /** A metric or run was given its colour (kept in the UI state, so a reload keeps it). */
+  colored(): void;
 }
+
+/** A chart's lowest plot, and what a short panel keeps for the header, toolbar, title and legend. */
+const SHORT_MIN = 80;
+const SHORT_CHROME = 100;
 
 export class Charts {
   readonly element: HTMLElement;
@@ -44,6 +59,13 @@ export class Charts {
   private hidden = new Map<string, Set<string>>();
   /** Whether each file keeps exact values, and the points that was judged on (judged again as they double). */
   private readonly exact = new Map<string, { exact: boolean; points: number }>();
+  private readonly looks = new RunLook(() => this.events.colored());
+  /** Each chart's y axis, by group id. */
+  private yAxes: Record<string, YAxis> = {};
+  private readonly sections: Sections;
+  private readonly summary = new Summary();
+  private collapsedNames: string[] = [];
+  private readonly epochs = new EpochSteps(runOf, (name) => metricId(name).toLowerCase() === 'epoch');
 
   constructor(private readonly events: ChartEvents) {
     this.element = document.createElement('div');
@@ -51,12 +73,20 @@ export class Charts {
     this.empty = document.createElement('p');
     this.empty.className = 'empty';
     this.empty.textContent = 'No metrics yet. Charts appear as soon as the training prints or logs one.';
-    this.grid = document.createElement('div');
-    this.grid.className = 'charts';
-    this.element.append(this.empty, this.grid);
+    this.sections = new Sections((name, collapsed) => {
+      this.collapsedNames = collapsed ? [...this.collapsedNames, name] : this.collapsedNames.filter((n) => n !== name);
+      this.events.collapsed(this.collapsedNames);
+      this.redrawAll();
+    });
+    this.grid = this.sections.element;
+    this.element.append(this.empty, this.summary.element, this.grid);
     new ResizeObserver(() => this.redrawAll()).observe(this.grid);
+    window.addEventListener('resize', () => this.redrawAll());
     // VS Code changes the theme by swapping the body's class and the variables on <html>: recolour live.
-    const theme = new MutationObserver(() => this.rebuildAll());
+    const theme = new MutationObserver(() => {
+      this.looks.readTheme();
+      this.rebuildAll();
+    });
     theme.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
     theme.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
     this.hooks = {
@@ -100,6 +130,19 @@ export class Charts {
         this.schedule();
       },
       exact: (source) => this.isExact(source),
+      yAxis: (chart, axis) => {
+        if (axis.mode === 'auto') delete this.yAxes[chart.id];
+        else this.yAxes[chart.id] = axis;
+        this.events.yAxes(this.yAxes);
+        for (const c of this.charts.values()) {
+          if (c.id !== chart.id) continue;
+          c.setYAxis(axis, c !== chart);
+          this.dirty.add(c);
+        }
+        this.schedule();
+      },
+      styles: (lines) => this.looks.styles(lines),
+      sourceText: (l) => this.looks.sourceText(l),
     };
   }
 
@@ -113,6 +156,8 @@ export class Charts {
       }
       entry.line.add(d);
       for (const c of this.charts.values()) if (c.lines.includes(entry.line) && !c.zoomed) this.dirty.add(c);
+      // a run's epochs can now be placed at their steps: its per-epoch lines join the step charts
+      if (this.epochs.grew(entry.line, entry.xKind)) this.regroup();
     }
     this.schedule();
   }
@@ -130,11 +175,7 @@ export class Charts {
   setView(view: ViewOptions): void {
     const regroup = view.xMode !== this.view.xMode;
     this.view = view;
-    if (regroup) {
-      for (const c of this.charts.values()) c.destroy();
-      this.charts.clear();
-      for (const { line, xKind } of this.lines.values()) this.place(line, xKind);
-    }
+    if (regroup) this.regroup();
     const test = matcher(view.filter);
     for (const c of this.charts.values()) c.element.hidden = !!view.filter.trim() && !c.matches(test);
     this.rebuildAll();
@@ -155,6 +196,31 @@ export class Charts {
     this.schedule();
   }
 
+  /** Remembered colours, run names and the runs: every chart is drawn again with them. */
+  setLook(look: Look): void {
+    this.looks.look = look;
+    this.rebuildAll();
+  }
+
+  /** The sections kept collapsed (by name). */
+  setCollapsed(names: string[]): void {
+    this.collapsedNames = names;
+    this.sections.setCollapsed(names);
+    this.redrawAll();
+  }
+
+  /** The y axes kept for charts (by group id): applied to charts as they appear. */
+  setYAxes(axes: Record<string, YAxis>): void {
+    this.yAxes = axes;
+    for (const c of this.charts.values()) c.setYAxis(axes[c.id] ?? { mode: 'auto' });
+    this.redrawAll();
+  }
+
+  /** Each overlaid run's colour, for its chip (undefined while no run is compared). */
+  runColor(id: string): string | undefined {
+    return this.looks.runColor(id);
+  }
+
   /** The set of lines hidden in chart `id` (held by the chart too, so a legend click shows in both). */
   private hiddenIn(id: string): Set<string> {
     let set = this.hidden.get(id);
@@ -163,12 +229,29 @@ export class Charts {
   }
 
   clear(): void {
-    for (const c of this.charts.values()) c.destroy();
+    this.dropCharts();
     this.charts.clear();
     this.lines.clear();
+    this.epochs.clear();
     this.exact.clear();
     this.dirty.clear();
     this.empty.hidden = false;
+  }
+
+  /** Every line placed again in new charts (the x mode changed, or epochs can be placed at steps). */
+  private regroup(): void {
+    this.dropCharts();
+    this.charts.clear();
+    for (const { line, xKind } of this.lines.values()) this.place(line, xKind);
+  }
+
+  /** Destroys every chart (they are placed again from the lines). */
+  private dropCharts(): void {
+    for (const c of this.charts.values()) {
+      this.sections.remove(c.element);
+      c.destroy();
+    }
+    this.summary.clear();
   }
 
   /** Every chart on `axis` zooms to `range` (each asks for its own window), or follows the live edge again. */
@@ -190,7 +273,9 @@ export class Charts {
   private place(line: Line, xKind: XKind): void {
     if (isAxisCounter(line.name)) return;
     const group = groupOf(line.name);
-    const axis: AxisKind = this.view.xMode === 'native' ? xKind : this.view.xMode;
+    const native = this.view.xMode === 'native';
+    const toStep = native && xKind === 'epoch' ? this.epochs.mapFor(line.key) : undefined;
+    const axis: AxisKind = this.view.xMode !== 'native' ? this.view.xMode : toStep ? 'step' : xKind;
     const key = `${group.id}\u0000${axis}`;
     let chart = this.charts.get(key);
     if (!chart) {
@@ -198,13 +283,16 @@ export class Charts {
       chart.element.dataset.metric = group.title;
       chart.setShowAll(this.allSources.has(group.id));
       chart.setHidden(this.hiddenIn(group.id));
+      const y = this.yAxes[group.id];
+      if (y) chart.setYAxis(y);
       const zoomed = this.view.zoom[axis];
       if (zoomed) chart.zoomTo(zoomed); // restored with the view
       this.charts.set(key, chart);
-      this.grid.append(chart.element);
+      chart.element.dataset.section = sectionOf(group.id, group.title);
+      this.sections.place(chart, chart.element.dataset.section);
       this.empty.hidden = true;
     }
-    chart.add(line);
+    chart.add(line, toStep);
     if (this.view.filter.trim()) chart.element.hidden = !chart.matches(matcher(this.view.filter));
     this.dirty.add(chart);
   }
@@ -261,7 +349,18 @@ export class Charts {
       const total = this.grid.clientWidth;
       const width = Math.max(200, Math.floor(total / Math.max(1, Math.floor(total / 420))) - 16);
       const origin = this.view.xMode === 'relative' ? this.origin() : 0;
-      for (const c of this.dirty) if (!c.element.hidden) c.draw(width, this.view, origin);
+      // a short panel (the panel area at its default height) still shows a whole chart
+      const height = Math.min(this.view.chartHeight, Math.max(SHORT_MIN, window.innerHeight - SHORT_CHROME));
+      const byStep = [...this.charts.values()].some((c) => c.axis === 'step');
+      for (const c of this.dirty) {
+        c.unmapped(c.axis === 'epoch' && byStep);
+        if (c.element.hidden || this.sections.isCollapsed(c.element.dataset.section!)) continue;
+        // a single value, or one throughout: a row of the summary table, not a chart
+        const single = summarised(c.lines, !c.id.startsWith('metric:'));
+        c.element.classList.toggle('summarised', single);
+        this.summary.set(`${c.id}\u0000${c.axis}`, single ? c.lines : undefined, c.axis);
+        if (!single) c.draw(width, height, this.view, origin);
+      }
       this.dirty.clear();
       performance.measure('training-monitor:draw', 'training-monitor:draw');
     });

@@ -50,6 +50,11 @@ export class Line {
     readonly source: string,
   ) {}
 
+  /** Whether every point holds one value. */
+  get unchanging(): boolean {
+    return this.firstChange === Infinity;
+  }
+
   get banded(): boolean {
     return this.lo !== undefined;
   }

@@ -8,6 +8,7 @@
  */
 import { RequestError } from '../core/protocol/request';
 import { COLOUR, INCOMPLETE, lineNodes, NOT_COLOUR, settled, sgrAfter } from './ansi';
+import { revealSideways } from './reveal';
 
 const TAIL_MAX = 5000;
 /** Lines read back per request, and how many such blocks are kept. */
@@ -27,6 +28,8 @@ export interface LogHost {
   lines?(from: number, count: number): Promise<string[]>;
   /** The numbers of the lines of the whole log that contain `query`; `complete` is false when there were more. */
   search?(query: string): Promise<{ lines: number[]; complete: boolean }>;
+  /** The user changed the Find text (kept with the run shown). */
+  findChanged?(text: string): void;
 }
 
 export class LogPane {
@@ -67,6 +70,9 @@ export class LogPane {
   private lineHeight = 0;
   /** A scroll this pane made itself (not the user's). */
   private scrolling = false;
+  /** The match shown is to be scrolled into view sideways once its row is rendered. */
+  private reveal = false;
+  private readonly wrapButton: HTMLButtonElement;
 
   constructor(
     readonly name: string,
@@ -89,7 +95,10 @@ export class LogPane {
     this.followButton.classList.add('log-follow');
     const copy = this.button('Copy', 'Copy the selected text, or the lines in view', () => this.copy());
     copy.classList.add('log-copy');
-    tools.append(this.find, this.count, prev, next, this.followButton, copy);
+    this.wrapButton = this.button('Wrap', 'Wrap long lines instead of scrolling sideways', () => this.setWrap(!this.viewport.classList.contains('wrap')));
+    this.wrapButton.classList.add('log-wrap');
+    this.wrapButton.setAttribute('aria-pressed', 'false');
+    tools.append(this.find, this.count, prev, next, this.followButton, this.wrapButton, copy);
 
     this.viewport = document.createElement('div');
     this.viewport.className = 'log';
@@ -105,6 +114,7 @@ export class LogPane {
 
     let typing: ReturnType<typeof setTimeout> | undefined;
     this.find.addEventListener('input', () => {
+      this.host.findChanged?.(this.find.value);
       clearTimeout(typing);
       typing = setTimeout(() => this.search(this.find.value), 250);
     });
@@ -127,6 +137,21 @@ export class LogPane {
     });
     new ResizeObserver(() => this.schedule()).observe(this.viewport);
     this.setFollow(true, false);
+  }
+
+  /** The Find text (another run's, restored): searched again. */
+  setFind(text: string): void {
+    if (text === this.find.value) return;
+    this.find.value = text;
+    this.search(text);
+  }
+
+  /** Long lines wrap (on) or scroll sideways. */
+  setWrap(on: boolean): void {
+    this.viewport.classList.toggle('wrap', on);
+    this.wrapButton.setAttribute('aria-pressed', String(on));
+    this.wrapButton.classList.toggle('on', on);
+    this.schedule();
   }
 
   /** Forgets everything; the next text is line `line` of the stream. */
@@ -275,6 +300,7 @@ export class LogPane {
       this.setFollow(false);
       const scale = this.scale();
       this.scrollTo((this.matches[this.current] - this.top) * this.rowHeight() * scale - this.viewport.clientHeight / 3);
+      this.reveal = true;
     }
     this.schedule();
   }
@@ -364,6 +390,12 @@ export class LogPane {
       nodes.push(row);
     }
     this.pre.replaceChildren(...nodes);
+    // a match far along a long line: scrolled to sideways too, once its row holds its text
+    const mark = this.reveal ? this.pre.querySelector<HTMLElement>('.current-match mark') : null;
+    if (mark) {
+      this.reveal = false;
+      revealSideways(v, mark);
+    }
   }
 
   /** Line `n` of the stream, or undefined while the host reads it back. */

@@ -12,6 +12,8 @@ import { RunPicker } from './runPicker';
 import { toolbar } from './toolbar';
 import { button, tabs } from './toolkit';
 import { DEFAULT_VIEW, type ViewOptions } from './view';
+import type { ColorState } from './colors';
+import type { YAxis } from './yRange';
 
 interface VsCodeApi {
   postMessage(msg: WebviewToHost): void;
@@ -26,6 +28,14 @@ interface UiState {
   view: ViewOptions;
   /** What belongs to one run, by run (its folder, else its name and command). */
   runs?: Record<string, RunUi>;
+  /** Colour numbers given to metrics and runs: they keep their colours after a reload. */
+  colors?: ColorState;
+  /** Each chart's y axis (by group id) where the user set one. */
+  yAxes?: Record<string, YAxis>;
+  /** Sections of charts the user collapsed. */
+  collapsed?: string[];
+  /** Names the user gave runs, by run id. */
+  names?: Record<string, string>;
 }
 
 interface RunUi {
@@ -33,6 +43,8 @@ interface RunUi {
   allSources?: string[];
   /** Lines switched off in a legend, by chart (group id). */
   hidden?: Record<string, string[]>;
+  /** The Find text of each log pane (by tab id). */
+  find?: Record<string, string>;
 }
 
 /** Runs whose choices are remembered: the most recently shown ones. */
@@ -49,7 +61,7 @@ const host = new Requests<WebviewQuestion, WebviewAnswer>((q) => vscode.postMess
 /** Which batches the last snapshot holds already. */
 const held = new Held();
 const saved = vscode.getState();
-const ui: UiState = { tab: saved?.tab ?? 'stdout', view: { ...DEFAULT_VIEW, ...saved?.view }, ...(saved?.runs && { runs: saved.runs }) };
+const ui: UiState = { ...saved, tab: saved?.tab ?? 'stdout', view: { ...DEFAULT_VIEW, ...saved?.view } };
 // hidden lines were once kept for every run (and leaked into the next): they are the run's now
 delete (ui.view as Partial<{ hidden: unknown }>).hidden;
 const save = () => vscode.setState(ui);
@@ -82,11 +94,42 @@ const charts = new Charts({
     runUi().allSources = groups;
     save();
   },
+  yAxes: (axes) => {
+    ui.yAxes = axes;
+    save();
+  },
+  collapsed: (names) => {
+    ui.collapsed = names;
+    save();
+  },
+  colored: () => {
+    save();
+    picker.setLook(ui.names ?? {}, (id) => charts.runColor(id)); // a newly compared run's chip
+  },
 });
+/** The runs offered (the host's last list), and the run shown in the header. */
+let runChoices: RunChoice[] = [];
+let shownRun: RunInfo | undefined;
+/** Colours, names and runs changed: charts, chips and header follow. */
+function relook(): void {
+  const look = { colors: (ui.colors ??= {}), names: (ui.names ??= {}), runs: runChoices };
+  charts.setLook(look);
+  picker.setLook(look.names, (id) => charts.runColor(id));
+  showRun(shownRun);
+}
 charts.setView(ui.view);
+charts.setYAxes(ui.yAxes ?? {});
+charts.setCollapsed(ui.collapsed ?? []);
 const picker = new RunPicker({
   show: (id) => vscode.postMessage({ type: 'showRun', id }),
   overlay: (id, on) => vscode.postMessage({ type: 'overlay', id, on }),
+  rename: (id, name) => {
+    const names = (ui.names ??= {});
+    if (name) names[id] = name;
+    else delete names[id];
+    save();
+    relook();
+  },
 });
 const bar = toolbar(
   ui.view,
@@ -98,10 +141,18 @@ const bar = toolbar(
   () => vscode.postMessage({ type: 'exportCsv' }),
 );
 const copy = (text: string) => vscode.postMessage({ type: 'copy', text });
+/** The Find text a pane's user typed, kept with the run shown. */
+const findOf = (tab: string) => (text: string) => {
+  const find = (runUi().find ??= {});
+  if (text) find[tab] = text;
+  else delete find[tab];
+  save();
+};
 /** A pane over a log the host can read back and search. */
 const hostLog = (name: string, stream: LogStream): LogPane => {
   return new LogPane(name, {
     copy,
+    findChanged: findOf(stream),
     lines: (from, count) => host.ask({ type: 'logLines', stream, from, count }).then((a) => a.lines),
     search: (query) => host.ask({ type: 'logSearch', stream, query }).then((a) => ({ lines: a.lines, complete: a.complete })),
   });
@@ -111,11 +162,14 @@ const logs = new Map<LogStream, LogPane>([
   ['stdout', hostLog('Output', 'stdout')],
   ['stderr', hostLog('Errors', 'stderr')],
 ]);
-const events = new LogPane('Events', { copy });
+const events = new LogPane('Events', { copy, findChanged: findOf('events') });
+/** Output and Errors as a terminal shows them: interleaved as they came (tqdm draws its bar on stderr). */
+const consolePane = new LogPane('Console', { copy, findChanged: findOf('console') });
 const tabBar = tabs(
   [
     { id: 'stdout', label: 'Output', content: logs.get('stdout')!.element },
     { id: 'stderr', label: 'Errors', content: logs.get('stderr')!.element },
+    { id: 'console', label: 'Console', content: consolePane.element },
     { id: 'events', label: 'Events', content: events.element },
   ],
   (id) => {
@@ -126,10 +180,12 @@ const tabBar = tabs(
 tabBar.select(ui.tab);
 bar.prepend(picker.element);
 app.append(header, bar, charts.element, tabBar.element);
-showRun(undefined);
+relook();
 
 function showRun(run: RunInfo | undefined): void {
-  title.textContent = run ? run.name : 'No training running';
+  shownRun = run;
+  const shownId = runChoices.find((r) => r.shown)?.id;
+  title.textContent = run ? (shownId && ui.names?.[shownId]) || run.name : 'No training running';
   title.title = run?.command ?? '';
   state.textContent = run ? `${run.state}${run.exit ? ` (${run.exit})` : run.detail ? ` (${run.detail})` : ''}` : 'Run "Training Monitor: Start Training Monitor"';
   state.dataset.state = run?.state ?? 'idle';
@@ -154,6 +210,11 @@ function enterRun(run: RunInfo | undefined, runs: RunChoice[] | undefined): void
     for (const k of keys.slice(0, Math.max(0, keys.length - RUNS_KEPT))) delete all[k];
   }
   charts.setRunState(mine?.allSources ?? [], mine?.hidden ?? {});
+  // each pane's Find text is the run's (another run's search is not this one's)
+  const find = mine?.find ?? {};
+  for (const [stream, pane] of logs) pane.setFind(find[stream] ?? '');
+  consolePane.setFind(find.console ?? '');
+  events.setFind(find.events ?? '');
 }
 
 /** The pane of log `stream`; a task's (`stdout-3`: "Task 3") gets its tab when its first lines come. */
@@ -177,6 +238,7 @@ function apply(batch: Batch): void {
     const pane = paneOf(l.stream);
     if (l.line !== undefined) pane.clear(l.line); // a snapshot's text starts at that line
     pane.append(l.text);
+    if (l.stream === 'stdout' || l.stream === 'stderr') consolePane.append(l.text);
   }
   for (const e of batch.events) events.append(formatEvent(e));
   const warnings = batch.events.filter((e) => e.level !== 'info').length;
@@ -199,13 +261,20 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
         }
       }
       events.clear();
+      consolePane.clear();
       enterRun(msg.run, msg.runs);
       showRun(msg.run);
-      if (msg.runs) picker.set(msg.runs);
+      if (msg.runs) {
+        runChoices = msg.runs;
+        picker.set(msg.runs);
+      }
+      relook();
       apply(msg.batch);
       break;
     case 'runs':
+      runChoices = msg.runs;
       picker.set(msg.runs);
+      relook();
       break;
     case 'batch':
       if (held.admits(msg.batch)) apply(msg.batch);

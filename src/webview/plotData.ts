@@ -9,6 +9,7 @@ import type { WindowSeries } from '../core/protocol/batch';
 import { smoothEma } from '../core/smooth';
 import type { Line } from './lines';
 import type { ViewOptions } from './view';
+import { smoothable } from './smoothing';
 
 /** One line's columns: `main` is what the legend reads (smoothed when smoothing is on). */
 export interface LineColumns {
@@ -30,15 +31,18 @@ const sub = (a: Float64Array | undefined, n: number) => a?.subarray(0, n);
 export function heldColumns(line: Line, view: ViewOptions, byTime: boolean, origin: number): LineColumns {
   const n = line.length;
   const y = line.y.subarray(0, n);
-  const smooth = view.smoothing > 0 ? line.smoothY(view.smoothing) : undefined;
+  const smooth = view.smoothing > 0 && smoothable(y, n) ? line.smoothY(view.smoothing) : undefined;
   const c = columns(line.x.subarray(0, n), y, smooth, sub(line.lo, n), sub(line.hi, n));
   return byTime ? positionedByTime(c, line.wall, origin) : c;
 }
 
-/** A zoom window's columns: its x is already the axis' position (x, or wall-clock seconds minus `origin`). */
-export function windowColumns(w: WindowSeries, view: ViewOptions, origin: number): LineColumns {
+/**
+ * A zoom window's columns: its x is already the axis' position (x, or wall-clock seconds minus
+ * `origin`). `dense`: whether the line as held is smoothed (a window of it is too).
+ */
+export function windowColumns(w: WindowSeries, view: ViewOptions, origin: number, dense: boolean): LineColumns {
   const x = origin ? w.x.map((t) => t - origin) : w.x;
-  return columns(x, w.y, view.smoothing > 0 ? smoothEma(w.y, view.smoothing) : undefined, w.lo, w.hi);
+  return columns(x, w.y, view.smoothing > 0 && dense ? smoothEma(w.y, view.smoothing) : undefined, w.lo, w.hi);
 }
 
 /** How wide, in CSS pixels, a decimated column must be drawn for its band to show past the line. */
@@ -64,6 +68,19 @@ export function bandShows(c: LineColumns, x0: number, x1: number, px: number, lo
     else if ((at(x[i]) - start) * perUnit >= BAND_MIN_PX) return true;
   }
   return false;
+}
+
+/** `bandShows` for each of a chart's lines, over `range` (zoomed) or all their points. */
+export function bandsShown(cols: LineColumns[], range: [number, number] | undefined, px: number, logX: boolean): boolean[] {
+  let [x0, x1] = range ?? [Infinity, -Infinity];
+  if (!range) {
+    for (const c of cols) {
+      if (!c.x.length) continue;
+      x0 = Math.min(x0, c.x[0]);
+      x1 = Math.max(x1, c.x[c.x.length - 1]);
+    }
+  }
+  return cols.map((c) => bandShows(c, x0, x1, px, logX));
 }
 
 function columns(x: Float64Array, y: Float64Array, smooth: Float64Array | undefined, lo?: Float64Array, hi?: Float64Array): LineColumns {

@@ -2,7 +2,7 @@
  * The chart toolbar: x axis, smoothing, log scales, a filter, and the CSV export. Native form controls styled with
  * VS Code's input colours; each change hands what changed to `onChange`.
  */
-import type { ViewOptions, XMode } from './view';
+import { CHART_HEIGHTS, type ViewOptions, type XMode } from './view';
 
 const X_MODES: Array<[XMode, string]> = [
   ['native', 'Step / epoch'],
@@ -58,6 +58,12 @@ export function toolbar(view: ViewOptions, change: (patch: Partial<ViewOptions>)
   filter.value = view.filter;
   filter.addEventListener('input', () => change({ filter: filter.value }));
 
+  const height = document.createElement('select');
+  height.id = 'chart-height';
+  height.title = 'How tall each chart is drawn';
+  for (const [px, text] of CHART_HEIGHTS) height.append(new Option(text, String(px), false, px === view.chartHeight));
+  height.addEventListener('change', () => change({ chartHeight: Number(height.value) }));
+
   const smoothingLabel = labelled('Smoothing', smoothing);
   smoothingLabel.append(shown);
   const csv = document.createElement('button');
@@ -65,6 +71,6 @@ export function toolbar(view: ViewOptions, change: (patch: Partial<ViewOptions>)
   csv.textContent = 'Export CSV';
   csv.title = 'Save every point of this run (full fidelity) as a CSV file';
   csv.addEventListener('click', exportCsv);
-  bar.append(labelled('X axis', xMode), smoothingLabel, labelled('Log x', logX), labelled('Log y', logY), filter, csv);
+  bar.append(labelled('X axis', xMode), smoothingLabel, labelled('Log x', logX), labelled('Log y', logY), labelled('Height', height), filter, csv);
   return bar;
 }

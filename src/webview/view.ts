@@ -14,9 +14,17 @@ export interface ViewOptions {
   filter: string;
   /** The x range each axis is zoomed to (by axis: `step`, `epoch`, `relative`…); absent: following the live edge. */
   zoom: Record<string, [number, number]>;
+  /** Each chart's plot height in CSS pixels (a short panel draws them lower still, so one fits). */
+  chartHeight: number;
 }
 
-export const DEFAULT_VIEW: ViewOptions = { xMode: 'native', smoothing: 0, logY: false, logX: false, filter: '', zoom: {} };
+export const CHART_HEIGHTS: Array<[number, string]> = [
+  [120, 'Low'],
+  [180, 'Medium'],
+  [280, 'Tall'],
+];
+
+export const DEFAULT_VIEW: ViewOptions = { xMode: 'native', smoothing: 0, logY: false, logX: false, filter: '', zoom: {}, chartHeight: 180 };
 
 /** A filter as typed: `/re/flags` is a regex, anything else a case-insensitive substring. */
 export function matcher(filter: string): (text: string) => boolean {

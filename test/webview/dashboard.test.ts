@@ -164,12 +164,17 @@ describe('Dashboard controls (real Chromium)', () => {
     await h.page.click('.chart[data-metric="loss"] .u-legend .u-series:not(.raw) >> text=val_loss');
     await h.page.click('#tab-events');
     await until(async () => ((await h.state()) as { tab: string }).tab === 'events');
-    const state = (await h.state()) as { tab: string; view: Record<string, unknown> & { zoom: Record<string, number[]> } };
+    const state = (await h.state()) as { tab: string; view: Record<string, unknown> & { zoom: Record<string, number[]> }; colors: { series: Record<string, number> } };
     const [from, to] = state.view.zoom.step;
     assert.ok(from > 15 && from < 30 && to > 35 && to < 50, `the step axis zoomed to ~20–40 (${from}–${to})`);
-    assert.deepEqual(state, {
+    // and the colours given to its metrics (colors.test.ts)
+    assert.equal(state.colors.series.loss, 0);
+    assert.notEqual(state.colors.series.val_loss, 0);
+    assert.deepEqual({ ...state, colors: undefined, names: undefined }, {
+      colors: undefined,
+      names: undefined,
       tab: 'events',
-      view: { xMode: 'relative', smoothing: 0.6, logY: true, logX: true, filter: 'loss', zoom: { step: [from, to] } },
+      view: { xMode: 'relative', smoothing: 0.6, logY: true, logX: true, filter: 'loss', zoom: { step: [from, to] }, chartHeight: 180 },
       runs: { 'train.py\npython3 -u train.py': { hidden: { loss: ['metrics.csv:val_loss'] } } },
     });
     await h.reload();

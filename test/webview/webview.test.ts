@@ -42,7 +42,7 @@ describe('Monitor webview (real Chromium)', () => {
     await h.page.waitForFunction(() => document.querySelectorAll('.chart canvas').length === 3);
     await h.page.waitForTimeout(100); // one animation frame draws
     // a per-epoch series gets its own chart: it cannot share the step axis
-    assert.deepEqual(await h.page.$$eval('.chart h3', (els) => els.map((e) => e.textContent)), ['loss', 'accuracy', 'loss (by epoch)']);
+    assert.deepEqual(await h.page.$$eval('.chart h3', (els) => els.map((e) => e.textContent)), ['loss', 'loss (by epoch)', 'accuracy'], 'in a stable order: by family, a metric by step before by epoch');
     assert.ok((await inkedPixels(h.page, '.chart[data-metric="loss"][data-x="step"] canvas', BLUE)) > 300, 'the loss line is drawn');
     assert.ok((await inkedPixels(h.page, '.chart[data-metric="loss"][data-x="step"] canvas', [0xd1, 0x86, 0x16])) > 100, 'the metrics.csv line is drawn in the second colour');
     const legend = await h.page.$$eval('.chart[data-metric="loss"][data-x="step"] .u-legend .u-label', (els) => els.map((e) => e.textContent));
@@ -94,14 +94,14 @@ describe('Monitor webview (real Chromium)', () => {
     await h.send({ type: 'snapshot', run: RUN, batch: { series: [], logs, events: [] } });
     await h.page.waitForTimeout(100);
     const tabs = () => h.page.$$eval('vscode-panel-tab', (els) => els.map((e) => e.textContent));
-    assert.deepEqual(await tabs(), ['Output', 'Errors', 'Task 0', 'Task 1', 'Task 1 errors', 'Events']);
+    assert.deepEqual(await tabs(), ['Output', 'Errors', 'Console', 'Task 0', 'Task 1', 'Task 1 errors', 'Events']);
     await h.page.click('#tab-stdout-1');
     await until(async () => (await h.page.textContent('.log[aria-label="Task 1"] pre')) === 'task 1 step=1\n', 2000, 'task 1\'s lines');
     await h.send({ type: 'batch', batch: { series: [], logs: [{ stream: 'stdout-1', text: 'task 1 step=2\n' }], events: [] } });
     await until(async () => (await h.page.textContent('.log[aria-label="Task 1"] pre')) === 'task 1 step=1\ntask 1 step=2\n', 2000, 'appended');
     await h.send({ type: 'snapshot', run: RUN, batch: { series: [], logs: [], events: [] } });
     await h.page.waitForTimeout(100);
-    assert.deepEqual(await tabs(), ['Output', 'Errors', 'Events'], 'another run: its tasks\' tabs are gone');
+    assert.deepEqual(await tabs(), ['Output', 'Errors', 'Console', 'Events'], 'another run: its tasks\' tabs are gone');
   });
 
   it('marks the points of a sparse series, so a lone first value shows', async () => {

@@ -26,6 +26,10 @@ export interface RunChoice {
   id: string;
   /** Its name and start time, as the selector and overlaid legends show it. */
   label: string;
+  /** Its name, and when it started and ended (ISO), where known: the selector says how long it ran. */
+  name?: string;
+  start?: string;
+  end?: string;
   state: RunState | 'past';
   /** The run the webview shows, and the runs drawn over it for comparison. */
   shown: boolean;
