@@ -239,6 +239,7 @@ export class Refiner {
       parser.readFrame(text, from, to, emit);
     };
     let reported = 0;
+    let noted = false;
     const warnMalformed = () => {
       // Said once, then at 10, 100, 1000…: a clear message, never a storm.
       const bad = parser.malformed;
@@ -254,6 +255,10 @@ export class Refiner {
         const text = splitter.pushTo(bytes, onFrame);
         if (stream && text) this.log(stream, text);
         warnMalformed();
+        if (parser.note && !noted) {
+          noted = true;
+          this.event('info', `${file}: ${parser.note}.`);
+        }
         if (splitter.capped > capped) this.event('warning', `${file}: a line longer than ${MAX_FRAME_CHARS} characters was cut into pieces.`);
         if (frames >= SILENT_LINES) this.saySilent(file, reader, ' so far');
       },
@@ -265,7 +270,7 @@ export class Refiner {
         splitter.reset();
         parser.reset();
       },
-      silent: () => (frames ? `${frames.toLocaleString('en-US')} line${frames > 1 ? 's' : ''} read, no ${none}` : undefined),
+      silent: () => (noted ? null : frames ? `${frames.toLocaleString('en-US')} line${frames > 1 ? 's' : ''} read, no ${none}` : undefined),
     };
     return reader;
   }

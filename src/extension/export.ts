@@ -9,9 +9,13 @@ import { seriesToCsv } from '../core/exportCsv';
 import { writeCsvFile } from './csvFile';
 import type { Monitor } from './monitor';
 
-/** Where the save dialog starts: the run's folder, else the workspace. */
+/**
+ * Where the save dialog starts: the workspace folder, outside the run folders the monitor reads
+ * (an export saved into one anyway is recognised by its header and not read as data).
+ */
 function folderOf(monitor: Monitor | undefined): vscode.Uri | undefined {
-  const dir = monitor?.source.runDir ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const source = monitor?.source;
+  const dir = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? (source && path.dirname(source.runDir ?? source.root));
   return dir ? vscode.Uri.file(dir) : undefined;
 }
 

@@ -114,8 +114,8 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
     vscode.commands.registerCommand('trainingMonitor.show', async () => {
       const live = r.all.filter((m) => m.live);
       const m = live.length > 1 ? await pickRun(r.all.slice().reverse(), 'Show which run?') : r.shown;
-      if (m) await r.show(m);
-      else webviews.showPanel();
+      if (m) await r.show(m, false);
+      webviews.showPanel(true); // the user asked for the monitor: keys go to it
     }),
   );
 

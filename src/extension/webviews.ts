@@ -50,18 +50,21 @@ export class MonitorWebviews implements vscode.WebviewViewProvider, vscode.Dispo
     );
   }
 
-  /** Opens the panel beside the active editor or notebook, or reveals it, keeping focus where it is. */
-  showPanel(): void {
+  /**
+   * Opens the panel beside the active editor or notebook, or reveals it: keeping focus where it is
+   * (a run starting beside the code), or with `focus` moving it into the monitor ("Show Monitor").
+   */
+  showPanel(focus = false): void {
     if (this.panel) {
       // an editor opened since in the panel's group would hide it: it moves beside that editor
       const code = vscode.window.activeTextEditor?.viewColumn ?? vscode.window.activeNotebookEditor?.viewColumn;
-      this.panel.reveal(code !== undefined && code === this.panel.viewColumn ? vscode.ViewColumn.Beside : undefined, true);
+      this.panel.reveal(code !== undefined && code === this.panel.viewColumn ? vscode.ViewColumn.Beside : undefined, !focus);
       return;
     }
     const panel = vscode.window.createWebviewPanel(
       PANEL_TYPE,
       'Training Monitor',
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: !focus },
       this.options(),
     );
     this.adoptPanel(panel);

@@ -5,6 +5,7 @@ import { splitCells } from '../../src/core/parse/csv';
 import { CSV_HEADER, field, seriesToCsv } from '../../src/core/exportCsv';
 import type { SeriesDelta } from '../../src/core/protocol/batch';
 import { writeCsvFile } from '../../src/extension/csvFile';
+import { parse } from '../../src/cli/parse';
 import { tempDir } from '../helpers';
 
 /** `n` points of a series whose file name is `sourceChars` long (a long path makes long rows). */
@@ -80,5 +81,17 @@ describe('CSV export', () => {
     // /dev/full: every write fails with ENOSPC, as on a full disk
     await assert.rejects(writeCsvFile([series(0, 100_000, 0)], '/dev/full'), /ENOSPC/);
     assert.ok(fs.existsSync('/dev/full'), 'a device is never removed');
+  });
+
+  it('an export saved where the monitor reads is never read back as data, and says so once', async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'stdout.log'), 'step=1 loss=0.5\nstep=2 loss=0.25\n');
+    await writeCsvFile([series(0, 50, 4)], path.join(dir, 'train.py-metrics.csv'));
+    const refiner = await parse(dir);
+    const batch = refiner.snapshot();
+    assert.deepEqual(batch.series.map((s) => s.key), ['stdout.log:loss']);
+    const said = batch.events.map((e) => `${e.level}: ${e.text}`);
+    assert.ok(said.includes('info: train.py-metrics.csv: an export of Training Monitor, not read as data.'), said.join('\n'));
+    assert.ok(!said.some((t) => t.startsWith('warning:')), said.join('\n'));
   });
 });

@@ -8,6 +8,7 @@
  * multi-GPU query get a `gpu<N>/` prefix for every GPU but the first. Quoted fields are read as
  * RFC 4180 has them, line ends inside them included.
  */
+import { CSV_HEADER } from '../exportCsv';
 import { parseNumber } from './progress';
 import { wholeNumber } from './scan';
 import { LineParser, type Emit } from './types';
@@ -120,6 +121,7 @@ export class CsvParser extends LineParser {
 
   /** The common row (no quotes, nothing held, not blank) is read in place: no string a line. */
   readFrame(text: string, from: number, to: number, emit: Emit): void {
+    if (this.note) return;
     if (text !== this.quoteText || this.quoteAt < from) {
       const q = text.indexOf('"', from);
       this.quoteText = text;
@@ -133,6 +135,7 @@ export class CsvParser extends LineParser {
 
   /** One line of the file (without its line end). */
   read(line: string, emit: Emit): void {
+    if (this.note) return;
     const open = this.open;
     this.open = undefined;
     // A quoted field may go on past a line end (RFC 4180 allows it). Its continuation has an odd
@@ -177,6 +180,11 @@ export class CsvParser extends LineParser {
     this.delimiter = line.includes('\t') && !comma ? '\t' : ',';
     this.spaces = !comma && !line.includes('\t');
     const cells = this.spaces ? line.trim().split(/\s+/) : splitCells(line, this.delimiter).map((c) => c.trim());
+    if (line === CSV_HEADER) {
+      // a table this monitor exported, saved where it reads: its points are the run's own, never new ones
+      this.note = 'an export of Training Monitor, not read as data';
+      return true;
+    }
     if (!cells.every((c) => NUMERIC.test(c))) {
       this.setHeader(cells);
       return true;
@@ -232,6 +240,7 @@ export class CsvParser extends LineParser {
 
   /** The file was rewritten (Lightning rewrites it whole when a metric appears): expect a header. */
   reset(): void {
+    this.note = undefined;
     this.header = undefined;
     this.rows = 0;
     this.open = undefined;

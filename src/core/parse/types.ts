@@ -20,6 +20,8 @@ export type Emit = (name: string, xKind: XKind, x: number, y: number, wall?: num
 export abstract class LineParser {
   /** Lines that should have held a record but did not (a CSV row of the wrong width…). */
   malformed = 0;
+  /** Why the file gives no points, when the parser knows (it is the monitor's own export): said once as info. */
+  note: string | undefined;
 
   abstract read(line: string, emit: Emit): void;
 

@@ -185,14 +185,14 @@ with open('slurm-4242.out', 'w') as f:
     assert.equal(alerts[0].level, 'warning');
   });
 
-  it('exports the shown run\'s every point as CSV, through the save dialog, into the run folder by default', async () => {
+  it('exports the shown run\'s every point as CSV, through the save dialog, into the workspace folder (not a run folder) by default', async () => {
     const monitor = await api();
     await vscode.commands.executeCommand('trainingMonitor.start', { command: 'python3 train.py --epochs 1 --delay 0' });
     const state = await until(() => monitor.current()?.run.state === 'finished' && monitor.current(), 30_000, 'the run to finish');
     const exported = vscode.commands.executeCommand('trainingMonitor.exportCsv');
     // The save dialog (code-server's own) opens with the default path: accepting it saves there.
-    const file = path.join(state.runDir!, `${state.run.name.replace(/[^\w.-]+/g, '_')}-metrics.csv`);
-    await acceptUntil(() => fs.existsSync(file), 20_000, 'the CSV in the run folder');
+    const file = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, `${state.run.name.replace(/[^\w.-]+/g, '_')}-metrics.csv`);
+    await acceptUntil(() => fs.existsSync(file), 20_000, 'the CSV in the workspace folder');
     await exported;
     const rows = fs.readFileSync(file, 'utf8').trim().split('\n');
     assert.equal(rows[0], 'source,metric,x_kind,x,wall_time,value');
@@ -210,6 +210,19 @@ with open('slurm-4242.out', 'w') as f:
     const state = await until(() => monitor.current()?.run.state === 'finished' && monitor.current(), 30_000, 'the run to finish');
     assert.equal(state.points, 64 * 3 + 2 * 3 + 4 * 3, 'the same points as a run without a crash');
     assert.match(eventsOf(state.runDir!).map((e) => e.text).join('\n'), /The refine worker exited with code 1\. Restarted the workers: they read every file again from its start\./);
+  });
+
+  it('Show Monitor moves focus into the monitor, beside the code that stays in view', async () => {
+    await api();
+    const file = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'train.py');
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+    await vscode.commands.executeCommand('trainingMonitor.show');
+    await until(() => {
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      return tab?.input instanceof vscode.TabInputWebview && tab.label === 'Training Monitor';
+    }, 10_000, 'the monitor to have focus');
+    assert.equal(vscode.window.activeTextEditor, undefined, 'keys go to the monitor, not the editor');
+    assert.ok(vscode.window.visibleTextEditors.some((e) => e.document === editor.document), 'train.py stays in view beside it');
   });
 
   it('says when a launched run fails, with its exit code', async () => {
