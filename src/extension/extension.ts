@@ -74,11 +74,14 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
     else r.postChoices();
   };
   /** Follows what a start choice made (the first run shown); a command runs only in a trusted workspace. */
+  /** A launch asked for before the workspace was trusted: it goes on once the user grants trust. */
+  let awaitingTrust: Start | undefined;
   const begin = async (start: Start) => {
     if (start.runsCode && !vscode.workspace.isTrusted) {
+      awaitingTrust = start;
       // Not awaited: the command returns at once; the notification waits for the user.
       void vscode.window
-        .showWarningMessage('Training Monitor runs training commands only in a trusted workspace; attaching to logs works here.', 'Manage Workspace Trust')
+        .showWarningMessage('Training Monitor runs training commands only in a trusted workspace; attaching to logs works here. Once you trust it, the run starts.', 'Manage Workspace Trust')
         .then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
       return;
     }
@@ -134,7 +137,15 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
     }
   };
   adoptAll();
-  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => (adoptAll(), refresh())));
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      adoptAll();
+      refresh();
+      const start = awaitingTrust;
+      awaitingTrust = undefined;
+      if (start) void begin(start); // the launch the user asked for goes on
+    }),
+  );
   refresh();
   return {
     current: () => r.shown?.state,
