@@ -10,7 +10,7 @@ import { aligned, bandsShown, forScales, heldColumns, windowColumns, yColumns, t
 import { chooseLines, type Choice } from './sameMetric';
 import { readout, tickLabels } from './ticks';
 import { drawable, drawMarkers, markersOf, type Marker } from './yValues';
-import { chartPng, cssVar } from './paint';
+import { chartPng, cssVar, shownLegend } from './paint';
 import { gridStroke, type LineStyle } from './colors';
 import { Tooltip } from './tooltip';
 import { smoothable } from './smoothing';
@@ -110,7 +110,8 @@ export class Chart {
     this.follow = headButton('follow', 'Follow', follows, () => hooks.zoomed(this, undefined), true);
     const save = headButton('save-png', 'PNG', 'Save this chart as a PNG image', () => {
       const canvas = this.plot?.root.querySelector('canvas');
-      const png = canvas && chartPng(canvas, name.textContent ?? this.title);
+      const run = document.querySelector('.run-title')?.textContent ?? '';
+      const png = canvas && chartPng(canvas, name.textContent ?? this.title, run, this.plot ? shownLegend(this.plot.root) : []);
       if (png) hooks.exportPng(name.textContent ?? this.title, png);
     });
     this.sources = headButton('all-sources', '', '', () => hooks.allSources(this, !this.showAll), true);

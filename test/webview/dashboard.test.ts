@@ -197,7 +197,7 @@ describe('Dashboard controls (real Chromium)', () => {
     assert.ok(asked.some((m) => m.x0 === from && m.x1 === to), 'and its window is asked for again');
   });
 
-  it('asks the host to save a chart as PNG (title and plot on the theme background) and the run as CSV', async () => {
+  it('asks the host to save a chart as PNG (title, run, plot and legend on the theme background) and the run as CSV', async () => {
     await h.send(snapshot([series('loss', 'stdout.log', steps, steps.map((s) => 1 / s))]));
     await frame(h);
     await h.page.click('.chart[data-metric="loss"] .save-png');
@@ -205,6 +205,7 @@ describe('Dashboard controls (real Chromium)', () => {
     const posted = (await h.posted()) as Array<{ type: string; name?: string; png?: string }>;
     assert.deepEqual(posted.map((m) => m.type), ['ready', 'exportPng', 'exportCsv']);
     assert.equal(posted[1].name, 'loss');
+    fs.writeFileSync(path.join(resultsDir, 'chart-export.png'), Buffer.from(posted[1].png!.split(',')[1], 'base64'));
     // the image, decoded in the page: as wide as the chart, a title band on top, the blue line in it
     const img = (await h.page.evaluate(`new Promise((resolve) => {
       const im = new Image();
@@ -215,15 +216,22 @@ describe('Dashboard controls (real Chromium)', () => {
         g.drawImage(im, 0, 0);
         const d = g.getImageData(0, 0, c.width, c.height).data;
         let blue = 0;
-        for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - 0x37) + Math.abs(d[i + 1] - 0x94) + Math.abs(d[i + 2] - 0xff) < 60) blue++;
-        resolve({ width: im.width, height: im.height, corner: Array.from(d.slice(0, 3)), blue });
+        let blueBelow = 0; // the legend's swatch, under the plot
+        const below = (im.height - 20) * c.width * 4;
+        for (let i = 0; i < d.length; i += 4) {
+          if (Math.abs(d[i] - 0x37) + Math.abs(d[i + 1] - 0x94) + Math.abs(d[i + 2] - 0xff) >= 60) continue;
+          blue++;
+          if (i >= below) blueBelow++;
+        }
+        resolve({ width: im.width, height: im.height, corner: Array.from(d.slice(0, 3)), blue, blueBelow });
       };
       im.src = ${JSON.stringify(posted[1].png)};
-    })`)) as { width: number; height: number; corner: number[]; blue: number };
+    })`)) as { width: number; height: number; corner: number[]; blue: number; blueBelow: number };
     const canvas = (await h.page.locator('.chart canvas').boundingBox())!;
     assert.equal(img.width, Math.round(canvas.width));
-    assert.equal(img.height, Math.round(canvas.height) + 24);
+    assert.equal(img.height, Math.round(canvas.height) + 24 + 24, 'a title band above, one legend row below');
     assert.deepEqual(img.corner, [0x1f, 0x1f, 0x1f], 'opaque, on the editor background');
     assert.ok(img.blue > 200, `the line is in the image (${img.blue} pixels)`);
+    assert.ok(img.blueBelow >= 12, `the legend's swatch is under the plot (${img.blueBelow} pixels)`);
   });
 });
