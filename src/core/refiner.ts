@@ -17,6 +17,11 @@ import { SeriesStore } from './series';
 
 /** Log text kept per stream for a webview that (re)loads. */
 const LOG_HISTORY_CHARS = 2_000_000;
+/**
+ * Log text one batch carries per stream at most: of a bigger backlog only the last lines go, the
+ * earlier ones are read back from the files when the user scrolls to them.
+ */
+export const LOG_BATCH_CHARS = 256 * 1024;
 
 /** How one file's bytes become points (and, for output streams, log text). */
 interface FileReader {
@@ -40,7 +45,8 @@ const SILENT_SAID = 10;
 export class Refiner {
   readonly store = new SeriesStore();
   private files = new Map<string, FileReader | null>();
-  private pendingLogs: LogDelta[] = [];
+  /** Log text not yet sent per stream, and the lines left out before it (a backlog bigger than a batch). */
+  private pendingLogs = new Map<LogStream, { text: string; skipped: number; cut: boolean }>();
   private pendingEvents: MonitorEvent[] = [];
   private history = new Map<LogStream, string>();
   private events: MonitorEvent[] = [];
@@ -120,11 +126,21 @@ export class Refiner {
 
   /** What changed since the last batch. */
   takeBatch(): Batch {
-    const batch: Batch = { series: this.store.takeDeltas(), logs: this.pendingLogs, events: this.pendingEvents };
-    for (const l of batch.logs) this.remember(l.stream, l.text);
+    const batch: Batch = { series: this.store.takeDeltas(), logs: [], events: this.pendingEvents };
+    for (const [stream, { text, skipped, cut }] of this.pendingLogs) {
+      const delta: LogDelta = { stream, text };
+      if (cut) {
+        // the receiver starts over at the line the text begins with, and reads earlier ones back
+        this.history.set(stream, '');
+        this.sentLines.set(stream, (this.sentLines.get(stream) ?? 0) + skipped);
+        delta.line = this.sentLines.get(stream);
+      }
+      this.remember(stream, text);
+      batch.logs.push(delta);
+    }
     this.events.push(...batch.events);
     if (this.events.length > 2000) this.events.splice(0, this.events.length - 1000);
-    this.pendingLogs = [];
+    this.pendingLogs = new Map();
     this.pendingEvents = [];
     return batch;
   }
@@ -158,10 +174,17 @@ export class Refiner {
     this.event('warning', `${file}: ${name} went back to ${xKind} ${x} (a restarted training?); its points from there on were replaced.`);
   }
 
+  /** Text for a log tab, of which a batch carries the last LOG_BATCH_CHARS (from a line start). */
   private log(stream: LogStream, text: string): void {
-    const last = this.pendingLogs[this.pendingLogs.length - 1];
-    if (last?.stream === stream) last.text += text;
-    else this.pendingLogs.push({ stream, text });
+    let p = this.pendingLogs.get(stream);
+    if (!p) this.pendingLogs.set(stream, (p = { text: '', skipped: 0, cut: false }));
+    p.text += text;
+    if (p.text.length <= 2 * LOG_BATCH_CHARS) return;
+    const nl = p.text.indexOf('\n', p.text.length - LOG_BATCH_CHARS);
+    const from = nl < 0 ? p.text.length - LOG_BATCH_CHARS : nl + 1;
+    p.skipped += newlines(p.text, from);
+    p.cut = true;
+    p.text = p.text.slice(from);
   }
 
   /** Log text already sent, kept (the last LOG_HISTORY_CHARS) for snapshots. */
@@ -234,7 +257,8 @@ export class Refiner {
         const text = splitter.pushTo(bytes, onFrame);
         if (stream && text) this.log(stream, text);
         warnMalformed();
-        if (splitter.capped > capped) this.event('warning', `${file}: a line longer than ${MAX_FRAME_CHARS} characters was cut into pieces.`);
+        // said once a file: an endless line is one warning, not one a chunk
+        if (splitter.capped > 0 && capped === 0) this.event('warning', `${file}: a line longer than ${MAX_FRAME_CHARS.toLocaleString('en-US')} characters was cut at that length; the rest of it, and of any later line as long, is skipped.`);
         if (frames >= SILENT_LINES) this.saySilent(file, reader, ' so far');
       },
       end: () => {
@@ -338,8 +362,9 @@ export class Refiner {
   }
 }
 
-function newlines(text: string): number {
+/** `\n`s in `text` before `end`. */
+function newlines(text: string, end = text.length): number {
   let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) n++;
   return n;
 }

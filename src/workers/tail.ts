@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { TailControl, TailOptions, TailToRefine } from '../core/protocol/tail';
+import { CHUNKS_IN_FLIGHT, type RefineToTail, type TailControl, type TailOptions, type TailToRefine } from '../core/protocol/tail';
 import { Tailer } from './tailer';
 
 const options = workerData as TailOptions;
@@ -14,6 +14,27 @@ let draining = false;
 let timer: NodeJS.Timeout | undefined;
 
 const tailer = new Tailer(options.root, (msg: TailToRefine, transfer?: ArrayBuffer[]) => out?.postMessage(msg, transfer), options.live, options.also);
+
+/**
+ * Flow control: a chunk is read only while fewer than CHUNKS_IN_FLIGHT wait to be parsed, so a
+ * big backlog stays on disk until the refiner is ready for it (one pass runs at a time: one waiter).
+ */
+let inFlight = 0;
+let waiting: (() => void) | undefined;
+tailer.ready = () => {
+  if (inFlight < CHUNKS_IN_FLIGHT) {
+    inFlight++;
+    return undefined;
+  }
+  return new Promise<void>((resolve) => (waiting = resolve)).then(() => void inFlight++);
+};
+function credit(msg: RefineToTail): void {
+  if (msg.type !== 'credit') return;
+  inFlight--;
+  const w = waiting;
+  waiting = undefined;
+  w?.();
+}
 
 async function loop(): Promise<void> {
   await tailer.poll();
@@ -41,6 +62,7 @@ function startWatching(): void {
 parentPort!.on('message', (msg: TailControl) => {
   if (msg.type === 'port') {
     out = msg.port;
+    out.on('message', credit);
     startWatching();
     void loop();
   } else if (msg.type === 'drain') {

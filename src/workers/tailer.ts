@@ -73,6 +73,11 @@ export class Tailer {
   private final = false;
   /** Descriptors held now (about: counted on open, recounted when idle ones are given back). */
   private opened = 0;
+  /**
+   * Called before each chunk is read; a promise holds the reading until the consumer is ready for
+   * more (the tail worker's flow control). Undefined: go on.
+   */
+  ready: () => Promise<void> | undefined = () => undefined;
 
   /** `live`: the files are new, so even the first pass reads bytes just written. `also`: followed besides the root. */
   constructor(
@@ -234,6 +239,8 @@ export class Tailer {
       f.signature = sig;
       const bytes = buf.slice(0, bytesRead).buffer;
       const msg: TailToRefine = { type: 'chunk', file: f.rel, bytes, format: f.format };
+      const wait = this.ready();
+      if (wait) await wait;
       if (this.dated) msg.time = Date.now();
       this.send(msg, [bytes]);
       if (bytesRead < want) return;
