@@ -13,7 +13,7 @@ import { ProgressParser } from './parse/progress';
 import { JsonlParser, TrainerStateParser } from './parse/records';
 import { TfEventsParser } from './parse/tfevents';
 import type { Emit, LineParser, Point } from './parse/types';
-import { SeriesStore } from './series';
+import { MAX_SERIES, SeriesStore } from './series';
 
 /** Log text kept per stream for a webview that (re)loads. */
 const LOG_HISTORY_CHARS = 2_000_000;
@@ -62,6 +62,8 @@ export class Refiner {
   private pointsOf = new Map<string, number>();
   /** Files already said to give nothing plottable. */
   private silentSaid = new Set<string>();
+  /** Whether the series past MAX_SERIES were spoken of (once a run). */
+  private droppedSaid = false;
 
   /**
    * Appended bytes of `file` (a path relative to the run directory), read at `time` (epoch ms),
@@ -84,6 +86,7 @@ export class Refiner {
   end(): void {
     for (const reader of this.files.values()) reader?.end();
     this.tellSilent('', true);
+    this.sayDropped();
   }
 
   /** What was there when an attached run's following began is read: say which files gave nothing so far. */
@@ -124,8 +127,19 @@ export class Refiner {
     this.pendingEvents.push({ time: Date.now(), level, text });
   }
 
+  /** Once a run: the series not kept, by name (the first few) and number. */
+  private sayDropped(): void {
+    const dropped = this.store.dropped;
+    if (this.droppedSaid || dropped.size === 0) return;
+    this.droppedSaid = true;
+    const names = [...dropped].slice(0, 5).map((n) => (n.length > 60 ? n.slice(0, 60) + '…' : n));
+    const more = dropped.size > names.length ? ` and ${dropped.size >= 10_000 ? 'at least ' : ''}${(dropped.size - names.length).toLocaleString('en-US')} more` : '';
+    this.event('warning', `A run keeps at most ${MAX_SERIES.toLocaleString('en-US')} series: ${names.join(', ')}${more} were not kept (any that come later neither).`);
+  }
+
   /** What changed since the last batch. */
   takeBatch(): Batch {
+    this.sayDropped();
     const batch: Batch = { series: this.store.takeDeltas(), logs: [], events: this.pendingEvents };
     for (const [stream, { text, skipped, cut }] of this.pendingLogs) {
       const delta: LogDelta = { stream, text };
