@@ -4,6 +4,7 @@
  * no events (network mounts, writes from other machines).
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { CHUNKS_IN_FLIGHT, type RefineToTail, type TailControl, type TailOptions, type TailToRefine } from '../core/protocol/tail';
 import { Tailer } from './tailer';
@@ -43,16 +44,18 @@ async function loop(): Promise<void> {
 
 /** A pass soon after watch events, at most one queued. */
 let soon: NodeJS.Immediate | undefined;
-function watchEvent(event: string): void {
+function watchEvent(event: string, name: string | null): void {
   if (event === 'rename') tailer.relist(); // created, deleted or moved
+  tailer.touched(name === null ? undefined : rootIsDir ? path.join(options.root, name) : options.root); // a quiet file is looked at again
   if (!soon && !draining) soon = setImmediate(() => void tailer.poll().finally(() => (soon = undefined)));
 }
 
 let watcher: fs.FSWatcher | undefined;
+let rootIsDir = false;
 function startWatching(): void {
   try {
-    const recursive = fs.statSync(options.root).isDirectory();
-    watcher = fs.watch(options.root, { recursive }, watchEvent);
+    rootIsDir = fs.statSync(options.root).isDirectory();
+    watcher = fs.watch(options.root, { recursive: rootIsDir }, watchEvent);
     watcher.on('error', () => watcher?.close()); // polling carries on
   } catch {
     // No watch here (missing folder, unsupported filesystem): polling alone.

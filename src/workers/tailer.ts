@@ -22,6 +22,11 @@ const RELIST_MS = 1000;
 const IDLE_MS = 5000;
 /** Descriptors held at most: the least recently changed files give theirs back first. */
 const MAX_OPEN = 128;
+/**
+ * A file unchanged for a while is stat'ed less often: after a quarter of the time it has been
+ * quiet, at most QUIET_MS apart (a watch event or a size change brings it back to every pass).
+ */
+const QUIET_MS = 2000;
 /** Names listed per reason in the event that says which files were not read. */
 const LIST_NAMES = 6;
 /** Opened without blocking (a FIFO where a log was) and without following a last link we did not vet. */
@@ -44,6 +49,8 @@ interface Followed {
   mtimeMs: number;
   /** When its size or time last changed (ms). */
   changedAt: number;
+  /** When to stat it next (ms): later and later while it stays quiet. */
+  statAt: number;
   /** Not text after all (a checkpoint without extension). */
   ignored?: boolean;
 }
@@ -73,6 +80,8 @@ export class Tailer {
   private final = false;
   /** Descriptors held now (about: counted on open, recounted when idle ones are given back). */
   private opened = 0;
+  /** Files stat'ed so far (the bench reads it to see the back-off of quiet files). */
+  stats = 0;
   /**
    * Called before each chunk is read; a promise holds the reading until the consumer is ready for
    * more (the tail worker's flow control). Undefined: go on.
@@ -103,13 +112,25 @@ export class Tailer {
     this.listedAt = 0;
   }
 
+  /** A watch event named `abs` (undefined: it named no file): stat it on the next pass, quiet or not. */
+  touched(abs?: string): void {
+    if (abs === undefined) for (const f of this.followed.values()) f.statAt = 0;
+    else {
+      const f = this.followed.get(abs);
+      if (f) f.statAt = 0;
+    }
+  }
+
   private async pass(): Promise<void> {
     if (Date.now() - this.listedAt >= RELIST_MS) {
       // Stamped before the walk: a relist() asked for while it runs must still count afterwards.
       this.listedAt = Date.now();
       this.listed = await this.list();
+      await this.closeGone();
     }
+    const now = Date.now();
     for (const { abs, want } of this.listed) {
+      if (!this.final && now < (this.followed.get(abs)?.statAt ?? 0)) continue; // quiet: not yet
       try {
         await this.follow(abs, want).catch(async (err: NodeJS.ErrnoException) => {
           if (err.code !== 'EMFILE' && err.code !== 'ENFILE') throw err;
@@ -133,9 +154,14 @@ export class Tailer {
   }
 
   private async follow(abs: string, want: Want): Promise<void> {
+    this.stats++;
     const st = await fs.stat(abs).catch(() => undefined);
     let f = this.followed.get(abs);
-    if (!st) return; // vanished between listing and stat; what was read stays
+    if (!st) {
+      // deleted (or moved) since the listing: what was read stays, the descriptor goes
+      if (f?.handle) await this.closeFile(f);
+      return;
+    }
     if (!st.isFile()) {
       // a FIFO, a device or a folder where a log was: never opened (a FIFO blocks, /dev/zero has no end)
       this.warnOnce(`${kind(st)}:${abs}`, `${this.rel(abs)}: not a regular file (${kind(st)}); not read.`);
@@ -149,11 +175,14 @@ export class Tailer {
       f = undefined;
     }
     if (!f) {
-      f = { rel: this.rel(abs), abs, handle: undefined, want, format: 'format' in want ? want.format : undefined, ino: st.ino, offset: 0, signature: new Uint8Array(0), size: -1, mtimeMs: 0, changedAt: Date.now() };
+      f = { rel: this.rel(abs), abs, handle: undefined, want, format: 'format' in want ? want.format : undefined, ino: st.ino, offset: 0, signature: new Uint8Array(0), size: -1, mtimeMs: 0, changedAt: Date.now(), statAt: 0 };
       this.followed.set(abs, f);
     } else if (f.ignored || (st.size === f.size && st.mtimeMs === f.mtimeMs)) {
-      return; // unchanged
+      const now = Date.now();
+      f.statAt = now + Math.min(QUIET_MS, (now - f.changedAt) / 4); // unchanged
+      return;
     }
+    f.statAt = 0;
     if (!(await this.open(f))) return;
     if (st.size < f.offset) this.restart(f, 'the file shrank');
     else if (!(await this.signatureHolds(f))) {
@@ -245,6 +274,18 @@ export class Tailer {
       this.send(msg, [bytes]);
       if (bytesRead < want) return;
     }
+  }
+
+  private async closeFile(f: Followed): Promise<void> {
+    const h = f.handle;
+    f.handle = undefined;
+    await h?.close().catch(() => undefined);
+  }
+
+  /** Files no longer listed (deleted, moved away) give their descriptors back at once. */
+  private async closeGone(): Promise<void> {
+    const listed = new Set(this.listed.map((l) => l.abs));
+    for (const f of this.followed.values()) if (f.handle && !listed.has(f.abs)) await this.closeFile(f);
   }
 
   /** Gives back the descriptors of files unchanged for `idleMs`, and the oldest beyond MAX_OPEN. */
