@@ -16,17 +16,20 @@ const SIGNATURE_BYTES = 64;
 /** Folders not worth walking. */
 const SKIP_DIRS = new Set(['node_modules', '.git', '__pycache__', 'checkpoints', 'wandb']);
 const MAX_DEPTH = 6;
-/** How often the folder tree is walked for new files when no watch event says so. */
+/** How often the folder tree is walked for new files when no watch event says so: doubled while walks find nothing new, up to RELIST_MAX_MS. */
 const RELIST_MS = 1000;
+const RELIST_MAX_MS = 8000;
 /** A file unchanged this long gives its descriptor back (reopened by path when it grows). */
 const IDLE_MS = 5000;
 /** Descriptors held at most: the least recently changed files give theirs back first. */
 const MAX_OPEN = 128;
 /**
  * A file unchanged for a while is stat'ed less often: after a quarter of the time it has been
- * quiet, at most QUIET_MS apart (a watch event or a size change brings it back to every pass).
+ * quiet, at most QUIET_MS apart, or QUIET_MS_PER_FILE times the number of files (so a quiet run
+ * of 5,000 files costs 500 stats a second, not 2,500). A watch event or a change brings it back to every pass.
  */
 const QUIET_MS = 2000;
+const QUIET_MS_PER_FILE = 2;
 /** Names listed per reason in the event that says which files were not read. */
 const LIST_NAMES = 6;
 /** Opened without blocking (a FIFO where a log was) and without following a last link we did not vet. */
@@ -72,6 +75,7 @@ export class Tailer {
   private last: Promise<void> = Promise.resolve();
   private listed: Listed[] = [];
   private listedAt = 0;
+  private relistMs = RELIST_MS;
   /** Whether bytes read now were written just now (after the first pass, or in a launched run), so their read time dates them. */
   private dated: boolean;
   /** One read buffer for every file; only the bytes read are copied out. */
@@ -110,6 +114,7 @@ export class Tailer {
   /** Something changed in the tree (a watch event): walk it again on the next pass. */
   relist(): void {
     this.listedAt = 0;
+    this.relistMs = RELIST_MS;
   }
 
   /** A watch event named `abs` (undefined: it named no file): stat it on the next pass, quiet or not. */
@@ -122,10 +127,13 @@ export class Tailer {
   }
 
   private async pass(): Promise<void> {
-    if (Date.now() - this.listedAt >= RELIST_MS) {
+    if (Date.now() - this.listedAt >= this.relistMs) {
       // Stamped before the walk: a relist() asked for while it runs must still count afterwards.
       this.listedAt = Date.now();
+      const before = this.listed;
       this.listed = await this.list();
+      const same = before.length === this.listed.length && before.every((l, i) => l.abs === this.listed[i].abs);
+      this.relistMs = same ? Math.min(RELIST_MAX_MS, this.relistMs * 2) : RELIST_MS;
       await this.closeGone();
     }
     const now = Date.now();
@@ -179,7 +187,7 @@ export class Tailer {
       this.followed.set(abs, f);
     } else if (f.ignored || (st.size === f.size && st.mtimeMs === f.mtimeMs)) {
       const now = Date.now();
-      f.statAt = now + Math.min(QUIET_MS, (now - f.changedAt) / 4); // unchanged
+      f.statAt = now + Math.min(Math.max(QUIET_MS, this.listed.length * QUIET_MS_PER_FILE), (now - f.changedAt) / 4); // unchanged
       return;
     }
     f.statAt = 0;

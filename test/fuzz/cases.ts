@@ -39,7 +39,7 @@ export function seeds(dirs: string[]): Seed[] {
   }
   // detectron2 `JSONWriter.write`: json.dumps(to_save, sort_keys=True) + "\n" per iteration
   const jsonl = Array.from({ length: 40 }, (_, i) => JSON.stringify({ data_time: 0.0021, eta_seconds: 4000 - i, iteration: i * 20 + 19, loss_box_reg: 0.3 / (i + 1), lr: 0.02, total_loss: 1 / (i + 1) }) + '\n').join('');
-  out.push({ as: 'metrics.json', from: 'made: detectron2 metrics.json', bytes: enc.encode(jsonl) });
+  out.push({ as: 'metrics.jsonl', from: 'made: detectron2 JSONWriter lines', bytes: enc.encode(jsonl) });
   // transformers `TrainerState.save_to_json`: json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
   const state = { best_metric: null, epoch: 2.0, global_step: 40, log_history: Array.from({ length: 8 }, (_, i) => (i % 4 === 3 ? { epoch: (i + 1) / 4, eval_loss: 0.5 / (i + 1), step: (i + 1) * 5 } : { epoch: (i + 1) / 4, learning_rate: 5e-5 * (1 - i / 8), loss: 1 / (i + 1), step: (i + 1) * 5 })), max_steps: 40 };
   out.push({ as: 'checkpoint-40/trainer_state.json', from: 'made: trainer_state.json', bytes: enc.encode(JSON.stringify(state, null, 2) + '\n') });
