@@ -8,6 +8,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { decide, formatOf, sniff, SNIFF_BYTES, type FileFormat, type SniffKind } from '../core/formats';
 import { alsoName, type AlsoFollowed, type TailToRefine } from '../core/protocol/tail';
+import { nextRelist, quietUntil, RELIST_MS } from './quiet';
 
 /** Largest read, so one huge append does not become one huge message. */
 const READ_BYTES = 4 << 20;
@@ -16,20 +17,10 @@ const SIGNATURE_BYTES = 64;
 /** Folders not worth walking. */
 const SKIP_DIRS = new Set(['node_modules', '.git', '__pycache__', 'checkpoints', 'wandb']);
 const MAX_DEPTH = 6;
-/** How often the folder tree is walked for new files when no watch event says so: doubled while walks find nothing new, up to RELIST_MAX_MS. */
-const RELIST_MS = 1000;
-const RELIST_MAX_MS = 8000;
 /** A file unchanged this long gives its descriptor back (reopened by path when it grows). */
 const IDLE_MS = 5000;
 /** Descriptors held at most: the least recently changed files give theirs back first. */
 const MAX_OPEN = 128;
-/**
- * A file unchanged for a while is stat'ed less often: after a quarter of the time it has been
- * quiet, at most QUIET_MS apart, or QUIET_MS_PER_FILE times the number of files (so a quiet run
- * of 5,000 files costs 500 stats a second, not 2,500). A watch event or a change brings it back to every pass.
- */
-const QUIET_MS = 2000;
-const QUIET_MS_PER_FILE = 2;
 /** Names listed per reason in the event that says which files were not read. */
 const LIST_NAMES = 6;
 /** Opened without blocking (a FIFO where a log was) and without following a last link we did not vet. */
@@ -119,11 +110,7 @@ export class Tailer {
 
   /** A watch event named `abs` (undefined: it named no file): stat it on the next pass, quiet or not. */
   touched(abs?: string): void {
-    if (abs === undefined) for (const f of this.followed.values()) f.statAt = 0;
-    else {
-      const f = this.followed.get(abs);
-      if (f) f.statAt = 0;
-    }
+    for (const f of abs === undefined ? this.followed.values() : [this.followed.get(abs)]) if (f) f.statAt = 0;
   }
 
   private async pass(): Promise<void> {
@@ -133,8 +120,10 @@ export class Tailer {
       const before = this.listed;
       this.listed = await this.list();
       const same = before.length === this.listed.length && before.every((l, i) => l.abs === this.listed[i].abs);
-      this.relistMs = same ? Math.min(RELIST_MAX_MS, this.relistMs * 2) : RELIST_MS;
-      await this.closeGone();
+      this.relistMs = nextRelist(this.relistMs, same);
+      const listed = new Set(this.listed.map((l) => l.abs));
+      // files no longer listed (deleted, moved away) give their descriptors back at once
+      for (const f of this.followed.values()) if (f.handle && !listed.has(f.abs)) await this.closeFile(f);
     }
     const now = Date.now();
     for (const { abs, want } of this.listed) {
@@ -186,8 +175,7 @@ export class Tailer {
       f = { rel: this.rel(abs), abs, handle: undefined, want, format: 'format' in want ? want.format : undefined, ino: st.ino, offset: 0, signature: new Uint8Array(0), size: -1, mtimeMs: 0, changedAt: Date.now(), statAt: 0 };
       this.followed.set(abs, f);
     } else if (f.ignored || (st.size === f.size && st.mtimeMs === f.mtimeMs)) {
-      const now = Date.now();
-      f.statAt = now + Math.min(Math.max(QUIET_MS, this.listed.length * QUIET_MS_PER_FILE), (now - f.changedAt) / 4); // unchanged
+      f.statAt = quietUntil(Date.now(), f.changedAt, this.listed.length); // unchanged
       return;
     }
     f.statAt = 0;
@@ -288,12 +276,6 @@ export class Tailer {
     const h = f.handle;
     f.handle = undefined;
     await h?.close().catch(() => undefined);
-  }
-
-  /** Files no longer listed (deleted, moved away) give their descriptors back at once. */
-  private async closeGone(): Promise<void> {
-    const listed = new Set(this.listed.map((l) => l.abs));
-    for (const f of this.followed.values()) if (f.handle && !listed.has(f.abs)) await this.closeFile(f);
   }
 
   /** Gives back the descriptors of files unchanged for `idleMs`, and the oldest beyond MAX_OPEN. */
