@@ -50,7 +50,7 @@ async function firstBatch(root: string, workersDir: string): Promise<{ ms: numbe
 /** Share of one core (%) the process spends over `seconds` while a pipeline follows `root`, quiet. */
 async function idleCpu(root: string, workersDir: string, seconds: number): Promise<number> {
   const p = new Pipeline({ root, workersDir, updatesPerSecond: 20 }, { batch: () => undefined, error: () => undefined });
-  await new Promise((r) => setTimeout(r, 5000)); // the backlog is read, the files settle into quiet
+  await new Promise((r) => setTimeout(r, 20_000)); // the backlog is read, the files settle into quiet
   const cpu = process.cpuUsage();
   const t = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));

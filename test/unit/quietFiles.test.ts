@@ -47,7 +47,7 @@ describe('Quiet and deleted files', function () {
       await sleep(20);
     }
     const stats = tailer.stats - before;
-    // every pass would stat 20 files 50 times (1,000); quiet for 2 s they wait ~0.5 s each
+    // every pass would stat 20 files 50 times (1,000); quiet for 2 s they wait ~1 s each
     assert.ok(stats <= 20 * 5, `${stats} stats in 50 passes over 20 quiet files`);
     fs.appendFileSync(files[3], 'step=2 loss=0.25\n');
     tailer.touched(files[3]); // the watch event
