@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { CHUNKS_IN_FLIGHT, type RefineToTail, type TailControl, type TailOptions, type TailToRefine } from '../core/protocol/tail';
+import { nextPoll } from './quiet';
 import { Tailer } from './tailer';
 
 const options = workerData as TailOptions;
@@ -37,9 +38,12 @@ function credit(msg: RefineToTail): void {
   w?.();
 }
 
+/** The wait before the next pass: longer while nothing changes (see quiet.ts). */
+let wait = options.pollMs;
 async function loop(): Promise<void> {
   await tailer.poll();
-  if (!draining) timer = setTimeout(() => void loop(), options.pollMs);
+  wait = nextPoll(wait, options.pollMs, tailer.moved);
+  if (!draining) timer = setTimeout(() => void loop(), wait);
 }
 
 /** A pass soon after watch events, at most one queued. */

@@ -52,6 +52,8 @@ interface Followed {
 interface Listed {
   abs: string;
   want: Want;
+  /** Its file's statAt, kept here so a pass over thousands of quiet files is a scan of numbers. */
+  statAt?: number;
 }
 
 export type TailSink = (msg: TailToRefine, transfer?: ArrayBuffer[]) => void;
@@ -65,6 +67,7 @@ export class Tailer {
   /** Passes run one after another, never two at once on the same offsets. */
   private last: Promise<void> = Promise.resolve();
   private listed: Listed[] = [];
+  private listedBy = new Map<string, Listed>();
   private listedAt = 0;
   private relistMs = RELIST_MS;
   /** Whether bytes read now were written just now (after the first pass, or in a launched run), so their read time dates them. */
@@ -75,8 +78,10 @@ export class Tailer {
   private final = false;
   /** Descriptors held now (about: counted on open, recounted when idle ones are given back). */
   private opened = 0;
-  /** Files stat'ed so far (the bench reads it to see the back-off of quiet files). */
+  /** Files stat'ed so far (tests read it to see the back-off of quiet files). */
   stats = 0;
+  /** Whether the last pass found a file changed (new, grown, replaced). */
+  moved = false;
   /**
    * Called before each chunk is read; a promise holds the reading until the consumer is ready for
    * more (the tail worker's flow control). Undefined: go on.
@@ -110,10 +115,11 @@ export class Tailer {
 
   /** A watch event named `abs` (undefined: it named no file): stat it on the next pass, quiet or not. */
   touched(abs?: string): void {
-    for (const f of abs === undefined ? this.followed.values() : [this.followed.get(abs)]) if (f) f.statAt = 0;
+    for (const l of abs === undefined ? this.listed : [this.listedBy.get(abs)]) if (l) l.statAt = 0;
   }
 
   private async pass(): Promise<void> {
+    this.moved = false;
     if (Date.now() - this.listedAt >= this.relistMs) {
       // Stamped before the walk: a relist() asked for while it runs must still count afterwards.
       this.listedAt = Date.now();
@@ -121,13 +127,15 @@ export class Tailer {
       this.listed = await this.list();
       const same = before.length === this.listed.length && before.every((l, i) => l.abs === this.listed[i].abs);
       this.relistMs = nextRelist(this.relistMs, same);
-      const listed = new Set(this.listed.map((l) => l.abs));
+      this.listedBy = new Map(this.listed.map((l) => [l.abs, l]));
+      for (const l of this.listed) l.statAt = this.followed.get(l.abs)?.statAt;
       // files no longer listed (deleted, moved away) give their descriptors back at once
-      for (const f of this.followed.values()) if (f.handle && !listed.has(f.abs)) await this.closeFile(f);
+      for (const f of this.followed.values()) if (f.handle && !this.listedBy.has(f.abs)) await this.closeFile(f);
     }
     const now = Date.now();
-    for (const { abs, want } of this.listed) {
-      if (!this.final && now < (this.followed.get(abs)?.statAt ?? 0)) continue; // quiet: not yet
+    for (const l of this.listed) {
+      if (!this.final && now < (l.statAt ?? 0)) continue; // quiet: not yet
+      const { abs, want } = l;
       try {
         await this.follow(abs, want).catch(async (err: NodeJS.ErrnoException) => {
           if (err.code !== 'EMFILE' && err.code !== 'ENFILE') throw err;
@@ -137,6 +145,7 @@ export class Tailer {
       } catch (err) {
         this.warnOnce(abs, `${this.rel(abs)}: cannot read (${(err as Error).message}).`);
       }
+      l.statAt = this.followed.get(abs)?.statAt;
     }
     this.tellSkipped(); // after the reads: files found binary by their bytes count too
     await this.closeIdle(IDLE_MS);
@@ -179,6 +188,7 @@ export class Tailer {
       return;
     }
     f.statAt = 0;
+    this.moved = true;
     if (!(await this.open(f))) return;
     if (st.size < f.offset) this.restart(f, 'the file shrank');
     else if (!(await this.signatureHolds(f))) {
@@ -280,7 +290,8 @@ export class Tailer {
 
   /** Gives back the descriptors of files unchanged for `idleMs`, and the oldest beyond MAX_OPEN. */
   private async closeIdle(idleMs: number): Promise<void> {
-    const open = [...this.followed.values()].filter((f) => f.handle);
+    const open: Followed[] = []; // every pass: no copy of every file followed, only of the open ones
+    for (const f of this.followed.values()) if (f.handle) open.push(f);
     this.opened = 0;
     const now = Date.now();
     open.sort((a, b) => b.changedAt - a.changedAt);
