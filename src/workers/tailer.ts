@@ -82,10 +82,7 @@ export class Tailer {
   stats = 0;
   /** Whether the last pass found a file changed (new, grown, replaced). */
   moved = false;
-  /**
-   * Called before each chunk is read; a promise holds the reading until the consumer is ready for
-   * more (the tail worker's flow control). Undefined: go on.
-   */
+  /** Called before each chunk is sent; a promise it returns holds it until the consumer wants more (flow control). */
   ready: () => Promise<void> | undefined = () => undefined;
 
   /** `live`: the files are new, so even the first pass reads bytes just written. `also`: followed besides the root. */
@@ -123,10 +120,8 @@ export class Tailer {
     if (Date.now() - this.listedAt >= this.relistMs) {
       // Stamped before the walk: a relist() asked for while it runs must still count afterwards.
       this.listedAt = Date.now();
-      const before = this.listed;
-      this.listed = await this.list();
-      const same = before.length === this.listed.length && before.every((l, i) => l.abs === this.listed[i].abs);
-      this.relistMs = nextRelist(this.relistMs, same);
+      const [before, now] = [this.listed, (this.listed = await this.list())];
+      this.relistMs = nextRelist(this.relistMs, before.length === now.length && before.every((l, i) => l.abs === now[i].abs));
       this.listedBy = new Map(this.listed.map((l) => [l.abs, l]));
       for (const l of this.listed) l.statAt = this.followed.get(l.abs)?.statAt;
       // files no longer listed (deleted, moved away) give their descriptors back at once
@@ -163,11 +158,8 @@ export class Tailer {
     this.stats++;
     const st = await fs.stat(abs).catch(() => undefined);
     let f = this.followed.get(abs);
-    if (!st) {
-      // deleted (or moved) since the listing: what was read stays, the descriptor goes
-      if (f?.handle) await this.closeFile(f);
-      return;
-    }
+    // deleted (or moved) since the listing: what was read stays, the descriptor goes
+    if (!st) return f?.handle ? this.closeFile(f) : undefined;
     if (!st.isFile()) {
       // a FIFO, a device or a folder where a log was: never opened (a FIFO blocks, /dev/zero has no end)
       this.warnOnce(`${kind(st)}:${abs}`, `${this.rel(abs)}: not a regular file (${kind(st)}); not read.`);
