@@ -120,8 +120,8 @@ export class Tailer {
     if (Date.now() - this.listedAt >= this.relistMs) {
       // Stamped before the walk: a relist() asked for while it runs must still count afterwards.
       this.listedAt = Date.now();
-      const [before, now] = [this.listed, (this.listed = await this.list())];
-      this.relistMs = nextRelist(this.relistMs, before.length === now.length && before.every((l, i) => l.abs === now[i].abs));
+      const [before, after] = [this.listed, (this.listed = await this.list())];
+      this.relistMs = nextRelist(this.relistMs, before.length === after.length && before.every((l, i) => l.abs === after[i].abs));
       this.listedBy = new Map(this.listed.map((l) => [l.abs, l]));
       for (const l of this.listed) l.statAt = this.followed.get(l.abs)?.statAt;
       // files no longer listed (deleted, moved away) give their descriptors back at once
