@@ -2,7 +2,8 @@
  * `training-monitor bench [--json]` (`npm run bench`): generates large inputs in the real formats and reports, in one run, each
  * format's parse rate next to a bare read-and-split of the same bytes (the ratio is the figure),
  * bytes per stored point, and the main thread's event-loop delay while the real workers ingest.
- * `--json` prints the figures as one JSON object. Timings are noisy on shared machines: compare
+ * `--json` prints the figures as one JSON object. Then the bounds (benchBounds.ts): peak memory on
+ * hostile inputs and idle CPU; `--bounds` runs only those. Timings are noisy on shared machines: compare
  * ratios from one run, not seconds across runs.
  */
 import * as fs from 'node:fs';
@@ -12,6 +13,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Refiner } from '../core/refiner';
 import { TfEventsParser } from '../core/parse/tfevents';
 import { Pipeline } from '../workers/pipeline';
+import { benchBounds } from './benchBounds';
 import { event, record, scalarValue } from './tfrecord-writer';
 
 const CHUNK = 4 << 20;
@@ -161,6 +163,13 @@ export async function bench(asJson: boolean): Promise<void> {
   json = asJson;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tm-bench-'));
   log(`generating inputs in ${dir}…`);
+  if (process.argv.includes('--bounds')) {
+    // memory and idle CPU alone (minutes): `training-monitor bench --bounds`
+    const bounds = await benchBounds(dir, log);
+    if (json) console.log(JSON.stringify({ bounds }));
+    fs.rmSync(dir, { recursive: true, force: true });
+    return;
+  }
   const jsonl = write('metrics.jsonl', (i) => `{"step": ${i}, "loss": ${(1 / (1 + i / 1e4)).toFixed(6)}, "acc": ${(1 - 1 / (2 + i / 1e4)).toFixed(6)}, "lr": 0.001}\n`, 1_500_000);
   const csv = write('metrics.csv', (i) => (i === 0 ? 'step,loss,acc,lr\n' : `${i},${(1 / (1 + i / 1e4)).toFixed(6)},${(1 - 1 / (2 + i / 1e4)).toFixed(6)},0.001\n`), 1_000_001);
   const out = write('stdout.log', (i) => `${i % 200 === 0 ? `Epoch ${i / 200 + 1}/5000\n` : ''}${String((i % 200) + 1).padStart(3)}/200 ━━━━━━━━━━━━━━━━━━━━ 1s 3ms/step - accuracy: ${(i / 2e6).toFixed(4)} - loss: ${(1 / (1 + i / 1e4)).toFixed(4)}\r${i % 200 === 199 ? '\n' : ''}`, 1_000_000);
@@ -188,6 +197,7 @@ export async function bench(asJson: boolean): Promise<void> {
   const loop = await eventLoopWhileIngesting(jsonl);
   results.mainThreadWhileIngesting = loop;
   log(`main thread while the workers ingest ${(loop.points / 1e6).toFixed(2)}M points (${(loop.pointsPerSecond / 1e6).toFixed(2)}M points/s): event-loop delay p99 ${loop.p99ms} ms, max ${loop.maxMs} ms`);
+  results.bounds = await benchBounds(dir, log);
   if (json) console.log(JSON.stringify(results));
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -16,7 +16,10 @@ export interface Frame {
  */
 export type OnFrame = (text: string, from: number, to: number, end: Frame['end']) => void;
 
-/** A line longer than this is cut into pieces of this size (so a newline-free file cannot exhaust memory). */
+/**
+ * A line longer than this is cut there: its first MAX_FRAME_CHARS characters are a frame, the rest
+ * up to its end is dropped (so a newline-free file cannot exhaust memory, nor fill the log tab).
+ */
 export const MAX_FRAME_CHARS = 1 << 20;
 
 export class FrameSplitter {
@@ -24,14 +27,24 @@ export class FrameSplitter {
   private pending = '';
   /** A `\r` that ended the last chunk: it may be the first half of `\r\n`. */
   private pendingCR = false;
-  /** How many times a frame was cut at MAX_FRAME_CHARS. */
+  /** How many lines were cut at MAX_FRAME_CHARS. */
   capped = 0;
+  /** Inside the dropped rest of a cut line, until its end. */
+  private skipping = false;
 
-  /** Decodes `bytes`, hands each completed frame to `onFrame`, and returns the decoded text. */
+  /** Decodes `bytes`, hands each completed frame to `onFrame`, and returns the decoded text (less what was dropped of a cut line). */
   pushTo(bytes: Uint8Array, onFrame: OnFrame): string {
-    const text = this.decoder.decode(bytes, { stream: true });
-    this.split(text, onFrame);
-    return text;
+    let text = this.decoder.decode(bytes, { stream: true });
+    if (this.skipping) {
+      const lf = text.indexOf('\n');
+      const cr = text.indexOf('\r');
+      const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+      if (end < 0) return '';
+      this.skipping = false;
+      text = text.slice(end); // its end ends an empty frame: the cut line was handed on already
+    }
+    const over = this.split(text, onFrame);
+    return over ? text.slice(0, text.length - over) : text;
   }
 
   /** The stream ended: whatever is held becomes the last frame. */
@@ -60,6 +73,7 @@ export class FrameSplitter {
     this.decoder = new TextDecoder('utf-8');
     this.pending = '';
     this.pendingCR = false;
+    this.skipping = false;
   }
 
   /** The held text becomes a frame. */
@@ -77,7 +91,8 @@ export class FrameSplitter {
     onFrame(t, 0, t.length, end);
   }
 
-  private split(text: string, onFrame: OnFrame): void {
+  /** Hands on the frames of `text`; returns how many of its last characters were dropped (a cut line). */
+  private split(text: string, onFrame: OnFrame): number {
     let start = 0;
     if (this.pendingCR && text.length > 0) {
       this.pendingCR = false;
@@ -112,13 +127,17 @@ export class FrameSplitter {
       if (lf >= 0 && lf < start) lf = text.indexOf('\n', start);
       if (cr >= 0 && cr < start) cr = text.indexOf('\r', start);
     }
-    if (!this.pendingCR) {
+    if (this.pendingCR) return 0;
+    const held = this.pending.length + text.length - start;
+    if (held <= MAX_FRAME_CHARS) {
       this.pending += text.slice(start);
-      while (this.pending.length > MAX_FRAME_CHARS) {
-        onFrame(this.pending, 0, MAX_FRAME_CHARS, '');
-        this.pending = this.pending.slice(MAX_FRAME_CHARS);
-        this.capped++;
-      }
+      return 0;
     }
+    const t = this.pending + text.slice(start, start + MAX_FRAME_CHARS - this.pending.length);
+    this.pending = '';
+    this.capped++;
+    this.skipping = true;
+    onFrame(t, 0, t.length, '');
+    return held - MAX_FRAME_CHARS;
   }
 }

@@ -13,10 +13,15 @@ import { ProgressParser } from './parse/progress';
 import { JsonlParser, TrainerStateParser } from './parse/records';
 import { TfEventsParser } from './parse/tfevents';
 import type { Emit, LineParser, Point } from './parse/types';
-import { SeriesStore } from './series';
+import { MAX_SERIES, SeriesStore } from './series';
 
 /** Log text kept per stream for a webview that (re)loads. */
 const LOG_HISTORY_CHARS = 2_000_000;
+/**
+ * Log text one batch carries per stream at most: of a bigger backlog only the last lines go, the
+ * earlier ones are read back from the files when the user scrolls to them.
+ */
+export const LOG_BATCH_CHARS = 256 * 1024;
 
 /** How one file's bytes become points (and, for output streams, log text). */
 interface FileReader {
@@ -47,7 +52,8 @@ const SILENT_SAID = 10;
 export class Refiner {
   readonly store = new SeriesStore();
   private files = new Map<string, FileReader | null>();
-  private pendingLogs: LogDelta[] = [];
+  /** Log text not yet sent per stream, and the lines left out before it (a backlog bigger than a batch). */
+  private pendingLogs = new Map<LogStream, { text: string; skipped: number; cut: boolean }>();
   private pendingEvents: MonitorEvent[] = [];
   private history = new Map<LogStream, string>();
   private events: MonitorEvent[] = [];
@@ -65,6 +71,8 @@ export class Refiner {
   private silentSaid = new Set<string>();
   /** Files whose reading started since the last batch, with their format, for one event. */
   private reading: string[] = [];
+  /** Whether the series past MAX_SERIES were spoken of (once a run). */
+  private droppedSaid = false;
 
   /**
    * Appended bytes of `file` (a path relative to the run directory), read at `time` (epoch ms),
@@ -87,6 +95,7 @@ export class Refiner {
   end(): void {
     for (const reader of this.files.values()) reader?.end();
     this.tellSilent('', true);
+    this.sayDropped();
   }
 
   /** What was there when an attached run's following began is read: say which files gave nothing so far. */
@@ -127,14 +136,35 @@ export class Refiner {
     this.pendingEvents.push({ time: Date.now(), level, text });
   }
 
+  /** Once a run: the series not kept, by name (the first few) and number. */
+  private sayDropped(): void {
+    const dropped = this.store.dropped;
+    if (this.droppedSaid || dropped.size === 0) return;
+    this.droppedSaid = true;
+    const names = [...dropped].slice(0, 5).map((n) => (n.length > 60 ? n.slice(0, 60) + '…' : n));
+    const more = dropped.size > names.length ? ` and ${dropped.size >= 10_000 ? 'at least ' : ''}${(dropped.size - names.length).toLocaleString('en-US')} more` : '';
+    this.event('warning', `A run keeps at most ${MAX_SERIES.toLocaleString('en-US')} series: ${names.join(', ')}${more} were not kept (any that come later neither).`);
+  }
+
   /** What changed since the last batch. */
   takeBatch(): Batch {
     this.tellReading();
-    const batch: Batch = { series: this.store.takeDeltas(), logs: this.pendingLogs, events: this.pendingEvents };
-    for (const l of batch.logs) this.remember(l.stream, l.text);
+    this.sayDropped();
+    const batch: Batch = { series: this.store.takeDeltas(), logs: [], events: this.pendingEvents };
+    for (const [stream, { text, skipped, cut }] of this.pendingLogs) {
+      const delta: LogDelta = { stream, text };
+      if (cut) {
+        // the receiver starts over at the line the text begins with, and reads earlier ones back
+        this.history.set(stream, '');
+        this.sentLines.set(stream, (this.sentLines.get(stream) ?? 0) + skipped);
+        delta.line = this.sentLines.get(stream);
+      }
+      this.remember(stream, text);
+      batch.logs.push(delta);
+    }
     this.events.push(...batch.events);
     if (this.events.length > 2000) this.events.splice(0, this.events.length - 1000);
-    this.pendingLogs = [];
+    this.pendingLogs = new Map();
     this.pendingEvents = [];
     return batch;
   }
@@ -168,10 +198,17 @@ export class Refiner {
     this.event('warning', `${file}: ${name} went back to ${xKind} ${x} (a restarted training?); its points from there on were replaced.`);
   }
 
+  /** Text for a log tab, of which a batch carries the last LOG_BATCH_CHARS (from a line start). */
   private log(stream: LogStream, text: string): void {
-    const last = this.pendingLogs[this.pendingLogs.length - 1];
-    if (last?.stream === stream) last.text += text;
-    else this.pendingLogs.push({ stream, text });
+    let p = this.pendingLogs.get(stream);
+    if (!p) this.pendingLogs.set(stream, (p = { text: '', skipped: 0, cut: false }));
+    p.text += text;
+    if (p.text.length <= 2 * LOG_BATCH_CHARS) return;
+    const nl = p.text.indexOf('\n', p.text.length - LOG_BATCH_CHARS);
+    const from = nl < 0 ? p.text.length - LOG_BATCH_CHARS : nl + 1;
+    p.skipped += newlines(p.text, from);
+    p.cut = true;
+    p.text = p.text.slice(from);
   }
 
   /** Log text already sent, kept (the last LOG_HISTORY_CHARS) for snapshots. */
@@ -259,7 +296,8 @@ export class Refiner {
           noted = true;
           this.event('info', `${file}: ${parser.note}.`);
         }
-        if (splitter.capped > capped) this.event('warning', `${file}: a line longer than ${MAX_FRAME_CHARS} characters was cut into pieces.`);
+        // said once a file: an endless line is one warning, not one a chunk
+        if (splitter.capped > 0 && capped === 0) this.event('warning', `${file}: a line longer than ${MAX_FRAME_CHARS.toLocaleString('en-US')} characters was cut at that length; the rest of it, and of any later line as long, is skipped.`);
         if (frames >= SILENT_LINES) this.saySilent(file, reader, ' so far');
       },
       end: () => {
@@ -363,8 +401,9 @@ export class Refiner {
   }
 }
 
-function newlines(text: string): number {
+/** `\n`s in `text` before `end`. */
+function newlines(text: string, end = text.length): number {
   let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) n++;
   return n;
 }

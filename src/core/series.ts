@@ -9,12 +9,48 @@
  */
 import type { Axis, SeriesDelta, XKind } from './protocol/batch';
 
-/** What `add` did with a point. */
-export type AddResult = 'appended' | 'replaced' | 'restarted' | 'skipped';
+/** What `add` did with a point (`dropped`: a new series past MAX_SERIES). */
+export type AddResult = 'appended' | 'replaced' | 'restarted' | 'skipped' | 'dropped';
 
 const SHIFT = 15;
 const CHUNK = 1 << SHIFT;
-const FIRST = 64;
+/** Points a series' first columns hold: most runs have a few long series and many short ones. */
+const FIRST = 4;
+const EMPTY64 = new Float64Array(0);
+const EMPTY32 = new Float32Array(0);
+
+/** Series kept per run; a run that logs more (200k JSON keys, a 50k-column CSV) keeps the first. */
+export const MAX_SERIES = 2000;
+/** Characters of a metric name kept; a longer one ends in a hash of the whole name, so distinct names stay distinct. */
+export const MAX_NAME_CHARS = 200;
+/** Names of dropped series remembered, to count them (a count beyond says "at least"). */
+const DROPPED_COUNTED = 10_000;
+
+/**
+ * `name` as stored: a fresh copy (a name sliced from a decoded 4 MB chunk would keep the chunk
+ * alive as long as the series; V8 neither flattens nor copies a slice on `' ' + s`), and past
+ * MAX_NAME_CHARS cut, with a 64-bit hash of the whole name (also keeps V8's string hashing, which
+ * gives every string past 16K characters the same hash, out of a map's way).
+ */
+export function storedName(name: string): string {
+  let n = name;
+  if (n.length > MAX_NAME_CHARS) n = n.slice(0, MAX_NAME_CHARS - 18) + '…#' + hash64(name);
+  const codes = new Array<number>(n.length);
+  for (let i = 0; i < n.length; i++) codes[i] = n.charCodeAt(i);
+  return String.fromCharCode(...codes);
+}
+
+/** Two 32-bit FNV-1a lanes over the UTF-16 code units, as 16 hex digits. */
+function hash64(s: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
 
 /** Points of one series within [from, to), copied into arrays of exactly that size. */
 export interface Columns {
@@ -25,9 +61,10 @@ export interface Columns {
 }
 
 class Series {
-  private xs: Float64Array[] = [new Float64Array(FIRST)];
-  private ys: Float64Array[] = [new Float64Array(FIRST)];
-  private ws: Float32Array[] = [new Float32Array(FIRST)];
+  // allocated on the first point, then doubled up to CHUNK
+  private xs: Float64Array[] = [EMPTY64];
+  private ys: Float64Array[] = [EMPTY64];
+  private ws: Float32Array[] = [EMPTY32];
   /** Wall-clock seconds that stored wall offsets count from (the first known time). */
   private wallBase = NaN;
   length = 0;
@@ -54,9 +91,10 @@ class Series {
       this.ys.push(new Float64Array(CHUNK));
       this.ws.push(new Float32Array(CHUNK));
     } else if (c === 0 && i === this.xs[0].length) {
-      this.xs[0] = grow(this.xs[0], new Float64Array(i * 2));
-      this.ys[0] = grow(this.ys[0], new Float64Array(i * 2));
-      this.ws[0] = grow(this.ws[0], new Float32Array(i * 2));
+      const n = Math.max(FIRST, i * 2);
+      this.xs[0] = grow(this.xs[0], new Float64Array(n));
+      this.ys[0] = grow(this.ys[0], new Float64Array(n));
+      this.ws[0] = grow(this.ws[0], new Float32Array(n));
     }
     if (Number.isNaN(this.wallBase) && Number.isFinite(wall)) this.wallBase = wall;
     this.xs[c][i] = x;
@@ -144,6 +182,8 @@ export class SeriesStore {
   /** Points come in runs from one file: its names without a lookup. */
   private lastSource = '';
   private lastNames: Map<string, Series> | undefined;
+  /** Names of series not kept (past MAX_SERIES), up to DROPPED_COUNTED, in the order they came. */
+  readonly dropped = new Set<string>();
 
   /**
    * Adds a point (`wall`: its time in seconds since the epoch, NaN when unknown). A point at the
@@ -158,12 +198,18 @@ export class SeriesStore {
     if (!names) this.bySource.set(source, (names = new Map()));
     this.lastSource = source;
     this.lastNames = names;
+    if (name.length > MAX_NAME_CHARS) name = storedName(name);
     let s = names.get(name);
     if (!s) {
-      const key = `${source}:${name}`;
-      s = new Series(key, name, source, xKind, multi);
+      if (this.series.size >= MAX_SERIES) {
+        if (this.dropped.size < DROPPED_COUNTED && !this.dropped.has(name)) this.dropped.add(storedName(name));
+        return 'dropped';
+      }
+      const own = storedName(name);
+      const key = `${source}:${own}`;
+      s = new Series(key, own, source, xKind, multi);
       this.series.set(key, s);
-      names.set(name, s);
+      names.set(own, s);
     }
     if (xKind !== s.xKind) return 'skipped'; // positioned otherwise (a damaged line read by row number): not this axis
     if (x > s.lastX || (s.multi && x === s.lastX)) {

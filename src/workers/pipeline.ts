@@ -87,6 +87,8 @@ export class Pipeline {
   private last: { full: Batch; display: Batch; logIndex: LogIndex } | undefined;
   /** When the workers were last replaced. */
   private restarts: number[] = [];
+  /** Messages from the refiner so far: a drain waits while this grows. */
+  private heard = 0;
 
   constructor(
     private readonly options: PipelineOptions,
@@ -117,6 +119,7 @@ export class Pipeline {
       });
     }
     refine.on('message', (msg: RefineToHost) => current() && this.onRefine(msg, refine));
+    refine.on('message', () => current() && this.heard++); // any message shows the refiner alive and moving
 
     const channel = new MessageChannel();
     this.toRefine({ type: 'port', port: channel.port2 }, [channel.port2]);
@@ -201,23 +204,40 @@ export class Pipeline {
 
   /**
    * The controlled end: the tailer reads every file to its end, the refiner parses the partial
-   * last lines and sends its last batch, then both workers end. Gives up after `timeoutMs`.
+   * last lines and sends its last batch, then both workers end, keeping every point for
+   * snapshots, windows and log lines. A big backlog takes as long as it takes: the drain gives up
+   * only when the refiner says nothing (no batch, no progress) for `idleMs`, and keeps whatever
+   * the refiner still answers with.
    */
-  async drain(timeoutMs = 10_000): Promise<void> {
+  async drain(idleMs = 10_000): Promise<void> {
     if (this.ended) return;
     this.draining = true;
     const flushed = new Promise<void>((resolve) => (this.flushed = resolve));
     this.toTail({ type: 'drain' });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-    await Promise.race([flushed, timeout]);
+    await this.whileHeard(flushed, idleMs);
     const index = this.whileRunning(this.requests.ask({ type: 'logIndex' }, Infinity), (a) => a.index, () => []);
-    const last = Promise.all([this.snapshot(true), this.snapshot(), index]);
-    // a question that fails now leaves nothing kept, like the timeout
-    const kept = await Promise.race([last.catch(() => undefined), timeout.then(() => undefined)]);
+    // a question that fails now leaves nothing kept, as silence does
+    const last = Promise.all([this.snapshot(true), this.snapshot(), index]).catch(() => undefined);
+    const kept = await this.whileHeard(last, idleMs);
     this.last = kept && { full: kept[0], display: kept[1], logIndex: LogIndex.from(kept[2]) };
-    clearTimeout(timer);
     await this.dispose();
+  }
+
+  /** `done`'s value, or undefined once the refiner was silent for `idleMs`. */
+  private whileHeard<T>(done: Promise<T>, idleMs: number): Promise<T | undefined> {
+    return new Promise((resolve) => {
+      let heard = this.heard;
+      const check = () => {
+        if (this.heard === heard) return resolve(undefined);
+        heard = this.heard;
+        timer = setTimeout(check, idleMs);
+      };
+      let timer = setTimeout(check, idleMs);
+      void done.then((value) => {
+        clearTimeout(timer);
+        resolve(value);
+      });
+    });
   }
 
   /** Ends both workers now. */
@@ -256,6 +276,8 @@ export class Pipeline {
       case 'flushed':
         this.flushed?.();
         break;
+      case 'progress':
+        break; // counted by the drain's listener: the refiner is still at work
       default:
         // a snapshot holds every batch the worker sent before it, and they arrived before it
         if (msg.type === 'snapshot') msg.batch.seq = this.batches;

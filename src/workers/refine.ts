@@ -5,12 +5,12 @@
  * once (leading edge): a point written after a pause does not wait for a tick; under load the
  * points that come within one interval go together at its end (trailing edge).
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { isEmptyBatch, transferables, windowTransferables, type WindowSeries } from '../core/protocol/batch';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { isEmptyBatch, transferables, windowTransferables, type Batch, type WindowSeries } from '../core/protocol/batch';
 import type { HostToRefine, RefineAnswer, RefineOptions, RefineQuestion, RefineToHost } from '../core/protocol/refine';
 import { answer } from '../core/protocol/request';
 import { decimate } from '../core/decimate';
-import type { TailToRefine } from '../core/protocol/tail';
+import type { RefineToTail, TailToRefine } from '../core/protocol/tail';
 import { Refiner } from '../core/refiner';
 import { readLines, searchLines } from './logRead';
 
@@ -55,12 +55,26 @@ function wake(): void {
   due = setTimeout(() => sendBatch(false), Math.max(0, wait));
 }
 
-function onTail(msg: TailToRefine): void {
+/** Bytes parsed so far, told to the host at most 4 times a second (a drain waits while they grow). */
+let parsed = 0;
+let toldAt = 0;
+
+function onTail(msg: TailToRefine, port: MessagePort): void {
   switch (msg.type) {
-    case 'chunk':
+    case 'chunk': {
       refiner.chunk(msg.file, new Uint8Array(msg.bytes), msg.time, msg.format);
+      // Parsed: the tailer may read on, once the event loop has turned (a port runs its queued
+      // messages in one go: credits given at once would keep timers and the host waiting through a whole backlog).
+      setImmediate(() => port.postMessage({ type: 'credit' } satisfies RefineToTail));
+      parsed += msg.bytes.byteLength;
+      const now = performance.now();
+      if (now - toldAt >= 250) {
+        toldAt = now;
+        host.postMessage({ type: 'progress', bytes: parsed } satisfies RefineToHost);
+      }
       wake();
       break;
+    }
     case 'reset':
       refiner.reset(msg.file, msg.reason);
       wake();
@@ -108,9 +122,11 @@ async function respond(q: RefineQuestion): Promise<RefineAnswer> {
 
 host.on('message', (msg: HostToRefine) => {
   switch (msg.type) {
-    case 'port':
-      msg.port.on('message', onTail);
+    case 'port': {
+      const port = msg.port;
+      port.on('message', (m: TailToRefine) => onTail(m, port));
       break;
+    }
     case 'credit':
       credits++;
       if (starved) {

@@ -4,8 +4,10 @@
  * no events (network mounts, writes from other machines).
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { TailControl, TailOptions, TailToRefine } from '../core/protocol/tail';
+import { CHUNKS_IN_FLIGHT, type RefineToTail, type TailControl, type TailOptions, type TailToRefine } from '../core/protocol/tail';
+import { nextPoll } from './quiet';
 import { Tailer } from './tailer';
 
 const options = workerData as TailOptions;
@@ -15,23 +17,49 @@ let timer: NodeJS.Timeout | undefined;
 
 const tailer = new Tailer(options.root, (msg: TailToRefine, transfer?: ArrayBuffer[]) => out?.postMessage(msg, transfer), options.live, options.also);
 
+/**
+ * Flow control: a chunk is read only while fewer than CHUNKS_IN_FLIGHT wait to be parsed, so a
+ * big backlog stays on disk until the refiner is ready for it (one pass runs at a time: one waiter).
+ */
+let inFlight = 0;
+let waiting: (() => void) | undefined;
+tailer.ready = () => {
+  if (inFlight < CHUNKS_IN_FLIGHT) {
+    inFlight++;
+    return undefined;
+  }
+  return new Promise<void>((resolve) => (waiting = resolve)).then(() => void inFlight++);
+};
+function credit(msg: RefineToTail): void {
+  if (msg.type !== 'credit') return;
+  inFlight--;
+  const w = waiting;
+  waiting = undefined;
+  w?.();
+}
+
+/** The wait before the next pass: longer while nothing changes (see quiet.ts). */
+let wait = options.pollMs;
 async function loop(): Promise<void> {
   await tailer.poll();
-  if (!draining) timer = setTimeout(() => void loop(), options.pollMs);
+  wait = nextPoll(wait, options.pollMs, tailer.moved);
+  if (!draining) timer = setTimeout(() => void loop(), wait);
 }
 
 /** A pass soon after watch events, at most one queued. */
 let soon: NodeJS.Immediate | undefined;
-function watchEvent(event: string): void {
+function watchEvent(event: string, name: string | null): void {
   if (event === 'rename') tailer.relist(); // created, deleted or moved
+  tailer.touched(name === null ? undefined : rootIsDir ? path.join(options.root, name) : options.root); // a quiet file is looked at again
   if (!soon && !draining) soon = setImmediate(() => void tailer.poll().finally(() => (soon = undefined)));
 }
 
 let watcher: fs.FSWatcher | undefined;
+let rootIsDir = false;
 function startWatching(): void {
   try {
-    const recursive = fs.statSync(options.root).isDirectory();
-    watcher = fs.watch(options.root, { recursive }, watchEvent);
+    rootIsDir = fs.statSync(options.root).isDirectory();
+    watcher = fs.watch(options.root, { recursive: rootIsDir }, watchEvent);
     watcher.on('error', () => watcher?.close()); // polling carries on
   } catch {
     // No watch here (missing folder, unsupported filesystem): polling alone.
@@ -41,6 +69,7 @@ function startWatching(): void {
 parentPort!.on('message', (msg: TailControl) => {
   if (msg.type === 'port') {
     out = msg.port;
+    out.on('message', credit);
     startWatching();
     void loop();
   } else if (msg.type === 'drain') {

@@ -8,6 +8,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { decide, formatOf, sniff, SNIFF_BYTES, type FileFormat, type SniffKind } from '../core/formats';
 import { alsoName, type AlsoFollowed, type TailToRefine } from '../core/protocol/tail';
+import { nextRelist, quietUntil, RELIST_MS } from './quiet';
 
 /** Largest read, so one huge append does not become one huge message. */
 const READ_BYTES = 4 << 20;
@@ -16,8 +17,6 @@ const SIGNATURE_BYTES = 64;
 /** Folders not worth walking. */
 const SKIP_DIRS = new Set(['node_modules', '.git', '__pycache__', 'checkpoints', 'wandb']);
 const MAX_DEPTH = 6;
-/** How often the folder tree is walked for new files when no watch event says so. */
-const RELIST_MS = 1000;
 /** A file unchanged this long gives its descriptor back (reopened by path when it grows). */
 const IDLE_MS = 5000;
 /** Descriptors held at most: the least recently changed files give theirs back first. */
@@ -44,6 +43,8 @@ interface Followed {
   mtimeMs: number;
   /** When its size or time last changed (ms). */
   changedAt: number;
+  /** When to stat it next (ms): later and later while it stays quiet. */
+  statAt: number;
   /** Not text after all (a checkpoint without extension). */
   ignored?: boolean;
 }
@@ -51,6 +52,8 @@ interface Followed {
 interface Listed {
   abs: string;
   want: Want;
+  /** Its file's statAt, kept here so a pass over thousands of quiet files is a scan of numbers. */
+  statAt?: number;
 }
 
 export type TailSink = (msg: TailToRefine, transfer?: ArrayBuffer[]) => void;
@@ -64,7 +67,9 @@ export class Tailer {
   /** Passes run one after another, never two at once on the same offsets. */
   private last: Promise<void> = Promise.resolve();
   private listed: Listed[] = [];
+  private listedBy = new Map<string, Listed>();
   private listedAt = 0;
+  private relistMs = RELIST_MS;
   /** Whether bytes read now were written just now (after the first pass, or in a launched run), so their read time dates them. */
   private dated: boolean;
   /** One read buffer for every file; only the bytes read are copied out. */
@@ -73,6 +78,12 @@ export class Tailer {
   private final = false;
   /** Descriptors held now (about: counted on open, recounted when idle ones are given back). */
   private opened = 0;
+  /** Files stat'ed so far (tests read it to see the back-off of quiet files). */
+  stats = 0;
+  /** Whether the last pass found a file changed (new, grown, replaced). */
+  moved = false;
+  /** Called before each chunk is sent; a promise it returns holds it until the consumer wants more (flow control). */
+  ready: () => Promise<void> | undefined = () => undefined;
 
   /** `live`: the files are new, so even the first pass reads bytes just written. `also`: followed besides the root. */
   constructor(
@@ -96,15 +107,30 @@ export class Tailer {
   /** Something changed in the tree (a watch event): walk it again on the next pass. */
   relist(): void {
     this.listedAt = 0;
+    this.relistMs = RELIST_MS;
+  }
+
+  /** A watch event named `abs` (undefined: it named no file): stat it on the next pass, quiet or not. */
+  touched(abs?: string): void {
+    for (const l of abs === undefined ? this.listed : [this.listedBy.get(abs)]) if (l) l.statAt = 0;
   }
 
   private async pass(): Promise<void> {
-    if (Date.now() - this.listedAt >= RELIST_MS) {
+    this.moved = false;
+    if (Date.now() - this.listedAt >= this.relistMs) {
       // Stamped before the walk: a relist() asked for while it runs must still count afterwards.
       this.listedAt = Date.now();
-      this.listed = await this.list();
+      const [before, after] = [this.listed, (this.listed = await this.list())];
+      this.relistMs = nextRelist(this.relistMs, before.length === after.length && before.every((l, i) => l.abs === after[i].abs));
+      this.listedBy = new Map(this.listed.map((l) => [l.abs, l]));
+      for (const l of this.listed) l.statAt = this.followed.get(l.abs)?.statAt;
+      // files no longer listed (deleted, moved away) give their descriptors back at once
+      for (const f of this.followed.values()) if (f.handle && !this.listedBy.has(f.abs)) await this.closeFile(f);
     }
-    for (const { abs, want } of this.listed) {
+    const now = Date.now();
+    for (const l of this.listed) {
+      if (!this.final && now < (l.statAt ?? 0)) continue; // quiet: not yet
+      const { abs, want } = l;
       try {
         await this.follow(abs, want).catch(async (err: NodeJS.ErrnoException) => {
           if (err.code !== 'EMFILE' && err.code !== 'ENFILE') throw err;
@@ -114,6 +140,7 @@ export class Tailer {
       } catch (err) {
         this.warnOnce(abs, `${this.rel(abs)}: cannot read (${(err as Error).message}).`);
       }
+      l.statAt = this.followed.get(abs)?.statAt;
     }
     this.tellSkipped(); // after the reads: files found binary by their bytes count too
     await this.closeIdle(IDLE_MS);
@@ -128,9 +155,11 @@ export class Tailer {
   }
 
   private async follow(abs: string, want: Want): Promise<void> {
+    this.stats++;
     const st = await fs.stat(abs).catch(() => undefined);
     let f = this.followed.get(abs);
-    if (!st) return; // vanished between listing and stat; what was read stays
+    // deleted (or moved) since the listing: what was read stays, the descriptor goes
+    if (!st) return f?.handle ? this.closeFile(f) : undefined;
     if (!st.isFile()) {
       // a FIFO, a device or a folder where a log was: never opened (a FIFO blocks, /dev/zero has no end)
       this.warnOnce(`${kind(st)}:${abs}`, `${this.rel(abs)}: not a regular file (${kind(st)}); not read.`);
@@ -144,11 +173,14 @@ export class Tailer {
       f = undefined;
     }
     if (!f) {
-      f = { rel: this.rel(abs), abs, handle: undefined, want, format: 'format' in want ? want.format : undefined, ino: st.ino, offset: 0, signature: new Uint8Array(0), size: -1, mtimeMs: 0, changedAt: Date.now() };
+      f = { rel: this.rel(abs), abs, handle: undefined, want, format: 'format' in want ? want.format : undefined, ino: st.ino, offset: 0, signature: new Uint8Array(0), size: -1, mtimeMs: 0, changedAt: Date.now(), statAt: 0 };
       this.followed.set(abs, f);
     } else if (f.ignored || (st.size === f.size && st.mtimeMs === f.mtimeMs)) {
-      return; // unchanged
+      f.statAt = quietUntil(Date.now(), f.changedAt, this.listed.length); // unchanged
+      return;
     }
+    f.statAt = 0;
+    this.moved = true;
     if (!(await this.open(f))) return;
     if (st.size < f.offset) this.restart(f, 'the file shrank');
     else if (!(await this.signatureHolds(f))) {
@@ -234,15 +266,24 @@ export class Tailer {
       f.signature = sig;
       const bytes = buf.slice(0, bytesRead).buffer;
       const msg: TailToRefine = { type: 'chunk', file: f.rel, bytes, format: f.format };
+      const wait = this.ready();
+      if (wait) await wait;
       if (this.dated) msg.time = Date.now();
       this.send(msg, [bytes]);
       if (bytesRead < want) return;
     }
   }
 
+  private async closeFile(f: Followed): Promise<void> {
+    const h = f.handle;
+    f.handle = undefined;
+    await h?.close().catch(() => undefined);
+  }
+
   /** Gives back the descriptors of files unchanged for `idleMs`, and the oldest beyond MAX_OPEN. */
   private async closeIdle(idleMs: number): Promise<void> {
-    const open = [...this.followed.values()].filter((f) => f.handle);
+    const open: Followed[] = []; // every pass: no copy of every file followed, only of the open ones
+    for (const f of this.followed.values()) if (f.handle) open.push(f);
     this.opened = 0;
     const now = Date.now();
     open.sort((a, b) => b.changedAt - a.changedAt);

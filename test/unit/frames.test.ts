@@ -45,15 +45,22 @@ describe('FrameSplitter', () => {
     assert.deepEqual(s.push(enc.encode('\n')), [{ text: 'loss: 0.5', end: '\n' }]);
   });
 
-  it('cuts a line longer than the cap instead of holding it whole', () => {
+  // The old splitter handed on every MAX_FRAME_CHARS of an endless line as a frame of its own and
+  // logged all of it (300 MB: a 314M-character batch); the rest of a cut line is dropped now.
+  it('cuts a line longer than the cap once, drops the rest of it up to its end, and reads on', () => {
     const s = new FrameSplitter();
     const chunk = enc.encode('x'.repeat(MAX_FRAME_CHARS / 4));
-    let frames: Frame[] = [];
-    for (let i = 0; i < 10; i++) frames = frames.concat(s.push(chunk));
-    assert.equal(frames.length, 2);
-    assert.ok(frames.every((f) => f.text.length === MAX_FRAME_CHARS));
-    assert.equal(s.capped, 2);
-    assert.deepEqual(s.end(), [{ text: 'x'.repeat(MAX_FRAME_CHARS / 2), end: '' }]);
+    const frames: Frame[] = [];
+    const onFrame = (text: string, from: number, to: number, end: Frame['end']) => frames.push({ text: text.slice(from, to), end });
+    let logged = 0;
+    for (let i = 0; i < 40; i++) logged += s.pushTo(chunk, onFrame).length;
+    assert.equal(frames.length, 1);
+    assert.equal(frames[0].text.length, MAX_FRAME_CHARS);
+    assert.equal(s.capped, 1, 'one cut for the one line');
+    assert.equal(logged, MAX_FRAME_CHARS, 'the dropped rest is not log text either');
+    assert.equal(s.pushTo(enc.encode('yyy\r\nstep 2\n'), onFrame), '\r\nstep 2\n');
+    assert.deepEqual(frames.slice(1), [{ text: '', end: '\n' }, { text: 'step 2', end: '\n' }]);
+    assert.deepEqual(s.end(), []);
   });
 
   it('reset forgets a held partial line', () => {

@@ -7,7 +7,9 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { formatOf } from '../../src/core/formats';
 import { Refiner } from '../../src/core/refiner';
+import { generator, mutate as mutateSeed, run, seeds } from '../fuzz/cases';
 
 const fixtures = path.join(__dirname, '..', 'fixtures');
 const FILES: Array<[string, string]> = [
@@ -74,6 +76,25 @@ describe('Fuzzing the refiner with mutated real inputs', () => {
         // a damaged CSV header makes its columns unknowable (and is reported): skip that case
         if (name.endsWith('.csv') && bad.indexOf(10) !== bytes.indexOf(10)) continue;
         assert.ok(n >= clean * 0.5, `damage ${i}: ${n} of ${clean} points`);
+      }
+    });
+  }
+});
+
+describe('Fuzzing every reader (printed lines, CSV, JSON lines, tfevents, trainer_state.json, notebooks)', () => {
+  // `npm run fuzz` runs a million of these; here a few per seed keep the suite quick
+  const all = seeds([fixtures]);
+  it('has a seed of every format', () => {
+    const formats = new Set(all.map((s) => formatOf(s.as)));
+    for (const f of ['output', 'csv', 'jsonl', 'tfevents', 'trainer-state', 'notebook'] as const) assert.ok(formats.has(f), f);
+  });
+  for (const s of all) {
+    it(`${path.relative(fixtures, s.from).startsWith('..') ? s.from : path.relative(fixtures, s.from)} as ${s.as}: 60 mutations, no throw`, () => {
+      const rand = generator(s.bytes.length);
+      for (let i = 0; i < 60; i++) {
+        const bad = mutateSeed(s.bytes, rand);
+        const cut = Math.floor(rand() * (bad.length + 1));
+        assert.doesNotThrow(() => run(s.as, bad, cut), `mutation ${i}`);
       }
     });
   }

@@ -224,9 +224,9 @@ describe('Pipeline (real worker_threads)', () => {
 
   it('a worker that runs out of its heap cap ends alone, is replaced, and says why', async () => {
     const dir = tempDir();
-    // every line a new set of long metric names: the refiner's names and series outgrow a small cap
-    const line = (i: number) => JSON.stringify(Object.fromEntries(Array.from({ length: 200 }, (_, k) => [`metric_${i}_${k}_${'x'.repeat(200)}`, k]))) + '\n';
-    fs.writeFileSync(path.join(dir, 'metrics.jsonl'), Array.from({ length: 2000 }, (_, i) => line(i)).join(''));
+    // an array job's 160 task logs: the log text kept for each tab (250K characters) outgrows a small cap
+    const log = Array.from({ length: 4000 }, (_, i) => `step=${i} loss=0.5 and the rest of a line a task prints\n`).join('');
+    for (let t = 0; t < 160; t++) fs.writeFileSync(path.join(dir, `stdout-${t}.log`), log);
     const c = consumer();
     const restarts: string[] = [];
     const p = new Pipeline({ root: dir, workersDir, updatesPerSecond: 20, pollMs: 20, heapMb: { tail: 64, refine: 24 } }, { ...c, restarted: (t) => void restarts.push(t) });

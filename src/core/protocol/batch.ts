@@ -54,8 +54,9 @@ export interface LogDelta {
   stream: LogStream;
   text: string;
   /**
-   * Only in a snapshot, which holds the recent text: the number (0-based, counted by `\n`) of the
-   * stream's line the text starts with. Earlier lines can be asked of the host.
+   * Only in a snapshot, which holds the recent text, and in a batch whose backlog was more than
+   * it carries (it holds the last lines): the number (0-based, counted by `\n`) of the stream's
+   * line the text starts with. The receiver starts over there; earlier lines can be asked of the host.
    */
   line?: number;
 }

@@ -47,6 +47,8 @@ export type RefineToHost =
   | { type: 'snapshot'; id: number; batch: Batch }
   /** The tail worker drained and the last batch was sent: the pipeline may end. */
   | { type: 'flushed' }
+  /** Bytes parsed so far; at most 4 times a second while parsing, so a drain can tell a long parse from a stuck one. */
+  | { type: 'progress'; bytes: number }
   /** The answer to `window` `id`: per series, the decimated line and its band. Arrays are transferred. */
   | { type: 'window'; id: number; series: WindowSeries[] }
   | { type: 'logLines'; id: number; lines: string[] }

@@ -66,3 +66,12 @@ export type TailToRefine =
   | { type: 'caughtUp' }
   /** Every file was read to its end after a `drain`: flush partial lines and send what is left. */
   | { type: 'drained' };
+
+/**
+ * Refine worker → tail worker, over the same port: a chunk was parsed. The tailer keeps at most
+ * `CHUNKS_IN_FLIGHT` chunks unparsed, so a backlog waits on disk, not in memory.
+ */
+export type RefineToTail = { type: 'credit' };
+
+/** Chunks (up to 4 MB each) the tail worker sends ahead of the refiner's parsing. */
+export const CHUNKS_IN_FLIGHT = 4;
