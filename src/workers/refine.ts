@@ -6,7 +6,7 @@
  * points that come within one interval go together at its end (trailing edge).
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { isEmptyBatch, transferables, windowTransferables, type Batch, type WindowSeries } from '../core/protocol/batch';
+import { isEmptyBatch, transferables, windowTransferables, type WindowSeries } from '../core/protocol/batch';
 import type { HostToRefine, RefineAnswer, RefineOptions, RefineQuestion, RefineToHost } from '../core/protocol/refine';
 import { answer } from '../core/protocol/request';
 import { decimate } from '../core/decimate';
