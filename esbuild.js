@@ -5,7 +5,6 @@ const esbuild = require('esbuild');
 const fs = require('node:fs');
 const path = require('node:path');
 
-
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
 const watch = args.has('--watch');
@@ -36,7 +35,10 @@ const builds = [
 if (args.has('--tests')) {
   // Tests that run inside the extension host: mocha and the like stay in node_modules.
   const suite = 'test/vscode/suite';
-  const entries = fs.readdirSync(suite).filter((f) => f.endsWith('.ts')).map((f) => path.join(suite, f));
+  const entries = fs
+    .readdirSync(suite)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => path.join(suite, f));
   builds.push({ ...node, entryPoints: entries, outdir: 'out/test/vscode/suite', packages: 'external', external: ['vscode'] });
 }
 

@@ -138,7 +138,9 @@ function measure(name: string, file: string, bare: (f: string) => number): Forma
     ratioToBare: +(p.seconds / b.seconds).toFixed(2),
     bytesPerPoint: +(p.result.bytes / points).toFixed(1),
   };
-  log(`${name.padEnd(24)} ${String(f.mb).padStart(6)} MB  ${(f.points / 1e6).toFixed(2)}M points  ${(f.pointsPerSecond / 1e6).toFixed(2)}M points/s  ${f.mbPerSecond} MB/s  bare ${f.bareMbPerSecond} MB/s  ratio ${f.ratioToBare}  ${f.bytesPerPoint} B/point`);
+  log(
+    `${name.padEnd(24)} ${String(f.mb).padStart(6)} MB  ${(f.points / 1e6).toFixed(2)}M points  ${(f.pointsPerSecond / 1e6).toFixed(2)}M points/s  ${f.mbPerSecond} MB/s  bare ${f.bareMbPerSecond} MB/s  ratio ${f.ratioToBare}  ${f.bytesPerPoint} B/point`,
+  );
   return f;
 }
 
@@ -170,9 +172,22 @@ export async function bench(asJson: boolean): Promise<void> {
     fs.rmSync(dir, { recursive: true, force: true });
     return;
   }
-  const jsonl = write('metrics.jsonl', (i) => `{"step": ${i}, "loss": ${(1 / (1 + i / 1e4)).toFixed(6)}, "acc": ${(1 - 1 / (2 + i / 1e4)).toFixed(6)}, "lr": 0.001}\n`, 1_500_000);
-  const csv = write('metrics.csv', (i) => (i === 0 ? 'step,loss,acc,lr\n' : `${i},${(1 / (1 + i / 1e4)).toFixed(6)},${(1 - 1 / (2 + i / 1e4)).toFixed(6)},0.001\n`), 1_000_001);
-  const out = write('stdout.log', (i) => `${i % 200 === 0 ? `Epoch ${i / 200 + 1}/5000\n` : ''}${String((i % 200) + 1).padStart(3)}/200 ━━━━━━━━━━━━━━━━━━━━ 1s 3ms/step - accuracy: ${(i / 2e6).toFixed(4)} - loss: ${(1 / (1 + i / 1e4)).toFixed(4)}\r${i % 200 === 199 ? '\n' : ''}`, 1_000_000);
+  const jsonl = write(
+    'metrics.jsonl',
+    (i) => `{"step": ${i}, "loss": ${(1 / (1 + i / 1e4)).toFixed(6)}, "acc": ${(1 - 1 / (2 + i / 1e4)).toFixed(6)}, "lr": 0.001}\n`,
+    1_500_000,
+  );
+  const csv = write(
+    'metrics.csv',
+    (i) => (i === 0 ? 'step,loss,acc,lr\n' : `${i},${(1 / (1 + i / 1e4)).toFixed(6)},${(1 - 1 / (2 + i / 1e4)).toFixed(6)},0.001\n`),
+    1_000_001,
+  );
+  const out = write(
+    'stdout.log',
+    (i) =>
+      `${i % 200 === 0 ? `Epoch ${i / 200 + 1}/5000\n` : ''}${String((i % 200) + 1).padStart(3)}/200 ━━━━━━━━━━━━━━━━━━━━ 1s 3ms/step - accuracy: ${(i / 2e6).toFixed(4)} - loss: ${(1 / (1 + i / 1e4)).toFixed(4)}\r${i % 200 === 199 ? '\n' : ''}`,
+    1_000_000,
+  );
   const tf = writeTfevents('events.out.tfevents.bench', 1_000_000);
 
   const results: Record<string, unknown> = {};
@@ -192,11 +207,18 @@ export async function bench(asJson: boolean): Promise<void> {
   scalars(true)(); // warm the JIT
   const noCrc = time(scalars(false));
   const withCrc = time(scalars(true));
-  results.tfeventsChecksum = { scalarsPerSecondVerified: Math.round(withCrc.result / withCrc.seconds), scalarsPerSecondUnverified: Math.round(noCrc.result / noCrc.seconds) };
-  log(`tfevents parser alone: ${(withCrc.result / withCrc.seconds / 1e6).toFixed(2)}M scalars/s verifying every checksum, ${(noCrc.result / noCrc.seconds / 1e6).toFixed(2)}M/s without`);
+  results.tfeventsChecksum = {
+    scalarsPerSecondVerified: Math.round(withCrc.result / withCrc.seconds),
+    scalarsPerSecondUnverified: Math.round(noCrc.result / noCrc.seconds),
+  };
+  log(
+    `tfevents parser alone: ${(withCrc.result / withCrc.seconds / 1e6).toFixed(2)}M scalars/s verifying every checksum, ${(noCrc.result / noCrc.seconds / 1e6).toFixed(2)}M/s without`,
+  );
   const loop = await eventLoopWhileIngesting(jsonl);
   results.mainThreadWhileIngesting = loop;
-  log(`main thread while the workers ingest ${(loop.points / 1e6).toFixed(2)}M points (${(loop.pointsPerSecond / 1e6).toFixed(2)}M points/s): event-loop delay p99 ${loop.p99ms} ms, max ${loop.maxMs} ms`);
+  log(
+    `main thread while the workers ingest ${(loop.points / 1e6).toFixed(2)}M points (${(loop.pointsPerSecond / 1e6).toFixed(2)}M points/s): event-loop delay p99 ${loop.p99ms} ms, max ${loop.maxMs} ms`,
+  );
   results.bounds = await benchBounds(dir, log);
   if (json) console.log(JSON.stringify(results));
   fs.rmSync(dir, { recursive: true, force: true });

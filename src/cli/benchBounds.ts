@@ -16,7 +16,7 @@ type Log = (s: string) => void;
 
 function writeLines(file: string, count: number, line: (i: number) => string): void {
   const fd = fs.openSync(file, 'w');
-  for (let i = 0; i < count; ) {
+  for (let i = 0; i < count;) {
     let s = '';
     for (const end = Math.min(count, i + 50_000); i < end; i++) s += line(i);
     fs.writeSync(fd, s);
@@ -27,7 +27,11 @@ function writeLines(file: string, count: number, line: (i: number) => string): v
 /** Peak resident memory (MB) and seconds of `cli.js <args>`, workers included. */
 function peak(cli: string, args: string[]): { maxRssMb: number; seconds: number } {
   const t = performance.now();
-  const out = spawnSync('/usr/bin/time', ['-v', process.execPath, cli, ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 }).stderr;
+  const out = spawnSync('/usr/bin/time', ['-v', process.execPath, cli, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
+    maxBuffer: 64 << 20,
+  }).stderr;
   const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(out)?.[1]);
   return { maxRssMb: Math.round(kb / 1024), seconds: +((performance.now() - t) / 1000).toFixed(1) };
 }
@@ -36,14 +40,21 @@ function peak(cli: string, args: string[]): { maxRssMb: number; seconds: number 
 async function firstBatch(root: string, workersDir: string): Promise<{ ms: number; points: number; logChars: number }> {
   const t = performance.now();
   return new Promise((resolve) => {
-    const p = new Pipeline({ root, workersDir, updatesPerSecond: 20 }, {
-      batch: (b: Batch) => {
-        if (!b.series.length) return;
-        const figures = { ms: Math.round(performance.now() - t), points: b.series.reduce((n, s) => n + s.x.length, 0), logChars: b.logs.reduce((n, l) => n + l.text.length, 0) };
-        void p.dispose().then(() => resolve(figures));
+    const p = new Pipeline(
+      { root, workersDir, updatesPerSecond: 20 },
+      {
+        batch: (b: Batch) => {
+          if (!b.series.length) return;
+          const figures = {
+            ms: Math.round(performance.now() - t),
+            points: b.series.reduce((n, s) => n + s.x.length, 0),
+            logChars: b.logs.reduce((n, l) => n + l.text.length, 0),
+          };
+          void p.dispose().then(() => resolve(figures));
+        },
+        error: () => undefined,
       },
-      error: () => undefined,
-    });
+    );
   });
 }
 
@@ -69,7 +80,9 @@ export async function benchBounds(dir: string, log: Log, idleSeconds = 60): Prom
   writeLines(path.join(backlog, 'stdout.log'), 3_000_000, (i) => `step=${i} loss=${(i % 1000) / 1000} and some words the training prints, to fill the line\n`);
   const mb = (fs.statSync(path.join(backlog, 'stdout.log')).size / 1e6).toFixed(0);
   results.backlogFirstBatch = await firstBatch(backlog, workersDir);
-  log(`backlog ${mb} MB, 3M lines, attached: first batch after ${(results.backlogFirstBatch as { ms: number }).ms} ms, ${JSON.stringify(results.backlogFirstBatch)}`);
+  log(
+    `backlog ${mb} MB, 3M lines, attached: first batch after ${(results.backlogFirstBatch as { ms: number }).ms} ms, ${JSON.stringify(results.backlogFirstBatch)}`,
+  );
   results.backlogEnded = peak(cli, ['watch', backlog, '--idle-exit', '1']);
   log(`backlog ${mb} MB read to its end by watch: peak RSS ${JSON.stringify(results.backlogEnded)}`);
 
@@ -86,7 +99,13 @@ export async function benchBounds(dir: string, log: Log, idleSeconds = 60): Prom
   results.distinctKeys = peak(cli, ['parse', keys]);
   log(`200k distinct JSONL keys (${(fs.statSync(keys).size / 1e6).toFixed(1)} MB): peak RSS ${JSON.stringify(results.distinctKeys)}`);
   const header = path.join(dir, 'wide.csv');
-  fs.writeFileSync(header, ['step', ...Array.from({ length: 50_000 }, (_, i) => `c${i}`)].join(',') + '\n' + Array.from({ length: 20 }, (_, s) => [s, ...Array(50_000).fill(0.5)].join(',')).join('\n') + '\n');
+  fs.writeFileSync(
+    header,
+    ['step', ...Array.from({ length: 50_000 }, (_, i) => `c${i}`)].join(',') +
+      '\n' +
+      Array.from({ length: 20 }, (_, s) => [s, ...Array(50_000).fill(0.5)].join(',')).join('\n') +
+      '\n',
+  );
   results.wideCsv = peak(cli, ['parse', header]);
   log(`a CSV of 50k columns: peak RSS ${JSON.stringify(results.wideCsv)}`);
 

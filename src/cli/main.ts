@@ -51,7 +51,14 @@ function table(batch: Batch): string {
   const rows = batch.series.map((s) => [s.name, s.source, String(s.x.length), String(s.y[s.y.length - 1]), s.xKind]);
   const head = ['series', 'source', 'points', 'last', 'x'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+  return [head, ...rows]
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function watch(target: string, json: boolean, idleExitSeconds: number | undefined): Promise<number> {

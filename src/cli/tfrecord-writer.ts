@@ -52,7 +52,10 @@ export function scalarValue(tag: string, y: number, encoding: ScalarEncoding = '
   const v = new Proto().string(1, tag);
   if (plugin !== undefined) v.bytes(9, new Proto().bytes(1, new Proto().string(1, plugin).done()).done());
   if (encoding === 'simple_value') return v.fixed32Float(2, y).done();
-  const t = new Proto().key(1, 0).varint(encoding === 'double_val' ? 2 : 1).bytes(2, new Uint8Array(0));
+  const t = new Proto()
+    .key(1, 0)
+    .varint(encoding === 'double_val' ? 2 : 1)
+    .bytes(2, new Uint8Array(0));
   if (encoding === 'float_val') t.bytes(5, new Proto().fixed32Float(1, y).done().subarray(1));
   if (encoding === 'double_val') t.bytes(6, new Proto().double(1, y).done().subarray(1));
   if (encoding === 'tensor_content') {

@@ -39,7 +39,12 @@ interface FileReader {
 
 /** What the Events tab calls each format when it says which files are read. */
 const FORMAT_NAMES: Record<FileFormat, string> = {
-  output: 'printed output', csv: 'table', jsonl: 'JSON lines', tfevents: 'TensorBoard events', 'trainer-state': 'Trainer state', notebook: 'notebook',
+  output: 'printed output',
+  csv: 'table',
+  jsonl: 'JSON lines',
+  tfevents: 'TensorBoard events',
+  'trainer-state': 'Trainer state',
+  notebook: 'notebook',
 };
 /** Files named one by one when reading starts; the rest are counted. */
 const READING_SAID = 8;
@@ -142,8 +147,12 @@ export class Refiner {
     if (this.droppedSaid || dropped.size === 0) return;
     this.droppedSaid = true;
     const names = [...dropped].slice(0, 5).map((n) => (n.length > 60 ? n.slice(0, 60) + '…' : n));
-    const more = dropped.size > names.length ? ` and ${dropped.size >= 10_000 ? 'at least ' : ''}${(dropped.size - names.length).toLocaleString('en-US')} more` : '';
-    this.event('warning', `A run keeps at most ${MAX_SERIES.toLocaleString('en-US')} series: ${names.join(', ')}${more} were not kept (any that come later neither).`);
+    const more =
+      dropped.size > names.length ? ` and ${dropped.size >= 10_000 ? 'at least ' : ''}${(dropped.size - names.length).toLocaleString('en-US')} more` : '';
+    this.event(
+      'warning',
+      `A run keeps at most ${MAX_SERIES.toLocaleString('en-US')} series: ${names.join(', ')}${more} were not kept (any that come later neither).`,
+    );
   }
 
   /** What changed since the last batch. */
@@ -189,7 +198,17 @@ export class Refiner {
     this.addValue(file, p.name, p.xKind, p.x, p.y, p.wall ?? NaN, source, overlapping);
   }
 
-  private addValue(file: string, name: string, xKind: Point['xKind'], x: number, y: number, wall: number, source = file, overlapping = false, multi = false): void {
+  private addValue(
+    file: string,
+    name: string,
+    xKind: Point['xKind'],
+    x: number,
+    y: number,
+    wall: number,
+    source = file,
+    overlapping = false,
+    multi = false,
+  ): void {
     this.pointsOf.set(file, (this.pointsOf.get(file) ?? 0) + 1);
     if (this.store.add(source, name, xKind, x, y, wall, overlapping, multi) !== 'restarted') return;
     const now = Date.now();
@@ -297,7 +316,11 @@ export class Refiner {
           this.event('info', `${file}: ${parser.note}.`);
         }
         // said once a file: an endless line is one warning, not one a chunk
-        if (splitter.capped > 0 && capped === 0) this.event('warning', `${file}: a line longer than ${MAX_FRAME_CHARS.toLocaleString('en-US')} characters was cut at that length; the rest of it, and of any later line as long, is skipped.`);
+        if (splitter.capped > 0 && capped === 0)
+          this.event(
+            'warning',
+            `${file}: a line longer than ${MAX_FRAME_CHARS.toLocaleString('en-US')} characters was cut at that length; the rest of it, and of any later line as long, is skipped.`,
+          );
         if (frames >= SILENT_LINES) this.saySilent(file, reader, ' so far');
       },
       end: () => {

@@ -144,7 +144,7 @@ class Series {
   columns(from: number, to: number): Columns {
     const n = Math.max(0, to - from);
     const out: Columns = { x: new Float64Array(n), y: new Float64Array(n), wall: new Float64Array(n) };
-    for (let at = from; at < to; ) {
+    for (let at = from; at < to;) {
       const c = at >>> SHIFT;
       const i = at & (CHUNK - 1);
       const take = Math.min(to - at, CHUNK - i);
@@ -251,11 +251,13 @@ export class SeriesStore {
    * through `shape` as soon as it is copied (so only one full copy exists at a time); changes nothing.
    */
   sentSoFar(shape: (d: SeriesDelta) => SeriesDelta = (d) => d): SeriesDelta[] {
-    return [...this.series.values()].filter((s) => s.sent > 0).map((s) => {
-      const d = s.delta(0, s.sent);
-      delete d.keepsSameX; // a snapshot is the whole series
-      return shape(d);
-    });
+    return [...this.series.values()]
+      .filter((s) => s.sent > 0)
+      .map((s) => {
+        const d = s.delta(0, s.sent);
+        delete d.keepsSameX; // a snapshot is the whole series
+        return shape(d);
+      });
   }
 
   /** Bytes the stored points occupy, spare capacity included. */

@@ -51,7 +51,11 @@ export class RunAlerts implements vscode.Disposable {
       if (i < 0) continue;
       this.nonFinite.add(s.key);
       const at = s.xKind === 'index' ? '' : ` at ${s.xKind === 'wall' ? 'time' : s.xKind} ${s.x[i].toLocaleString('en-US')}`;
-      void this.notify('warning', `${plainText(this.runName, 80)}: ${plainText(s.name, 80)} is ${s.y[i]}${at}.`, this.actions.canStop() ? ['Stop', 'Show'] : ['Show']);
+      void this.notify(
+        'warning',
+        `${plainText(this.runName, 80)}: ${plainText(s.name, 80)} is ${s.y[i]}${at}.`,
+        this.actions.canStop() ? ['Stop', 'Show'] : ['Show'],
+      );
     }
   }
 
@@ -64,7 +68,11 @@ export class RunAlerts implements vscode.Disposable {
     const minutes = stallMinutes();
     if (this.stalled || minutes <= 0 || !this.running() || Date.now() - this.lastActivity < minutes * 60_000) return;
     this.stalled = true; // once, until output comes again
-    void this.notify('warning', `${plainText(this.runName, 80)}: no new output or metric for ${duration(minutes)}.`, this.actions.canStop() ? ['Show', 'Stop'] : ['Show']);
+    void this.notify(
+      'warning',
+      `${plainText(this.runName, 80)}: no new output or metric for ${duration(minutes)}.`,
+      this.actions.canStop() ? ['Show', 'Stop'] : ['Show'],
+    );
   }
 
   private async notify(level: 'warning' | 'error', text: string, buttons: string[]): Promise<void> {

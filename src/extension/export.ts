@@ -38,7 +38,9 @@ async function save(monitor: Monitor | undefined, file: string, filters: Record<
 export function savePng(monitor: Monitor | undefined, name: string, png: string): Promise<void> {
   const base64 = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(png)?.[1];
   if (!base64) return Promise.resolve(); // not an image from our webview
-  return save(monitor, `${safe(name)}.png`, { 'PNG image': ['png'] }, (uri) => Promise.resolve(vscode.workspace.fs.writeFile(uri, Buffer.from(base64, 'base64'))));
+  return save(monitor, `${safe(name)}.png`, { 'PNG image': ['png'] }, (uri) =>
+    Promise.resolve(vscode.workspace.fs.writeFile(uri, Buffer.from(base64, 'base64'))),
+  );
 }
 
 export function saveCsv(monitor: Monitor | undefined): Promise<void> {

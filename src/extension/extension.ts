@@ -52,7 +52,11 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
   const refresh = () => {
     statusBar.update(r.shown, r.all);
     r.postChoices();
-    void vscode.commands.executeCommand('setContext', 'trainingMonitor.running', r.all.some((m) => m.canStop));
+    void vscode.commands.executeCommand(
+      'setContext',
+      'trainingMonitor.running',
+      r.all.some((m) => m.canStop),
+    );
   };
   const host: MonitorHost = {
     webviews,
@@ -66,7 +70,11 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
       void r.show(m).then(() => tab && webviews.post({ type: 'tab', tab }));
     },
   };
-  const r: Runs = (runs = new Runs(webviews, (source) => new Monitor(source, context.extensionUri, host), () => refresh()));
+  const r: Runs = (runs = new Runs(
+    webviews,
+    (source) => new Monitor(source, context.extensionUri, host),
+    () => refresh(),
+  ));
   /** A run the selector named (a past one is opened first); a run no longer there is dropped from the list. */
   const choose = async (id: string, then: (m: Monitor) => Promise<void>) => {
     const m = r.byId(id);
@@ -81,7 +89,10 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
       awaitingTrust = start;
       // Not awaited: the command returns at once; the notification waits for the user.
       void vscode.window
-        .showWarningMessage('Training Monitor runs training commands only in a trusted workspace; attaching to logs works here. Once you trust it, the run starts.', 'Manage Workspace Trust')
+        .showWarningMessage(
+          'Training Monitor runs training commands only in a trusted workspace; attaching to logs works here. Once you trust it, the run starts.',
+          'Manage Workspace Trust',
+        )
         .then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
       return;
     }
@@ -101,7 +112,11 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
   context.subscriptions.push(
     statusBar,
     webviews,
-    new NotebookWatcher((source) => void r.follow(source), (notebook) => workspaceRoot(notebook), context.workspaceState),
+    new NotebookWatcher(
+      (source) => void r.follow(source),
+      (notebook) => workspaceRoot(notebook),
+      context.workspaceState,
+    ),
     // An argument skips the quick pick (keybindings, tasks, tests): see `startArgument`.
     vscode.commands.registerCommand('trainingMonitor.start', async (arg?: unknown) => {
       const start = (await startArgument(arg)) ?? (await pickStart(context.globalState));

@@ -117,13 +117,15 @@ export function adoptionGate(record: RunRecord, trusted: boolean): Adoption | un
 export function adoption(record: RunRecord, trusted: boolean, live: (pid: number) => Liveness = liveness): Adoption {
   const refusedFirst = adoptionGate(record, trusted);
   if (refusedFirst) return refusedFirst;
-  if (record.slurmJob !== undefined) return isJobId(record.slurmJob) ? { adopt: true } : { adopt: false, gone: false, why: `"${record.slurmJob}" is not a Slurm job id` };
+  if (record.slurmJob !== undefined)
+    return isJobId(record.slurmJob) ? { adopt: true } : { adopt: false, gone: false, why: `"${record.slurmJob}" is not a Slurm job id` };
   const pid = record.pid;
   if (typeof pid !== 'number') return { adopt: false, gone: true, why: 'it records no process id' };
   if (!Number.isInteger(pid) || pid <= 1) return { adopt: false, gone: false, why: `pid ${pid} names no training's process group` };
   const now = live(pid);
   if (now.start === undefined && !now.group) return { adopt: false, gone: true, why: `pid ${pid} has ended` };
-  if (typeof record.pidStart !== 'string' || !record.pidStart) return { adopt: false, gone: false, why: `pid ${pid} has no recorded start time to check it against` };
+  if (typeof record.pidStart !== 'string' || !record.pidStart)
+    return { adopt: false, gone: false, why: `pid ${pid} has no recorded start time to check it against` };
   if (now.start !== record.pidStart) return { adopt: false, gone: true, why: `pid ${pid} now belongs to another process (pids are reused)` };
   const refused = signalRefusal(pid, undefined);
   if (refused) return { adopt: false, gone: false, why: refused };

@@ -89,14 +89,25 @@ export class Monitor implements StatusOfRun {
         restarted: (text) => this.restarted(text),
       },
     );
-    this.alerts = new RunAlerts(source.name, {
-      canStop: () => this.canStop,
-      stop: () => void this.stop(),
-      show: (tab) => host.show(this, tab),
-      event: (level, text) => this.event(level, text),
-    }, () => this.info.state === 'running');
+    this.alerts = new RunAlerts(
+      source.name,
+      {
+        canStop: () => this.canStop,
+        stop: () => void this.stop(),
+        show: (tab) => host.show(this, tab),
+        event: (level, text) => this.event(level, text),
+      },
+      () => this.info.state === 'running',
+    );
     const pid = source.control ? ` (${source.control.label})` : '';
-    this.event('info', source.live ? `Started ${source.command}${pid}; logs in ${source.root}.` : source.ended ? `Opened the ended run in ${source.root} (${source.ended.exit}).` : `Following ${source.root}${pid}.`);
+    this.event(
+      'info',
+      source.live
+        ? `Started ${source.command}${pid}; logs in ${source.root}.`
+        : source.ended
+          ? `Opened the ended run in ${source.root} (${source.ended.exit}).`
+          : `Following ${source.root}${pid}.`,
+    );
     this.publish();
     this.ended = source.control?.exited.then((exit) => this.finish(exit));
     source.control?.onWaiting?.((why) => this.waiting(why));
@@ -127,7 +138,14 @@ export class Monitor implements StatusOfRun {
   }
 
   get state(): MonitorState {
-    return { run: this.run, runDir: this.source.runDir, root: this.source.root, pid: this.source.control?.pid, workerThreadIds: this.pipeline.threadIds, points: this.points };
+    return {
+      run: this.run,
+      runDir: this.source.runDir,
+      root: this.source.root,
+      pid: this.source.control?.pid,
+      workerThreadIds: this.pipeline.threadIds,
+      points: this.points,
+    };
   }
 
   /**
@@ -138,7 +156,7 @@ export class Monitor implements StatusOfRun {
     const { control, interrupt } = this.source;
     if (!this.live) return Promise.resolve();
     if (!control && interrupt) {
-      this.event('info', 'Interrupted the notebook\'s kernel.');
+      this.event('info', "Interrupted the notebook's kernel.");
       return Promise.resolve(interrupt()).then(() => undefined);
     }
     return (this.stopping ??= this.stopCascade());

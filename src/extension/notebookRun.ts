@@ -87,7 +87,11 @@ export class CellExecution implements RunControl {
           let cursor = this.streams.get(key);
           if (!cursor) {
             // a newer output of this stream: the older one will not grow again
-            for (const [k, c] of this.streams) if (k.endsWith(item.mime)) this.write(this.fileOf(item.mime), [c.end()]), this.streams.delete(k);
+            for (const [k, c] of this.streams) {
+              if (!k.endsWith(item.mime)) continue;
+              this.write(this.fileOf(item.mime), [c.end()]);
+              this.streams.delete(k);
+            }
             this.streams.set(key, (cursor = new StreamCursor()));
           }
           this.write(this.fileOf(item.mime), cursor.update(item.data));
@@ -180,7 +184,9 @@ export class CellExecution implements RunControl {
   private sawWidget(): void {
     this.widget = true;
     if (!this.runDir) this.begin();
-    this.problem('The cell shows a widget progress bar (tqdm.auto, Lightning): its numbers are not in the cell\'s output. Following the notebook\'s log folders (lightning_logs/, runs/, …) instead.');
+    this.problem(
+      "The cell shows a widget progress bar (tqdm.auto, Lightning): its numbers are not in the cell's output. Following the notebook's log folders (lightning_logs/, runs/, …) instead.",
+    );
   }
 
   /** Training output seen: the run folder, its files so far, and the run. */

@@ -41,7 +41,9 @@ export class NotebookWatcher implements vscode.Disposable {
   }
 
   isWatched(notebook: vscode.NotebookDocument): boolean {
-    return this.watched.has(notebook.uri.toString()) || vscode.workspace.getConfiguration('trainingMonitor', notebook.uri).get<boolean>('watchNotebooks', false);
+    return (
+      this.watched.has(notebook.uri.toString()) || vscode.workspace.getConfiguration('trainingMonitor', notebook.uri).get<boolean>('watchNotebooks', false)
+    );
   }
 
   /**
@@ -68,7 +70,9 @@ export class NotebookWatcher implements vscode.Disposable {
     const notebook = uri && vscode.workspace.notebookDocuments.find((d) => d.uri.toString() === uri.toString());
     if (!notebook) return void vscode.window.showInformationMessage('Open a notebook to watch its training.');
     this.watch(notebook);
-    void vscode.window.showInformationMessage(`Watching ${plainText(path.basename(notebook.uri.fsPath), 100)}: each cell run that prints training output is monitored.`);
+    void vscode.window.showInformationMessage(
+      `Watching ${plainText(path.basename(notebook.uri.fsPath), 100)}: each cell run that prints training output is monitored.`,
+    );
   }
 
   private changed(e: vscode.NotebookDocumentChangeEvent): void {
@@ -80,7 +84,11 @@ export class NotebookWatcher implements vscode.Disposable {
       let run = this.executions.get(key);
       const summary = change.executionSummary;
       // queued again (its summary cleared), or a new execution count: a new execution
-      if (summary && !ended(summary) && (!run || run.done || (summary.executionOrder !== undefined && run.order !== undefined && summary.executionOrder !== run.order))) {
+      if (
+        summary &&
+        !ended(summary) &&
+        (!run || run.done || (summary.executionOrder !== undefined && run.order !== undefined && summary.executionOrder !== run.order))
+      ) {
         run?.letGo();
         run = this.execution(cell);
       }

@@ -162,7 +162,16 @@ export class TrainingProcess extends GroupProcess {
     this.pid = this.child.pid ?? -1;
     const pidStart = this.child.pid ? processStart(this.child.pid) : undefined;
     this.group = new ProcessGroup(this.pid, () => this.exit === undefined, pidStart);
-    this.record = { name: spec.name, backend: 'local', command: commandLine(spec), cwd: spec.cwd, pid: this.child.pid, pidStart, start: new Date().toISOString(), status: 'running' };
+    this.record = {
+      name: spec.name,
+      backend: 'local',
+      command: commandLine(spec),
+      cwd: spec.cwd,
+      pid: this.child.pid,
+      pidStart,
+      start: new Date().toISOString(),
+      status: 'running',
+    };
     writeRecord(runDir, this.record);
     void this.exited.then((e) => recordEnd(runDir, this.record, e, this.stopped));
   }
@@ -170,7 +179,6 @@ export class TrainingProcess extends GroupProcess {
   get running(): boolean {
     return this.exit === undefined;
   }
-
 
   /** Whether the process or anything left in its group still runs. */
   groupAlive(): boolean {
@@ -204,5 +212,4 @@ export class AdoptedProcess extends GroupProcess {
       return exit;
     })();
   }
-
 }

@@ -62,7 +62,11 @@ export async function pythonFile(uri: vscode.Uri): Promise<LaunchSpec> {
 
 export function shellCommand(command: string): LaunchSpec {
   const root = workspaceRoot() ?? process.cwd();
-  const first = command.trim().split(/\s+/).find((w) => /\.(py|sh)$/.test(w)) ?? command.trim().split(/\s+/)[0];
+  const first =
+    command
+      .trim()
+      .split(/\s+/)
+      .find((w) => /\.(py|sh)$/.test(w)) ?? command.trim().split(/\s+/)[0];
   return {
     command,
     args: [],
@@ -93,4 +97,3 @@ export async function pythonTarget(uri: vscode.Uri): Promise<SlurmTarget> {
   const spec = await pythonFile(uri);
   return { python: spec.command, file: uri.fsPath, cwd: spec.cwd };
 }
-

@@ -133,7 +133,8 @@ export function listRuns(root: string, trusted: boolean, alive: (record: RunReco
     if (!record) continue;
     const found = alive(record, trusted);
     // an untrusted workspace is only read, never written
-    if (trusted && record.status === 'running' && !found.adopt && found.gone) recordEnd(runDir, record, { code: recordedExit(runDir) ?? null, signal: null }, false);
+    if (trusted && record.status === 'running' && !found.adopt && found.gone)
+      recordEnd(runDir, record, { code: recordedExit(runDir) ?? null, signal: null }, false);
     out.push({ runDir, record, alive: found.adopt });
   }
   return out;

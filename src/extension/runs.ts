@@ -95,8 +95,25 @@ export class Runs {
   /** What the run selector offers; `fresh`: the workspace's past runs listed again now. */
   choices(fresh = false): RunChoice[] {
     if (fresh) this.past = undefined;
-    const followed = [...this.all].reverse().map((m) => ({ id: m.id, label: m.label, name: m.source.name, start: m.source.started, state: m.run.state, shown: m === this.shown, overlaid: this.overlays.includes(m) }));
-    const pastOnes = this.pastRuns().map((r) => ({ id: path.resolve(r.runDir), label: runLabel(r.record.name, r.record.start), name: r.record.name, start: r.record.start, end: r.record.end, state: 'past' as const, shown: false, overlaid: false }));
+    const followed = [...this.all].reverse().map((m) => ({
+      id: m.id,
+      label: m.label,
+      name: m.source.name,
+      start: m.source.started,
+      state: m.run.state,
+      shown: m === this.shown,
+      overlaid: this.overlays.includes(m),
+    }));
+    const pastOnes = this.pastRuns().map((r) => ({
+      id: path.resolve(r.runDir),
+      label: runLabel(r.record.name, r.record.start),
+      name: r.record.name,
+      start: r.record.start,
+      end: r.record.end,
+      state: 'past' as const,
+      shown: false,
+      overlaid: false,
+    }));
     return [...followed, ...pastOnes];
   }
 

@@ -11,7 +11,19 @@ import type { ExitInfo, RunControl } from './control';
 import { isJobId } from './guard';
 
 /** States after which a job does not run again. */
-const FINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL', 'PREEMPTED', 'BOOT_FAIL', 'DEADLINE', 'REVOKED', 'SPECIAL_EXIT']);
+const FINAL = new Set([
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+  'TIMEOUT',
+  'OUT_OF_MEMORY',
+  'NODE_FAIL',
+  'PREEMPTED',
+  'BOOT_FAIL',
+  'DEADLINE',
+  'REVOKED',
+  'SPECIAL_EXIT',
+]);
 /** States of a job that is queued or held rather than running. */
 const WAITING = new Set(['PENDING', 'REQUEUED', 'REQUEUE_HOLD', 'REQUEUE_FED', 'RESV_DEL_HOLD', 'SUSPENDED', 'STOPPED', 'CONFIGURING', 'RESIZING']);
 /** A job the scheduler no longer knows (ended longer than its MinJobAge ago). */
@@ -30,7 +42,8 @@ export function slurm(cmd: string, args: string[], options: { cwd?: string; env?
     execFile(cmd, args, { cwd: options.cwd, env: options.env ?? process.env, timeout, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       if (!err) return resolve(stdout);
       const e = err as NodeJS.ErrnoException & { killed?: boolean };
-      if (e.code === 'ENOENT') reject(new SlurmError(`Slurm's ${cmd} was not found on PATH. Slurm commands work on a cluster's login node (open it with Remote-SSH).`));
+      if (e.code === 'ENOENT')
+        reject(new SlurmError(`Slurm's ${cmd} was not found on PATH. Slurm commands work on a cluster's login node (open it with Remote-SSH).`));
       else if (e.killed) reject(new SlurmError(`${cmd} did not answer within ${timeout / 1000} s: the scheduler may be busy or down.`));
       else reject(new SlurmError(`${cmd} failed: ${(stderr || e.message).trim().split('\n').pop()}`));
     });
@@ -229,7 +242,8 @@ export class JobPoller {
       this.delay = changed ? this.minMs : Math.min(this.maxMs, this.delay * 1.5);
     } catch (err) {
       const text = (err as Error).message;
-      if (text !== this.lastError) for (const set of this.watched.values()) for (const w of set) w.problem?.(`Could not ask Slurm about the job: ${text} Asking again less often.`);
+      if (text !== this.lastError)
+        for (const set of this.watched.values()) for (const w of set) w.problem?.(`Could not ask Slurm about the job: ${text} Asking again less often.`);
       this.lastError = text;
       this.delay = Math.min(this.maxMs * 2, this.delay * 2);
     } finally {

@@ -52,7 +52,16 @@ export async function submitted(target: SlurmTarget, workspaceRoot: string, scop
   const env = { ...process.env, PYTHONUNBUFFERED: '1', TRAINING_MONITOR_RUN_DIR: runDir };
   const id = await submit(script, s.extraArgs, cwd, env);
   const [job] = await jobDetails(id);
-  const record: RunRecord = { name, command: ['sbatch', ...s.extraArgs, path.basename(script)].join(' '), cwd, start: new Date().toISOString(), status: 'running', backend: 'slurm', slurmJob: id, also: job ? followed(job, runDir) : [] };
+  const record: RunRecord = {
+    name,
+    command: ['sbatch', ...s.extraArgs, path.basename(script)].join(' '),
+    cwd,
+    start: new Date().toISOString(),
+    status: 'running',
+    backend: 'slurm',
+    slurmJob: id,
+    also: job ? followed(job, runDir) : [],
+  };
   return jobSource(runDir, record, true);
 }
 
@@ -62,7 +71,16 @@ export async function attached(id: string, workspaceRoot: string): Promise<RunSo
   return jobs.map((job) => {
     const name = job.arrayTaskId ? `${job.name} [${job.arrayTaskId}]` : job.name;
     const runDir = createRunDir(workspaceRoot, `job${job.id}`);
-    const record: RunRecord = { name, command: `Slurm job ${job.id}`, cwd: job.workDir ?? workspaceRoot, start: new Date().toISOString(), status: 'running', backend: 'slurm', slurmJob: job.id, also: followed(job, runDir) };
+    const record: RunRecord = {
+      name,
+      command: `Slurm job ${job.id}`,
+      cwd: job.workDir ?? workspaceRoot,
+      start: new Date().toISOString(),
+      status: 'running',
+      backend: 'slurm',
+      slurmJob: job.id,
+      also: followed(job, runDir),
+    };
     return jobSource(runDir, record, false);
   });
 }
@@ -79,7 +97,12 @@ export async function pickJob(): Promise<string | undefined> {
     void vscode.window.showInformationMessage('You have no Slurm jobs queued or running (squeue --me).');
     return undefined;
   }
-  const items = jobs.map((j) => ({ label: plainText(`${j.id}  ${j.name}`, 100), description: plainText(`${j.state} · ${j.elapsed}`, 60), detail: j.reason !== 'None' ? plainText(j.reason, 200) : undefined, id: j.arrayJobId ?? j.id }));
+  const items = jobs.map((j) => ({
+    label: plainText(`${j.id}  ${j.name}`, 100),
+    description: plainText(`${j.state} · ${j.elapsed}`, 60),
+    detail: j.reason !== 'None' ? plainText(j.reason, 200) : undefined,
+    id: j.arrayJobId ?? j.id,
+  }));
   const arrays = new Set(jobs.filter((j) => j.arrayJobId).map((j) => j.arrayJobId));
   for (const a of arrays) items.unshift({ label: `${a}  every task of array job ${a}`, description: 'a run per task', detail: undefined, id: a! });
   const picked = await vscode.window.showQuickPick(items, { title: 'Attach to a Slurm job', placeHolder: 'squeue --me' });

@@ -22,7 +22,9 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 /** Refuses `value` when it holds a control character; `what` says which value it is. */
 function checked(what: string, value: string): string {
   if (CONTROL.test(value)) {
-    throw new SlurmError(`Cannot write a batch script: ${what} ${JSON.stringify(value)} holds a line break or another control character. Rename it and submit again.`);
+    throw new SlurmError(
+      `Cannot write a batch script: ${what} ${JSON.stringify(value)} holds a line break or another control character. Rename it and submit again.`,
+    );
   }
   return value;
 }
@@ -40,7 +42,8 @@ const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** A `#SBATCH --option=value` line; a value with white space in double quotes, which sbatch's parser removes. */
 function sbatchLine(option: string, what: string, value: string): string {
-  if (value.includes('"')) throw new SlurmError(`Cannot write a batch script: ${what} ${JSON.stringify(value)} holds a double quote, which an #SBATCH line cannot carry.`);
+  if (value.includes('"'))
+    throw new SlurmError(`Cannot write a batch script: ${what} ${JSON.stringify(value)} holds a double quote, which an #SBATCH line cannot carry.`);
   return `#SBATCH ${option}=${/\s/.test(value) ? `"${value}"` : value}`;
 }
 

@@ -84,7 +84,8 @@ export function attachedPath(target: string, trusted: boolean): RunSource {
   const record = readRecord(target);
   if (record && backendKind(record) === 'local' && adoption(record, trusted).adopt) return adopted(target, record);
   const pid = pidFileProcess(target);
-  if (pid) source.control = new AdoptedProcess(target, { name, command: source.command, cwd: target, pid, pidStart: processStart(pid), start: '', status: 'running' });
+  if (pid)
+    source.control = new AdoptedProcess(target, { name, command: source.command, cwd: target, pid, pidStart: processStart(pid), start: '', status: 'running' });
   return source;
 }
 

@@ -46,12 +46,20 @@ export class RunStatusBar implements vscode.Disposable {
     const live = all.filter((r) => r.live);
     const stoppable = live.filter((r) => r.canStop);
     if (stoppable.length) {
-      this.stop.tooltip = stoppable.length > 1 ? `Stop one of ${stoppable.length} trainings (interrupt, then terminate)` : `Stop ${plainText(stoppable[0].run.name, 60)} (interrupt, then terminate)`;
+      this.stop.tooltip =
+        stoppable.length > 1
+          ? `Stop one of ${stoppable.length} trainings (interrupt, then terminate)`
+          : `Stop ${plainText(stoppable[0].run.name, 60)} (interrupt, then terminate)`;
       this.stop.show();
     } else this.stop.hide();
     if (!shown) return this.state.hide();
     // names, states and commands come from files and schedulers: no icon or link syntax, short
-    const run = { ...shown.run, name: plainText(shown.run.name, 60), detail: shown.run.detail && plainText(shown.run.detail, 60), exit: shown.run.exit && plainText(shown.run.exit, 40) };
+    const run = {
+      ...shown.run,
+      name: plainText(shown.run.name, 60),
+      detail: shown.run.detail && plainText(shown.run.detail, 60),
+      exit: shown.run.exit && plainText(shown.run.exit, 40),
+    };
     const others = live.length - (shown.live ? 1 : 0);
     const more = others > 0 ? ` (+${others} more)` : '';
     this.state.backgroundColor = run.state === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;

@@ -120,10 +120,18 @@ export class Chart {
     head.append(name, this.sources, this.unhide, this.follow, this.yControl, save);
     this.body = document.createElement('div');
     this.body.className = 'chart-body';
-    this.note = chartNote('chart-note', 'No wall-clock times are known for these points: they were already in the files when the monitor began to follow them.');
+    this.note = chartNote(
+      'chart-note',
+      'No wall-clock times are known for these points: they were already in the files when the monitor began to follow them.',
+    );
     this.epochNote = chartNote('chart-note epoch-note', NO_MAPPING);
     this.element.append(head, this.note, this.epochNote, this.body);
-    zoomKeys(this.body, name.textContent ?? title, () => this.zoom?.range ?? shownRange(this.plot), (r) => hooks.zoomed(this, r));
+    zoomKeys(
+      this.body,
+      name.textContent ?? title,
+      () => this.zoom?.range ?? shownRange(this.plot),
+      (r) => hooks.zoomed(this, r),
+    );
   }
 
   /** Draws every file's line of a metric (on), or only the best file's. */
@@ -273,7 +281,7 @@ export class Chart {
     this.sources.textContent = text;
     this.sources.title = this.showAll
       ? 'Draw each metric once, from the file that keeps the most exact values'
-      : 'These metrics are also in other files of this run: draw every file\'s line';
+      : "These metrics are also in other files of this run: draw every file's line";
     this.sources.setAttribute('aria-pressed', String(this.showAll));
   }
 
@@ -323,7 +331,13 @@ export class Chart {
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font };
     const value = (v: number | null | undefined) => readout(v == null ? v : v * 10 ** this.yShift, uPlot.fmtNum);
     const look = { styles, smoothed: this.smoothed, banded, hidden: this.hidden };
-    const { series, bands, roles, colors } = lineSeries(X_LABEL[this.axis], this.drawn, look, (l) => legendLabel(l, this.drawn, this.choices, this.hooks.sourceText), value);
+    const { series, bands, roles, colors } = lineSeries(
+      X_LABEL[this.axis],
+      this.drawn,
+      look,
+      (l) => legendLabel(l, this.drawn, this.choices, this.hooks.sourceText),
+      value,
+    );
     [this.roles, this.colors] = [roles, colors];
     const native = !isTimeAxis(this.axis);
     return {
@@ -337,9 +351,21 @@ export class Chart {
       },
       axes: [
         // the x axis and its name in 44 px (uPlot's default 80 left a short panel no plot)
-        { ...axis, label: X_LABEL[this.axis], labelFont: font, size: 28, labelSize: 16, labelGap: 0, ...(native && { values: (_u: uPlot, splits: number[]) => tickLabels(splits) }) },
+        {
+          ...axis,
+          label: X_LABEL[this.axis],
+          labelFont: font,
+          size: 28,
+          labelSize: 16,
+          labelGap: 0,
+          ...(native && { values: (_u: uPlot, splits: number[]) => tickLabels(splits) }),
+        },
         // as wide as its longest label (`-2.5e+63` does not fit uPlot's fixed 50 px)
-        { ...axis, values: (_u, splits) => this.yLabels(splits), size: (_u, values) => Math.max(40, 20 + 7 * Math.max(0, ...(values ?? []).map((v) => v.length))) },
+        {
+          ...axis,
+          values: (_u, splits) => this.yLabels(splits),
+          size: (_u, values) => Math.max(40, 20 + 7 * Math.max(0, ...(values ?? []).map((v) => v.length))),
+        },
       ],
       series,
       bands,
@@ -349,7 +375,11 @@ export class Chart {
         draw: [
           (u) => {
             const shown = (m: { line: number }) => this.roles.some((r, j) => r.line === m.line && r.part === 'main' && u.series[j + 1].show !== false);
-            drawMarkers(u, this.markers.filter(shown).map((m) => ({ ...m, color: this.colors[m.line] })), font);
+            drawMarkers(
+              u,
+              this.markers.filter(shown).map((m) => ({ ...m, color: this.colors[m.line] })),
+              font,
+            );
           },
         ],
         setSelect: [

@@ -13,7 +13,14 @@ export interface LineStyle {
   dash?: number[];
 }
 
-const THEME = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
+const THEME = [
+  '--vscode-charts-blue',
+  '--vscode-charts-orange',
+  '--vscode-charts-green',
+  '--vscode-charts-purple',
+  '--vscode-charts-red',
+  '--vscode-charts-yellow',
+];
 const FALLBACK = ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'];
 /** For High Contrast themes that give several chart colours one value: these stay apart on black and on white. */
 const HC_DARK = ['#3ea6ff', '#ffb000', '#5ef25e', '#ff70ff', '#ff5050', '#ffff3c'];

@@ -187,7 +187,9 @@ function showRun(run: RunInfo | undefined): void {
   const shownId = runChoices.find((r) => r.shown)?.id;
   title.textContent = run ? (shownId && ui.names?.[shownId]) || run.name : 'No training running';
   title.title = run?.command ?? '';
-  state.textContent = run ? `${run.state}${run.exit ? ` (${run.exit})` : run.detail ? ` (${run.detail})` : ''}` : 'Run "Training Monitor: Start Training Monitor"';
+  state.textContent = run
+    ? `${run.state}${run.exit ? ` (${run.exit})` : run.detail ? ` (${run.detail})` : ''}`
+    : 'Run "Training Monitor: Start Training Monitor"';
   state.dataset.state = run?.state ?? 'idle';
   stop.hidden = !(run?.canStop && (run.state === 'running' || run.state === 'pending' || run.state === 'watching'));
 }

@@ -63,8 +63,10 @@ export function bandShows(c: LineColumns, x0: number, x1: number, px: number, lo
   const to = upperBound(x, x.length, x1);
   let start = NaN; // where the current column's first point is drawn
   for (let i = lowerBound(x, x.length, x0); i < to; i++) {
-    if (!(hi[i] > lo[i])) start = NaN; // a point that stands for itself: nothing to fill
-    else if (start !== start || lo[i] !== lo[i - 1] || hi[i] !== hi[i - 1]) start = at(x[i]); // a column's points share its band
+    if (!(hi[i] > lo[i]))
+      start = NaN; // a point that stands for itself: nothing to fill
+    else if (start !== start || lo[i] !== lo[i - 1] || hi[i] !== hi[i - 1])
+      start = at(x[i]); // a column's points share its band
     else if ((at(x[i]) - start) * perUnit >= BAND_MIN_PX) return true;
   }
   return false;

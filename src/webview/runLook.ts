@@ -37,7 +37,13 @@ export class RunLook {
     const before = count();
     const runs = this.look.runs;
     const order = [runs.find((r) => r.shown)?.id ?? '', ...runs.filter((r) => r.overlaid).map((r) => r.id)];
-    const styles = stylesFor(lines.map((l) => ({ name: l.name, run: this.runOf(l)?.id })), c, order, this.palette, this.hc);
+    const styles = stylesFor(
+      lines.map((l) => ({ name: l.name, run: this.runOf(l)?.id })),
+      c,
+      order,
+      this.palette,
+      this.hc,
+    );
     if (count() !== before) this.colored();
     return styles;
   }

@@ -2,13 +2,7 @@
  * The only module that touches `@vscode/webview-ui-toolkit` (deprecated upstream, archived): moving
  * to `@vscode-elements/elements` means changing this file alone.
  */
-import {
-  provideVSCodeDesignSystem,
-  vsCodeButton,
-  vsCodePanels,
-  vsCodePanelTab,
-  vsCodePanelView,
-} from '@vscode/webview-ui-toolkit';
+import { provideVSCodeDesignSystem, vsCodeButton, vsCodePanels, vsCodePanelTab, vsCodePanelView } from '@vscode/webview-ui-toolkit';
 
 provideVSCodeDesignSystem().register(vsCodeButton(), vsCodePanels(), vsCodePanelTab(), vsCodePanelView());
 

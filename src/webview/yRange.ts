@@ -96,7 +96,7 @@ export function yControl(axis: YAxis, change: (axis: YAxis) => void): HTMLElemen
   wrap.className = 'y-axis';
   const mode = document.createElement('select');
   mode.className = 'y-mode';
-  mode.title = 'This chart\'s y axis: automatic, ignoring outliers, including zero, or a range you pin';
+  mode.title = "This chart's y axis: automatic, ignoring outliers, including zero, or a range you pin";
   mode.setAttribute('aria-label', 'Y axis range');
   for (const [value, text] of Y_MODES) mode.append(new Option(text, value, false, value === axis.mode));
   const end = (cls: string, label: string, v: number | undefined) => {

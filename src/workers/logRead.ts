@@ -36,7 +36,10 @@ async function walk(files: LogFiles, index: LogIndex, stream: LogStream, from: n
   const segs = index.segments(stream);
   let n = place.line;
   let carry = '';
-  const emit = (text: string) => (n >= from ? each(n++, text.length > MAX_LINE_CHARS ? text.slice(0, MAX_LINE_CHARS) + ` … (${text.length - MAX_LINE_CHARS} more characters)` : text) : (n++, true));
+  const emit = (text: string) =>
+    n >= from
+      ? each(n++, text.length > MAX_LINE_CHARS ? text.slice(0, MAX_LINE_CHARS) + ` … (${text.length - MAX_LINE_CHARS} more characters)` : text)
+      : (n++, true);
   for (let k = segs.indexOf(place.segment); k < segs.length; k++) {
     const seg = segs[k];
     const handle = seg.gone ? undefined : await open(files, seg.file);
@@ -50,7 +53,7 @@ async function walk(files: LogFiles, index: LogIndex, stream: LogStream, from: n
     try {
       const decoder = new TextDecoder();
       const buf = new Uint8Array(CHUNK);
-      for (let at = k === segs.indexOf(place.segment) ? place.offset : seg.from; at < seg.to; ) {
+      for (let at = k === segs.indexOf(place.segment) ? place.offset : seg.from; at < seg.to;) {
         const { bytesRead } = await handle.read(buf, 0, Math.min(CHUNK, seg.to - at), at);
         if (bytesRead === 0) break;
         at += bytesRead;
@@ -80,7 +83,13 @@ export function shownText(raw: string): string {
 }
 
 /** Numbers of the lines of `stream` whose shown text contains `query` (case-insensitive), at most `limit`. */
-export async function searchLines(files: LogFiles, index: LogIndex, stream: LogStream, query: string, limit: number): Promise<{ lines: number[]; complete: boolean }> {
+export async function searchLines(
+  files: LogFiles,
+  index: LogIndex,
+  stream: LogStream,
+  query: string,
+  limit: number,
+): Promise<{ lines: number[]; complete: boolean }> {
   const needle = query.toLowerCase();
   const lines: number[] = [];
   let complete = true;

@@ -103,11 +103,22 @@ export class Pipeline {
     const refineData: RefineOptions = { root: options.root, also: options.also, updatesPerSecond: options.updatesPerSecond, initialCredits: 2 };
     const heap = options.heapMb ?? HEAP_MB;
     const limits = (mb: number) => ({ maxOldGenerationSizeMb: mb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, mb / 8)) });
-    const tail = new Worker(path.join(options.workersDir, 'tail.js'), { workerData: tailData, name: 'training-monitor tail', resourceLimits: limits(heap.tail) });
-    const refine = new Worker(path.join(options.workersDir, 'refine.js'), { workerData: refineData, name: 'training-monitor refine', resourceLimits: limits(heap.refine) });
+    const tail = new Worker(path.join(options.workersDir, 'tail.js'), {
+      workerData: tailData,
+      name: 'training-monitor tail',
+      resourceLimits: limits(heap.tail),
+    });
+    const refine = new Worker(path.join(options.workersDir, 'refine.js'), {
+      workerData: refineData,
+      name: 'training-monitor refine',
+      resourceLimits: limits(heap.refine),
+    });
     [this.tail, this.refine] = [tail, refine];
     const current = () => this.tail === tail;
-    for (const [name, w] of [['tail', tail], ['refine', refine]] as const) {
+    for (const [name, w] of [
+      ['tail', tail],
+      ['refine', refine],
+    ] as const) {
       let failure = '';
       w.on('error', (err) => {
         failure = `: ${err.message}`;
@@ -131,7 +142,9 @@ export class Pipeline {
     const now = Date.now();
     this.restarts = this.restarts.filter((t) => now - t < RESTART_WINDOW_MS);
     if (this.draining || this.restarts.length >= MAX_RESTARTS) {
-      this.consumer.error(`${why}. ${this.draining ? 'The run was ending' : `Workers died ${MAX_RESTARTS + 1} times within a minute`}: not restarted; the charts keep what they had.`);
+      this.consumer.error(
+        `${why}. ${this.draining ? 'The run was ending' : `Workers died ${MAX_RESTARTS + 1} times within a minute`}: not restarted; the charts keep what they had.`,
+      );
       this.last = undefined;
       this.flushed?.();
       await this.dispose();
@@ -215,7 +228,11 @@ export class Pipeline {
     const flushed = new Promise<void>((resolve) => (this.flushed = resolve));
     this.toTail({ type: 'drain' });
     await this.whileHeard(flushed, idleMs);
-    const index = this.whileRunning(this.requests.ask({ type: 'logIndex' }, Infinity), (a) => a.index, () => []);
+    const index = this.whileRunning(
+      this.requests.ask({ type: 'logIndex' }, Infinity),
+      (a) => a.index,
+      () => [],
+    );
     // a question that fails now leaves nothing kept, as silence does
     const last = Promise.all([this.snapshot(true), this.snapshot(), index]).catch(() => undefined);
     const kept = await this.whileHeard(last, idleMs);

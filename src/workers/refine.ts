@@ -140,7 +140,9 @@ host.on('message', (msg: HostToRefine) => {
     case 'logSearch':
     case 'logIndex':
       // a question: an error while answering (a log file unreadable now) goes back as an error reply
-      void answer(msg, respond, (reply) => host.postMessage(reply, reply.type === 'window' ? windowTransferables(reply.series) : reply.type === 'snapshot' ? transferables(reply.batch) : []));
+      void answer(msg, respond, (reply) =>
+        host.postMessage(reply, reply.type === 'window' ? windowTransferables(reply.series) : reply.type === 'snapshot' ? transferables(reply.batch) : []),
+      );
       break;
   }
 });

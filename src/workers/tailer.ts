@@ -173,7 +173,20 @@ export class Tailer {
       f = undefined;
     }
     if (!f) {
-      f = { rel: this.rel(abs), abs, handle: undefined, want, format: 'format' in want ? want.format : undefined, ino: st.ino, offset: 0, signature: new Uint8Array(0), size: -1, mtimeMs: 0, changedAt: Date.now(), statAt: 0 };
+      f = {
+        rel: this.rel(abs),
+        abs,
+        handle: undefined,
+        want,
+        format: 'format' in want ? want.format : undefined,
+        ino: st.ino,
+        offset: 0,
+        signature: new Uint8Array(0),
+        size: -1,
+        mtimeMs: 0,
+        changedAt: Date.now(),
+        statAt: 0,
+      };
       this.followed.set(abs, f);
     } else if (f.ignored || (st.size === f.size && st.mtimeMs === f.mtimeMs)) {
       f.statAt = quietUntil(Date.now(), f.changedAt, this.listed.length); // unchanged
@@ -394,5 +407,13 @@ export class Tailer {
 }
 
 function kind(st: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
-  return st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a regular file';
+  return st.isDirectory()
+    ? 'a folder'
+    : st.isFIFO()
+      ? 'a FIFO'
+      : st.isSocket()
+        ? 'a socket'
+        : st.isCharacterDevice() || st.isBlockDevice()
+          ? 'a device'
+          : 'not a regular file';
 }

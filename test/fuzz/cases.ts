@@ -38,10 +38,25 @@ export function seeds(dirs: string[]): Seed[] {
     if (named) out.push({ as: named[1](file), from: file, bytes: new Uint8Array(fs.readFileSync(file)) });
   }
   // detectron2 `JSONWriter.write`: json.dumps(to_save, sort_keys=True) + "\n" per iteration
-  const jsonl = Array.from({ length: 40 }, (_, i) => JSON.stringify({ data_time: 0.0021, eta_seconds: 4000 - i, iteration: i * 20 + 19, loss_box_reg: 0.3 / (i + 1), lr: 0.02, total_loss: 1 / (i + 1) }) + '\n').join('');
+  const jsonl = Array.from(
+    { length: 40 },
+    (_, i) =>
+      JSON.stringify({ data_time: 0.0021, eta_seconds: 4000 - i, iteration: i * 20 + 19, loss_box_reg: 0.3 / (i + 1), lr: 0.02, total_loss: 1 / (i + 1) }) +
+      '\n',
+  ).join('');
   out.push({ as: 'metrics.jsonl', from: 'made: detectron2 JSONWriter lines', bytes: enc.encode(jsonl) });
   // transformers `TrainerState.save_to_json`: json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
-  const state = { best_metric: null, epoch: 2.0, global_step: 40, log_history: Array.from({ length: 8 }, (_, i) => (i % 4 === 3 ? { epoch: (i + 1) / 4, eval_loss: 0.5 / (i + 1), step: (i + 1) * 5 } : { epoch: (i + 1) / 4, learning_rate: 5e-5 * (1 - i / 8), loss: 1 / (i + 1), step: (i + 1) * 5 })), max_steps: 40 };
+  const state = {
+    best_metric: null,
+    epoch: 2.0,
+    global_step: 40,
+    log_history: Array.from({ length: 8 }, (_, i) =>
+      i % 4 === 3
+        ? { epoch: (i + 1) / 4, eval_loss: 0.5 / (i + 1), step: (i + 1) * 5 }
+        : { epoch: (i + 1) / 4, learning_rate: 5e-5 * (1 - i / 8), loss: 1 / (i + 1), step: (i + 1) * 5 },
+    ),
+    max_steps: 40,
+  };
   out.push({ as: 'checkpoint-40/trainer_state.json', from: 'made: trainer_state.json', bytes: enc.encode(JSON.stringify(state, null, 2) + '\n') });
   return out;
 }
@@ -57,7 +72,45 @@ export function generator(seed: number): () => number {
   };
 }
 
-const INTERESTING = ['\n', '\r', '\r\n', '{', '}', '[', ']', '"', ',', ':', '=', ' ', '\t', '-', '.', 'e', 'nan', 'inf', '-Infinity', 'NaN', '9'.repeat(400), '1e309', '\\u', '\\', 'step', 'loss', 'epoch', '|', '/', '%', '\x1b[2K', '\x00', '\xff', '€', '\ud83d', '<table>', 'it/s]'];
+const INTERESTING = [
+  '\n',
+  '\r',
+  '\r\n',
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  ',',
+  ':',
+  '=',
+  ' ',
+  '\t',
+  '-',
+  '.',
+  'e',
+  'nan',
+  'inf',
+  '-Infinity',
+  'NaN',
+  '9'.repeat(400),
+  '1e309',
+  '\\u',
+  '\\',
+  'step',
+  'loss',
+  'epoch',
+  '|',
+  '/',
+  '%',
+  '\x1b[2K',
+  '\x00',
+  '\xff',
+  '€',
+  '\ud83d',
+  '<table>',
+  'it/s]',
+];
 
 /** A mutation of `bytes`: flipped bytes, cuts, repeats, splices of tokens that steer parsers. */
 export function mutate(bytes: Uint8Array, rand: () => number): Uint8Array {

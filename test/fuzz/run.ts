@@ -29,5 +29,7 @@ for (let i = 0; i < cases; i++) {
   if ((i + 1) % 100_000 === 0) console.log(`${i + 1} cases, ${((performance.now() - t) / 1000).toFixed(0)} s`);
 }
 const seconds = (performance.now() - t) / 1000;
-console.log(`${cases} cases from ${all.length} seeds, no throw, ${points} points stored in all, ${seconds.toFixed(1)} s (${Math.round(cases / seconds)} cases/s)`);
+console.log(
+  `${cases} cases from ${all.length} seeds, no throw, ${points} points stored in all, ${seconds.toFixed(1)} s (${Math.round(cases / seconds)} cases/s)`,
+);
 console.log([...byFormat].map(([as, n]) => `${as}: ${n}`).join(', '));

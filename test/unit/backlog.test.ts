@@ -17,7 +17,7 @@ const line = (i: number) => `step=${i} loss=${(i % 1000) / 1000} and some words 
 /** `LINES` lines, ~220 MB, written in large slices. */
 function bigLog(file: string): void {
   const fd = fs.openSync(file, 'w');
-  for (let i = 0; i < LINES; ) {
+  for (let i = 0; i < LINES;) {
     let s = '';
     for (const end = Math.min(LINES, i + 50_000); i < end; i++) s += line(i);
     fs.writeSync(fd, s);
@@ -52,8 +52,14 @@ describe('Big inputs through the real workers', function () {
     const [loss] = (await p.snapshot(true)).series;
     assert.equal(loss?.x.length, LINES, 'every point kept');
     assert.equal(loss.x[LINES - 1], LINES - 1);
-    assert.deepEqual(await p.logLines('stdout', 0, 2), [line(0), line(1)].map((l) => l.trimEnd()));
-    assert.deepEqual(await p.logLines('stdout', LINES - 2, 5), [line(LINES - 2), line(LINES - 1)].map((l) => l.trimEnd()));
+    assert.deepEqual(
+      await p.logLines('stdout', 0, 2),
+      [line(0), line(1)].map((l) => l.trimEnd()),
+    );
+    assert.deepEqual(
+      await p.logLines('stdout', LINES - 2, 5),
+      [line(LINES - 2), line(LINES - 1)].map((l) => l.trimEnd()),
+    );
     const biggest = Math.max(...c.batches.map(logChars));
     assert.ok(biggest <= 1_100_000, `log text per batch is capped (${biggest} characters)`);
     assert.deepEqual(c.errors, []);

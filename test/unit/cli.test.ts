@@ -54,12 +54,21 @@ describe('training-monitor CLI (built dist/cli.js)', () => {
     fs.writeFileSync(log, 'step=51 loss=0.01\nstep=52 loss=0.005');
     assert.equal(await exited, 0);
     const r = JSON.parse(out) as Result;
-    assert.deepEqual(r.series['loss'].x, Array.from({ length: 52 }, (_, i) => i + 1));
+    assert.deepEqual(
+      r.series['loss'].x,
+      Array.from({ length: 52 }, (_, i) => i + 1),
+    );
     // the rewritten file is the truth: row 2 is no longer in it
     assert.deepEqual(r.series['acc'].x, [1, 3]);
     assert.deepEqual(r.series['f1'].y, [0.5, 0.6]);
     // the rewrite is longer than the first version: told apart by content, not size
-    assert.ok(r.warnings.some((w) => /metrics\.csv: the file was rewritten/.test(w)), r.warnings.join('\n'));
-    assert.ok(r.warnings.some((w) => /stdout\.log: the file was replaced/.test(w)), r.warnings.join('\n'));
+    assert.ok(
+      r.warnings.some((w) => /metrics\.csv: the file was rewritten/.test(w)),
+      r.warnings.join('\n'),
+    );
+    assert.ok(
+      r.warnings.some((w) => /stdout\.log: the file was replaced/.test(w)),
+      r.warnings.join('\n'),
+    );
   });
 });

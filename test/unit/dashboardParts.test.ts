@@ -9,7 +9,15 @@ import { robustRange } from '../../src/webview/yRange';
 
 const lineOf = (x: number[], y: number[]) => {
   const l = new Line('k', 'epoch', 'stdout.log');
-  l.add({ key: 'k', name: 'epoch', source: 'stdout.log', xKind: 'step', x: Float64Array.from(x), y: Float64Array.from(y), wall: new Float64Array(x.length).fill(NaN) });
+  l.add({
+    key: 'k',
+    name: 'epoch',
+    source: 'stdout.log',
+    xKind: 'step',
+    x: Float64Array.from(x),
+    y: Float64Array.from(y),
+    wall: new Float64Array(x.length).fill(NaN),
+  });
   return l;
 };
 
@@ -39,7 +47,7 @@ describe('dashboard parts', () => {
     assert.equal(robustRange([[NaN, undefined]]), undefined);
   });
 
-  it('says a run\'s name, start, duration and state', () => {
+  it("says a run's name, start, duration and state", () => {
     assert.equal(durationText(42_000), '42 s');
     assert.equal(durationText(12 * 60_000 + 5000), '12 min');
     assert.equal(durationText(3 * 3600_000 + 5 * 60_000), '3 h 05 min');
@@ -47,10 +55,18 @@ describe('dashboard parts', () => {
     const now = new Date(2026, 11, 2, 12, 0);
     assert.equal(startText(new Date(2026, 11, 2, 9, 30).toISOString(), now), '09:30');
     assert.equal(startText(new Date(2026, 10, 20, 17, 0).toISOString(), now), '2026-11-20 17:00');
-    const run = { id: '/r', label: 'train.py 09:30', name: 'train.py', start: new Date(2026, 11, 2, 9, 30).toISOString(), state: 'running' as const, shown: true, overlaid: false };
+    const run = {
+      id: '/r',
+      label: 'train.py 09:30',
+      name: 'train.py',
+      start: new Date(2026, 11, 2, 9, 30).toISOString(),
+      state: 'running' as const,
+      shown: true,
+      overlaid: false,
+    };
     assert.equal(runText(run, {}, now), 'train.py · 09:30 · 2 h 30 min · running');
     assert.equal(runText(run, { '/r': 'baseline' }, now), 'baseline · 09:30 · 2 h 30 min · running');
-    assert.equal(runText({ ...run, start: undefined }, {}, now), 'train.py 09:30 — running', 'no start known: the host\'s label');
+    assert.equal(runText({ ...run, start: undefined }, {}, now), 'train.py 09:30 — running', "no start known: the host's label");
   });
 
   it('puts charts in sections by prefix, in a stable order', () => {
@@ -59,7 +75,15 @@ describe('dashboard parts', () => {
     assert.equal(sectionOf('metric:gpu3/power', 'gpu3/power.draw [W]'), 'gpu');
     assert.equal(sectionOf('gpu-memory', 'GPU memory'), 'gpu');
     assert.equal(sectionOf('loss', 'loss'), '', 'the families stay in the general section');
-    const charts = [{ id: 'metric:b', title: 'b' }, { id: 'accuracy', title: 'accuracy' }, { id: 'metric:a', title: 'a' }, { id: 'loss', title: 'loss' }];
-    assert.deepEqual(charts.sort(chartOrder).map((c) => c.title), ['loss', 'accuracy', 'a', 'b']);
+    const charts = [
+      { id: 'metric:b', title: 'b' },
+      { id: 'accuracy', title: 'accuracy' },
+      { id: 'metric:a', title: 'a' },
+      { id: 'loss', title: 'loss' },
+    ];
+    assert.deepEqual(
+      charts.sort(chartOrder).map((c) => c.title),
+      ['loss', 'accuracy', 'a', 'b'],
+    );
   });
 });

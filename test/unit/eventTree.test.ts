@@ -51,14 +51,27 @@ describe('Event files in a tree of runs', () => {
     writeRun(path.join(root, 'logs', 'validation'), [scalar(0, 'epoch_loss', 0.7), scalar(1, 'epoch_loss', 0.5)]);
 
     const r = JSON.parse(execFileSync(process.execPath, [cli, 'parse', root, '--json'], { encoding: 'utf8' })) as Result;
-    assert.deepEqual(Object.keys(r.series).sort(), ['logs/train/epoch_loss', 'logs/validation/epoch_loss', 'runs/a/loss', 'runs/b/loss', 'runs/d/loss', 'runs/e/loss']);
+    assert.deepEqual(Object.keys(r.series).sort(), [
+      'logs/train/epoch_loss',
+      'logs/validation/epoch_loss',
+      'runs/a/loss',
+      'runs/b/loss',
+      'runs/d/loss',
+      'runs/e/loss',
+    ]);
     assert.deepEqual(r.series['runs/a/loss'], { x: [0, 1, 1, 1, 2], y: [1, 0.9, 0.8, 0.7, 0.5].map(f32), xKind: 'step' });
     assert.deepEqual(r.series['runs/b/loss'].y, [2, 1.5]);
     assert.deepEqual(r.series['runs/d/loss'].x, [0, 1, 2, 4, 5]);
     assert.deepEqual(r.series['runs/e/loss'].x, [0, 1, 2, 3]);
     assert.deepEqual(r.series['logs/validation/epoch_loss'].y, [0.7, 0.5].map(f32));
-    assert.ok(r.warnings.some((w) => /^runs\/d\/events\.out\.tfevents\.[^:]+: a record failed its checksum; skipped it\.$/.test(w)), r.warnings.join('\n'));
-    assert.ok(r.warnings.some((w) => /^runs\/e\/events\.out\.tfevents\.[^:]+: ends with \d+ bytes of an incomplete record\.$/.test(w)), r.warnings.join('\n'));
+    assert.ok(
+      r.warnings.some((w) => /^runs\/d\/events\.out\.tfevents\.[^:]+: a record failed its checksum; skipped it\.$/.test(w)),
+      r.warnings.join('\n'),
+    );
+    assert.ok(
+      r.warnings.some((w) => /^runs\/e\/events\.out\.tfevents\.[^:]+: ends with \d+ bytes of an incomplete record\.$/.test(w)),
+      r.warnings.join('\n'),
+    );
     assert.equal(r.warnings.length, 2, r.warnings.join('\n'));
   });
 });
@@ -71,9 +84,15 @@ describe('TfEventsParser: hostile lengths and big records', () => {
     view.setUint32(8, maskedCrc32c(bogus, 0, 8), true);
     const p = new TfEventsParser();
     const points = p.push(concat([scalar(1, 'loss', 1), bogus, scalar(2, 'loss', 0.5), scalar(3, 'loss', 0.25)]));
-    assert.deepEqual(points.map((q) => q.x), [1, 2, 3]);
+    assert.deepEqual(
+      points.map((q) => q.x),
+      [1, 2, 3],
+    );
     assert.equal(p.pendingBytes, 0);
-    assert.ok(p.warnings.some((w) => /damaged/.test(w)), p.warnings.join('\n'));
+    assert.ok(
+      p.warnings.some((w) => /damaged/.test(w)),
+      p.warnings.join('\n'),
+    );
   });
 
   it('collects a 40 MB record from 64 KB pieces, then reads on', () => {

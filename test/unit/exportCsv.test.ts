@@ -11,14 +11,38 @@ import { tempDir } from '../helpers';
 /** `n` points of a series whose file name is `sourceChars` long (a long path makes long rows). */
 function series(i: number, n: number, sourceChars: number): SeriesDelta {
   const x = new Float64Array(n).map((_, j) => j);
-  return { key: `k${i}`, name: `metric_${i}`, source: `${'d/'.repeat(sourceChars / 2)}${i}.log`, xKind: 'step', x, y: x.map((v) => 1 / (v + 1)), wall: x.map((v) => 1795400000 + v) };
+  return {
+    key: `k${i}`,
+    name: `metric_${i}`,
+    source: `${'d/'.repeat(sourceChars / 2)}${i}.log`,
+    xKind: 'step',
+    x,
+    y: x.map((v) => 1 / (v + 1)),
+    wall: x.map((v) => 1795400000 + v),
+  };
 }
 
 describe('CSV export', () => {
   it('writes every point with its series, position and time, quoting names and keeping NaN and Inf', () => {
     const csv = seriesToCsv([
-      { key: 'stdout.log:loss', name: 'loss', source: 'stdout.log', xKind: 'step', x: Float64Array.from([1, 2, 3]), y: Float64Array.from([0.5, NaN, Infinity]), wall: Float64Array.from([1795400000, 1795400001.5, NaN]) },
-      { key: 'a.csv:loss, "smoothed"', name: 'loss, "smoothed"', source: 'a.csv', xKind: 'epoch', x: Float64Array.from([0]), y: Float64Array.from([0.1 + 0.2]), wall: Float64Array.from([NaN]) },
+      {
+        key: 'stdout.log:loss',
+        name: 'loss',
+        source: 'stdout.log',
+        xKind: 'step',
+        x: Float64Array.from([1, 2, 3]),
+        y: Float64Array.from([0.5, NaN, Infinity]),
+        wall: Float64Array.from([1795400000, 1795400001.5, NaN]),
+      },
+      {
+        key: 'a.csv:loss, "smoothed"',
+        name: 'loss, "smoothed"',
+        source: 'a.csv',
+        xKind: 'epoch',
+        x: Float64Array.from([0]),
+        y: Float64Array.from([0.1 + 0.2]),
+        wall: Float64Array.from([NaN]),
+      },
     ]);
     assert.equal(
       csv,
@@ -33,7 +57,7 @@ describe('CSV export', () => {
   });
 
   it('writes names a spreadsheet would run as formulas with a leading quote; plain numbers stay numbers (CSV injection)', () => {
-    assert.equal(field('=cmd|\' /C calc\'!A0'), "'=cmd|' /C calc'!A0");
+    assert.equal(field("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
     assert.equal(field('+1+cmd'), "'+1+cmd");
     assert.equal(field('-2+3'), "'-2+3");
     assert.equal(field('@SUM(A1)'), "'@SUM(A1)");
@@ -42,7 +66,9 @@ describe('CSV export', () => {
     assert.equal(field('=HYPERLINK("http://x","y")'), '"\'=HYPERLINK(""http://x"",""y"")"');
     for (const n of ['-1.5', '+3', '-2e-5', '-.5', '1.', '42']) assert.equal(field(n), n);
     for (const plain of ['loss', 'val/loss', 'a=b', 'x-1']) assert.equal(field(plain), plain);
-    const csv = seriesToCsv([{ key: 'k', name: '=2+5', source: '@evil.log', xKind: 'step', x: Float64Array.from([-1]), y: Float64Array.from([-1.5]), wall: Float64Array.from([NaN]) }]);
+    const csv = seriesToCsv([
+      { key: 'k', name: '=2+5', source: '@evil.log', xKind: 'step', x: Float64Array.from([-1]), y: Float64Array.from([-1.5]), wall: Float64Array.from([NaN]) },
+    ]);
     assert.equal(csv.split('\n')[1], "'@evil.log,'=2+5,step,-1,,-1.5");
   });
 
@@ -89,7 +115,10 @@ describe('CSV export', () => {
     await writeCsvFile([series(0, 50, 4)], path.join(dir, 'train.py-metrics.csv'));
     const refiner = await parse(dir);
     const batch = refiner.snapshot();
-    assert.deepEqual(batch.series.map((s) => s.key), ['stdout.log:loss']);
+    assert.deepEqual(
+      batch.series.map((s) => s.key),
+      ['stdout.log:loss'],
+    );
     const said = batch.events.map((e) => `${e.level}: ${e.text}`);
     assert.ok(said.includes('info: train.py-metrics.csv: an export of Training Monitor, not read as data.'), said.join('\n'));
     assert.ok(!said.some((t) => t.startsWith('warning:')), said.join('\n'));

@@ -95,7 +95,10 @@ describe('Which files are read (formats.decide)', () => {
   });
 
   it('tells JSON lines (detectron2 metrics.json, MMDetection *.log.json) from a configuration in a .json', () => {
-    assert.equal(sniff(enc('{"iteration": 19, "lr": 0.0002, "total_loss": 1.5}\n{"iteration": 39, "lr": 0.0004, "total_loss": 1.25}\n'), 'json', false, true), 'jsonl');
+    assert.equal(
+      sniff(enc('{"iteration": 19, "lr": 0.0002, "total_loss": 1.5}\n{"iteration": 39, "lr": 0.0004, "total_loss": 1.25}\n'), 'json', false, true),
+      'jsonl',
+    );
     assert.equal(sniff(enc('{\n  "lr": 0.1,\n  "batch_size": 32\n}\n'), 'json', false, true), 'configuration');
     assert.equal(sniff(enc('{"lr": 0.1, "batch_size": 32}\n'), 'json', false, true), undefined); // one line so far: wait
     assert.equal(sniff(enc('{"lr": 0.1, "batch_size": 32}\n'), 'json', true, true), 'configuration'); // and it stayed one line
@@ -116,7 +119,10 @@ describe('Tailer: files of a run folder', () => {
     fs.writeFileSync(path.join(dir, 'events.jsonl'), '{"step": 1, "loss": 9}\n'); // the monitor's own
     fs.writeFileSync(path.join(dir, 'logs', 'events.jsonl'), '{"step": 1, "reward": 2}\n'); // someone else's
     // detectron2 JSONWriter.write: json.dumps(scalars_per_iter, sort_keys=True) a line, with its iteration
-    fs.writeFileSync(path.join(dir, 'metrics.json'), '{"iteration": 19, "lr": 0.0002, "total_loss": 1.5}\n{"iteration": 39, "lr": 0.0004, "total_loss": 1.25}\n');
+    fs.writeFileSync(
+      path.join(dir, 'metrics.json'),
+      '{"iteration": 19, "lr": 0.0002, "total_loss": 1.5}\n{"iteration": 39, "lr": 0.0004, "total_loss": 1.25}\n',
+    );
     fs.writeFileSync(path.join(dir, 'config.json'), '{\n  "lr": 0.1\n}\n');
     const { tailer, refiner, texts } = follow(dir);
     await tailer.poll(true);
@@ -124,7 +130,15 @@ describe('Tailer: files of a run folder', () => {
     refiner.end();
     const batch = refiner.takeBatch();
     const keys = batch.series.map((s) => s.key).sort();
-    assert.deepEqual(keys, ['logs/events.jsonl:reward', 'logs/train.log:loss', 'metrics.json:lr', 'metrics.json:total_loss', 'output:acc', 'training.log:accuracy', 'training.log:loss']);
+    assert.deepEqual(keys, [
+      'logs/events.jsonl:reward',
+      'logs/train.log:loss',
+      'metrics.json:lr',
+      'metrics.json:total_loss',
+      'output:acc',
+      'training.log:accuracy',
+      'training.log:loss',
+    ]);
     assert.deepEqual(batch.series.find((s) => s.key === 'metrics.json:total_loss')!.x, Float64Array.from([19, 39]));
     assert.deepEqual(batch.series.find((s) => s.key === 'training.log:loss')!.x, Float64Array.from([0, 1]));
     assert.deepEqual(batch.logs.map((l) => l.stream).sort(), ['logs/train.log', 'output']);
@@ -169,7 +183,10 @@ describe('Tailer: files of a run folder', () => {
     assert.match(said, /zero\.log \(a link to a device\)/);
     assert.equal(texts().length, 1, said); // said once, not on every pass
     refiner.end();
-    const keys = refiner.takeBatch().series.map((s) => s.key).sort();
+    const keys = refiner
+      .takeBatch()
+      .series.map((s) => s.key)
+      .sort();
     assert.deepEqual(keys, ['latest.log:loss', 'real.txt:loss']);
   });
 
@@ -228,7 +245,13 @@ describe('Tailer: files of a run folder', () => {
       assert.ok(events().includes('Not read: train.py (source code).'), events().join('\n'));
       const keys = batches.flatMap((b) => b.series.map((s) => s.key));
       assert.ok(keys.includes('slurm-1818620.out:loss'), keys.join(', '));
-      assert.deepEqual(batches.flatMap((b) => b.logs.map((l) => l.stream)).filter((s, i, a) => a.indexOf(s) === i).sort(), ['slurm-1818620.out', 'train.log']);
+      assert.deepEqual(
+        batches
+          .flatMap((b) => b.logs.map((l) => l.stream))
+          .filter((s, i, a) => a.indexOf(s) === i)
+          .sort(),
+        ['slurm-1818620.out', 'train.log'],
+      );
     } finally {
       await p.drain();
     }

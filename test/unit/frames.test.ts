@@ -59,7 +59,10 @@ describe('FrameSplitter', () => {
     assert.equal(s.capped, 1, 'one cut for the one line');
     assert.equal(logged, MAX_FRAME_CHARS, 'the dropped rest is not log text either');
     assert.equal(s.pushTo(enc.encode('yyy\r\nstep 2\n'), onFrame), '\r\nstep 2\n');
-    assert.deepEqual(frames.slice(1), [{ text: '', end: '\n' }, { text: 'step 2', end: '\n' }]);
+    assert.deepEqual(frames.slice(1), [
+      { text: '', end: '\n' },
+      { text: 'step 2', end: '\n' },
+    ]);
     assert.deepEqual(s.end(), []);
   });
 

@@ -23,15 +23,17 @@ const running = (over: Partial<RunRecord>): RunRecord => ({ name: 'x', command: 
 describe('Stop and adoption guards (real processes)', function () {
   if (process.platform !== 'linux') return;
   const started: ChildProcess[] = [];
-  after(() => started.forEach((c) => {
-    try {
-      process.kill(-c.pid!, 'SIGKILL');
-    } catch {
-      // ended already
-    }
-  }));
+  after(() =>
+    started.forEach((c) => {
+      try {
+        process.kill(-c.pid!, 'SIGKILL');
+      } catch {
+        // ended already
+      }
+    }),
+  );
 
-  it('never signals pid 0 or 1, nor the editor\'s own process group', () => {
+  it("never signals pid 0 or 1, nor the editor's own process group", () => {
     for (const pid of [-1, 0, 1, 1.5, NaN]) assert.match(signalRefusal(pid, undefined) ?? '', /names no training's process group/, String(pid));
     assert.ok(ownGroup() !== undefined && ownGroup()! > 1);
     assert.match(signalRefusal(ownGroup()!, undefined) ?? '', /the editor's own/);
@@ -81,9 +83,20 @@ describe('Stop and adoption guards (real processes)', function () {
   it('a shipped run.json with pid 1 is neither adopted nor written to; an untrusted workspace is only read', () => {
     const root = tempDir();
     const dir = createRunDir(root, 'x');
-    const shipped = JSON.stringify({ name: 'x', command: 'x', cwd: root, pid: 1, start: '', status: 'running', also: [{ path: '/etc/passwd', as: 'stdout.log' }] });
+    const shipped = JSON.stringify({
+      name: 'x',
+      command: 'x',
+      cwd: root,
+      pid: 1,
+      start: '',
+      status: 'running',
+      also: [{ path: '/etc/passwd', as: 'stdout.log' }],
+    });
     fs.writeFileSync(path.join(dir, 'run.json'), shipped);
-    assert.deepEqual(listRuns(root, true).map((r) => r.alive), [false]);
+    assert.deepEqual(
+      listRuns(root, true).map((r) => r.alive),
+      [false],
+    );
     assert.equal(fs.readFileSync(path.join(dir, 'run.json'), 'utf8'), shipped, 'left as it was');
     // a run that really runs is not taken over in Restricted Mode, and nothing is written
     const c = groupLeader();
@@ -92,16 +105,29 @@ describe('Stop and adoption guards (real processes)', function () {
     const record = JSON.stringify({ name: 'y', command: 'y', cwd: root, pid: c.pid, pidStart: processStart(c.pid!), start: '', status: 'running' });
     fs.writeFileSync(path.join(dir2, 'run.json'), record);
     const ended = createRunDir(root, 'z');
-    fs.writeFileSync(path.join(ended, 'run.json'), JSON.stringify({ name: 'z', command: 'z', cwd: root, pid: 999_999_99, pidStart: '5', start: '', status: 'running' }));
-    assert.deepEqual(listRuns(root, false).map((r) => r.alive), [false, false, false]);
+    fs.writeFileSync(
+      path.join(ended, 'run.json'),
+      JSON.stringify({ name: 'z', command: 'z', cwd: root, pid: 999_999_99, pidStart: '5', start: '', status: 'running' }),
+    );
+    assert.deepEqual(
+      listRuns(root, false).map((r) => r.alive),
+      [false, false, false],
+    );
     assert.equal(readRecord(ended)!.status, 'running', 'not written while untrusted');
     assert.equal(fs.readFileSync(path.join(dir2, 'run.json'), 'utf8'), record);
     const trusted = listRuns(root, true);
-    assert.deepEqual(trusted.map((r) => [path.basename(r.runDir).split('-').pop(), r.alive]), [['z', false], ['y', true], ['x', false]]);
-    assert.equal(readRecord(ended)!.status, 'failed', 'a gone run\'s end (no exit status known) is written once trusted');
+    assert.deepEqual(
+      trusted.map((r) => [path.basename(r.runDir).split('-').pop(), r.alive]),
+      [
+        ['z', false],
+        ['y', true],
+        ['x', false],
+      ],
+    );
+    assert.equal(readRecord(ended)!.status, 'failed', "a gone run's end (no exit status known) is written once trusted");
   });
 
-  it('a pid file holding 1 (or the editor\'s group, or junk) names nothing to stop; one naming a live group leader does', () => {
+  it("a pid file holding 1 (or the editor's group, or junk) names nothing to stop; one naming a live group leader does", () => {
     const dir = tempDir();
     for (const text of ['1', '0', '-1', String(ownGroup()), '12abc', '1\n2', '']) {
       fs.writeFileSync(path.join(dir, 'pid'), text);

@@ -5,7 +5,15 @@ import uPlot from 'uplot';
 import { atResolution } from '../../src/core/decimate';
 import { aligned, bandShows, type LineColumns } from '../../src/webview/plotData';
 
-const delta = (x: number[], y: number[]) => ({ key: 'k', name: 'loss', source: 's', xKind: 'step' as const, x: Float64Array.from(x), y: Float64Array.from(y), wall: new Float64Array(x.length).fill(NaN) });
+const delta = (x: number[], y: number[]) => ({
+  key: 'k',
+  name: 'loss',
+  source: 's',
+  xKind: 'step' as const,
+  x: Float64Array.from(x),
+  y: Float64Array.from(y),
+  wall: new Float64Array(x.length).fill(NaN),
+});
 
 describe('Webview lines', () => {
   it('smooths incrementally exactly as the whole-series EMA, through redraws, cuts and weight changes', () => {
@@ -18,7 +26,8 @@ describe('Webview lines', () => {
     for (let step = 0; step < 400; step++) {
       const r = rand();
       let from = x;
-      if (r < 0.3 && x > 0) from = x - 1; // a redraw replaces the last point
+      if (r < 0.3 && x > 0)
+        from = x - 1; // a redraw replaces the last point
       else if (r < 0.35 && x > 10) from = x - 10; // a restart cuts further back
       const n = 1 + Math.floor(rand() * 5);
       const dx = Array.from({ length: n }, (_, i) => from + i);
@@ -44,12 +53,15 @@ describe('Webview lines', () => {
 });
 
 describe('Webview lines at display resolution', () => {
-  it('shrinks itself once live points pile up, keeping the spike in its band and each point\'s time', () => {
+  it("shrinks itself once live points pile up, keeping the spike in its band and each point's time", () => {
     const line = new Line('k', 'loss', 's');
     const N = 200_000;
     for (let from = 0; from < N; from += 1000) {
       const x = Array.from({ length: 1000 }, (_, i) => from + i);
-      const d = delta(x, x.map((i) => (i === 123_456 ? 1e6 : Math.sin(i / 500))));
+      const d = delta(
+        x,
+        x.map((i) => (i === 123_456 ? 1e6 : Math.sin(i / 500))),
+      );
       d.wall = Float64Array.from(x, (i) => 1e9 + i);
       line.add(d);
       assert.ok(line.length <= HELD_MAX, `held ${line.length} points`);
@@ -82,7 +94,10 @@ describe('Chart data', () => {
       [b, Float64Array.from([-2, -3, -8, -9])],
     ];
     const data = aligned(tables);
-    assert.deepEqual(data.map((c) => [...c]), uPlot.join(tables).map((c) => [...c]));
+    assert.deepEqual(
+      data.map((c) => [...c]),
+      uPlot.join(tables).map((c) => [...c]),
+    );
     assert.deepEqual([...data[0]], [1, 2, 3, 4, 8, 9]);
     assert.deepEqual([...data[1]], [10, 20, undefined, 40, 80, undefined]);
     assert.deepEqual([...data[2]], [1, 2, undefined, 4, 8, undefined]);

@@ -106,7 +106,13 @@ describe('a running cell read by position', () => {
     log.push(cursor.end());
     const ms = performance.now() - t0;
     // each line once, as its last redraw (open lines were logged as they grew)
-    assert.equal(text(log).split('\n').map((l) => l.slice(l.lastIndexOf('\r') + 1)).join('\n'), lines.join(''));
+    assert.equal(
+      text(log)
+        .split('\n')
+        .map((l) => l.slice(l.lastIndexOf('\r') + 1))
+        .join('\n'),
+      lines.join(''),
+    );
     // read from the start at each event, this would touch ~20 GB
     assert.ok(ms < 3000, `took ${ms.toFixed(0)} ms`);
   });
@@ -122,8 +128,24 @@ describe('a running cell read by position', () => {
     assert.equal(t.update('<div><progress value="0" max="30"></progress></div>'), '');
     assert.equal(t.training, false);
     assert.equal(t.update(table([['10', '0.693100', 'No log']])), '{"step":10,"Training Loss":0.6931}\n');
-    assert.equal(t.update(table([['10', '0.693100', 'No log'], ['20', '0.512300', 'No log']])), '{"step":20,"Training Loss":0.5123}\n');
-    assert.equal(t.update(table([['10', '0.693100', 'No log'], ['20', '0.512300', '0.600000']])), '{"step":20,"Training Loss":0.5123,"Validation Loss":0.6}\n');
+    assert.equal(
+      t.update(
+        table([
+          ['10', '0.693100', 'No log'],
+          ['20', '0.512300', 'No log'],
+        ]),
+      ),
+      '{"step":20,"Training Loss":0.5123}\n',
+    );
+    assert.equal(
+      t.update(
+        table([
+          ['10', '0.693100', 'No log'],
+          ['20', '0.512300', '0.600000'],
+        ]),
+      ),
+      '{"step":20,"Training Loss":0.5123,"Validation Loss":0.6}\n',
+    );
     assert.equal(t.training, true);
   });
 
@@ -140,7 +162,7 @@ describe('a running cell read by position', () => {
     assert.ok(widgetIsProgress(undefined), 'ipywidgets 6 sends no text: it may be a bar');
   });
 
-  it('names a run by the notebook and the execution count, else the cell\'s place; maps the end', () => {
+  it("names a run by the notebook and the execution count, else the cell's place; maps the end", () => {
     assert.deepEqual(cellRunName('/w/nb/train.ipynb', 3, 0), { name: 'train.ipynb cell3', folder: 'train-cell3' });
     assert.deepEqual(cellRunName('train.ipynb', undefined, 4), { name: 'train.ipynb cell#5', folder: 'train-cell#5' });
     assert.deepEqual(cellExit(true, undefined), { code: 0, signal: null });

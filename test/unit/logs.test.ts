@@ -9,7 +9,7 @@ import { tempDir } from '../helpers';
 function feed(r: Refiner, file: string, text: string, seed = 1): void {
   const bytes = Buffer.from(text);
   let s = seed;
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     s = (s * 1103515245 + 12345) & 0x7fffffff;
     const n = 1 + (s % 9000);
     r.chunk(file, bytes.subarray(at, at + n));
@@ -18,7 +18,13 @@ function feed(r: Refiner, file: string, text: string, seed = 1): void {
 }
 
 describe('Log lines read back from the files', () => {
-  const lines = Array.from({ length: 60_000 }, (_, i) => (i % 1000 === 7 ? `\x1b[31mERROR\x1b[0m at ${i}` : i % 500 === 3 ? ` 10%|█ | 1/10\r 100%|██| 10/10 step ${i}` : `step=${i} loss=${1 / (i + 1)} ${'·'.repeat(i % 50)}`));
+  const lines = Array.from({ length: 60_000 }, (_, i) =>
+    i % 1000 === 7
+      ? `\x1b[31mERROR\x1b[0m at ${i}`
+      : i % 500 === 3
+        ? ` 10%|█ | 1/10\r 100%|██| 10/10 step ${i}`
+        : `step=${i} loss=${1 / (i + 1)} ${'·'.repeat(i % 50)}`,
+  );
 
   it('reads any range exactly as written, the partial last line included', async () => {
     const dir = tempDir();
@@ -28,7 +34,15 @@ describe('Log lines read back from the files', () => {
     feed(r, 'stdout.log', text);
     assert.equal(r.logIndex.lines('stdout'), 60_000);
     const all = [...lines, 'half a li'];
-    for (const [from, count] of [[0, 5], [255, 3], [256, 1], [12_345, 200], [59_990, 50], [60_000, 10], [70_000, 5]]) {
+    for (const [from, count] of [
+      [0, 5],
+      [255, 3],
+      [256, 1],
+      [12_345, 200],
+      [59_990, 50],
+      [60_000, 10],
+      [70_000, 5],
+    ]) {
       assert.deepEqual(await readLines({ root: dir, also: [] }, r.logIndex, 'stdout', from, count), all.slice(from, from + count), `lines ${from}+${count}`);
     }
   });
@@ -66,7 +80,11 @@ describe('Log lines read back from the files', () => {
     assert.equal(last, 'last');
     const errors = await searchLines({ root: dir, also: [] }, r.logIndex, 'stdout', 'error at', 1000);
     assert.deepEqual(errors, { lines: lines.flatMap((l, i) => (l.includes('ERROR') ? [i] : [])), complete: true });
-    assert.equal((await searchLines({ root: dir, also: [] }, r.logIndex, 'stdout', '10%|', 1000)).lines.length, 0, 'a redrawn-over frame is not what the line shows');
+    assert.equal(
+      (await searchLines({ root: dir, also: [] }, r.logIndex, 'stdout', '10%|', 1000)).lines.length,
+      0,
+      'a redrawn-over frame is not what the line shows',
+    );
     assert.deepEqual(await searchLines({ root: dir, also: [] }, r.logIndex, 'stdout', 'loss', 3), { lines: [0, 1, 2], complete: false });
   });
 

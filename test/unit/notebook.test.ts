@@ -67,7 +67,7 @@ describe('terminal text (what a notebook shows of a stream)', () => {
 
 describe('HTML progress tables', () => {
   const hf = [
-    '<div><progress value=\'40\' max=\'40\'></progress> [40/40 00:04 &lt; 00:00, Epoch 3/3]</div>',
+    "<div><progress value='40' max='40'></progress> [40/40 00:04 &lt; 00:00, Epoch 3/3]</div>",
     '<table border="1" class="dataframe">\n  <thead>\n <tr style="text-align: left;">\n      <th>Step</th>\n      <th>Training Loss</th>\n',
     '      <th>Validation Loss</th>\n      <th>Accuracy</th>\n    </tr>\n  </thead>\n  <tbody>\n',
     '    <tr>\n      <td>10</td>\n      <td>No log</td>\n      <td>0.200000</td>\n      <td>0.562500</td>\n    </tr>\n',
@@ -79,7 +79,10 @@ describe('HTML progress tables', () => {
     assert.equal(tables.length, 1);
     assert.deepEqual(tables[0].header, ['Step', 'Training Loss', 'Validation Loss', 'Accuracy']);
     const points: Point[] = [];
-    assert.equal(emitTrainingTable(tables[0], (name, xKind, x, y) => points.push({ name, xKind, x, y })), 5);
+    assert.equal(
+      emitTrainingTable(tables[0], (name, xKind, x, y) => points.push({ name, xKind, x, y })),
+      5,
+    );
     assert.deepEqual(points, [
       { name: 'Validation Loss', xKind: 'step', x: 10, y: 0.2 },
       { name: 'Accuracy', xKind: 'step', x: 10, y: 0.5625 },
@@ -98,7 +101,11 @@ describe('HTML progress tables', () => {
     const tables = htmlTables(html);
     assert.equal(tables.length, 2);
     assert.deepEqual(tables[0].header, ['Epoch', 'train loss', 'time']);
-    assert.deepEqual(tables[0].rows, [['1', '0.50', '00:12'], ['2', '0.25', '00:13'], ['x', '9']]);
+    assert.deepEqual(tables[0].rows, [
+      ['1', '0.50', '00:12'],
+      ['2', '0.25', '00:13'],
+      ['x', '9'],
+    ]);
     const points: Point[] = [];
     const emit = (name: string, xKind: Point['xKind'], x: number, y: number) => points.push({ name, xKind, x, y });
     emitTrainingTable(tables[0], emit);
@@ -138,9 +145,15 @@ describe('saved notebooks (.ipynb)', () => {
       const val = es.map((e) => round4(base / (e * steps + steps + 1)));
       const x = es.map((e) => e * steps);
       assert.deepEqual(series[`${prefix}/loss`], { x, y: loss, xKind: 'step' });
-      assert.deepEqual(series[`${prefix}/accuracy`].y, loss.map((l) => round4(1 - l)));
+      assert.deepEqual(
+        series[`${prefix}/accuracy`].y,
+        loss.map((l) => round4(1 - l)),
+      );
       assert.deepEqual(series[`${prefix}/val_loss`], { x, y: val, xKind: 'step' });
-      assert.deepEqual(series[`${prefix}/val_accuracy`].y, val.map((v) => round4(1 - v)));
+      assert.deepEqual(
+        series[`${prefix}/val_accuracy`].y,
+        val.map((v) => round4(1 - v)),
+      );
     };
     fit('cell1', 3, 8, 4);
     fit('cell2', 2, 5, 2);
@@ -197,7 +210,11 @@ describe('saved notebooks (.ipynb)', () => {
     const half = new NotebookParser();
     const seen: Point[] = [];
     const all = bytes('half-written.ipynb');
-    for (let i = 0; i < all.length; i += 1000) assert.deepEqual(half.push(all.subarray(i, i + 1000), () => seen.push({} as Point)), []);
+    for (let i = 0; i < all.length; i += 1000)
+      assert.deepEqual(
+        half.push(all.subarray(i, i + 1000), () => seen.push({} as Point)),
+        [],
+      );
     assert.deepEqual(half.end(), [{ level: 'warning', text: 'not valid JSON (a damaged or half-written notebook); its outputs were not read' }]);
     assert.equal(seen.length, 0);
     for (const bad of [null, [], 'x', { cells: 3 }, { cells: [null, 1, { cell_type: 'code', outputs: [null, { output_type: 'stream', text: 5 }] }] }]) {
@@ -213,7 +230,9 @@ describe('saved notebooks (.ipynb)', () => {
     });
     const cell = (n: number, ...outputs: unknown[]) => ({ cell_type: 'code', execution_count: n, outputs });
     const nb = {
-      metadata: { widgets: { 'application/vnd.jupyter.widget-state+json': { state: { a: { model_name: 'FloatProgressModel' }, b: { model_name: 'IntSliderModel' } } } } },
+      metadata: {
+        widgets: { 'application/vnd.jupyter.widget-state+json': { state: { a: { model_name: 'FloatProgressModel' }, b: { model_name: 'IntSliderModel' } } } },
+      },
       cells: [
         cell(1, widget('x', "IntProgress(value=10, max=10, description='train')")),
         cell(2, widget('y', 'IntSlider(value=3)')),
@@ -229,11 +248,18 @@ describe('saved notebooks (.ipynb)', () => {
   });
 
   it('reads stream text given as one string, and nbformat 3 notebooks', () => {
-    const v4 = { cells: [{ cell_type: 'code', execution_count: null, outputs: [{ output_type: 'stream', name: 'stdout', text: 'step 1 loss=0.5\nstep 2 loss=0.25\n' }] }] };
+    const v4 = {
+      cells: [{ cell_type: 'code', execution_count: null, outputs: [{ output_type: 'stream', name: 'stdout', text: 'step 1 loss=0.5\nstep 2 loss=0.25\n' }] }],
+    };
     assert.deepEqual(curves(v4).series, { 'cell#1/loss': { x: [1, 2], y: [0.5, 0.25], xKind: 'step' } });
-    const twice = { cells: [1, 2].map(() => ({ cell_type: 'code', execution_count: 4, outputs: [{ output_type: 'stream', name: 'stdout', text: ['step 1 loss=0.5\n'] }] })) };
+    const twice = {
+      cells: [1, 2].map(() => ({ cell_type: 'code', execution_count: 4, outputs: [{ output_type: 'stream', name: 'stdout', text: ['step 1 loss=0.5\n'] }] })),
+    };
     assert.deepEqual(Object.keys(curves(twice).series), ['cell4/loss', 'cell#2/loss'], 'a count two cells share names the second by its place');
-    const v3 = { nbformat: 3, worksheets: [{ cells: [{ cell_type: 'code', prompt_number: 7, outputs: [{ output_type: 'pyout', text: ["{'loss': 0.5,", " 'step': 3}"] }] }] }] };
+    const v3 = {
+      nbformat: 3,
+      worksheets: [{ cells: [{ cell_type: 'code', prompt_number: 7, outputs: [{ output_type: 'pyout', text: ["{'loss': 0.5,", " 'step': 3}"] }] }] }],
+    };
     assert.deepEqual(curves(v3).series, { 'cell7/loss': { x: [3], y: [0.5], xKind: 'step' } });
   });
 
@@ -242,7 +268,10 @@ describe('saved notebooks (.ipynb)', () => {
     const hf = bytes('hf.ipynb');
     for (let i = 0; i < hf.length; i += 4096) refiner.chunk('hf.ipynb', hf.subarray(i, i + 4096));
     const first = refiner.takeBatch();
-    assert.equal(first.series.reduce((n, s) => n + s.x.length, 0), 43);
+    assert.equal(
+      first.series.reduce((n, s) => n + s.x.length, 0),
+      43,
+    );
     refiner.reset('hf.ipynb', 'the file was rewritten');
     refiner.chunk('hf.ipynb', hf);
     const again = refiner.takeBatch();
@@ -252,19 +281,30 @@ describe('saved notebooks (.ipynb)', () => {
     const nb = JSON.parse(new TextDecoder().decode(hf));
     const out = nb.cells[2].outputs[1];
     const html = outputText(out.data['text/html']);
-    out.data['text/html'] = html.replace('  </tbody>', '    <tr>\n      <td>4</td>\n      <td>0.150000</td>\n      <td>0.200000</td>\n      <td>0.950000</td>\n      <td>00:14</td>\n    </tr>\n  </tbody>');
+    out.data['text/html'] = html.replace(
+      '  </tbody>',
+      '    <tr>\n      <td>4</td>\n      <td>0.150000</td>\n      <td>0.200000</td>\n      <td>0.950000</td>\n      <td>00:14</td>\n    </tr>\n  </tbody>',
+    );
     refiner.reset('hf.ipynb', 'the file was rewritten');
     refiner.chunk('hf.ipynb', new TextEncoder().encode(JSON.stringify(nb)));
     const grown = refiner.takeBatch();
     assert.deepEqual(
       grown.series.map((s) => [s.name, [...s.x], [...s.y]]),
-      [['cell3/train_loss', [4], [0.15]], ['cell3/valid_loss', [4], [0.2]], ['cell3/accuracy', [4], [0.95]]],
+      [
+        ['cell3/train_loss', [4], [0.15]],
+        ['cell3/valid_loss', [4], [0.2]],
+        ['cell3/accuracy', [4], [0.95]],
+      ],
     );
   });
 
   it('reads a 40 MB notebook of images quickly, and refuses one over the size cap with one warning', () => {
     const png = 'iVBORw0KGgo'.repeat(420_000); // 4.6 MB of a plot in base64
-    const cells = Array.from({ length: 9 }, (_, i) => ({ cell_type: 'code', execution_count: i + 1, outputs: [{ output_type: 'display_data', data: { 'image/png': png, 'text/plain': '<Figure>' } }] }));
+    const cells = Array.from({ length: 9 }, (_, i) => ({
+      cell_type: 'code',
+      execution_count: i + 1,
+      outputs: [{ output_type: 'display_data', data: { 'image/png': png, 'text/plain': '<Figure>' } }],
+    }));
     cells.push({ cell_type: 'code', execution_count: 10, outputs: [{ output_type: 'stream', name: 'stdout', text: 'step 5 loss=0.5\n' } as never] });
     const big = new TextEncoder().encode(JSON.stringify({ cells, nbformat: 4 }));
     assert.ok(big.length > 40e6, `${big.length} bytes`);
@@ -293,7 +333,10 @@ describe('saved notebooks (.ipynb)', () => {
     assert.deepEqual(hf.warnings, ['hf.ipynb: cell 5 shows a widget progress bar whose numbers are not saved in the notebook.']);
     const keras = run('keras.ipynb');
     assert.deepEqual(keras.series['cell1/val_loss'], { x: [8, 16, 24], y: [0.2353, 0.16, 0.1212], xKind: 'step' });
-    assert.deepEqual(run('half-written.ipynb'), { series: {}, warnings: ['half-written.ipynb: not valid JSON (a damaged or half-written notebook); its outputs were not read.'] });
+    assert.deepEqual(run('half-written.ipynb'), {
+      series: {},
+      warnings: ['half-written.ipynb: not valid JSON (a damaged or half-written notebook); its outputs were not read.'],
+    });
     assert.deepEqual(run('empty.ipynb').warnings, ['empty.ipynb: no training output in its saved cells (1 code cell read).']);
     // in a watched folder, next to other logs
     const all = JSON.parse(execFileSync(process.execPath, [cli, 'parse', dir, '--json'], { encoding: 'utf8' }));

@@ -85,7 +85,9 @@ describe('Snapshots and batches in order (Outbox and the page rule)', () => {
 
   it('a reload with a run overlaid: a batch of the shown run between the two snapshots reaches the page once', async () => {
     const shown = run((batch) => outbox.batch({ type: 'batch', batch }));
-    const overlay = run((b) => outbox.batch({ type: 'batch', batch: { series: b.series.map((s) => ({ ...s, key: TAG + s.key })), logs: [], events: [], seq: b.seq, run: 'run1' } }));
+    const overlay = run((b) =>
+      outbox.batch({ type: 'batch', batch: { series: b.series.map((s) => ({ ...s, key: TAG + s.key })), logs: [], events: [], seq: b.seq, run: 'run1' } }),
+    );
     shown.write(50);
     overlay.write(30);
     await until(() => shown.seqs.length && overlay.seqs.length, 10_000, 'first batches');
@@ -112,7 +114,11 @@ describe('Snapshots and batches in order (Outbox and the page rule)', () => {
     shown.write(10);
     overlay.write(5);
     await Promise.all([shown.pipeline.drain(), overlay.pipeline.drain()]);
-    await until(() => page.points.get('stdout.log:loss')?.length === 90 && page.points.get(TAG + 'stdout.log:loss')?.length === 35, 5000, 'every point on the page');
+    await until(
+      () => page.points.get('stdout.log:loss')?.length === 90 && page.points.get(TAG + 'stdout.log:loss')?.length === 35,
+      5000,
+      'every point on the page',
+    );
     await sleep(50);
     assert.deepEqual(page.points.get('stdout.log:loss'), steps(90), 'each step of the shown run once, in order');
     assert.deepEqual(page.points.get(TAG + 'stdout.log:loss'), steps(35), 'and of the overlay');

@@ -26,7 +26,7 @@ describe('outcome: how a run ended', () => {
     for (const [exit, stopped, want] of cases) assert.equal(outcome(exit, stopped), want, JSON.stringify(exit));
   });
 
-  it('a run killed behind the monitor\'s back (no exit status) is failed in run.json, as the panel says', async () => {
+  it("a run killed behind the monitor's back (no exit status) is failed in run.json, as the panel says", async () => {
     if (process.platform === 'win32') return; // process groups and /proc: POSIX only
     const root = tempDir();
     const dir = createRunDir(root, 'killed');
@@ -59,7 +59,11 @@ describe('outcome: how a run ended', () => {
     const record: RunRecord = { name: 'o', command: 'o', cwd: root, start: '', status: 'running', backend: 'ray' };
     fs.writeFileSync(path.join(dir, 'run.json'), JSON.stringify(record));
     const asked: string[] = [];
-    const [run] = listRuns(root, true, (r, trusted) => (asked.push(backendKind(r)), r.backend === 'ray' ? { adopt: false, gone: false, why: 'unknown' } : adoption(r, trusted)));
+    const [run] = listRuns(
+      root,
+      true,
+      (r, trusted) => (asked.push(backendKind(r)), r.backend === 'ray' ? { adopt: false, gone: false, why: 'unknown' } : adoption(r, trusted)),
+    );
     assert.deepEqual(asked, ['ray']);
     assert.equal(run.alive, false);
     assert.equal(readRecord(dir)!.status, 'running', 'not written: its backend did not say it ended');

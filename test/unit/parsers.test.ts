@@ -23,7 +23,15 @@ describe('ProgressParser', () => {
       { name: 'loss', xKind: 'step', x: 35, y: 0.6931 },
     ]);
     const end = p.parse('32/32 ━━━━━━━━━━━━━━━━━━━━ 1s 3ms/step - accuracy: 0.6523 - loss: 5.797e-01 - val_accuracy: 0.6387 - val_loss: nan');
-    assert.deepEqual(end.map((q) => [q.name, q.x]), [['accuracy', 64], ['loss', 64], ['val_accuracy', 64], ['val_loss', 64]]);
+    assert.deepEqual(
+      end.map((q) => [q.name, q.x]),
+      [
+        ['accuracy', 64],
+        ['loss', 64],
+        ['val_accuracy', 64],
+        ['val_loss', 64],
+      ],
+    );
     assert.equal(end[1].y, 0.5797);
     assert.ok(Number.isNaN(end[3].y));
   });
@@ -70,7 +78,12 @@ describe('ProgressParser', () => {
 
   it('does not take prose for metrics', () => {
     const p = new ProgressParser();
-    for (const line of ['Trainable params: 9.6 K', 'GPU available: True (cuda), used: True', 'Saving checkpoint to epoch=3-step=100.ckpt', 'LOCAL_RANK: 0 - CUDA_VISIBLE_DEVICES: [0]']) {
+    for (const line of [
+      'Trainable params: 9.6 K',
+      'GPU available: True (cuda), used: True',
+      'Saving checkpoint to epoch=3-step=100.ckpt',
+      'LOCAL_RANK: 0 - CUDA_VISIBLE_DEVICES: [0]',
+    ]) {
       assert.deepEqual(p.parse(line), [], line);
     }
   });
@@ -95,7 +108,14 @@ describe('ProgressParser', () => {
     assert.equal(losses.length, 610); // frames with `loss=` in the capture (tr '\r' '\n' | grep -c)
     assert.equal(losses[0].y, 11.8);
     // every postfix update in order: the bar's counter lags them (70 frames show `1/200`)
-    assert.deepEqual(losses.slice(0, 3).map((q) => [q.x, q.xKind]), [[1, 'index'], [2, 'index'], [3, 'index']]);
+    assert.deepEqual(
+      losses.slice(0, 3).map((q) => [q.x, q.xKind]),
+      [
+        [1, 'index'],
+        [2, 'index'],
+        [3, 'index'],
+      ],
+    );
     assert.equal(losses[losses.length - 1].y, 3.18e-12);
     assert.ok(pts.filter((q) => q.name === 'lr').every((q) => q.y === 0.01));
   });
@@ -122,7 +142,10 @@ describe('CsvParser', () => {
 
   it('reads the real nvidia-smi query: units dropped, timestamps as wall-clock x', () => {
     const series = parseFile(path.join(fixtures, 'nvidia-smi', 'nvidia-smi-query.csv'));
-    assert.deepEqual([...series.keys()], ['utilization.gpu [%]', 'utilization.memory [%]', 'memory.used [MiB]', 'memory.total [MiB]', 'temperature.gpu', 'power.draw [W]']);
+    assert.deepEqual(
+      [...series.keys()],
+      ['utilization.gpu [%]', 'utilization.memory [%]', 'memory.used [MiB]', 'memory.total [MiB]', 'temperature.gpu', 'power.draw [W]'],
+    );
     const power = series.get('power.draw [W]')!;
     assert.equal(power.length, 242);
     // first row: `2026/11/23 03:41:21.382, 0, NVIDIA H100 80GB HBM3, 0 %, 0 %, 0 MiB, 81559 MiB, 38, 69.61 W` (local time)
@@ -136,8 +159,17 @@ describe('CsvParser', () => {
     p.parse('timestamp, index, name, utilization.gpu [%], power.draw [W]');
     const a = p.parse('2026/11/23 03:41:21.382, 0, H100, 50 %, [N/A]');
     const b = p.parse('2026/11/23 03:41:21.382, 1, H100, 75 %, 300.5 W');
-    assert.deepEqual(a.map((q) => [q.name, q.y]), [['utilization.gpu [%]', 50]]);
-    assert.deepEqual(b.map((q) => [q.name, q.y]), [['gpu1/utilization.gpu [%]', 75], ['gpu1/power.draw [W]', 300.5]]);
+    assert.deepEqual(
+      a.map((q) => [q.name, q.y]),
+      [['utilization.gpu [%]', 50]],
+    );
+    assert.deepEqual(
+      b.map((q) => [q.name, q.y]),
+      [
+        ['gpu1/utilization.gpu [%]', 75],
+        ['gpu1/power.draw [W]', 300.5],
+      ],
+    );
   });
 
   it('reads quoted fields (pandas quotes names with commas; "" is a quote)', () => {

@@ -38,7 +38,10 @@ describe('Pipeline (real worker_threads)', () => {
     await until(() => c.points('stdout.log:loss').length >= 200, 10_000, '200 points');
     assert.equal(c.points('stdout.log:loss').length, 200, 'the partial line waits');
     await p.drain();
-    assert.deepEqual(c.points('stdout.log:loss'), Array.from({ length: 201 }, (_, i) => i + 1));
+    assert.deepEqual(
+      c.points('stdout.log:loss'),
+      Array.from({ length: 201 }, (_, i) => i + 1),
+    );
     assert.deepEqual(p.threadIds, [-1, -1], 'both workers ended');
     assert.deepEqual(c.errors, []);
     const snapshot = await p.snapshot();
@@ -99,7 +102,7 @@ describe('Pipeline (real worker_threads)', () => {
     }
   });
 
-  it('answers a zoom window at full fidelity from the worker\'s store', async () => {
+  it("answers a zoom window at full fidelity from the worker's store", async () => {
     const dir = tempDir();
     const lines = Array.from({ length: 20_000 }, (_, i) => `step=${i} loss=${i === 12_345 ? 99 : Math.sin(i / 100)}\n`);
     fs.writeFileSync(path.join(dir, 'stdout.log'), lines.join(''));
@@ -110,7 +113,11 @@ describe('Pipeline (real worker_threads)', () => {
     assert.equal(whole.inRange, 20_000);
     assert.ok(whole.x.length <= 400 && whole.y.includes(99), 'decimated, spike kept');
     const [zoom] = await p.window(['stdout.log:loss', 'no such series'], 12_300, 12_399, 200);
-    assert.deepEqual([...zoom.x], Array.from({ length: 100 }, (_, i) => 12_300 + i), 'every point of a narrow window');
+    assert.deepEqual(
+      [...zoom.x],
+      Array.from({ length: 100 }, (_, i) => 12_300 + i),
+      'every point of a narrow window',
+    );
     await p.dispose();
   });
 
@@ -130,7 +137,11 @@ describe('Pipeline (real worker_threads)', () => {
     assert.equal((await p.snapshot()).series[0].x.length, display.x.length, 'a finished run restores at display resolution');
     assert.equal((await p.snapshot(true)).series[0].x.length, n);
     const [zoom] = await p.window(['stdout.log:loss'], 29_990, 30_010, 500);
-    assert.deepEqual([...zoom.x], Array.from({ length: 21 }, (_, i) => 29_990 + i), 'a finished run\'s window at full fidelity');
+    assert.deepEqual(
+      [...zoom.x],
+      Array.from({ length: 21 }, (_, i) => 29_990 + i),
+      "a finished run's window at full fidelity",
+    );
     assert.equal(zoom.y[10], 99);
   });
 
@@ -188,7 +199,10 @@ describe('Pipeline (real worker_threads)', () => {
     const c = consumer();
     const restarts: string[] = [];
     // what a webview does on a restart: forget what it showed, take the new pair's snapshot
-    const p = new Pipeline({ root: dir, workersDir, updatesPerSecond: 20, pollMs: 20 }, { ...c, restarted: (t) => void (restarts.push(t), c.batches.splice(0)) });
+    const p = new Pipeline(
+      { root: dir, workersDir, updatesPerSecond: 20, pollMs: 20 },
+      { ...c, restarted: (t) => void (restarts.push(t), c.batches.splice(0)) },
+    );
     await until(() => c.points('stdout.log:loss').length === 500, 5000, 'the first 500 points');
     const before = p.threadIds;
     assert.equal(await p.crash('refine'), 1, 'the refine worker was ended abruptly');
@@ -199,8 +213,15 @@ describe('Pipeline (real worker_threads)', () => {
     await p.crash('tail');
     await until(() => restarts.length === 2 && c.points('stdout.log:loss').length === 1000, 5000, 'all points after the tail worker died');
     const after = c.points('stdout.log:loss');
-    assert.deepEqual(after, Array.from({ length: 1000 }, (_, i) => i), 'each step once, in order');
-    assert.ok(p.threadIds.every((id) => !before.includes(id)), 'new threads');
+    assert.deepEqual(
+      after,
+      Array.from({ length: 1000 }, (_, i) => i),
+      'each step once, in order',
+    );
+    assert.ok(
+      p.threadIds.every((id) => !before.includes(id)),
+      'new threads',
+    );
     assert.deepEqual(c.errors, []);
     await p.dispose();
   });
@@ -229,7 +250,10 @@ describe('Pipeline (real worker_threads)', () => {
     for (let t = 0; t < 160; t++) fs.writeFileSync(path.join(dir, `stdout-${t}.log`), log);
     const c = consumer();
     const restarts: string[] = [];
-    const p = new Pipeline({ root: dir, workersDir, updatesPerSecond: 20, pollMs: 20, heapMb: { tail: 64, refine: 24 } }, { ...c, restarted: (t) => void restarts.push(t) });
+    const p = new Pipeline(
+      { root: dir, workersDir, updatesPerSecond: 20, pollMs: 20, heapMb: { tail: 64, refine: 24 } },
+      { ...c, restarted: (t) => void restarts.push(t) },
+    );
     try {
       await until(() => restarts.length >= 1 || c.errors.length >= 1, 60_000, 'the worker to reach its cap');
       assert.match([...restarts, ...c.errors].join('\n'), /refine worker .*memory limit/i);

@@ -61,7 +61,14 @@ describe('Pipeline questions and batch numbers (real worker_threads)', () => {
     // the log's place now holds a folder: it opens, and reading it fails (EISDIR)
     fs.rmSync(log);
     fs.mkdirSync(log);
-    const failures = await Promise.all([p.logLines('stdout', 0, 10), p.logSearch('stdout', 'loss', 10)].map((q) => q.then(() => assert.fail('expected an error'), (e: unknown) => e)));
+    const failures = await Promise.all(
+      [p.logLines('stdout', 0, 10), p.logSearch('stdout', 'loss', 10)].map((q) =>
+        q.then(
+          () => assert.fail('expected an error'),
+          (e: unknown) => e,
+        ),
+      ),
+    );
     for (const err of failures) {
       assert.ok(err instanceof RequestError, String(err));
       assert.equal(err.failure, 'error');

@@ -64,13 +64,18 @@ describe('TrainingProcess (real processes)', function () {
     const root = tempDir();
     const dir = createRunDir(root, 'stubborn');
     const p = new TrainingProcess(py(STUBBORN, root), dir);
-    const childPid = Number(await until(() => fs.existsSync(path.join(dir, 'child.pid')) && fs.readFileSync(path.join(dir, 'child.pid'), 'utf8'), 10_000, 'child pid'));
+    const childPid = Number(
+      await until(() => fs.existsSync(path.join(dir, 'child.pid')) && fs.readFileSync(path.join(dir, 'child.pid'), 'utf8'), 10_000, 'child pid'),
+    );
     assert.ok(alive(childPid));
     const steps: string[] = [];
     const exit = await p.stop(300, (s) => steps.push(s));
     // The launch wrapper (bash, the group leader) ends at SIGTERM; the training ignoring it needs SIGKILL.
     assert.equal(exit.signal, 'SIGTERM');
-    assert.deepEqual(steps.map((s) => s.split(' ')[1]), ['SIGINT', 'SIGTERM', 'SIGKILL', 'group']);
+    assert.deepEqual(
+      steps.map((s) => s.split(' ')[1]),
+      ['SIGINT', 'SIGTERM', 'SIGKILL', 'group'],
+    );
     assert.equal(p.groupAlive(), false);
     await until(() => !alive(childPid), 5000, 'forked child gone');
   });
@@ -106,7 +111,10 @@ describe('TrainingProcess (real processes)', function () {
     const root = tempDir();
     const dir = createRunDir(root, 'old');
     // This process is alive, but started at another time than the run's.
-    fs.writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ name: 'old', command: 'x', cwd: root, pid: process.pid, pidStart: '1', start: '', status: 'running' }));
+    fs.writeFileSync(
+      path.join(dir, 'run.json'),
+      JSON.stringify({ name: 'old', command: 'x', cwd: root, pid: process.pid, pidStart: '1', start: '', status: 'running' }),
+    );
     fs.writeFileSync(path.join(dir, 'exit-code'), '0');
     const [run] = listRuns(root, true);
     assert.equal(run.alive, false);

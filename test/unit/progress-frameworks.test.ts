@@ -48,10 +48,30 @@ describe('Printed logs of training frameworks', () => {
     const s = read('nanogpt');
     assert.deepEqual(names(s), ['loss', 'mfu', 'time', 'train loss', 'val loss']);
     const iters = range(0, 500, 10);
-    check(s.get('loss'), 'step', iters, iters.map((i) => fixed(loss(i), 4)));
-    check(s.get('time'), 'step', iters, iters.map((i) => fixed(20 + i / 100, 2)));
-    check(s.get('mfu'), 'step', iters, iters.map((i) => (i < 50 ? -100 : fixed(17.5 + i / 1000, 2))));
-    check(s.get('val loss'), 'step', [0, 250, 500], [0, 250, 500].map((i) => fixed(loss(i) + 0.05, 4)));
+    check(
+      s.get('loss'),
+      'step',
+      iters,
+      iters.map((i) => fixed(loss(i), 4)),
+    );
+    check(
+      s.get('time'),
+      'step',
+      iters,
+      iters.map((i) => fixed(20 + i / 100, 2)),
+    );
+    check(
+      s.get('mfu'),
+      'step',
+      iters,
+      iters.map((i) => (i < 50 ? -100 : fixed(17.5 + i / 1000, 2))),
+    );
+    check(
+      s.get('val loss'),
+      'step',
+      [0, 250, 500],
+      [0, 250, 500].map((i) => fixed(loss(i) + 0.05, 4)),
+    );
   });
 
   it('llm.c: `step    1/40 | loss … (+0.50z)| norm …| lr …| … ms | … tok/s`, the `val loss` before training joins its curve', () => {
@@ -59,9 +79,24 @@ describe('Printed logs of training frameworks', () => {
     assert.deepEqual(names(s), ['loss', 'lr', 'ms', 'norm', 'tok/s', 'val loss']);
     const steps = range(0, 39, 1);
     const x = steps.map((i) => i + 1);
-    check(s.get('loss'), 'step', x, steps.map((i) => fixed(loss(i), 6)));
-    check(s.get('norm'), 'step', x, steps.map((i) => fixed(1 + i / 10, 4)));
-    check(s.get('tok/s'), 'step', x, steps.map((i) => 34000 + i));
+    check(
+      s.get('loss'),
+      'step',
+      x,
+      steps.map((i) => fixed(loss(i), 6)),
+    );
+    check(
+      s.get('norm'),
+      'step',
+      x,
+      steps.map((i) => fixed(1 + i / 10, 4)),
+    );
+    check(
+      s.get('tok/s'),
+      'step',
+      x,
+      steps.map((i) => 34000 + i),
+    );
     // the first evaluation runs before step 1 prints; the next after step 20
     check(s.get('val loss'), 'step', [1, 20], [4.513294, fixed(loss(20) + 0.1, 6)]);
   });
@@ -71,33 +106,95 @@ describe('Printed logs of training frameworks', () => {
     const sp = new FrameSplitter();
     const pts = [...sp.push(fs.readFileSync(path.join(fixtures, 'llmc', 'main.log'))), ...sp.end()].flatMap((f) => p.parse(f.text));
     const trl = pts.filter((q) => q.name === 'trl');
-    assert.deepEqual(trl.map((q) => q.x), range(0, 39, 1));
-    assert.deepEqual(trl.map((q) => q.y), range(0, 39, 1).map((i) => fixed(loss(i), 4)));
-    assert.deepEqual(pts.filter((q) => q.name === 'tel').map((q) => [q.xKind, q.x, q.y]), [['step', 20, fixed(loss(20) + 0.1, 4)]]);
+    assert.deepEqual(
+      trl.map((q) => q.x),
+      range(0, 39, 1),
+    );
+    assert.deepEqual(
+      trl.map((q) => q.y),
+      range(0, 39, 1).map((i) => fixed(loss(i), 4)),
+    );
+    assert.deepEqual(
+      pts.filter((q) => q.name === 'tel').map((q) => [q.xKind, q.x, q.y]),
+      [['step', 20, fixed(loss(20) + 0.1, 4)]],
+    );
     assert.deepEqual([...new Set(pts.map((q) => q.name))].sort(), ['lr', 'norm', 'tel', 'trl']);
   });
 
   it('Megatron: `iteration N/ M | name: value |` with %E values, validation at its iteration; no argument or NCCL variable', () => {
     const s = read('megatron');
     assert.deepEqual(names(s), [
-      'allocated', 'consumed samples', 'elapsed time per iteration (ms)', 'global batch size', 'grad norm', 'learning rate', 'lm loss',
-      'lm loss PPL', 'lm loss value', 'loss scale', 'max allocated', 'max reserved', 'number of nan iterations', 'number of skipped iterations', 'reserved',
+      'allocated',
+      'consumed samples',
+      'elapsed time per iteration (ms)',
+      'global batch size',
+      'grad norm',
+      'learning rate',
+      'lm loss',
+      'lm loss PPL',
+      'lm loss value',
+      'loss scale',
+      'max allocated',
+      'max reserved',
+      'number of nan iterations',
+      'number of skipped iterations',
+      'reserved',
     ]);
     const its = range(10, 200, 10);
-    check(s.get('lm loss'), 'step', its, its.map((i) => +loss(i).toExponential(6)));
-    check(s.get('learning rate'), 'step', its, its.map((i) => +(i * 3e-7).toExponential(3)));
-    check(s.get('consumed samples'), 'step', its, its.map((i) => i * 128));
-    check(s.get('lm loss value'), 'step', [100, 200], [100, 200].map((i) => +(loss(i) + 0.2).toExponential(6)));
+    check(
+      s.get('lm loss'),
+      'step',
+      its,
+      its.map((i) => +loss(i).toExponential(6)),
+    );
+    check(
+      s.get('learning rate'),
+      'step',
+      its,
+      its.map((i) => +(i * 3e-7).toExponential(3)),
+    );
+    check(
+      s.get('consumed samples'),
+      'step',
+      its,
+      its.map((i) => i * 128),
+    );
+    check(
+      s.get('lm loss value'),
+      'step',
+      [100, 200],
+      [100, 200].map((i) => +(loss(i) + 0.2).toExponential(6)),
+    );
     check(s.get('allocated'), 'step', [10], [1234.5]); // `[Rank 0] (after 10 iterations) memory (MB) | allocated: …`
   });
 
   it('fairseq: `train_inner` lines at num_updates, the `valid` and `train` summaries apart', () => {
     const s = read('fairseq');
     const updates = range(50, 300, 50);
-    check(s.get('loss'), 'step', updates, updates.map((u) => fixed(loss(u), 3)));
-    check(s.get('lr'), 'step', updates, updates.map((u) => +(u * 1e-6).toPrecision(6)));
-    check(s.get('valid/loss'), 'step', [150, 300], [150, 300].map((u) => fixed(loss(u) + 0.3, 3)));
-    check(s.get('train/loss'), 'step', [150, 300], [150, 300].map((u) => fixed(loss(u) + 0.1, 3)));
+    check(
+      s.get('loss'),
+      'step',
+      updates,
+      updates.map((u) => fixed(loss(u), 3)),
+    );
+    check(
+      s.get('lr'),
+      'step',
+      updates,
+      updates.map((u) => +(u * 1e-6).toPrecision(6)),
+    );
+    check(
+      s.get('valid/loss'),
+      'step',
+      [150, 300],
+      [150, 300].map((u) => fixed(loss(u) + 0.3, 3)),
+    );
+    check(
+      s.get('train/loss'),
+      'step',
+      [150, 300],
+      [150, 300].map((u) => fixed(loss(u) + 0.1, 3)),
+    );
     const inner = ['bsz', 'gnorm', 'loss', 'lr', 'nll_loss', 'ppl', 'train_wall', 'ups', 'wall', 'wpb', 'wps'];
     const valid = ['best_loss', 'bsz', 'loss', 'nll_loss', 'ppl', 'wpb', 'wps'].map((n) => `valid/${n}`);
     const train = inner.map((n) => `train/${n}`);
@@ -108,18 +205,45 @@ describe('Printed logs of training frameworks', () => {
   it('fairseq --log-format json: quoted numbers at num_updates, the valid summary at valid_num_updates', () => {
     const s = read('fairseq-json');
     assert.deepEqual(names(s), ['epoch', 'loss', 'lr', 'ppl', 'train_wall', 'update', 'valid_best_loss', 'valid_loss', 'valid_ppl', 'wall', 'wps']);
-    check(s.get('loss'), 'step', [50, 100, 150], [50, 100, 150].map((u) => fixed(loss(u), 3)));
+    check(
+      s.get('loss'),
+      'step',
+      [50, 100, 150],
+      [50, 100, 150].map((u) => fixed(loss(u), 3)),
+    );
     check(s.get('valid_loss'), 'step', [150], [fixed(loss(150) + 0.3, 3)]);
   });
 
   it('detectron2: CommonMetricPrinter at `iter`, eta never a metric, `11019M` read as 11019, `copypaste:` at the last iteration; no YAML key, no per-category table cell', () => {
     const s = read('detectron2');
     assert.deepEqual(names(s), [
-      'bbox/AP', 'bbox/AP50', 'bbox/AP75', 'bbox/APl', 'bbox/APm', 'bbox/APs', 'data_time', 'loss_box_reg', 'loss_cls', 'lr', 'max_mem', 'time', 'total_loss',
+      'bbox/AP',
+      'bbox/AP50',
+      'bbox/AP75',
+      'bbox/APl',
+      'bbox/APm',
+      'bbox/APs',
+      'data_time',
+      'loss_box_reg',
+      'loss_cls',
+      'lr',
+      'max_mem',
+      'time',
+      'total_loss',
     ]);
     const its = range(19, 199, 20);
-    check(s.get('total_loss'), 'step', its, its.map((i) => +loss(i).toPrecision(4)));
-    check(s.get('max_mem'), 'step', its, its.map((i) => 11000 + i));
+    check(
+      s.get('total_loss'),
+      'step',
+      its,
+      its.map((i) => +loss(i).toPrecision(4)),
+    );
+    check(
+      s.get('max_mem'),
+      'step',
+      its,
+      its.map((i) => 11000 + i),
+    );
     check(s.get('bbox/AP'), 'step', [199], [40.215]);
     check(s.get('bbox/APl'), 'step', [199], [51.902]);
   });
@@ -128,17 +252,43 @@ describe('Printed logs of training frameworks', () => {
     const s = read('mmcv');
     assert.deepEqual(names(s), ['data_time', 'grad_norm', 'loss', 'loss_bbox', 'loss_rpn_cls', 'lr', 'memory', 'time', 'val/bbox_mAP', 'val/bbox_mAP_50']);
     const its = range(50, 400, 50);
-    check(s.get('loss'), 'step', its, its.map((g) => fixed(loss(g), 4)));
-    check(s.get('lr'), 'step', its, its.map((g) => +(g * 1e-4).toExponential(3)));
+    check(
+      s.get('loss'),
+      'step',
+      its,
+      its.map((g) => fixed(loss(g), 4)),
+    );
+    check(
+      s.get('lr'),
+      'step',
+      its,
+      its.map((g) => +(g * 1e-4).toExponential(3)),
+    );
     check(s.get('val/bbox_mAP'), 'step', [200, 400], [0.31, 0.32]);
   });
 
   it('MMEngine: `Epoch(train)  [e][ i/n]  name: value  …` with its MM/DD timestamps, validation apart; no environment value', () => {
     const s = read('mmengine');
     assert.deepEqual(names(s), [
-      'base_lr', 'coco/bbox_mAP', 'coco/bbox_mAP_50', 'data_time', 'loss', 'loss_cls', 'lr', 'memory', 'time', 'val/data_time', 'val/memory', 'val/time',
+      'base_lr',
+      'coco/bbox_mAP',
+      'coco/bbox_mAP_50',
+      'data_time',
+      'loss',
+      'loss_cls',
+      'lr',
+      'memory',
+      'time',
+      'val/data_time',
+      'val/memory',
+      'val/time',
     ]);
-    check(s.get('loss'), 'step', [50, 100, 150, 200], [50, 100, 150, 200].map((g) => fixed(loss(g), 4)));
+    check(
+      s.get('loss'),
+      'step',
+      [50, 100, 150, 200],
+      [50, 100, 150, 200].map((g) => fixed(loss(g), 4)),
+    );
     check(s.get('coco/bbox_mAP'), 'step', [100, 200], [0.31, 0.32]);
     check(s.get('val/time'), 'step', [100, 200], [0.05, 0.05]);
   });
@@ -146,8 +296,16 @@ describe('Printed logs of training frameworks', () => {
   it('Stable-Baselines3: one table per dump, sections as prefixes, time/total_timesteps as x', () => {
     const s = read('sb3');
     assert.deepEqual(names(s), [
-      'rollout/ep_len_mean', 'rollout/ep_rew_mean', 'time/fps', 'time/iterations', 'time/time_elapsed',
-      'train/approx_kl', 'train/entropy_loss', 'train/learning_rate', 'train/loss', 'train/n_updates',
+      'rollout/ep_len_mean',
+      'rollout/ep_rew_mean',
+      'time/fps',
+      'time/iterations',
+      'time/time_elapsed',
+      'train/approx_kl',
+      'train/entropy_loss',
+      'train/learning_rate',
+      'train/loss',
+      'train/n_updates',
     ]);
     check(s.get('rollout/ep_rew_mean'), 'step', [2048, 4096, 6144], [21.5, 22.5, 23.5]);
     check(s.get('train/loss'), 'step', [4096, 6144], [2.5, 1.67]);
@@ -157,25 +315,72 @@ describe('Printed logs of training frameworks', () => {
     const s = read('deepspeed-chat');
     assert.deepEqual(names(s), ['act_loss', 'average reward score', 'cri_loss', 'unsuper_loss']);
     const k = range(0, 7, 1);
-    check(s.get('act_loss'), 'step', k, k.map((i) => fixed(loss(i) / 10, 4)));
-    check(s.get('average reward score'), 'step', k, k.map((i) => fixed(-1 + i / 10, 4)));
+    check(
+      s.get('act_loss'),
+      'step',
+      k,
+      k.map((i) => fixed(loss(i) / 10, 4)),
+    );
+    check(
+      s.get('average reward score'),
+      'step',
+      k,
+      k.map((i) => fixed(-1 + i / 10, 4)),
+    );
   });
 
   it('TF2 Object Detection: `Step N per-step time …s`, then its losses as a dict printed over several lines', () => {
     const s = read('tf2-object-detection');
-    assert.deepEqual(names(s), ['Loss/classification_loss', 'Loss/localization_loss', 'Loss/regularization_loss', 'Loss/total_loss', 'learning_rate', 'per-step time']);
+    assert.deepEqual(names(s), [
+      'Loss/classification_loss',
+      'Loss/localization_loss',
+      'Loss/regularization_loss',
+      'Loss/total_loss',
+      'learning_rate',
+      'per-step time',
+    ]);
     const steps = range(100, 500, 100);
-    check(s.get('Loss/classification_loss'), 'step', steps, steps.map((i) => fixed(loss(i) / 4, 4)));
-    check(s.get('per-step time'), 'step', steps, steps.map((i) => fixed(0.5 + i / 10000, 3)));
+    check(
+      s.get('Loss/classification_loss'),
+      'step',
+      steps,
+      steps.map((i) => fixed(loss(i) / 4, 4)),
+    );
+    check(
+      s.get('per-step time'),
+      'step',
+      steps,
+      steps.map((i) => fixed(0.5 + i / 10000, 3)),
+    );
   });
 
   it("DeepSpeed-Chat SFT: every rank's `loss = …`, throughput lines at the step, the evaluation block apart from the training loss", () => {
     const s = read('deepspeed-chat-sft');
     assert.deepEqual(names(s), [
-      'Batch Size', 'Latency', 'Model Parameters', 'Samples/sec', 'Sequence Length', 'TFLOPs', 'Time/seq', 'eval/loss', 'eval/ppl', 'loss', 'rank1/loss',
+      'Batch Size',
+      'Latency',
+      'Model Parameters',
+      'Samples/sec',
+      'Sequence Length',
+      'TFLOPs',
+      'Time/seq',
+      'eval/loss',
+      'eval/ppl',
+      'loss',
+      'rank1/loss',
     ]);
-    check(s.get('loss'), 'step', [0, 1, 2, 3], [0, 1, 2, 3].map((i) => fixed(loss(i), 4)));
-    check(s.get('rank1/loss'), 'step', [0, 1, 2, 3], [0, 1, 2, 3].map((i) => fixed(loss(i) + 0.01, 4)));
+    check(
+      s.get('loss'),
+      'step',
+      [0, 1, 2, 3],
+      [0, 1, 2, 3].map((i) => fixed(loss(i), 4)),
+    );
+    check(
+      s.get('rank1/loss'),
+      'step',
+      [0, 1, 2, 3],
+      [0, 1, 2, 3].map((i) => fixed(loss(i) + 0.01, 4)),
+    );
     check(s.get('TFLOPs'), 'step', [0, 1, 2, 3], [12, 12.1, 12.2, 12.3]);
     // the evaluation before training is placed at the first step, the one after at the last
     check(s.get('eval/loss'), 'step', [0, 3], [8.394, 0.753]);
@@ -185,7 +390,12 @@ describe('Printed logs of training frameworks', () => {
     const s = read('word-language-model');
     assert.deepEqual(names(s), ['loss', 'lr', 'ms/batch', 'ppl', 'test loss', 'test ppl', 'time', 'valid loss', 'valid ppl']);
     const x = [1, 2].flatMap((e) => [200, 400, 600, 800].map((b) => (e - 1) * 2983 + b));
-    check(s.get('loss'), 'step', x, [1, 2].flatMap((e) => [200, 400, 600, 800].map((b) => fixed(7.5 - e + b / 1000, 2))));
+    check(
+      s.get('loss'),
+      'step',
+      x,
+      [1, 2].flatMap((e) => [200, 400, 600, 800].map((b) => fixed(7.5 - e + b / 1000, 2))),
+    );
     check(s.get('valid loss'), 'epoch', [1, 2], [5.5, 5]);
     check(s.get('test loss'), 'epoch', [2], [4.9]);
   });
@@ -194,8 +404,18 @@ describe('Printed logs of training frameworks', () => {
     const s = read('torchrun');
     assert.deepEqual(names(s), ['loss', 'lr', 'rank1/loss', 'rank1/lr']);
     const steps = range(0, 40, 10);
-    check(s.get('loss'), 'step', steps, steps.map((i) => fixed(loss(i), 4)));
-    check(s.get('rank1/loss'), 'step', steps, steps.map((i) => fixed(loss(i) + 0.01, 4)));
+    check(
+      s.get('loss'),
+      'step',
+      steps,
+      steps.map((i) => fixed(loss(i), 4)),
+    );
+    check(
+      s.get('rank1/loss'),
+      'step',
+      steps,
+      steps.map((i) => fixed(loss(i) + 0.01, 4)),
+    );
   });
 });
 
@@ -203,7 +423,10 @@ describe('Printed logs of real captures', () => {
   it("Lightning's Rich bar: every frame that shows `train_loss: …`, rows led by the elapsed time included", () => {
     const raw = fs.readFileSync(path.join(fixtures, 'lightning', 'terminal-capture.raw'));
     // an independent count: frames (after `\r` splitting and ANSI removal) that show `train_loss: <number>`
-    const frames = raw.toString('utf8').split(/\r\n|\r|\n/).map((f) => f.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''));
+    const frames = raw
+      .toString('utf8')
+      .split(/\r\n|\r|\n/)
+      .map((f) => f.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''));
     const want = frames.filter((f) => /train_loss: \d/.test(f)).length;
     assert.equal(want, 294);
     const p = new ProgressParser();
@@ -225,8 +448,18 @@ describe('Printed logs of real torch training loops', () => {
     assert.equal(want.length, 8);
     const s = read('pytorch-loop');
     assert.deepEqual(names(s), ['loss', 'lr']);
-    check(s.get('loss'), 'step', want.map((w) => w[0]), want.map((w) => w[1]));
-    check(s.get('lr'), 'step', want.map((w) => w[0]), want.map((w) => w[2]));
+    check(
+      s.get('loss'),
+      'step',
+      want.map((w) => w[0]),
+      want.map((w) => w[1]),
+    );
+    check(
+      s.get('lr'),
+      'step',
+      want.map((w) => w[0]),
+      want.map((w) => w[2]),
+    );
   });
 
   it('pytorch/examples mnist: `Train Epoch: 1 [640/… (…%)]\\tLoss: …` by sample, `Test set:` at the epoch end', () => {
@@ -241,9 +474,24 @@ describe('Printed logs of real torch training loops', () => {
     assert.equal(want.length, 10);
     const s = read('mnist');
     assert.deepEqual(names(s), ['Loss', 'Test set/Accuracy', 'Test set/Average loss']);
-    check(s.get('Loss'), 'step', want.map((w) => w[0]), want.map((w) => w[1]));
-    check(s.get('Test set/Average loss'), 'step', test.map((t) => t[0]), test.map((t) => t[1]));
-    check(s.get('Test set/Accuracy'), 'step', test.map((t) => t[0]), test.map((t) => t[2]));
+    check(
+      s.get('Loss'),
+      'step',
+      want.map((w) => w[0]),
+      want.map((w) => w[1]),
+    );
+    check(
+      s.get('Test set/Average loss'),
+      'step',
+      test.map((t) => t[0]),
+      test.map((t) => t[1]),
+    );
+    check(
+      s.get('Test set/Accuracy'),
+      'step',
+      test.map((t) => t[0]),
+      test.map((t) => t[2]),
+    );
   });
 
   it('a tutorial loop: `Epoch [1/3], Step [10/30], Loss: …` unrolled over epochs', () => {
@@ -254,7 +502,12 @@ describe('Printed logs of real torch training loops', () => {
     assert.equal(want.length, 9);
     const s = read('tutorial');
     assert.deepEqual(names(s), ['Loss']);
-    check(s.get('Loss'), 'step', want.map((w) => w[0]), want.map((w) => w[1]));
+    check(
+      s.get('Loss'),
+      'step',
+      want.map((w) => w[0]),
+      want.map((w) => w[1]),
+    );
   });
 });
 
@@ -263,7 +516,9 @@ describe('Printed logs through the built CLI', () => {
     const folders = fs.readdirSync(fixtures).filter((d) => fs.existsSync(path.join(fixtures, d, 'stdout.log')));
     assert.ok(folders.length >= 16, folders.join());
     for (const folder of folders) {
-      const out = execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'parse', path.join(fixtures, folder, 'stdout.log'), '--json'], { encoding: 'utf8' });
+      const out = execFileSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'parse', path.join(fixtures, folder, 'stdout.log'), '--json'], {
+        encoding: 'utf8',
+      });
       const r = JSON.parse(out) as { series: Record<string, Series>; warnings: string[] };
       const want = read(folder);
       assert.deepEqual(Object.keys(r.series).sort(), names(want), folder);

@@ -34,7 +34,7 @@ function fdsOn(file: string): number {
 describe('Quiet and deleted files', function () {
   this.timeout(20_000);
 
-  it('a quiet file is stat\'ed less and less often; a watch event or a change brings it back at once', async () => {
+  it("a quiet file is stat'ed less and less often; a watch event or a change brings it back at once", async () => {
     const dir = tempDir();
     const files = Array.from({ length: 20 }, (_, i) => path.join(dir, `w${i}.log`));
     for (const f of files) fs.writeFileSync(f, 'step=1 loss=0.5\n');

@@ -25,14 +25,18 @@ describe('Records (JSON Lines, printed dicts)', () => {
   it('trainer_state.json: every checkpoint copy feeds one set of series, each entry once; a half-written file waits', () => {
     // The shape transformers writes (a made-up run; the corpus has no trainer_state.json).
     const state = (steps: number[]) =>
-      JSON.stringify({
-        global_step: steps.at(-1),
-        log_history: steps.flatMap((step) => [
-          { epoch: step / 100, grad_norm: 0.5, learning_rate: 1e-4, loss: 1 / step, step },
-          ...(step % 20 === 0 ? [{ epoch: step / 100, eval_loss: 2 / step, eval_runtime: 0.1, step }] : []),
-        ]),
-        max_steps: 40,
-      }, null, 2);
+      JSON.stringify(
+        {
+          global_step: steps.at(-1),
+          log_history: steps.flatMap((step) => [
+            { epoch: step / 100, grad_norm: 0.5, learning_rate: 1e-4, loss: 1 / step, step },
+            ...(step % 20 === 0 ? [{ epoch: step / 100, eval_loss: 2 / step, eval_runtime: 0.1, step }] : []),
+          ]),
+          max_steps: 40,
+        },
+        null,
+        2,
+      );
     const r = new Refiner();
     const first = enc.encode(state([10, 20]));
     r.chunk('out/checkpoint-20/trainer_state.json', first.subarray(0, 50)); // half-written
@@ -48,7 +52,13 @@ describe('Records (JSON Lines, printed dicts)', () => {
   });
 
   it('parses Python dict reprs and JSON, NaN and Infinity included', () => {
-    assert.deepEqual(parseRecord(`{'loss': nan, 'lr': inf, 'ok': True, 'name': 'a\\'b', 'none': None}`), { loss: NaN, lr: Infinity, ok: true, name: "a'b", none: null });
+    assert.deepEqual(parseRecord(`{'loss': nan, 'lr': inf, 'ok': True, 'name': 'a\\'b', 'none': None}`), {
+      loss: NaN,
+      lr: Infinity,
+      ok: true,
+      name: "a'b",
+      none: null,
+    });
     assert.deepEqual(parseRecord('{"loss": NaN, "x": -Infinity, "step": 3}'), { loss: NaN, x: -Infinity, step: 3 });
     assert.equal(parseRecord('{not a record'), undefined);
     assert.equal(parseRecord("{'a': 1} trailing"), undefined);
@@ -59,14 +69,19 @@ describe('Records (JSON Lines, printed dicts)', () => {
       { name: 'epoch', xKind: 'step', x: 7, y: 1 },
       { name: 'loss', xKind: 'step', x: 7, y: 0.5 },
     ]);
-    assert.deepEqual(recordPoints({ timestamp: 1_795_405_318_500, acc: 0.9 }, 1), [{ name: 'acc', xKind: 'wall', x: 1_795_405_318.5, y: 0.9, wall: 1_795_405_318.5 }]);
+    assert.deepEqual(recordPoints({ timestamp: 1_795_405_318_500, acc: 0.9 }, 1), [
+      { name: 'acc', xKind: 'wall', x: 1_795_405_318.5, y: 0.9, wall: 1_795_405_318.5 },
+    ]);
     // A time field positions by step still, and dates the point.
     assert.deepEqual(recordPoints({ step: 3, time: 1_795_405_318.25, loss: 0.4 }, 1), [{ name: 'loss', xKind: 'step', x: 3, y: 0.4, wall: 1_795_405_318.25 }]);
     assert.deepEqual(recordPoints({ acc: '0.9', tag: 'train', ok: true }, 4), [{ name: 'acc', xKind: 'index', x: 4, y: 0.9 }]);
   });
 
   it('flattens nested metrics as a/b', () => {
-    assert.deepEqual(recordPoints({ step: 1, train: { loss: 0.4, acc: 0.8 } }, 1).map((p) => p.name), ['train/loss', 'train/acc']);
+    assert.deepEqual(
+      recordPoints({ step: 1, train: { loss: 0.4, acc: 0.8 } }, 1).map((p) => p.name),
+      ['train/loss', 'train/acc'],
+    );
   });
 
   it('JSONL files: counts malformed lines, reads the rest, and says so without a storm', () => {
@@ -88,7 +103,10 @@ describe('Records (JSON Lines, printed dicts)', () => {
     const deep = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000);
     const deepDict = "{'a': ".repeat(10_000) + '1' + '}'.repeat(10_000);
     const r = new Refiner();
-    r.chunk('metrics.jsonl', enc.encode(`{"step": 1, "loss": 0.5}\n${deep}\n{"step": 2, "loss": 0.4, "lr": {"group0": 0.1}}\n${deepDict}\n{"step": 3, "loss": 0.3}\n`));
+    r.chunk(
+      'metrics.jsonl',
+      enc.encode(`{"step": 1, "loss": 0.5}\n${deep}\n{"step": 2, "loss": 0.4, "lr": {"group0": 0.1}}\n${deepDict}\n{"step": 3, "loss": 0.3}\n`),
+    );
     r.end();
     const batch = r.takeBatch();
     const loss = batch.series.find((s) => s.name === 'loss')!;
@@ -102,6 +120,9 @@ describe('Records (JSON Lines, printed dicts)', () => {
 
   it('flattens nested objects depth first, in the order the record reads', () => {
     const points = recordPoints({ step: 1, a: 1, b: { c: 2, d: { e: 3 } }, f: 4 }, 1);
-    assert.deepEqual(points.map((p) => p.name), ['a', 'b/c', 'b/d/e', 'f']);
+    assert.deepEqual(
+      points.map((p) => p.name),
+      ['a', 'b/c', 'b/d/e', 'f'],
+    );
   });
 });

@@ -43,7 +43,7 @@ describe('decimate', () => {
   y[54_321] = 50; // a spike
   y[77_777] = -50;
 
-  it('keeps at most 4 points a bucket, in x order, every spike, and each point\'s time and band', () => {
+  it("keeps at most 4 points a bucket, in x order, every spike, and each point's time and band", () => {
     const d = decimate({ x, y, wall }, N, 0, N - 1, 500);
     assert.ok(d.x.length <= 2000, `${d.x.length} points`);
     for (let i = 1; i < d.x.length; i++) assert.ok(d.x[i] > d.x[i - 1]);
@@ -62,7 +62,10 @@ describe('decimate', () => {
   it('decimates any x-range; a zoomed range with few points comes back whole, without a band', () => {
     const d = decimate({ x, y }, N, 54_300, 54_400, 500);
     assert.equal(d.inRange, 101);
-    assert.deepEqual([...d.x], Array.from({ length: 101 }, (_, i) => 54_300 + i));
+    assert.deepEqual(
+      [...d.x],
+      Array.from({ length: 101 }, (_, i) => 54_300 + i),
+    );
     assert.equal(d.y[21], 50);
     assert.equal(d.lo, undefined);
     assert.ok(d.wall.every(Number.isNaN), 'no times given: unknown');
@@ -83,6 +86,6 @@ describe('decimate', () => {
     const d = decimate({ x, y: yy }, 1000, 0, 999, 10);
     assert.ok(d.lo!.every(Number.isFinite) && d.hi!.every(Number.isFinite));
     assert.equal(d.hi!.at(-1), 999);
-    assert.ok(Number.isNaN(d.y[d.x.indexOf(500)]), 'a bucket\'s first point is drawn even when it is NaN (a gap)');
+    assert.ok(Number.isNaN(d.y[d.x.indexOf(500)]), "a bucket's first point is drawn even when it is NaN (a gap)");
   });
 });

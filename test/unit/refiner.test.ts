@@ -49,7 +49,10 @@ describe('Refiner', () => {
     // quotes (one spanning a line end), blank and indented lines, a wrong-width row, CRLF, NA
     const text = 'step,"loss, smoothed",note,acc\r\n1,0.5,plain,0.1\n\n2,"0.4","two\nlines",0.2\n  3,0.3,x,NA\n4,0.2\n5,0.1,"a,b",0.5\r\n6,1e-3,y,0.6';
     const byLine = new CsvParser();
-    const expected = text.split(/\r?\n/).flatMap((line) => byLine.parse(line)).map((p) => `${p.name}@${p.x}=${p.y}`);
+    const expected = text
+      .split(/\r?\n/)
+      .flatMap((line) => byLine.parse(line))
+      .map((p) => `${p.name}@${p.x}=${p.y}`);
     assert.equal(expected.length, 9, 'the row of the wrong width is the only loss');
     const read = (cut: number) => {
       const r = new Refiner();

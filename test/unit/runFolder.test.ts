@@ -132,7 +132,12 @@ describe('parse: a run folder as real trainings leave it', function () {
   it('says in Events which files were not read, and why', () => {
     const out = execFileSync(process.execPath, [cli, 'parse', dir], { encoding: 'utf8' });
     assert.match(out, /^info: Not read: requirements\.txt \(requirements\); train\.py \(source code\)\.$/m);
-    const sources = new Set(out.split('\n').slice(1).map((l) => l.split(/\s{2,}/)[1]));
+    const sources = new Set(
+      out
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(/\s{2,}/)[1]),
+    );
     for (const f of ['training.log', 'results.txt', 'monitor.csv', 'plain.log', 'slurm-1818620.out']) assert.ok(sources.has(f), `${f} in\n${out}`);
   });
 
@@ -141,7 +146,8 @@ describe('parse: a run folder as real trainings leave it', function () {
     // under fairseq_cli/train.py's logging format `%(asctime)s | %(levelname)s | %(name)s | %(message)s`
     const one = path.join(dir, 'saved', '1.py');
     fs.mkdirSync(path.dirname(one));
-    const line = (i: number, loss: number) => `2021-01-13 15:44:36 | INFO | train_inner | epoch 001:  ${String(i).padStart(5)} / 1474 loss=${loss}, nll_loss=${loss - 0.1}, ppl=891.2, wps=12000, ups=3.1, wpb=3800, bsz=128, num_updates=${i}, lr=5e-05, gnorm=2.1, train_wall=32, wall=35\n`;
+    const line = (i: number, loss: number) =>
+      `2021-01-13 15:44:36 | INFO | train_inner | epoch 001:  ${String(i).padStart(5)} / 1474 loss=${loss}, nll_loss=${loss - 0.1}, ppl=891.2, wps=12000, ups=3.1, wpb=3800, bsz=128, num_updates=${i}, lr=5e-05, gnorm=2.1, train_wall=32, wall=35\n`;
     fs.writeFileSync(one, '2021-01-13 15:40:01 | INFO | fairseq_cli.train | task: translation\n' + line(100, 9.874) + line(200, 8.5));
     const named = parseJson(one);
     // read as a log: its points, or a word on why none came (the line formats are the printed-line parser's)
@@ -193,9 +199,16 @@ describe('parse: a run folder as real trainings leave it', function () {
     // as an unprivileged user, so the folder's mode applies (root reads anything)
     const asNobody = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'] : [];
     fs.chmodSync(path.dirname(top), 0o755);
-    const out = execFileSync(asNobody[0] ?? process.execPath, [...asNobody.slice(1), ...(asNobody.length ? [process.execPath] : []), cli, 'parse', top, '--json'], { encoding: 'utf8' });
+    const out = execFileSync(
+      asNobody[0] ?? process.execPath,
+      [...asNobody.slice(1), ...(asNobody.length ? [process.execPath] : []), cli, 'parse', top, '--json'],
+      { encoding: 'utf8' },
+    );
     const r = JSON.parse(out) as Result;
     assert.deepEqual(r.series['loss'], { x: [1], y: [0.5], xKind: 'step' });
-    assert.deepEqual(r.warnings.filter((w) => w.includes('run2')), ['run2: cannot list this folder (EACCES: permission denied, scandir \'' + closed + '\'); its files are not read.']);
+    assert.deepEqual(
+      r.warnings.filter((w) => w.includes('run2')),
+      ["run2: cannot list this folder (EACCES: permission denied, scandir '" + closed + "'); its files are not read."],
+    );
   });
 });

@@ -38,7 +38,7 @@ describe('scanNumber', () => {
 });
 
 describe('scanFlatObject', () => {
-  it('gives the fields JSON.parse gives, reusing the last line\'s key strings', () => {
+  it("gives the fields JSON.parse gives, reusing the last line's key strings", () => {
     const keys: string[] = [];
     const values: Array<number | string | undefined> = [];
     for (let i = 0; i < 2000; i++) {

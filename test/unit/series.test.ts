@@ -32,7 +32,7 @@ describe('SeriesStore', () => {
     assert.ok(perPoint <= 24, `${perPoint.toFixed(1)} B/point`);
   });
 
-  it('keeps each point\'s wall-clock time to within 0.1 s over two weeks, and windows by it', () => {
+  it("keeps each point's wall-clock time to within 0.1 s over two weeks, and windows by it", () => {
     const s = new SeriesStore();
     const t0 = 1_795_405_318.25;
     const two = 14 * 86_400;

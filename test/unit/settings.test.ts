@@ -28,7 +28,9 @@ describe('numeric settings', () => {
       const p = props[`trainingMonitor.${name as NumericSetting}`];
       assert.deepEqual([p.minimum, p.maximum, p.default], [b.min, b.max, b.fallback], name);
     }
-    const numeric = Object.keys(props).filter((k) => props[k].type === 'number').map((k) => k.replace('trainingMonitor.', ''));
+    const numeric = Object.keys(props)
+      .filter((k) => props[k].type === 'number')
+      .map((k) => k.replace('trainingMonitor.', ''));
     assert.deepEqual(numeric.sort(), Object.keys(NUMERIC_SETTINGS).sort(), 'every numeric setting is bounded');
   });
 });

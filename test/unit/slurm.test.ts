@@ -74,14 +74,23 @@ describe('Slurm backend (real Slurm)', function () {
     assert.match(steps[0], /Cancelled Slurm job \d+: it had not started/);
   });
 
-  it('lists the user\'s jobs, and reads a job\'s output files from scontrol, per task for an array', async () => {
+  it("lists the user's jobs, and reads a job's output files from scontrol, per task for an array", async () => {
     const dir = tempDir();
-    const id = await submit(script(dir, '#!/bin/bash\necho "task $SLURM_ARRAY_TASK_ID step=1 loss=0.5"\nsleep 20\n'), ['--array=0-1', `--output=${dir}/arr-%A_%a.out`, '--job-name=tm-array'], dir, process.env);
+    const id = await submit(
+      script(dir, '#!/bin/bash\necho "task $SLURM_ARRAY_TASK_ID step=1 loss=0.5"\nsleep 20\n'),
+      ['--array=0-1', `--output=${dir}/arr-%A_%a.out`, '--job-name=tm-array'],
+      dir,
+      process.env,
+    );
     submitted.push(id);
-    const tasks = await until(async () => {
-      const d = await jobDetails(id);
-      return d.length === 2 && d.every((t) => t.state === 'RUNNING') && d;
-    }, 20_000, 'both tasks running');
+    const tasks = await until(
+      async () => {
+        const d = await jobDetails(id);
+        return d.length === 2 && d.every((t) => t.state === 'RUNNING') && d;
+      },
+      20_000,
+      'both tasks running',
+    );
     assert.deepEqual(tasks.map((t) => [t.id, t.stdout, t.arrayJobId]).sort(), [
       [`${id}_0`, `${dir}/arr-${id}_0.out`, id],
       [`${id}_1`, `${dir}/arr-${id}_1.out`, id],
@@ -89,8 +98,14 @@ describe('Slurm backend (real Slurm)', function () {
     assert.equal(tasks[0].workDir, dir);
     const mine = await myJobs();
     const listed = mine.filter((j) => j.arrayJobId === id).map((j) => [j.id, j.name, j.state]);
-    assert.deepEqual(listed.sort(), [[`${id}_0`, 'tm-array', 'RUNNING'], [`${id}_1`, 'tm-array', 'RUNNING']]);
-    assert.ok(mine.every((j) => /^(\d+-)?(\d+:)?\d+:\d\d$/.test(j.elapsed)), JSON.stringify(mine.map((j) => j.elapsed)));
+    assert.deepEqual(listed.sort(), [
+      [`${id}_0`, 'tm-array', 'RUNNING'],
+      [`${id}_1`, 'tm-array', 'RUNNING'],
+    ]);
+    assert.ok(
+      mine.every((j) => /^(\d+-)?(\d+:)?\d+:\d\d$/.test(j.elapsed)),
+      JSON.stringify(mine.map((j) => j.elapsed)),
+    );
     await cancel(id);
   });
 
@@ -111,7 +126,7 @@ describe('Slurm backend (real Slurm)', function () {
     for (const id of ids) await cancel(id);
   });
 
-  it('takes an array job\'s id for all its tasks: running while one runs, ended when all have', async () => {
+  it("takes an array job's id for all its tasks: running while one runs, ended when all have", async () => {
     const dir = tempDir();
     const id = await submit(script(dir, '#!/bin/bash\nsleep $((1 + SLURM_ARRAY_TASK_ID * 2))\n'), ['--array=0-1', '--output=/dev/null'], dir, process.env);
     submitted.push(id);
@@ -164,7 +179,10 @@ describe('Slurm backend (real Slurm)', function () {
     assert.equal(exit, undefined, 'no end was seen');
     assert.ok(Date.now() - started < 5000, `bounded: ${Date.now() - started} ms`);
     assert.match(steps[0], /Could not stop Slurm job \d+: Slurm's squeue was not found on PATH/);
-    assert.match(steps[steps.length - 1], /Slurm did not show that Slurm job \d+ ended within 1.5 s: it may still run\. Still watching it; Stop again to retry\./);
+    assert.match(
+      steps[steps.length - 1],
+      /Slurm did not show that Slurm job \d+ ended within 1.5 s: it may still run\. Still watching it; Stop again to retry\./,
+    );
     // Slurm answers again: the same job is stopped by a second Stop, and its end is seen
     const again = await job.stop(200);
     assert.equal(again?.state, 'CANCELLED');
@@ -177,7 +195,7 @@ describe('Slurm backend (real Slurm)', function () {
     await assert.rejects(jobDetails('999999'), /scontrol failed: .*Invalid job id/);
   });
 
-  it('reads an array task\'s output file (stdout-3.log) as output, into a log of its own', () => {
+  it("reads an array task's output file (stdout-3.log) as output, into a log of its own", () => {
     assert.equal(formatOf('runs/x/stdout-3.log'), 'output');
     assert.equal(logStream('runs/x/stderr-3.log'), 'stderr-3');
     assert.equal(logStream('stdout-3.log'), 'stdout-3');
@@ -185,8 +203,10 @@ describe('Slurm backend (real Slurm)', function () {
     assert.equal(formatOf('stdout-notes.txt'), undefined);
   });
 
-  it('reads scontrol\'s one-line records, values with spaces included', () => {
-    const f = parseJobLine('JobId=5 JobName=my job ArrayJobId=3 JobState=RUNNING Reason=None Command=/w/train.sh --lr 0.1 WorkDir=/w/a b StdOut=/w/a b/out.log');
+  it("reads scontrol's one-line records, values with spaces included", () => {
+    const f = parseJobLine(
+      'JobId=5 JobName=my job ArrayJobId=3 JobState=RUNNING Reason=None Command=/w/train.sh --lr 0.1 WorkDir=/w/a b StdOut=/w/a b/out.log',
+    );
     assert.equal(f.JobName, 'my job');
     assert.equal(f.Command, '/w/train.sh --lr 0.1');
     assert.equal(f.WorkDir, '/w/a b');

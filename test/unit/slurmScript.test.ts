@@ -16,7 +16,14 @@ describe('Slurm batch script for a Python file', function () {
     const file = path.join(dir, 'train.py\n#SBATCH --wrap=evil\necho pwned');
     fs.writeFileSync(file, 'print(1)\n');
     const make = () => pythonJobScript({ python: 'python3', file, cwd: dir, runDir: dir, name: path.basename(file), settings: none });
-    assert.throws(make, (e: Error) => e instanceof SlurmError && /^Cannot write a batch script: the file name ".*train\.py\\n#SBATCH --wrap=evil\\necho pwned" holds a line break or another control character\. Rename it and submit again\.$/.test(e.message));
+    assert.throws(
+      make,
+      (e: Error) =>
+        e instanceof SlurmError &&
+        /^Cannot write a batch script: the file name ".*train\.py\\n#SBATCH --wrap=evil\\necho pwned" holds a line break or another control character\. Rename it and submit again\.$/.test(
+          e.message,
+        ),
+    );
   });
 
   it('refuses control characters in every other value, and a double quote where an #SBATCH line would carry it', () => {

@@ -30,19 +30,23 @@ for i in range(100000):
 describe('Stop: zombies and processes that left the group (real processes)', function () {
   if (process.platform !== 'linux') return;
   const escapees: number[] = [];
-  after(() => escapees.forEach((pid) => {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // ended already
-    }
-  }));
+  after(() =>
+    escapees.forEach((pid) => {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // ended already
+      }
+    }),
+  );
 
   it('a zombie left in the group does not hold the cascade; a child that escaped with setsid is reported with its pid', async () => {
     const root = tempDir();
     const dir = createRunDir(root, 'escapee');
     const p = new TrainingProcess(py(ESCAPEE, root), dir);
-    const escapee = Number(await until(() => fs.existsSync(path.join(dir, 'escapee.pid')) && fs.readFileSync(path.join(dir, 'escapee.pid'), 'utf8'), 10_000, 'escapee pid'));
+    const escapee = Number(
+      await until(() => fs.existsSync(path.join(dir, 'escapee.pid')) && fs.readFileSync(path.join(dir, 'escapee.pid'), 'utf8'), 10_000, 'escapee pid'),
+    );
     escapees.push(escapee);
     await until(() => fs.readFileSync(path.join(dir, 'stdout.log'), 'utf8').includes('step=3'), 10_000, 'output');
     const steps: string[] = [];
@@ -51,16 +55,23 @@ describe('Stop: zombies and processes that left the group (real processes)', fun
     const took = Date.now() - started;
     // bash waits out SIGINT for its child, ends at SIGTERM; the zombie alone is no reason for SIGKILL
     assert.equal(exit.signal, 'SIGTERM');
-    assert.deepEqual(steps.map((s) => s.split(' ')[1]), ['SIGINT', 'SIGTERM', 'group'], steps.join('\n'));
+    assert.deepEqual(
+      steps.map((s) => s.split(' ')[1]),
+      ['SIGINT', 'SIGTERM', 'group'],
+      steps.join('\n'),
+    );
     assert.ok(took < 3000, `the cascade ended ${took} ms after it began (a zombie held it 10 s)`);
     // the escapee still writes: said once, naming it
     const grew = await new Promise<Growth>((resolve) => watchGrowth(dir, resolve, 5000, 200));
     assert.deepEqual(grew.files, ['stdout.log']);
-    assert.ok(grew.writers.some((w) => w.startsWith(`${escapee} (python3`)), grew.writers.join());
+    assert.ok(
+      grew.writers.some((w) => w.startsWith(`${escapee} (python3`)),
+      grew.writers.join(),
+    );
     assert.match(growthText(grew), new RegExp(`^stdout\\.log kept growing after the stop: process .*${escapee} \\(python3\\).*kill ${escapee}`));
   });
 
-  it('says nothing when the stopped run\'s files stay still', async () => {
+  it("says nothing when the stopped run's files stay still", async () => {
     const root = tempDir();
     const dir = createRunDir(root, 'quiet');
     const p = new TrainingProcess(py('import time\nprint("step=1", flush=True)\ntime.sleep(60)', root), dir);

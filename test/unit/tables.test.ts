@@ -33,8 +33,14 @@ sys.stdout.write(out)
 `);
     const s = read(text);
     assert.deepEqual([...s.keys()], ['train/box_loss', 'train/cls_loss', 'metrics/mAP50(B)', 'val/box_loss', 'lr/pg0']);
-    assert.deepEqual(s.get('train/box_loss'), [1.5, 1.4, 1.3].map((y, i) => ({ name: 'train/box_loss', xKind: 'epoch', x: i + 1, y })));
-    assert.deepEqual(s.get('lr/pg0')!.map((q) => q.y), [0.00333, 0.00333, 0.00333]);
+    assert.deepEqual(
+      s.get('train/box_loss'),
+      [1.5, 1.4, 1.3].map((y, i) => ({ name: 'train/box_loss', xKind: 'epoch', x: i + 1, y })),
+    );
+    assert.deepEqual(
+      s.get('lr/pg0')!.map((q) => q.y),
+      [0.00333, 0.00333, 0.00333],
+    );
   });
 
   it('SB3 progress.csv: time/total_timesteps positions the rows and is no chart', () => {
@@ -54,11 +60,20 @@ sys.stdout.write(f.getvalue())
 `);
     const s = read(text);
     assert.equal(s.get('time/total_timesteps'), undefined);
-    assert.deepEqual(s.get('rollout/ep_rew_mean')!.map((q) => [q.xKind, q.x, q.y]), [['step', 2048, 21.5], ['step', 4096, 27]]);
-    assert.deepEqual(s.get('train/loss')!.map((q) => [q.x, q.y]), [[4096, 6.25]]);
+    assert.deepEqual(
+      s.get('rollout/ep_rew_mean')!.map((q) => [q.xKind, q.x, q.y]),
+      [
+        ['step', 2048, 21.5],
+        ['step', 4096, 27],
+      ],
+    );
+    assert.deepEqual(
+      s.get('train/loss')!.map((q) => [q.x, q.y]),
+      [[4096, 6.25]],
+    );
   });
 
-  it('SB3 monitor.csv: the comment line gives t_start, each row\'s t dates it', () => {
+  it("SB3 monitor.csv: the comment line gives t_start, each row's t dates it", () => {
     const s = read('#{"t_start": 1700000000.25, "env_id": "CartPole-v1"}\nr,l,t\r\n12.0,12,0.5\r\n30.0,30,1.25\r\n');
     assert.deepEqual(s.get('r'), [
       { name: 'r', xKind: 'index', x: 1, y: 12, wall: 1700000000.75 },
@@ -68,9 +83,28 @@ sys.stdout.write(f.getvalue())
   });
 
   it('YOLOv5 results.txt: columns named as its TensorBoard tags, epoch from 3/99, units dropped', () => {
-    const row = python(`print(('%10s' * 2 + '%10.4g' * 6) % ('%g/%g' % (3, 99), '%.3gG' % 11.8, 0.04, 0.02, 0.01, 0.07, 41, 640) + '%10.4g' * 7 % (0.5, 0.6, 0.55, 0.3, 0.03, 0.02, 0.005), end='')`);
+    const row = python(
+      `print(('%10s' * 2 + '%10.4g' * 6) % ('%g/%g' % (3, 99), '%.3gG' % 11.8, 0.04, 0.02, 0.01, 0.07, 41, 640) + '%10.4g' * 7 % (0.5, 0.6, 0.55, 0.3, 0.03, 0.02, 0.005), end='')`,
+    );
     const s = read(row);
-    assert.deepEqual([...s.keys()], ['gpu_mem', 'train/box_loss', 'train/obj_loss', 'train/cls_loss', 'train/total_loss', 'labels', 'metrics/precision', 'metrics/recall', 'metrics/mAP_0.5', 'metrics/mAP_0.5:0.95', 'val/box_loss', 'val/obj_loss', 'val/cls_loss']);
+    assert.deepEqual(
+      [...s.keys()],
+      [
+        'gpu_mem',
+        'train/box_loss',
+        'train/obj_loss',
+        'train/cls_loss',
+        'train/total_loss',
+        'labels',
+        'metrics/precision',
+        'metrics/recall',
+        'metrics/mAP_0.5',
+        'metrics/mAP_0.5:0.95',
+        'val/box_loss',
+        'val/obj_loss',
+        'val/cls_loss',
+      ],
+    );
     assert.deepEqual(s.get('gpu_mem'), [{ name: 'gpu_mem', xKind: 'epoch', x: 3, y: 11.8 }]);
     assert.deepEqual(s.get('metrics/mAP_0.5:0.95'), [{ name: 'metrics/mAP_0.5:0.95', xKind: 'epoch', x: 3, y: 0.3 }]);
   });
@@ -78,6 +112,12 @@ sys.stdout.write(f.getvalue())
   it('a table of numbers without a header: columns by position, rows by number', () => {
     const s = read('0.5 1.5 2\n0.25 1.25 3\n');
     assert.deepEqual([...s.keys()], ['column 1', 'column 2', 'column 3']);
-    assert.deepEqual(s.get('column 2')!.map((q) => [q.x, q.y]), [[1, 1.5], [2, 1.25]]);
+    assert.deepEqual(
+      s.get('column 2')!.map((q) => [q.x, q.y]),
+      [
+        [1, 1.5],
+        [2, 1.25],
+      ],
+    );
   });
 });

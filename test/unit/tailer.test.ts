@@ -80,7 +80,10 @@ describe('Tailer', () => {
     await python("open('metrics.csv','w').write('step,loss,val_loss\\n1,0.9,\\n2,0.8,1.5\\n3,0.7,\\n')", dir);
     await tailer.poll();
     await tailer.close();
-    assert.deepEqual(messages.filter((m) => m.type === 'reset').map((m) => (m as { reason: string }).reason), ['the file was rewritten']);
+    assert.deepEqual(
+      messages.filter((m) => m.type === 'reset').map((m) => (m as { reason: string }).reason),
+      ['the file was rewritten'],
+    );
     const b = refiner.takeBatch();
     assert.deepEqual([...b.series.find((s) => s.name === 'loss')!.x], [1, 2, 3]);
     assert.deepEqual([...b.series.find((s) => s.name === 'val_loss')!.y], [1.5]);

@@ -44,12 +44,25 @@ describe('TfEventsParser', () => {
     assert.equal(loss.x.length, 600);
     // the same loop printed `step 0 loss=8.63946` (stdout.txt)
     assert.equal(loss.y[0].toFixed(5), '8.63946');
-    assert.deepEqual(batch.events.map((e) => [e.level, e.text]), [
-      ['info', 'events.out.tfevents.1795405347.vm.765.0: 24 histogram, image, audio or text values are not plotted.'],
-      ['info', 'Reading events.out.tfevents.1795405347.vm.765.0 (TensorBoard events), multi_a/events.out.tfevents.1795405353.vm.765.1 (TensorBoard events), multi_b/events.out.tfevents.1795405353.vm.765.2 (TensorBoard events).'],
-    ]);
+    assert.deepEqual(
+      batch.events.map((e) => [e.level, e.text]),
+      [
+        ['info', 'events.out.tfevents.1795405347.vm.765.0: 24 histogram, image, audio or text values are not plotted.'],
+        [
+          'info',
+          'Reading events.out.tfevents.1795405347.vm.765.0 (TensorBoard events), multi_a/events.out.tfevents.1795405353.vm.765.1 (TensorBoard events), multi_b/events.out.tfevents.1795405353.vm.765.2 (TensorBoard events).',
+        ],
+      ],
+    );
     const p = new TfEventsParser();
-    p.push(fs.readFileSync(path.join(root, fs.readdirSync(root).find((f) => f.includes('tfevents'))!)));
+    p.push(
+      fs.readFileSync(
+        path.join(
+          root,
+          fs.readdirSync(root).find((f) => f.includes('tfevents'))!,
+        ),
+      ),
+    );
     assert.equal(p.stats.scalars, 1200);
     assert.equal(p.stats.other, 24, 'the histogram and text values of the run');
   });
@@ -108,7 +121,7 @@ describe('TfEventsParser', () => {
 
   it('never throws on random bytes', () => {
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     for (let n = 0; n < 200; n++) {
       const junk = Uint8Array.from({ length: 1 + Math.floor(rand() * 2000) }, () => Math.floor(rand() * 256));
       const p = new TfEventsParser();

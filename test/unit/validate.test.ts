@@ -36,7 +36,8 @@ describe('webview message validation', () => {
   });
 
   it('drops a zoom window with buckets out of 1..4096 (buckets -1 made the refine worker throw and restart)', () => {
-    for (const buckets of [-1, 0, 0.5, 4097, 1e9, NaN, Infinity, '800', null]) assert.equal(why({ ...window, buckets }), 'window: buckets is not an integer in 1..4096', String(buckets));
+    for (const buckets of [-1, 0, 0.5, 4097, 1e9, NaN, Infinity, '800', null])
+      assert.equal(why({ ...window, buckets }), 'window: buckets is not an integer in 1..4096', String(buckets));
     assert.match(why({ ...window, x0: NaN }), /x0 and x1/);
     assert.match(why({ ...window, x0: 5, x1: 1 }), /x0 <= x1/);
     assert.match(why({ ...window, x1: Infinity }), /x0 and x1/);
@@ -49,14 +50,29 @@ describe('webview message validation', () => {
   });
 
   it('drops log line requests that are unbounded or negative', () => {
-    for (const count of [0, -1, 10_001, 1e12, 2.5, '200']) assert.equal(why({ ...lines, count }), 'logLines: count is not an integer in 1..10000', String(count));
-    for (const from of [-1, 0.5, NaN, Number.MAX_SAFE_INTEGER + 2]) assert.equal(why({ ...lines, from }), 'logLines: from is not a non-negative integer', String(from));
+    for (const count of [0, -1, 10_001, 1e12, 2.5, '200'])
+      assert.equal(why({ ...lines, count }), 'logLines: count is not an integer in 1..10000', String(count));
+    for (const from of [-1, 0.5, NaN, Number.MAX_SAFE_INTEGER + 2])
+      assert.equal(why({ ...lines, from }), 'logLines: from is not a non-negative integer', String(from));
     assert.match(why({ ...lines, stream: 7 }), /stream/);
     assert.match(why({ type: 'logSearch', id: 1, stream: 's', query: 'q'.repeat(10_001) }), /query/);
   });
 
   it('drops anything that is not one of the messages, without throwing', () => {
-    const hostile: unknown[] = [null, undefined, 7, 'stop', [], [{ type: 'stop' }], {}, { type: 'Stop' }, { type: 'constructor' }, { type: '__proto__' }, { type: 'toString' }, { type: { toString: 'stop' } }];
+    const hostile: unknown[] = [
+      null,
+      undefined,
+      7,
+      'stop',
+      [],
+      [{ type: 'stop' }],
+      {},
+      { type: 'Stop' },
+      { type: 'constructor' },
+      { type: '__proto__' },
+      { type: 'toString' },
+      { type: { toString: 'stop' } },
+    ];
     for (const m of hostile) assert.equal(ok(m), false, JSON.stringify(m));
     assert.equal(why({ type: 'x'.repeat(1000) }), `unknown type ${JSON.stringify('x'.repeat(40))}`);
     assert.match(why({ type: 'overlay', id: 'x', on: 'yes' }), /on is not a boolean/);

@@ -81,13 +81,20 @@ async function launch(page: Page, line: string): Promise<void> {
 }
 
 async function monitorFrame(page: Page, name: string): Promise<Frame> {
-  return until(async () => {
-    for (const f of page.frames()) {
-      const title = await f.$('.run-title').then((el) => el?.textContent(), () => undefined);
-      if (title?.includes(name)) return f;
-    }
-    return undefined;
-  }, 60_000, `the monitor of ${name}`);
+  return until(
+    async () => {
+      for (const f of page.frames()) {
+        const title = await f.$('.run-title').then(
+          (el) => el?.textContent(),
+          () => undefined,
+        );
+        if (title?.includes(name)) return f;
+      }
+      return undefined;
+    },
+    60_000,
+    `the monitor of ${name}`,
+  );
 }
 
 function countLines(file: string): number {
@@ -137,7 +144,11 @@ async function main(): Promise<void> {
   const ws = path.join(workDir, 'workspace');
   fs.mkdirSync(ws);
   fs.writeFileSync(path.join(ws, 'load.py'), LOAD);
-  const server = await startCodeServer(ensureCodeServer(), { workDir, install: [packageVsix(workDir)], settings: { 'security.workspace.trust.enabled': false } });
+  const server = await startCodeServer(ensureCodeServer(), {
+    workDir,
+    install: [packageVsix(workDir)],
+    settings: { 'security.workspace.trust.enabled': false },
+  });
   const bench = await openWorkbench(`${server.url}/?folder=${encodeURIComponent(ws)}`, workDir);
   const results: Record<string, Figures> = {};
   let loadRate: number | undefined;
@@ -148,7 +159,16 @@ async function main(): Promise<void> {
     await launch(page, 'python3 load.py 45');
     await monitorFrame(page, 'load.py');
     await sleep(3000); // the load is under way
-    const lines = () => countLines(path.join(ws, '.training-monitor', 'runs', fs.readdirSync(path.join(ws, '.training-monitor', 'runs')).find((d) => d.endsWith('-load.py'))!, 'stdout.log'));
+    const lines = () =>
+      countLines(
+        path.join(
+          ws,
+          '.training-monitor',
+          'runs',
+          fs.readdirSync(path.join(ws, '.training-monitor', 'runs')).find((d) => d.endsWith('-load.py'))!,
+          'stdout.log',
+        ),
+      );
     const [before, t0] = [lines(), Date.now()];
     results['a line every 100 ms, another run ingesting ~1M points/s'] = await measure(page, ws, 'loaded', '300 0.1 1');
     loadRate = ((lines() - before) * 10) / ((Date.now() - t0) / 1000);
@@ -162,7 +182,9 @@ async function main(): Promise<void> {
   }
   console.log('\nwrite → pixel latency in VS Code (code-server), ms (targets: p50 < 30, p95 < 100)');
   for (const [what, f] of Object.entries(results)) {
-    console.log(`  ${what.padEnd(58)} p50 ${f.p50.toFixed(1).padStart(6)}  p95 ${f.p95.toFixed(1).padStart(6)}  max ${f.max.toFixed(1).padStart(6)}  (${f.points} points)`);
+    console.log(
+      `  ${what.padEnd(58)} p50 ${f.p50.toFixed(1).padStart(6)}  p95 ${f.p95.toFixed(1).padStart(6)}  max ${f.max.toFixed(1).padStart(6)}  (${f.points} points)`,
+    );
   }
   console.log(`  the other run's load while measured: ${((loadRate ?? NaN) / 1e6).toFixed(2)}M points/s`);
 }

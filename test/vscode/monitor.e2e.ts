@@ -61,8 +61,14 @@ describe('Training Monitor as a user clicks (code-server + Chromium)', () => {
     const { page } = bench;
     const dir = path.join(workspace, 'cluster');
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'job.sh'), '#!/bin/bash\ntrap \'echo "Interrupted: saved checkpoint"; exit 130\' INT\nfor i in $(seq 1 900); do echo "step=$i loss=0.$((1000 - i))"; sleep 0.1 & wait $!; done\n');
-    const id = execFileSync('sbatch', ['--parsable', '--job-name=cluster-job', `--output=${dir}/slurm-%j.out`, 'job.sh'], { cwd: dir, encoding: 'utf8' }).trim();
+    fs.writeFileSync(
+      path.join(dir, 'job.sh'),
+      '#!/bin/bash\ntrap \'echo "Interrupted: saved checkpoint"; exit 130\' INT\nfor i in $(seq 1 900); do echo "step=$i loss=0.$((1000 - i))"; sleep 0.1 & wait $!; done\n',
+    );
+    const id = execFileSync('sbatch', ['--parsable', '--job-name=cluster-job', `--output=${dir}/slurm-%j.out`, 'job.sh'], {
+      cwd: dir,
+      encoding: 'utf8',
+    }).trim();
     try {
       await command(page, 'Training Monitor: Start Training Monitor');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Attach to a Slurm job' }).click();
@@ -107,12 +113,15 @@ describe('Training Monitor as a user clicks (code-server + Chromium)', () => {
     const view: FrameLocator = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     await view.locator('.chart[data-metric="loss"] canvas').first().waitFor({ timeout: 60_000 });
     await view.locator('[aria-label="Output"] pre', { hasText: 'Epoch 3/20' }).waitFor({ timeout: 60_000 });
-    const ink = await view.locator('.chart[data-metric="loss"] canvas').first().evaluate((c: HTMLCanvasElement) => {
-      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      let n = 0;
-      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-      return n;
-    });
+    const ink = await view
+      .locator('.chart[data-metric="loss"] canvas')
+      .first()
+      .evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+        return n;
+      });
     assert.ok(ink > 1000, `the loss chart is drawn (${ink} pixels)`);
     assert.equal(await view.locator('.run-state').textContent(), 'running');
 
@@ -124,7 +133,11 @@ describe('Training Monitor as a user clicks (code-server + Chromium)', () => {
     // Copy, with nothing selected, puts the lines in view on the clipboard through VS Code's.
     await bench.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     await view.locator('.log-copy').first().click();
-    await until(async () => /Epoch 2\/20/.test(await page.evaluate(() => navigator.clipboard.readText()).catch(() => '')), 10_000, 'the copied lines on the clipboard');
+    await until(
+      async () => /Epoch 2\/20/.test(await page.evaluate(() => navigator.clipboard.readText()).catch(() => '')),
+      10_000,
+      'the copied lines on the clipboard',
+    );
 
     const run = runRecord(workspace);
     assert.ok(run && alive(run.pid), 'the training runs');
@@ -178,7 +191,11 @@ describe('Training Monitor as a user clicks (code-server + Chromium)', () => {
     await view.locator('#stop').click();
     await view.locator('.run-state', { hasText: 'stopped' }).waitFor({ timeout: 60_000 });
     assert.equal(await view.locator('.run-state').textContent(), 'stopped (exit 130)');
-    assert.equal(execFileSync('squeue', [`--jobs=${id}`, '--states=all', '--noheader', '--format=%T'], { encoding: 'utf8' }).trim(), 'FAILED', 'Slurm says it failed: the training exited 130 after saving');
+    assert.equal(
+      execFileSync('squeue', [`--jobs=${id}`, '--states=all', '--noheader', '--format=%T'], { encoding: 'utf8' }).trim(),
+      'FAILED',
+      'Slurm says it failed: the training exited 130 after saving',
+    );
     await view.locator('#tab-stdout').click();
     await view.locator('[aria-label="Output"] pre', { hasText: 'Interrupted: saved checkpoint' }).waitFor();
   });

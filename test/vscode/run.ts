@@ -14,7 +14,12 @@ import { SUITE_PREFIX } from './suite/index';
 import { consoleText, devUrl, openWorkbench } from './workbench';
 
 /** Opens `workspace` in a fresh code-server with `settings` and runs the suite module `suite` there; its exit code. */
-async function runSuite(inst: Installation, suite: string, settings: Record<string, unknown>, prepare: (workspace: string) => void = () => undefined): Promise<number> {
+async function runSuite(
+  inst: Installation,
+  suite: string,
+  settings: Record<string, unknown>,
+  prepare: (workspace: string) => void = () => undefined,
+): Promise<number> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tm-integration-'));
   const workspace = demoWorkspace(workDir);
   prepare(workspace);
@@ -61,7 +66,10 @@ function plantRuns(ws: string): () => void {
   sleeper.unref();
   const plant = (name: string, record: object) => {
     fs.mkdirSync(path.join(runs, name), { recursive: true });
-    fs.writeFileSync(path.join(runs, name, 'run.json'), JSON.stringify({ name, command: 'x', cwd: ws, start: new Date().toISOString(), status: 'running', ...record }));
+    fs.writeFileSync(
+      path.join(runs, name, 'run.json'),
+      JSON.stringify({ name, command: 'x', cwd: ws, start: new Date().toISOString(), status: 'running', ...record }),
+    );
   };
   plant('20260101-000000-pid1', { pid: 1, also: [{ path: '/etc/passwd', as: 'stdout.log' }] });
   fs.writeFileSync(path.join(ws, '.training-monitor', '.gitignore'), '*\n'); // activates the extension, as a real run folder does
@@ -90,7 +98,10 @@ async function main(): Promise<number> {
       ? 0
       : await runSuite(inst, 'restricted', { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' }, (ws) => {
           fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
-          fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'trainingMonitor.command': 'touch planted-command-ran', 'trainingMonitor.env': { PLANTED: '1' } }));
+          fs.writeFileSync(
+            path.join(ws, '.vscode', 'settings.json'),
+            JSON.stringify({ 'trainingMonitor.command': 'touch planted-command-ran', 'trainingMonitor.env': { PLANTED: '1' } }),
+          );
           unplant = plantRuns(ws);
         });
   unplant();

@@ -133,7 +133,17 @@ export async function startCodeServer(inst: Installation, opts: ServerOptions): 
   const out = fs.openSync(path.join(opts.workDir, 'code-server.log'), 'a');
   const child = spawn(
     inst.codeServer,
-    [...common, '--auth', 'none', '--bind-addr', `${host}:${port}`, '--disable-telemetry', '--disable-update-check', '--vscode-option', 'enable-smoke-test-driver'],
+    [
+      ...common,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `${host}:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--vscode-option',
+      'enable-smoke-test-driver',
+    ],
     { env, detached: true, stdio: ['ignore', out, out] }, // its own group: stopping it ends its helpers too
   );
   fs.closeSync(out);
@@ -141,7 +151,10 @@ export async function startCodeServer(inst: Installation, opts: ServerOptions): 
   const until = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`code-server exited (${child.exitCode}); see ${opts.workDir}/code-server.log`);
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > until) throw new Error('code-server did not answer /healthz within 60 s');
     await new Promise((r) => setTimeout(r, 200));

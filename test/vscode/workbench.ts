@@ -49,7 +49,10 @@ export async function command(page: Page, title: string): Promise<void> {
 /** The workbench URL that loads an extension from source and, optionally, its integration tests. */
 export function devUrl(base: string, port: number, folder: string, extensionPath: string, testsPath?: string): string {
   const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
-  const payload: string[][] = [['extensionDevelopmentPath', remote(extensionPath)], ['skipWelcome', 'true']];
+  const payload: string[][] = [
+    ['extensionDevelopmentPath', remote(extensionPath)],
+    ['skipWelcome', 'true'],
+  ];
   if (testsPath) payload.push(['extensionTestsPath', remote(testsPath)]);
   return `${base}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }

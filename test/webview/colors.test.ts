@@ -15,11 +15,35 @@ const local = (h: number, m: number, dayOffset = 0) => {
   d.setHours(h, m, 0, 0);
   return d.toISOString();
 };
-const series = (key: string, name: string, source: string, y: (s: number) => number) => ({ key, name, source, xKind: 'step', x: f64(steps), y: f64(steps.map(y)) });
+const series = (key: string, name: string, source: string, y: (s: number) => number) => ({
+  key,
+  name,
+  source,
+  xKind: 'step',
+  x: f64(steps),
+  y: f64(steps.map(y)),
+});
 const runsB = [
-  { id: '/w/runs/b', label: 'train.py 09:30', name: 'train.py', start: new Date(Date.now() - 65 * 60_000).toISOString(), state: 'running', shown: true, overlaid: false },
+  {
+    id: '/w/runs/b',
+    label: 'train.py 09:30',
+    name: 'train.py',
+    start: new Date(Date.now() - 65 * 60_000).toISOString(),
+    state: 'running',
+    shown: true,
+    overlaid: false,
+  },
   { id: '/w/runs/a', label: 'train.py 08:12', name: 'train.py', start: local(8, 12), end: local(8, 54), state: 'finished', shown: false, overlaid: true },
-  { id: '/w/runs/old', label: 'train.py 2026-11-20 17:00', name: 'train.py', start: '2026-11-20T17:00:00', end: '2026-11-21T19:05:00', state: 'past', shown: false, overlaid: false },
+  {
+    id: '/w/runs/old',
+    label: 'train.py 2026-11-20 17:00',
+    name: 'train.py',
+    start: '2026-11-20T17:00:00',
+    end: '2026-11-21T19:05:00',
+    state: 'past',
+    shown: false,
+    overlaid: false,
+  },
 ];
 const compare = (runs = runsB, tagged = 'train.py 08:12', more: unknown[] = []) => ({
   type: 'snapshot',
@@ -53,10 +77,15 @@ describe('Runs told apart (real Chromium)', () => {
     h = harness();
   });
 
-  it('colours by run when runs are compared, a run\'s lines differing by shade and dash', async () => {
+  it("colours by run when runs are compared, a run's lines differing by shade and dash", async () => {
     const three = runsB.map((r) => ({ ...r, overlaid: !r.shown }));
     const old = 'train.py 2026-11-20 17:00 · stdout.log';
-    await h.send(compare(three, 'train.py 08:12', [series('run2\u0000stdout.log:val_loss', 'val_loss', old, (s) => 3 / s + 0.3), series('run2\u0000stdout.log:loss', 'loss', old, (s) => 3 / s)]));
+    await h.send(
+      compare(three, 'train.py 08:12', [
+        series('run2\u0000stdout.log:val_loss', 'val_loss', old, (s) => 3 / s + 0.3),
+        series('run2\u0000stdout.log:loss', 'loss', old, (s) => 3 / s),
+      ]),
+    );
     await frame(h);
     const look = await looks(h, 'loss');
     assert.deepEqual(Object.keys(look), [
@@ -83,12 +112,16 @@ describe('Runs told apart (real Chromium)', () => {
     await h.page.screenshot({ path: path.join(resultsDir, 'compare-three-runs.png') });
   });
 
-  it('keeps each metric\'s colour and each run\'s colour after a reload, whatever order lines come in', async () => {
-    const single = (names: string[]) => ({ type: 'snapshot', run: RUN, batch: { series: names.map((n, i) => series(`s:${n}`, n, 'stdout.log', (s) => i + 1 / s)), logs: [], events: [] } });
+  it("keeps each metric's colour and each run's colour after a reload, whatever order lines come in", async () => {
+    const single = (names: string[]) => ({
+      type: 'snapshot',
+      run: RUN,
+      batch: { series: names.map((n, i) => series(`s:${n}`, n, 'stdout.log', (s) => i + 1 / s)), logs: [], events: [] },
+    });
     await h.send(single(['loss', 'accuracy', 'grad_norm']));
     await frame(h);
     const before = { ...(await looks(h, 'loss')), ...(await looks(h, 'accuracy')), ...(await looks(h, 'gradient norm')) };
-    assert.equal(new Set(Object.values(before)).size, 3, 'three metrics, three colours (each chart\'s first line was blue)');
+    assert.equal(new Set(Object.values(before)).size, 3, "three metrics, three colours (each chart's first line was blue)");
     await h.reload();
     await h.send(single(['grad_norm', 'accuracy', 'loss']));
     await frame(h);
@@ -119,7 +152,10 @@ describe('Runs told apart (real Chromium)', () => {
     await h.page.fill('#run-name', 'baseline lr=3e-4');
     await h.page.press('#run-name', 'Enter');
     await frame(h);
-    assert.match((await h.page.$$eval('#run option', (els) => els.map((e) => e.textContent ?? '')))[0], /^baseline lr=3e-4 · (\d{4}-\d\d-\d\d )?\d\d:\d\d · 1 h /);
+    assert.match(
+      (await h.page.$$eval('#run option', (els) => els.map((e) => e.textContent ?? '')))[0],
+      /^baseline lr=3e-4 · (\d{4}-\d\d-\d\d )?\d\d:\d\d · 1 h /,
+    );
     assert.equal(await h.page.textContent('.run-title'), 'baseline lr=3e-4');
     await until(async () => ((await h.state()) as { names?: Record<string, string> }).names?.['/w/runs/b'] === 'baseline lr=3e-4', 3000, 'the name kept');
 
@@ -142,12 +178,16 @@ describe('Runs told apart (real Chromium)', () => {
       document.documentElement.style.setProperty('--vscode-editor-background', '#000000');
     });
     const names = ['loss', 'val_loss', 'accuracy', 'val_accuracy', 'lr', 'grad_norm', 'tokens_per_sec', 'perplexity'];
-    await h.send({ type: 'snapshot', run: RUN, batch: { series: names.map((n, i) => series(`s:${n}`, n, 'stdout.log', (s) => (i + 1) / s)), logs: [], events: [] } });
+    await h.send({
+      type: 'snapshot',
+      run: RUN,
+      batch: { series: names.map((n, i) => series(`s:${n}`, n, 'stdout.log', (s) => (i + 1) / s)), logs: [], events: [] },
+    });
     await frame(h);
     const all = await h.page.$$eval('.chart', (els) => els.flatMap((e) => (e.getAttribute('data-styles') ?? '').split(';')));
     assert.equal(all.length, 8);
     assert.equal(new Set(all).size, 8, `eight lines, eight looks: ${all.join(' | ')}`);
-    assert.equal(new Set(all.map((s) => s.split(' ')[0])).size, 6, 'six colours, none the theme\'s shared blue twice');
+    assert.equal(new Set(all.map((s) => s.split(' ')[0])).size, 6, "six colours, none the theme's shared blue twice");
     // (a few antialiased pixels of the lines come near it)
     const bright = await inkedPixels(h.page, '.chart canvas', [0x6f, 0xc3, 0xdf]);
     assert.ok(bright < 30, `the grid is not drawn in the bright border (${bright} pixels)`);

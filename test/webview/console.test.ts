@@ -12,7 +12,8 @@ const frame = (h: Harness) => h.page.waitForTimeout(120);
  * tqdm's bar as it writes it to stderr: `tqdm.display` → `status_printer`'s `fp_write('\r' + s)`
  * for each refresh (the meter of `format_meter`, ascii bar), and a newline from `close()`.
  */
-const bar = (n: number, total: number) => `${String(Math.round((100 * n) / total)).padStart(3)}%|${'#'.repeat(n).padEnd(total)}| ${n}/${total} [00:0${n}<00:00,  1.00it/s]`;
+const bar = (n: number, total: number) =>
+  `${String(Math.round((100 * n) / total)).padStart(3)}%|${'#'.repeat(n).padEnd(total)}| ${n}/${total} [00:0${n}<00:00,  1.00it/s]`;
 
 describe('Console and Find (real Chromium)', () => {
   const harness = harnessPerTest('console');
@@ -31,7 +32,12 @@ describe('Console and Find (real Chromium)', () => {
     await h.send(logs('stdout', 'loss=0.52 acc=0.81\n'));
     await h.send(logs('stderr', 'UserWarning: lr scheduler stepped before optimizer\n'));
     await frame(h);
-    assert.deepEqual(await rowsOf(h, 'Console'), ['Epoch 1\n', `${bar(4, 4)}\n`, 'loss=0.52 acc=0.81\n', 'UserWarning: lr scheduler stepped before optimizer\n']);
+    assert.deepEqual(await rowsOf(h, 'Console'), [
+      'Epoch 1\n',
+      `${bar(4, 4)}\n`,
+      'loss=0.52 acc=0.81\n',
+      'UserWarning: lr scheduler stepped before optimizer\n',
+    ]);
     await h.page.click('#tab-stdout');
     await frame(h);
     assert.deepEqual(await rowsOf(h, 'Output'), ['Epoch 1\n', 'loss=0.52 acc=0.81\n'], 'Output keeps stdout alone');

@@ -13,7 +13,18 @@ import type { Batch } from '../../src/core/protocol/batch';
 import { DISPLAY_BUCKETS } from '../../src/workers/pipeline';
 import { dragAcross, openHarness } from './harness';
 
-const SERIES = ['loss', 'val_loss', 'accuracy', 'val_accuracy', 'lr', 'grad_norm', 'gpu0/utilization.gpu [%]', 'gpu0/memory.used [MiB]', 'tokens_per_sec', 'perplexity'];
+const SERIES = [
+  'loss',
+  'val_loss',
+  'accuracy',
+  'val_accuracy',
+  'lr',
+  'grad_norm',
+  'gpu0/utilization.gpu [%]',
+  'gpu0/memory.used [MiB]',
+  'tokens_per_sec',
+  'perplexity',
+];
 const POINTS = 1_000_000;
 const UPDATES = 200;
 const PER_UPDATE = 50;
@@ -81,7 +92,15 @@ async function main(): Promise<void> {
       const batch: Batch = { series: [], logs: [{ stream: 'stdout', text: `update ${u}\n` }], events: [] };
       SERIES.forEach((name, s) => {
         const x = Float64Array.from({ length: PER_UPDATE }, (_, k) => POINTS + u * PER_UPDATE + k);
-        batch.series.push({ key: `metrics.csv:${name}`, name, source: 'metrics.csv', xKind: 'step', x, y: x.map((i) => value(s, i)), wall: x.map((i) => t0 + i * 0.01) });
+        batch.series.push({
+          key: `metrics.csv:${name}`,
+          name,
+          source: 'metrics.csv',
+          xKind: 'step',
+          x,
+          y: x.map((i) => value(s, i)),
+          wall: x.map((i) => t0 + i * 0.01),
+        });
       });
       return { type: 'batch', batch: wire(batch) };
     });
@@ -113,7 +132,9 @@ async function main(): Promise<void> {
     await page.evaluate('performance.clearMeasures()');
     await dragAcross(h, 'loss', 0.3, 0.35);
     await page.waitForTimeout(300);
-    const zoomDraws = (await page.evaluate(`performance.getEntriesByType('measure').filter((m) => m.name === 'training-monitor:draw').map((m) => m.duration)`)) as number[];
+    const zoomDraws = (await page.evaluate(
+      `performance.getEntriesByType('measure').filter((m) => m.name === 'training-monitor:draw').map((m) => m.duration)`,
+    )) as number[];
     const bands = await page.locator('.chart .u-legend .u-series .u-label', { hasText: '(min)' }).count();
 
     if (profile) {
@@ -150,7 +171,9 @@ async function main(): Promise<void> {
     say(`dashboard: ${SERIES.length} series × ${POINTS.toLocaleString('en')} points in ${charts} charts (Chromium, headless)`);
     say(`  snapshot at display resolution: ${held.toLocaleString('en')} points, made by the refiner in ${figures.refinerSnapshotMs} ms`);
     say(`  first paint after the snapshot arrives: ${figures.firstPaintMs} ms (target < 300)`);
-    say(`  update (batch in + frame drawn), ${figures.updates} updates at ${figures.updatesPerSecond}/s: median ${figures.updateMedianMs} ms, p95 ${figures.updateP95Ms} ms, max ${figures.updateMaxMs} ms (target < 8)`);
+    say(
+      `  update (batch in + frame drawn), ${figures.updates} updates at ${figures.updatesPerSecond}/s: median ${figures.updateMedianMs} ms, p95 ${figures.updateP95Ms} ms, max ${figures.updateMaxMs} ms (target < 8)`,
+    );
     say(`  zoom into 5% of the steps (step charts redrawn with ${bands} min/max bands): ${figures.zoomFrameMs} ms`);
     say(`  JS heap after GC: ${figures.heapMB} MB${buffers === undefined ? '' : `, array buffers ${figures.arrayBuffersMB} MB`} (target < 150)`);
   } finally {

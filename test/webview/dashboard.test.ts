@@ -18,7 +18,8 @@ function series(name: string, source: string, x: number[], y: number[], opts: { 
 
 const snapshot = (list: unknown[]) => ({ type: 'snapshot', run: RUN, batch: { series: list, logs: [], events: [] } });
 const titles = (h: Harness) => h.page.$$eval('.chart:not([hidden]) h3', (els) => els.map((e) => e.textContent));
-const legend = (h: Harness, chart: string) => h.page.$$eval(`.chart[data-metric="${chart}"] .u-legend .u-series:not(.raw) .u-label`, (els) => els.map((e) => e.textContent));
+const legend = (h: Harness, chart: string) =>
+  h.page.$$eval(`.chart[data-metric="${chart}"] .u-legend .u-series:not(.raw) .u-label`, (els) => els.map((e) => e.textContent));
 const frame = (h: Harness) => h.page.waitForTimeout(120);
 
 describe('Dashboard controls (real Chromium)', () => {
@@ -30,12 +31,32 @@ describe('Dashboard controls (real Chromium)', () => {
 
   const steps = range(100, (i) => i + 1);
   const family = [
-    series('loss', 'stdout.log', steps, steps.map((s) => 1 / s)),
+    series(
+      'loss',
+      'stdout.log',
+      steps,
+      steps.map((s) => 1 / s),
+    ),
     series('val_loss', 'metrics.csv', [50, 100], [0.05, 0.02]),
-    series('accuracy', 'stdout.log', steps, steps.map((s) => 1 - 1 / s)),
+    series(
+      'accuracy',
+      'stdout.log',
+      steps,
+      steps.map((s) => 1 - 1 / s),
+    ),
     series('val_accuracy', 'metrics.csv', [50, 100], [0.9, 0.95]),
-    series('lr-Adam', 'metrics.csv', steps, steps.map(() => 0.001)),
-    series('grad_norm', 'metrics.csv', steps, steps.map((s) => 2 + Math.sin(s))),
+    series(
+      'lr-Adam',
+      'metrics.csv',
+      steps,
+      steps.map(() => 0.001),
+    ),
+    series(
+      'grad_norm',
+      'metrics.csv',
+      steps,
+      steps.map((s) => 2 + Math.sin(s)),
+    ),
     series('f1', 'metrics.csv', [50, 100], [0.7, 0.8]),
   ];
 
@@ -58,7 +79,7 @@ describe('Dashboard controls (real Chromium)', () => {
     await h.page.screenshot({ path: path.join(resultsDir, 'dashboard-groups.png'), fullPage: true });
   });
 
-  it('smooths with TensorBoard\'s EMA: the legend reads the smoothed value, the raw line stays faint', async () => {
+  it("smooths with TensorBoard's EMA: the legend reads the smoothed value, the raw line stays faint", async () => {
     const ys = steps.map((s) => (s % 2 ? 1 : 0) + s / 100);
     await h.send(snapshot([series('loss', 'stdout.log', steps, ys)]));
     await frame(h);
@@ -84,7 +105,16 @@ describe('Dashboard controls (real Chromium)', () => {
 
   it('draws y on a log scale when asked', async () => {
     const xs = range(200, (i) => i + 1);
-    await h.send(snapshot([series('loss', 'stdout.log', xs, xs.map((i) => 10 ** (-i / 50)))]));
+    await h.send(
+      snapshot([
+        series(
+          'loss',
+          'stdout.log',
+          xs,
+          xs.map((i) => 10 ** (-i / 50)),
+        ),
+      ]),
+    );
     await frame(h);
     const upper = () =>
       h.page.evaluate(`(() => {
@@ -98,14 +128,23 @@ describe('Dashboard controls (real Chromium)', () => {
     await h.page.check('#log-y');
     await frame(h);
     const log = await upper();
-    assert.ok(log > linear * 2, `a decade-per-50-steps decay is a diagonal on a log scale, not a drop to the floor (${linear} → ${log} pixels in the upper half)`);
+    assert.ok(
+      log > linear * 2,
+      `a decade-per-50-steps decay is a diagonal on a log scale, not a drop to the floor (${linear} → ${log} pixels in the upper half)`,
+    );
   });
 
   it('puts series on a relative-time axis from their wall-clock times; series without times leave it', async () => {
     const t0 = 1_795_000_000;
     await h.send(
       snapshot([
-        series('loss', 'stdout.log', steps, steps.map((s) => 1 / s), { wall: steps.map((s) => t0 + s * 2) }),
+        series(
+          'loss',
+          'stdout.log',
+          steps,
+          steps.map((s) => 1 / s),
+          { wall: steps.map((s) => t0 + s * 2) },
+        ),
         series('val_loss', 'history.csv', [0, 1], [0.5, 0.3], { xKind: 'epoch', wall: [t0 + 100, t0 + 200] }),
         series('f1', 'old.csv', [1, 2], [0.5, 0.6]),
       ]),
@@ -117,14 +156,23 @@ describe('Dashboard controls (real Chromium)', () => {
     assert.deepEqual(await titles(h), ['loss', 'f1'], 'by time, the per-epoch line joins the per-step one');
     assert.deepEqual(await legend(h, 'loss'), ['time (s)', 'loss', 'val_loss']);
     const values = await legendValuesAt(h, 'loss', 0.999);
-    assert.equal(values[0], '198', 'the last point, 198 s after the run\'s first known time');
+    assert.equal(values[0], '198', "the last point, 198 s after the run's first known time");
     assert.equal(await inkedPixels(h.page, '.chart[data-metric="f1"] canvas', BLUE), 0, 'no times, no line');
     assert.equal(await h.page.isVisible('.chart[data-metric="f1"] .chart-note'), true, 'and a note that says why');
     assert.equal(await h.page.isVisible('.chart[data-metric="loss"] .chart-note'), false);
   });
 
   it('recolours when the theme changes', async () => {
-    await h.send(snapshot([series('loss', 'stdout.log', steps, steps.map((s) => Math.sin(s / 10)))]));
+    await h.send(
+      snapshot([
+        series(
+          'loss',
+          'stdout.log',
+          steps,
+          steps.map((s) => Math.sin(s / 10)),
+        ),
+      ]),
+    );
     await frame(h);
     assert.ok((await inkedPixels(h.page, '.chart canvas', BLUE)) > 300);
     // what VS Code does on a theme switch: new variables on <html>, a new class on <body>
@@ -135,7 +183,16 @@ describe('Dashboard controls (real Chromium)', () => {
   });
 
   it('a zoomed chart stops following new points until Follow; double-click also resumes', async () => {
-    await h.send(snapshot([series('loss', 'stdout.log', steps, steps.map((s) => 1 / s))]));
+    await h.send(
+      snapshot([
+        series(
+          'loss',
+          'stdout.log',
+          steps,
+          steps.map((s) => 1 / s),
+        ),
+      ]),
+    );
     await frame(h);
     await dragAcross(h, 'loss', 0.2, 0.4);
     await frame(h);
@@ -143,7 +200,21 @@ describe('Dashboard controls (real Chromium)', () => {
     const zoomedRight = Number((await legendValuesAt(h, 'loss', 0.999))[0]);
     assert.ok(zoomedRight >= 35 && zoomedRight <= 45, `zoomed to steps ~20–40 (right edge ${zoomedRight})`);
     const more = range(100, (i) => 101 + i);
-    await h.send({ type: 'batch', batch: { series: [series('loss', 'stdout.log', more, more.map(() => 0.01))], logs: [], events: [] } });
+    await h.send({
+      type: 'batch',
+      batch: {
+        series: [
+          series(
+            'loss',
+            'stdout.log',
+            more,
+            more.map(() => 0.01),
+          ),
+        ],
+        logs: [],
+        events: [],
+      },
+    });
     await frame(h);
     assert.equal(Number((await legendValuesAt(h, 'loss', 0.999))[0]), zoomedRight, 'new points did not move the zoomed range');
     await h.page.click('.chart .follow');
@@ -164,19 +235,26 @@ describe('Dashboard controls (real Chromium)', () => {
     await h.page.click('.chart[data-metric="loss"] .u-legend .u-series:not(.raw) >> text=val_loss');
     await h.page.click('#tab-events');
     await until(async () => ((await h.state()) as { tab: string }).tab === 'events');
-    const state = (await h.state()) as { tab: string; view: Record<string, unknown> & { zoom: Record<string, number[]> }; colors: { series: Record<string, number> } };
+    const state = (await h.state()) as {
+      tab: string;
+      view: Record<string, unknown> & { zoom: Record<string, number[]> };
+      colors: { series: Record<string, number> };
+    };
     const [from, to] = state.view.zoom.step;
     assert.ok(from > 15 && from < 30 && to > 35 && to < 50, `the step axis zoomed to ~20–40 (${from}–${to})`);
     // and the colours given to its metrics (colors.test.ts)
     assert.equal(state.colors.series.loss, 0);
     assert.notEqual(state.colors.series.val_loss, 0);
-    assert.deepEqual({ ...state, colors: undefined, names: undefined }, {
-      colors: undefined,
-      names: undefined,
-      tab: 'events',
-      view: { xMode: 'relative', smoothing: 0.6, logY: true, logX: true, filter: 'loss', zoom: { step: [from, to] }, chartHeight: 180 },
-      runs: { 'train.py\npython3 -u train.py': { hidden: { loss: ['metrics.csv:val_loss'] } } },
-    });
+    assert.deepEqual(
+      { ...state, colors: undefined, names: undefined },
+      {
+        colors: undefined,
+        names: undefined,
+        tab: 'events',
+        view: { xMode: 'relative', smoothing: 0.6, logY: true, logX: true, filter: 'loss', zoom: { step: [from, to] }, chartHeight: 180 },
+        runs: { 'train.py\npython3 -u train.py': { hidden: { loss: ['metrics.csv:val_loss'] } } },
+      },
+    );
     await h.reload();
     assert.deepEqual(await h.posted(), [{ type: 'ready' }]);
     await h.send(snapshot(family));
@@ -194,16 +272,31 @@ describe('Dashboard controls (real Chromium)', () => {
     await frame(h);
     assert.equal(await h.page.isVisible('.chart[data-metric="loss"] .follow'), true, 'by step, the zoom is back');
     const asked = (await h.posted()).filter((m) => m.type === 'window') as unknown as Array<{ x0: number; x1: number }>;
-    assert.ok(asked.some((m) => m.x0 === from && m.x1 === to), 'and its window is asked for again');
+    assert.ok(
+      asked.some((m) => m.x0 === from && m.x1 === to),
+      'and its window is asked for again',
+    );
   });
 
   it('asks the host to save a chart as PNG (title, run, plot and legend on the theme background) and the run as CSV', async () => {
-    await h.send(snapshot([series('loss', 'stdout.log', steps, steps.map((s) => 1 / s))]));
+    await h.send(
+      snapshot([
+        series(
+          'loss',
+          'stdout.log',
+          steps,
+          steps.map((s) => 1 / s),
+        ),
+      ]),
+    );
     await frame(h);
     await h.page.click('.chart[data-metric="loss"] .save-png');
     await h.page.click('#export-csv');
     const posted = (await h.posted()) as Array<{ type: string; name?: string; png?: string }>;
-    assert.deepEqual(posted.map((m) => m.type), ['ready', 'exportPng', 'exportCsv']);
+    assert.deepEqual(
+      posted.map((m) => m.type),
+      ['ready', 'exportPng', 'exportCsv'],
+    );
     assert.equal(posted[1].name, 'loss');
     fs.writeFileSync(path.join(resultsDir, 'chart-export.png'), Buffer.from(posted[1].png!.split(',')[1], 'base64'));
     // the image, decoded in the page: as wide as the chart, a title band on top, the blue line in it

@@ -9,7 +9,14 @@ const RUN = { name: 'train.py', state: 'running', command: 'python3 -u train.py'
 const NAN_RUN = { name: 'nan.py', state: 'failed', command: 'python3 -u nan.py', canStop: false };
 const ORANGE: [number, number, number] = [0xd1, 0x86, 0x16];
 const steps = Array.from({ length: 50 }, (_, i) => i + 1);
-const series = (name: string, source: string, y: (s: number) => number) => ({ key: `${source}:${name}`, name, source, xKind: 'step', x: f64(steps), y: f64(steps.map(y)) });
+const series = (name: string, source: string, y: (s: number) => number) => ({
+  key: `${source}:${name}`,
+  name,
+  source,
+  xKind: 'step',
+  x: f64(steps),
+  y: f64(steps.map(y)),
+});
 const lines = [series('loss', 'stdout.log', (s) => 1 / s), series('val_loss', 'metrics.csv', (s) => 1.2 / s + 0.1)];
 const snapshot = (run = RUN) => ({ type: 'snapshot', run, batch: { series: lines, logs: [], events: [] } });
 const frame = (h: Harness) => h.page.waitForTimeout(120);

@@ -6,7 +6,14 @@ import { harnessPerTest, type Harness } from './harness';
 const f64 = (a: number[]) => ({ f64: a });
 const RUN = { name: 'train.py', state: 'running', command: 'python3 -u train.py', canStop: true };
 const steps = Array.from({ length: 1000 }, (_, i) => i + 1);
-const line = (name: string, y: (s: number) => number) => ({ key: `stdout.log:${name}`, name, source: 'stdout.log', xKind: 'step', x: f64(steps), y: f64(steps.map(y)) });
+const line = (name: string, y: (s: number) => number) => ({
+  key: `stdout.log:${name}`,
+  name,
+  source: 'stdout.log',
+  xKind: 'step',
+  x: f64(steps),
+  y: f64(steps.map(y)),
+});
 const frame = (h: Harness) => h.page.waitForTimeout(150);
 type Req = { type: string; x0: number; x1: number };
 const windows = async (h: Harness) => ((await h.posted()) as Req[]).filter((m) => m.type === 'window');
@@ -20,7 +27,11 @@ describe('Keyboard (real Chromium)', () => {
   });
 
   it('toggles legend chips, zooms, pans and follows by key, and opens and closes sections, saying what changed', async () => {
-    await h.send({ type: 'snapshot', run: RUN, batch: { series: [line('loss', (s) => 1 / s), line('val_loss', (s) => 2 / s), line('eval/bleu', (s) => s / 1000)], logs: [], events: [] } });
+    await h.send({
+      type: 'snapshot',
+      run: RUN,
+      batch: { series: [line('loss', (s) => 1 / s), line('val_loss', (s) => 2 / s), line('eval/bleu', (s) => s / 1000)], logs: [], events: [] },
+    });
     await frame(h);
     const chip = h.page.locator('.chart[data-metric="loss"] .u-legend .u-series:not(.raw)', { hasText: 'val_loss' });
     assert.equal(await chip.getAttribute('tabindex'), '0', 'a chip is reachable by Tab');

@@ -7,8 +7,17 @@ import { harnessPerTest, resultsDir, type Harness } from './harness';
 const f64 = (a: number[]) => ({ f64: a });
 const RUN = { name: 'train.py', state: 'running', command: 'python3 -u train.py', canStop: true };
 const steps = Array.from({ length: 50 }, (_, i) => i + 1);
-const series = (name: string, y: (s: number) => number) => ({ key: `stdout.log:${name}`, name, source: 'stdout.log', xKind: 'step', x: f64(steps), y: f64(steps.map(y)) });
-const EIGHT = ['loss', 'val_loss', 'accuracy', 'val_accuracy', 'lr', 'grad_norm', 'tokens_per_sec', 'perplexity', 'epoch_time', 'gpu0/utilization.gpu [%]'].map((n, i) => series(n, (s) => (i + 1) * (1 + Math.sin(s / 7))));
+const series = (name: string, y: (s: number) => number) => ({
+  key: `stdout.log:${name}`,
+  name,
+  source: 'stdout.log',
+  xKind: 'step',
+  x: f64(steps),
+  y: f64(steps.map(y)),
+});
+const EIGHT = ['loss', 'val_loss', 'accuracy', 'val_accuracy', 'lr', 'grad_norm', 'tokens_per_sec', 'perplexity', 'epoch_time', 'gpu0/utilization.gpu [%]'].map(
+  (n, i) => series(n, (s) => (i + 1) * (1 + Math.sin(s / 7))),
+);
 const snapshot = (s: unknown[]) => ({ type: 'snapshot', run: RUN, batch: { series: s, logs: [], events: [] } });
 const frame = (h: Harness) => h.page.waitForTimeout(150);
 
@@ -28,7 +37,9 @@ describe('Dashboard space (real Chromium)', () => {
     await frame(h);
     assert.equal(await h.page.isVisible('.chart-tooltip'), true);
     assert.equal(await h.page.textContent('.chart-tooltip .tt-x'), 'step 10');
-    const rows = await h.page.$$eval('.chart-tooltip .tt-row', (els) => els.map((e) => `${e.querySelector('.tt-label')!.textContent} ${e.querySelector('.tt-value')!.textContent}`));
+    const rows = await h.page.$$eval('.chart-tooltip .tt-row', (els) =>
+      els.map((e) => `${e.querySelector('.tt-label')!.textContent} ${e.querySelector('.tt-value')!.textContent}`),
+    );
     assert.deepEqual(rows, ['val_loss 0.3', 'train_loss 0.2', 'loss 0.1']);
     await h.page.mouse.move(box.x - 40, box.y - 40);
     await frame(h);
@@ -39,7 +50,7 @@ describe('Dashboard space (real Chromium)', () => {
     const tops = await legend.locator('.u-series:visible').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
     assert.equal(tops.length, 3);
     assert.equal(new Set(tops).size, 1, 'one row');
-    assert.ok(((await legend.boundingBox())!.height) < 26, 'as tall as a line of text');
+    assert.ok((await legend.boundingBox())!.height < 26, 'as tall as a line of text');
   });
 
   it('draws charts at the height chosen, and keeps it', async () => {
@@ -61,7 +72,8 @@ describe('Dashboard space (real Chromium)', () => {
     await h.page.setViewportSize({ width: 500, height: 900 });
     await h.send(snapshot(EIGHT));
     await frame(h);
-    const whole = () => h.page.$$eval('.chart', (els) => els.filter((e) => e.getBoundingClientRect().bottom <= innerHeight && e.getBoundingClientRect().height > 60).length);
+    const whole = () =>
+      h.page.$$eval('.chart', (els) => els.filter((e) => e.getBoundingClientRect().bottom <= innerHeight && e.getBoundingClientRect().height > 60).length);
     const n = await whole();
     assert.ok(n >= 3, `${n} whole charts in 900 px`);
     await h.page.screenshot({ path: path.join(resultsDir, 'panel-500px-8-metrics.png') });

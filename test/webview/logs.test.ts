@@ -59,12 +59,15 @@ describe('Log panes (real Chromium)', () => {
     assert.equal(first.at(-1), `${shown(TOTAL - 1)}\n`, 'following: the newest line is in view');
     assert.equal(await h.page.getAttribute('.log-follow', 'aria-pressed'), 'true');
     const height = await h.page.$eval('.log-spacer', (e) => e.getBoundingClientRect().height);
-    assert.equal(height, 15_000_000, 'the scrollbar spans the whole log (scaled: browsers cap an element\'s height)');
+    assert.equal(height, 15_000_000, "the scrollbar spans the whole log (scaled: browsers cap an element's height)");
 
     await h.page.$eval('.log[aria-label="Output"]', (e) => (e.scrollTop = 7_500_000));
     await until(async () => (await rows(h)).some((r) => r === `${shown(500_000)}\n`), 5000, 'line 500000 read back from the host');
     const asked = ((await h.posted()) as Posted[]).filter((m) => m.type === 'logLines');
-    assert.ok(asked.every((m) => m.stream === 'stdout' && m.count === 200 && m.from! % 200 === 0), JSON.stringify(asked.slice(0, 3)));
+    assert.ok(
+      asked.every((m) => m.stream === 'stdout' && m.count === 200 && m.from! % 200 === 0),
+      JSON.stringify(asked.slice(0, 3)),
+    );
     assert.ok(asked.length <= 4, `a block or two per view (${asked.length} requests)`);
     assert.equal(await h.page.getAttribute('.log-follow', 'aria-pressed'), 'false', 'scrolling up stops following');
 
@@ -81,7 +84,11 @@ describe('Log panes (real Chromium)', () => {
     await until(async () => (await h.page.textContent('.log-count')) === '10 of 10', 3000, 'ten matches');
     assert.ok(((await h.posted()) as Posted[]).some((m) => m.type === 'logSearch' && m.query === 'nan LOSS' && m.stream === 'stdout'));
     // following, the newest match comes first: line 904242, read back from the host
-    await until(async () => (await h.page.$$eval('.current-match mark', (els) => els.map((e) => e.textContent))).join() === 'NaN loss', 3000, 'the match highlighted');
+    await until(
+      async () => (await h.page.$$eval('.current-match mark', (els) => els.map((e) => e.textContent))).join() === 'NaN loss',
+      3000,
+      'the match highlighted',
+    );
     assert.equal(await h.page.textContent('.current-match'), `${shown(904_242)}\n`);
     await h.page.press('.log-find', 'Enter');
     await until(async () => (await h.page.textContent('.log-count')) === '1 of 10', 3000, 'wraps to the first');

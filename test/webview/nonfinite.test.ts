@@ -18,7 +18,9 @@ function stripInk(h: Harness, chart: string, fx: number, halfPx: number): Promis
       const c = canvas.getBoundingClientRect();
       const r = canvas.width / c.width;
       const x = Math.round((over.left - c.left + over.width * (f as number) - (half as number)) * r);
-      const d = canvas.getContext('2d')!.getImageData(x, Math.round((over.top - c.top) * r), Math.round(2 * (half as number) * r), Math.round((over.height / 2) * r)).data;
+      const d = canvas
+        .getContext('2d')!
+        .getImageData(x, Math.round((over.top - c.top) * r), Math.round(2 * (half as number) * r), Math.round((over.height / 2) * r)).data;
       let n = 0;
       for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && Math.abs(d[i] - 0x37) + Math.abs(d[i + 1] - 0x94) + Math.abs(d[i + 2] - 0xff) < 60) n++;
       return n;
@@ -37,8 +39,22 @@ describe('NaN and Inf markers (real Chromium)', () => {
   it('marks where a series became NaN or infinite, and still draws what came before', async () => {
     // the page receives NaN and ±Infinity as such (structured clone); the harness' JSON carries them as
     // null (NaN), so Infinity is put in the page's arrays there
-    const loss = { key: 'stdout.log:loss', name: 'loss', source: 'stdout.log', xKind: 'step', x: { f64: steps }, y: { f64: steps.map((s) => (s <= 60 ? 1 / s : null)) } };
-    const norm = { key: 'stdout.log:grad_norm', name: 'grad_norm', source: 'stdout.log', xKind: 'step', x: { f64: steps }, y: { f64: steps.map((s) => s / 100) } };
+    const loss = {
+      key: 'stdout.log:loss',
+      name: 'loss',
+      source: 'stdout.log',
+      xKind: 'step',
+      x: { f64: steps },
+      y: { f64: steps.map((s) => (s <= 60 ? 1 / s : null)) },
+    };
+    const norm = {
+      key: 'stdout.log:grad_norm',
+      name: 'grad_norm',
+      source: 'stdout.log',
+      xKind: 'step',
+      x: { f64: steps },
+      y: { f64: steps.map((s) => s / 100) },
+    };
     await h.stage('batch', { series: [loss, norm], logs: [], events: [] });
     await h.page.evaluate(`(() => {
       const y = window.batch.series[1].y;

@@ -23,7 +23,11 @@ describe('Questions to the host and the order of batches (real Chromium)', () =>
     await h.send({ type: 'error', id: ask.id, message: 'EISDIR: illegal operation on a directory, read' });
     await until(async () => (await rows(h))[0]?.startsWith('(could not read this line back: EISDIR'), 3000, 'the error in the rows');
     await h.page.waitForTimeout(300);
-    assert.equal(((await h.posted()) as Posted[]).filter((m) => m.type === 'logLines' && m.from === 0).length, 1, 'a failed block is not asked again and again');
+    assert.equal(
+      ((await h.posted()) as Posted[]).filter((m) => m.type === 'logLines' && m.from === 0).length,
+      1,
+      'a failed block is not asked again and again',
+    );
 
     await h.page.fill('.log-find', 'line 5');
     await h.page.press('.log-find', 'Enter');
@@ -42,20 +46,33 @@ describe('Questions to the host and the order of batches (real Chromium)', () =>
     await h.send({ type: 'logLines', id: old.id, from: 0, lines: ['stale'] });
     await h.page.$eval('.log[aria-label="Output"]', (e) => (e.scrollTop = 1));
     await h.page.$eval('.log[aria-label="Output"]', (e) => (e.scrollTop = 0));
-    const again = await until(async () => ((await h.posted()) as Posted[]).find((m) => m.type === 'logLines' && m.from === 0 && m.id !== old.id), 5000, 'block 0 asked again');
+    const again = await until(
+      async () => ((await h.posted()) as Posted[]).find((m) => m.type === 'logLines' && m.from === 0 && m.id !== old.id),
+      5000,
+      'block 0 asked again',
+    );
     await h.send({ type: 'logLines', id: again.id, from: 0, lines: Array.from({ length: 200 }, (_, i) => `line ${i}`) });
     await until(async () => (await rows(h))[0] === 'line 0\n', 3000, 'the new answer shown');
   });
 
   it('drops the batches a snapshot holds (by their numbers), per run, and applies the newer ones', async () => {
-    const series = (key: string, xs: number[]) => ({ key, name: 'loss', source: 'stdout.log', xKind: 'step', x: { f64: xs }, y: { f64: xs.map(() => 0.5) }, wall: { f64: xs.map(() => null) } });
+    const series = (key: string, xs: number[]) => ({
+      key,
+      name: 'loss',
+      source: 'stdout.log',
+      xKind: 'step',
+      x: { f64: xs },
+      y: { f64: xs.map(() => 0.5) },
+      wall: { f64: xs.map(() => null) },
+    });
     await h.send({
       type: 'snapshot',
       run: RUN,
       batch: { series: [series('stdout.log:loss', [0, 1, 2])], logs: [{ stream: 'stdout', text: lines(0, 3), line: 0 }], events: [], seq: 7 },
       seqs: { '': 7, run1: 2 },
     });
-    const batch = (seq: number, text: string, run?: string) => h.send({ type: 'batch', batch: { series: [], logs: run ? [] : [{ stream: 'stdout', text }], events: [], seq, ...(run && { run }) } });
+    const batch = (seq: number, text: string, run?: string) =>
+      h.send({ type: 'batch', batch: { series: [], logs: run ? [] : [{ stream: 'stdout', text }], events: [], seq, ...(run && { run }) } });
     await batch(6, 'line 1 again\n'); // held by the snapshot: a duplicate would shift every later line number
     await batch(7, 'line 2 again\n');
     await batch(8, 'line 3\n');

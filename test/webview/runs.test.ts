@@ -21,17 +21,32 @@ describe('Run selector (real Chromium)', () => {
     h = harness();
   });
 
-  it('lists the runs, posts a choice, and draws an overlaid run\'s series as lines of their own', async () => {
-    await h.send({ type: 'snapshot', run: RUN, runs, batch: { series: [series('stdout.log:loss', 'stdout.log', (s) => 1 / s), series('run0\u0000stdout.log:loss', 'train.py 08:12 · stdout.log', (s) => 2 / s)], logs: [], events: [] } });
+  it("lists the runs, posts a choice, and draws an overlaid run's series as lines of their own", async () => {
+    await h.send({
+      type: 'snapshot',
+      run: RUN,
+      runs,
+      batch: {
+        series: [series('stdout.log:loss', 'stdout.log', (s) => 1 / s), series('run0\u0000stdout.log:loss', 'train.py 08:12 · stdout.log', (s) => 2 / s)],
+        logs: [],
+        events: [],
+      },
+    });
     await h.page.waitForTimeout(150);
     assert.equal(await h.page.isVisible('.run-picker'), true);
-    const options = await h.page.$$eval('#run option', (els) => els.map((e) => [(e as HTMLOptionElement).value, e.textContent, (e as HTMLOptionElement).selected]));
+    const options = await h.page.$$eval('#run option', (els) =>
+      els.map((e) => [(e as HTMLOptionElement).value, e.textContent, (e as HTMLOptionElement).selected]),
+    );
     assert.deepEqual(options, [
       ['/w/runs/b', 'train.py 09:30 — running', true],
       ['/w/runs/a', 'train.py 08:12 — finished', false],
       ['/w/runs/old', 'train.py 2026-11-20 17:00 — ended', false],
     ]);
-    assert.deepEqual(await h.page.$$eval('#compare option', (els) => els.map((e) => e.textContent)), ['Compare with…', 'train.py 2026-11-20 17:00 — ended'], 'only runs not shown or overlaid');
+    assert.deepEqual(
+      await h.page.$$eval('#compare option', (els) => els.map((e) => e.textContent)),
+      ['Compare with…', 'train.py 2026-11-20 17:00 — ended'],
+      'only runs not shown or overlaid',
+    );
     assert.deepEqual(await h.page.$$eval('.overlay-chip', (els) => els.map((e) => e.textContent)), ['train.py 08:12 ×']);
     const legend = await h.page.$$eval('.chart .u-legend .u-series:not(.raw) .u-label', (els) => els.map((e) => e.textContent));
     assert.deepEqual(legend, ['step', 'loss · stdout.log', 'loss · train.py 08:12 · stdout.log']);
@@ -41,10 +56,14 @@ describe('Run selector (real Chromium)', () => {
     await h.page.selectOption('#compare', '/w/runs/old');
     await h.page.click('.overlay-chip');
     await h.page.selectOption('#run', '/w/runs/a');
-    const posted = await until(async () => {
-      const p = (await h.posted()).filter((m) => m.type !== 'ready');
-      return p.length === 3 && p;
-    }, 3000, 'three choices posted');
+    const posted = await until(
+      async () => {
+        const p = (await h.posted()).filter((m) => m.type !== 'ready');
+        return p.length === 3 && p;
+      },
+      3000,
+      'three choices posted',
+    );
     assert.deepEqual(posted, [
       { type: 'overlay', id: '/w/runs/old', on: true },
       { type: 'overlay', id: '/w/runs/a', on: false },

@@ -7,10 +7,18 @@ import { harnessPerTest, resultsDir, type Harness } from './harness';
 const f64 = (a: number[]) => ({ f64: a });
 const RUN = { name: 'train.py', state: 'running', command: 'python3 -u train.py', canStop: true };
 const steps = Array.from({ length: 100 }, (_, i) => (i + 1) * 10);
-const line = (name: string, x: number[], y: (s: number) => number, xKind = 'step', source = 'stdout.log') => ({ key: `${source}:${name}`, name, source, xKind, x: f64(x), y: f64(x.map(y)) });
+const line = (name: string, x: number[], y: (s: number) => number, xKind = 'step', source = 'stdout.log') => ({
+  key: `${source}:${name}`,
+  name,
+  source,
+  xKind,
+  x: f64(x),
+  y: f64(x.map(y)),
+});
 const snapshot = (series: unknown[]) => ({ type: 'snapshot', run: RUN, batch: { series, logs: [], events: [] } });
 const frame = (h: Harness) => h.page.waitForTimeout(150);
-const visibleTitles = (h: Harness) => h.page.$$eval('.chart', (els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => e.querySelector('h3')!.textContent));
+const visibleTitles = (h: Harness) =>
+  h.page.$$eval('.chart', (els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => e.querySelector('h3')!.textContent));
 
 describe('Sections and summary (real Chromium)', () => {
   const harness = harnessPerTest('sections');
@@ -56,7 +64,11 @@ describe('Sections and summary (real Chromium)', () => {
     await frame(h);
     assert.deepEqual(await visibleTitles(h), ['loss']);
     const rows = await h.page.$$eval('table.summary tbody tr', (els) => els.map((e) => Array.from(e.children, (c) => c.textContent).join(' | ')));
-    assert.deepEqual(rows, ['eval_samples_per_second | 41.7 | step 1000 | stdout.log', 'train_runtime | 3605.2 | step 1000 | stdout.log', 'warmup_ratio | 0.1 | 100 points | stdout.log']);
+    assert.deepEqual(rows, [
+      'eval_samples_per_second | 41.7 | step 1000 | stdout.log',
+      'train_runtime | 3605.2 | step 1000 | stdout.log',
+      'warmup_ratio | 0.1 | 100 points | stdout.log',
+    ]);
     await h.page.setViewportSize({ width: 700, height: 500 });
     await h.page.screenshot({ path: path.join(resultsDir, 'sections-summary.png') });
     await h.send({ type: 'batch', batch: { series: [line('warmup_ratio', [1010], () => 0.05)], logs: [], events: [] } });
@@ -76,7 +88,9 @@ describe('Sections and summary (real Chromium)', () => {
     const box = (await h.page.locator('.chart[data-metric="loss"] .u-over').boundingBox())!;
     await h.page.mouse.move(box.x + box.width * ((500 - 10) / 990), box.y + box.height / 2);
     await frame(h);
-    const tip = await h.page.$$eval('.chart-tooltip .tt-row', (els) => els.map((e) => `${e.querySelector('.tt-label')!.textContent} ${e.querySelector('.tt-value')!.textContent}`));
+    const tip = await h.page.$$eval('.chart-tooltip .tt-row', (els) =>
+      els.map((e) => `${e.querySelector('.tt-label')!.textContent} ${e.querySelector('.tt-value')!.textContent}`),
+    );
     assert.ok(tip.includes('val_loss 0.7'), `epoch 2 at step 500: ${tip.join(', ')}`);
     assert.equal(await h.page.isVisible('.epoch-note'), false);
 

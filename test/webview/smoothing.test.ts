@@ -6,9 +6,17 @@ const f64 = (a: number[]) => ({ f64: a });
 const RUN = { name: 'train.py', state: 'running', command: 'python3 -u train.py', canStop: true };
 const steps = Array.from({ length: 100 }, (_, i) => (i + 1) * 10);
 const evalSteps = [200, 400, 600, 800, 1000];
-const line = (name: string, x: number[], y: (s: number, i: number) => number) => ({ key: `stdout.log:${name}`, name, source: 'stdout.log', xKind: 'step', x: f64(x), y: f64(x.map(y)) });
+const line = (name: string, x: number[], y: (s: number, i: number) => number) => ({
+  key: `stdout.log:${name}`,
+  name,
+  source: 'stdout.log',
+  xKind: 'step',
+  x: f64(x),
+  y: f64(x.map(y)),
+});
 const frame = (h: Harness) => h.page.waitForTimeout(150);
-const rawRows = (h: Harness, chart: string) => h.page.$$eval(`.chart[data-metric="${chart}"] .u-legend .u-series.raw .u-label`, (els) => els.map((e) => e.textContent));
+const rawRows = (h: Harness, chart: string) =>
+  h.page.$$eval(`.chart[data-metric="${chart}"] .u-legend .u-series.raw .u-label`, (els) => els.map((e) => e.textContent));
 
 describe('Smoothing (real Chromium)', () => {
   const harness = harnessPerTest('smoothing');
@@ -33,7 +41,12 @@ describe('Smoothing (real Chromium)', () => {
     const box = (await h.page.locator('.chart[data-metric="loss"] .u-over').boundingBox())!;
     await h.page.mouse.move(box.x + box.width * ((600 - 10) / 990), box.y + box.height / 2);
     await frame(h);
-    const rows = await h.page.$$eval('.chart-tooltip .tt-row', (els) => els.map((e) => `${e.querySelector('.tt-label')!.textContent} ${e.querySelector('.tt-value')!.textContent}`));
-    assert.ok(rows.some((r) => /^eval_loss 1\.16\d*$/.test(r)), rows.join(', '));
+    const rows = await h.page.$$eval('.chart-tooltip .tt-row', (els) =>
+      els.map((e) => `${e.querySelector('.tt-label')!.textContent} ${e.querySelector('.tt-value')!.textContent}`),
+    );
+    assert.ok(
+      rows.some((r) => /^eval_loss 1\.16\d*$/.test(r)),
+      rows.join(', '),
+    );
   });
 });

@@ -14,7 +14,14 @@ const epochs = [0, 1, 2, 3, 4];
 // each float's repr into training.log (keras `callbacks.CSVLogger.on_epoch_end`)
 const exact = epochs.map((e) => Math.fround(0.7 / (e + 1) + 0.01 * Math.sin(e)));
 const printed = exact.map((v) => Number(v.toFixed(4)));
-const series = (source: string, name: string, x: number[], y: number[], xKind = 'epoch') => ({ key: `${source}:${name}`, name, source, xKind, x: f64(x), y: f64(y) });
+const series = (source: string, name: string, x: number[], y: number[], xKind = 'epoch') => ({
+  key: `${source}:${name}`,
+  name,
+  source,
+  xKind,
+  x: f64(x),
+  y: f64(y),
+});
 const keras = [series('stdout.log', 'loss', epochs, printed), series('training.log', 'loss', epochs, exact)];
 const snapshot = (list: unknown[], run = RUN) => ({ type: 'snapshot', run, batch: { series: list, logs: [], events: [] } });
 const legend = (h: Harness) => h.page.$$eval('.chart .u-legend .u-series:not(.raw) .u-label', (els) => els.map((e) => e.textContent));
@@ -81,16 +88,30 @@ describe('One line per metric across files (real Chromium)', () => {
         series('runs/Dec02_01-00-00_vm/events.out.tfevents.1795405318.vm.1.0', 'eval/loss', evalSteps, [0.21, 0.15].map(Math.fround), 'step'),
         { ...series('stdout.log', 'loss', steps, loss, 'step'), key: 'run1\u0000stdout.log:loss', source: 'train.py 00:10 · stdout.log' },
         // the Trainer logs its epoch with each dict: an axis, not a chart
-        series('stdout.log', 'epoch', steps, steps.map((s) => s / 100), 'step'),
-        series('runs/Dec02_01-00-00_vm/events.out.tfevents.1795405318.vm.1.0', 'train/epoch', steps, steps.map((s) => s / 100), 'step'),
+        series(
+          'stdout.log',
+          'epoch',
+          steps,
+          steps.map((s) => s / 100),
+          'step',
+        ),
+        series(
+          'runs/Dec02_01-00-00_vm/events.out.tfevents.1795405318.vm.1.0',
+          'train/epoch',
+          steps,
+          steps.map((s) => s / 100),
+          'step',
+        ),
       ]),
     );
     await frame(h);
     assert.deepEqual(await h.page.$$eval('.chart h3', (els) => els.map((e) => e.textContent)), ['loss']);
     assert.deepEqual(await legend(h), ['step', 'train/loss', 'eval/loss', 'loss'], 'one line per metric and run');
     const [tip] = await tooltips(h);
-    assert.match(tip, /^train\/loss from runs\/.*events\.out\.tfevents.* \(stored values\)\.\nAlso in stdout\.log as loss \(printed, rounded, not drawn\), out\/checkpoint-150\/trainer_state\.json as loss \(stored values, not drawn\)\.$/);
+    assert.match(
+      tip,
+      /^train\/loss from runs\/.*events\.out\.tfevents.* \(stored values\)\.\nAlso in stdout\.log as loss \(printed, rounded, not drawn\), out\/checkpoint-150\/trainer_state\.json as loss \(stored values, not drawn\)\.$/,
+    );
     assert.equal(await h.page.textContent('.chart .all-sources'), '+3 from other files');
   });
 });
-

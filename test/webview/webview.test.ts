@@ -30,9 +30,19 @@ describe('Monitor webview (real Chromium)', () => {
       run: RUN,
       batch: {
         series: [
-          series('loss', 'stdout.log', range(200, (i) => i + 1), range(200, (i) => 1 / Math.sqrt(i + 1))),
+          series(
+            'loss',
+            'stdout.log',
+            range(200, (i) => i + 1),
+            range(200, (i) => 1 / Math.sqrt(i + 1)),
+          ),
           series('val_loss', 'metrics.csv', [32, 64, 96, 128], [0.6, 0.4, 0.3, 0.25]),
-          series('accuracy', 'stdout.log', range(200, (i) => i + 1), range(200, (i) => 1 - 1 / Math.sqrt(i + 1))),
+          series(
+            'accuracy',
+            'stdout.log',
+            range(200, (i) => i + 1),
+            range(200, (i) => 1 - 1 / Math.sqrt(i + 1)),
+          ),
           { ...series('loss', 'history.csv', [0, 1, 2], [0.7, 0.5, 0.4]), xKind: 'epoch' },
         ],
         logs: [{ stream: 'stdout', text: 'Epoch 1/3\n 1/32 ━ - loss: 0.9\r 2/32 ━━ - loss: 0.8\r32/32 ━━━━ - loss: 0.5\nEpoch 2/3\n' }],
@@ -42,9 +52,16 @@ describe('Monitor webview (real Chromium)', () => {
     await h.page.waitForFunction(() => document.querySelectorAll('.chart canvas').length === 3);
     await h.page.waitForTimeout(100); // one animation frame draws
     // a per-epoch series gets its own chart: it cannot share the step axis
-    assert.deepEqual(await h.page.$$eval('.chart h3', (els) => els.map((e) => e.textContent)), ['loss', 'loss (by epoch)', 'accuracy'], 'in a stable order: by family, a metric by step before by epoch');
+    assert.deepEqual(
+      await h.page.$$eval('.chart h3', (els) => els.map((e) => e.textContent)),
+      ['loss', 'loss (by epoch)', 'accuracy'],
+      'in a stable order: by family, a metric by step before by epoch',
+    );
     assert.ok((await inkedPixels(h.page, '.chart[data-metric="loss"][data-x="step"] canvas', BLUE)) > 300, 'the loss line is drawn');
-    assert.ok((await inkedPixels(h.page, '.chart[data-metric="loss"][data-x="step"] canvas', [0xd1, 0x86, 0x16])) > 100, 'the metrics.csv line is drawn in the second colour');
+    assert.ok(
+      (await inkedPixels(h.page, '.chart[data-metric="loss"][data-x="step"] canvas', [0xd1, 0x86, 0x16])) > 100,
+      'the metrics.csv line is drawn in the second colour',
+    );
     const legend = await h.page.$$eval('.chart[data-metric="loss"][data-x="step"] .u-legend .u-label', (els) => els.map((e) => e.textContent));
     assert.deepEqual(legend, ['step', 'loss', 'val_loss']);
     // \r redraws collapse into one line
@@ -62,7 +79,21 @@ describe('Monitor webview (real Chromium)', () => {
     const before = await inkedPixels(h.page, '.chart canvas', BLUE);
     for (let b = 0; b < 10; b++) {
       const x = range(50, (i) => 3 + b * 50 + i);
-      await h.send({ type: 'batch', batch: { series: [series('loss', 'stdout.log', x, x.map((v) => Math.sin(v / 20)))], logs: [{ stream: 'stdout', text: `batch ${b}\n` }], events: [] } });
+      await h.send({
+        type: 'batch',
+        batch: {
+          series: [
+            series(
+              'loss',
+              'stdout.log',
+              x,
+              x.map((v) => Math.sin(v / 20)),
+            ),
+          ],
+          logs: [{ stream: 'stdout', text: `batch ${b}\n` }],
+          events: [],
+        },
+      });
     }
     await h.page.waitForTimeout(150);
     assert.equal(await h.page.locator('.chart').count(), 1);
@@ -96,12 +127,12 @@ describe('Monitor webview (real Chromium)', () => {
     const tabs = () => h.page.$$eval('vscode-panel-tab', (els) => els.map((e) => e.textContent));
     assert.deepEqual(await tabs(), ['Output', 'Errors', 'Console', 'Task 0', 'Task 1', 'Task 1 errors', 'Events']);
     await h.page.click('#tab-stdout-1');
-    await until(async () => (await h.page.textContent('.log[aria-label="Task 1"] pre')) === 'task 1 step=1\n', 2000, 'task 1\'s lines');
+    await until(async () => (await h.page.textContent('.log[aria-label="Task 1"] pre')) === 'task 1 step=1\n', 2000, "task 1's lines");
     await h.send({ type: 'batch', batch: { series: [], logs: [{ stream: 'stdout-1', text: 'task 1 step=2\n' }], events: [] } });
     await until(async () => (await h.page.textContent('.log[aria-label="Task 1"] pre')) === 'task 1 step=1\ntask 1 step=2\n', 2000, 'appended');
     await h.send({ type: 'snapshot', run: RUN, batch: { series: [], logs: [], events: [] } });
     await h.page.waitForTimeout(100);
-    assert.deepEqual(await tabs(), ['Output', 'Errors', 'Console', 'Events'], 'another run: its tasks\' tabs are gone');
+    assert.deepEqual(await tabs(), ['Output', 'Errors', 'Console', 'Events'], "another run: its tasks' tabs are gone");
   });
 
   it('marks the points of a sparse series, so a lone first value shows', async () => {
@@ -120,8 +151,12 @@ describe('Monitor webview (real Chromium)', () => {
     assert.equal(await h.page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
   });
 
-  it('renders ANSI colours with the theme\'s terminal colours, as text, even when a sequence is cut between batches', async () => {
-    const chunks = ['\x1b[1mEpoch 1/3\x1b[0m \x1b[31mERROR <b>bold?</b>\x1b[0m\n', '\x1b[32mgreen \x1b[', '94mbright\nstill blue\x1b[0m plain \x1b[38;5;208mpalette\x1b[0m \x1b[38;2;10;200;30mtrue\x1b[0m\x1b[2K\n'];
+  it("renders ANSI colours with the theme's terminal colours, as text, even when a sequence is cut between batches", async () => {
+    const chunks = [
+      '\x1b[1mEpoch 1/3\x1b[0m \x1b[31mERROR <b>bold?</b>\x1b[0m\n',
+      '\x1b[32mgreen \x1b[',
+      '94mbright\nstill blue\x1b[0m plain \x1b[38;5;208mpalette\x1b[0m \x1b[38;2;10;200;30mtrue\x1b[0m\x1b[2K\n',
+    ];
     for (const text of chunks) await h.send({ type: 'batch', batch: { series: [], logs: [{ stream: 'stdout', text }], events: [] } });
     await h.page.waitForTimeout(50);
     assert.equal(await h.page.textContent('[aria-label="Output"] pre'), 'Epoch 1/3 ERROR <b>bold?</b>\ngreen bright\nstill blue plain palette true\n');
@@ -143,14 +178,17 @@ describe('Monitor webview (real Chromium)', () => {
   it('posts stop from its Stop button while running, and hides it after the end', async () => {
     await h.send({ type: 'snapshot', run: RUN, batch: { series: [], logs: [], events: [] } });
     await h.page.click('#stop');
-    assert.deepEqual((await h.posted()).map((m) => m.type), ['ready', 'stop']);
+    assert.deepEqual(
+      (await h.posted()).map((m) => m.type),
+      ['ready', 'stop'],
+    );
     await h.send({ type: 'run', run: { ...RUN, state: 'stopped', exit: 'exit 130' } });
     await until(async () => (await h.page.textContent('.run-state'))?.startsWith('stopped'));
     assert.equal(await h.page.isHidden('#stop'), true);
     assert.equal(await h.page.textContent('.run-state'), 'stopped (exit 130)');
   });
 
-  it('runs under the strict CSP: no script or style was refused but the toolkit\'s known probe', async () => {
+  it("runs under the strict CSP: no script or style was refused but the toolkit's known probe", async () => {
     await h.page.waitForTimeout(100);
     const refused = (await h.violations()).filter((v) => !(v.directive === 'style-src-elem' && v.blocked === 'inline'));
     assert.deepEqual(refused, []);

@@ -6,7 +6,14 @@ import { harnessPerTest, type Harness } from './harness';
 const f64 = (a: number[]) => ({ f64: a });
 const RUN = { name: 'train.py', state: 'running', command: 'python3 -u train.py', canStop: true };
 const steps = Array.from({ length: 100 }, (_, i) => i + 1);
-const series = (name: string, y: (s: number) => number) => ({ key: `stdout.log:${name}`, name, source: 'stdout.log', xKind: 'step', x: f64(steps), y: f64(steps.map(y)) });
+const series = (name: string, y: (s: number) => number) => ({
+  key: `stdout.log:${name}`,
+  name,
+  source: 'stdout.log',
+  xKind: 'step',
+  x: f64(steps),
+  y: f64(steps.map(y)),
+});
 const snapshot = () => ({
   type: 'snapshot',
   run: RUN,
@@ -70,7 +77,7 @@ describe('Y axis per chart (real Chromium)', () => {
     const pinned = await ticks(h, 'gradient norm');
     assert.ok(Math.min(...pinned) >= 0 && Math.max(...pinned) <= 2, `pinned to [0, 2] (${pinned.join(' ')})`);
 
-    await until(async () => ((await h.state()) as { yAxes?: Record<string, { mode: string }> }).yAxes?.grad_norm?.mode === 'pinned', 3000, 'kept', );
+    await until(async () => ((await h.state()) as { yAxes?: Record<string, { mode: string }> }).yAxes?.grad_norm?.mode === 'pinned', 3000, 'kept');
     await h.reload();
     await h.send(snapshot());
     await frame(h);

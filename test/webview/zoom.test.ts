@@ -17,7 +17,15 @@ function wire(d: Pick<SeriesDelta, 'key' | 'name' | 'source' | 'xKind' | 'x' | '
 }
 
 function raw(name: string, x: number[], y: number[], xKind: SeriesDelta['xKind'] = 'step') {
-  return { key: `stdout.log:${name}`, name, source: 'stdout.log', xKind, x: Float64Array.from(x), y: Float64Array.from(y), wall: new Float64Array(x.length).fill(NaN) };
+  return {
+    key: `stdout.log:${name}`,
+    name,
+    source: 'stdout.log',
+    xKind,
+    x: Float64Array.from(x),
+    y: Float64Array.from(y),
+    wall: new Float64Array(x.length).fill(NaN),
+  };
 }
 
 const snapshot = (list: unknown[]) => ({ type: 'snapshot', run: RUN, batch: { series: list, logs: [], events: [] } });
@@ -35,15 +43,23 @@ describe('Display resolution and zoom (real Chromium)', () => {
 
   // 100k noisy steps with one spike: what a long run's snapshot looks like after decimation
   const N = 100_000;
-  const long = raw('loss', range(N, (i) => i), range(N, (i) => (i === 61_234 ? 40 : 1 + Math.sin(i) * 0.1)));
+  const long = raw(
+    'loss',
+    range(N, (i) => i),
+    range(N, (i) => (i === 61_234 ? 40 : 1 + Math.sin(i) * 0.1)),
+  );
 
-  it('draws a decimated series\' min/max band, faint, with one legend row', async () => {
+  it("draws a decimated series' min/max band, faint, with one legend row", async () => {
     const decimated = atResolution(long, 2048);
     assert.ok(decimated.x.length <= 8192 && decimated.lo, 'the core decimated it');
     // M4's line reaches each bucket's extremes, so at 2048 columns it hides its own band, which is
     // then not drawn: the band shows where a point stands for more than the line draws, as here
     const steps = range(200, (i) => i);
-    const line = raw('loss', steps, steps.map(() => 1));
+    const line = raw(
+      'loss',
+      steps,
+      steps.map(() => 1),
+    );
     await h.send(snapshot([wire(line)]));
     await frame(h);
     const bandPixels = () => inkedPixels(h.page, '.chart canvas', BLUE, [30, 70]);
@@ -53,7 +69,7 @@ describe('Display resolution and zoom (real Chromium)', () => {
     const withBand = await bandPixels();
     assert.ok(withBand > without + 5000, `the band fills at 20% opacity (${without} → ${withBand} faint pixels)`);
     const rows = await h.page.$$eval('.chart .u-legend .u-series:not(.raw) .u-label', (els) => els.map((e) => e.textContent));
-    assert.deepEqual(rows, ['step', 'loss'], 'the band\'s edges stay out of the legend');
+    assert.deepEqual(rows, ['step', 'loss'], "the band's edges stay out of the legend");
     await h.page.screenshot({ path: path.join(resultsDir, 'zoom-band.png') });
     // beside a second line, which keeps the chart's scale, a line switched off takes its band along
     const other = { ...line, key: 'metrics.csv:val_loss', name: 'val_loss', source: 'metrics.csv' };
@@ -76,7 +92,7 @@ describe('Display resolution and zoom (real Chromium)', () => {
     assert.ok(upperHalf > 30, `the spike of a decimated snapshot is drawn: the line reaches the upper half (${upperHalf} pixels)`);
   });
 
-  it('draws a decimated line\'s band where its columns show wider than the line: zoomed in, until the window comes', async () => {
+  it("draws a decimated line's band where its columns show wider than the line: zoomed in, until the window comes", async () => {
     const bands = () => h.page.locator('.chart .u-legend .u-series .u-label', { hasText: '(min)' }).count();
     await h.send(snapshot([wire(atResolution(long, 2048))]));
     await frame(h);
@@ -87,7 +103,23 @@ describe('Display resolution and zoom (real Chromium)', () => {
     assert.equal(await bands(), 1, 'zoomed into held columns several pixels wide: the band is drawn');
     await h.page.screenshot({ path: path.join(resultsDir, 'zoom-held-band.png') });
     const fine = range(2000, (i) => req.x0 + ((req.x1 - req.x0) * i) / 1999);
-    await h.send({ type: 'window', id: req.id, series: [{ ...wire(raw('loss', fine, fine.map(() => 1))), key: 'stdout.log:loss', inRange: 2000 }] });
+    await h.send({
+      type: 'window',
+      id: req.id,
+      series: [
+        {
+          ...wire(
+            raw(
+              'loss',
+              fine,
+              fine.map(() => 1),
+            ),
+          ),
+          key: 'stdout.log:loss',
+          inRange: 2000,
+        },
+      ],
+    });
     await frame(h);
     assert.equal(await bands(), 0, 'the window at full fidelity has no band');
   });
@@ -96,8 +128,20 @@ describe('Display resolution and zoom (real Chromium)', () => {
     const steps = range(1000, (i) => i);
     await h.send(
       snapshot([
-        wire(raw('loss', steps, steps.map((s) => 1 / (s + 1)))),
-        wire(raw('lr', steps, steps.map(() => 0.001))),
+        wire(
+          raw(
+            'loss',
+            steps,
+            steps.map((s) => 1 / (s + 1)),
+          ),
+        ),
+        wire(
+          raw(
+            'lr',
+            steps,
+            steps.map(() => 0.001),
+          ),
+        ),
         wire(raw('acc', [0, 1, 2], [0.5, 0.6, 0.7], 'epoch')),
       ]),
     );
@@ -116,11 +160,20 @@ describe('Display resolution and zoom (real Chromium)', () => {
 
     // the host answers with what the store holds there: here, values the held line does not have
     const fine = range(401, (i) => 200 + i * 0.5);
-    const answer = { ...wire(raw('loss', fine, fine.map(() => 7))), inRange: 401 };
+    const answer = {
+      ...wire(
+        raw(
+          'loss',
+          fine,
+          fine.map(() => 7),
+        ),
+      ),
+      inRange: 401,
+    };
     await h.send({ type: 'window', id: loss.id, series: [{ ...answer, key: 'stdout.log:loss' }] });
     await frame(h);
     const values = await legendValuesAt(h, 'loss', 0.5);
-    assert.equal(values[1], '7', 'the legend reads the window\'s points');
+    assert.equal(values[1], '7', "the legend reads the window's points");
     assert.ok(!Number.isInteger(Number(values[0])), `between steps: the window's own x (${values[0]})`);
     await h.send({ type: 'window', id: 9999, series: [{ ...answer, key: 'stdout.log:loss', y: { f64: fine.map(() => 3) } }] });
     await frame(h);
@@ -135,7 +188,16 @@ describe('Display resolution and zoom (real Chromium)', () => {
   it('zooms a relative-time chart by wall-clock seconds', async () => {
     const t0 = 1_795_000_000;
     const steps = range(100, (i) => i);
-    const d = { ...wire(raw('loss', steps, steps.map((s) => 1 / (s + 1)))), wall: { f64: steps.map((s) => t0 + s * 10) } };
+    const d = {
+      ...wire(
+        raw(
+          'loss',
+          steps,
+          steps.map((s) => 1 / (s + 1)),
+        ),
+      ),
+      wall: { f64: steps.map((s) => t0 + s * 10) },
+    };
     await h.send(snapshot([d]));
     await frame(h);
     await h.page.selectOption('#x-mode', 'relative');
@@ -151,7 +213,17 @@ describe('Display resolution and zoom (real Chromium)', () => {
 
   it('draws steps on a log scale, leaving step 0 out', async () => {
     const steps = range(1001, (i) => i);
-    await h.send(snapshot([wire(raw('loss', steps, steps.map((s) => 1 / (s + 1))))]));
+    await h.send(
+      snapshot([
+        wire(
+          raw(
+            'loss',
+            steps,
+            steps.map((s) => 1 / (s + 1)),
+          ),
+        ),
+      ]),
+    );
     await frame(h);
     const linearMid = Number((await legendValuesAt(h, 'loss', 0.5))[0]);
     await h.page.check('#log-x');

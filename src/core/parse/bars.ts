@@ -32,7 +32,6 @@ export class Pairs {
     if (prev === undefined || !sameText(prev, text, from, to)) this.names[k] = text.slice(from, to);
     this.values[k] = y;
   }
-
 }
 
 /** Whether `text[from, to)` spells `name` (`startsWith` costs more on the short names here). */
@@ -114,7 +113,6 @@ export function kerasBatch(text: string, i: number): boolean {
   batchTotal = total;
   return true;
 }
-
 
 /** The counter richBar found, and where it ended. */
 export let richDone = 0;

@@ -19,7 +19,18 @@ const WITH_UNIT = /^([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(?:%|[A-Za-z]{
 const PLAIN = /^(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf|infinity))$/i;
 const TIME_COLUMNS = ['timestamp', 'time', 'wall_time', 'datetime'];
 /** Columns that count steps: the x of every other column, not a chart. */
-const STEP_COLUMNS = ['step', 'global_step', 'steps', 'iteration', 'iter', 'trainer/global_step', 'time/total_timesteps', 'total_timesteps', 'timesteps', 'num_timesteps'];
+const STEP_COLUMNS = [
+  'step',
+  'global_step',
+  'steps',
+  'iteration',
+  'iter',
+  'trainer/global_step',
+  'time/total_timesteps',
+  'total_timesteps',
+  'timesteps',
+  'num_timesteps',
+];
 /** A cell of a table without a header: a number, one with a unit (`1.86G`), or a position (`0/99`). */
 const NUMERIC = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?:[A-Za-z%]{1,3}|\/\d+)?$/;
 const FRACTION = /^(\d+)\/\d+$/;
@@ -28,7 +39,23 @@ const FRACTION = /^(\d+)\/\d+$/;
  * (`epoch/epochs-1`, GPU memory, box, obj, cls, total loss, labels, img size), then `'%10.4g' * 7`
  * of `results` (P, R, mAP@.5, mAP@.5:.95, val box, obj, cls): named as its TensorBoard tags.
  */
-const YOLOV5 = ['epoch', 'gpu_mem', 'train/box_loss', 'train/obj_loss', 'train/cls_loss', 'train/total_loss', 'labels', 'img_size', 'metrics/precision', 'metrics/recall', 'metrics/mAP_0.5', 'metrics/mAP_0.5:0.95', 'val/box_loss', 'val/obj_loss', 'val/cls_loss'];
+const YOLOV5 = [
+  'epoch',
+  'gpu_mem',
+  'train/box_loss',
+  'train/obj_loss',
+  'train/cls_loss',
+  'train/total_loss',
+  'labels',
+  'img_size',
+  'metrics/precision',
+  'metrics/recall',
+  'metrics/mAP_0.5',
+  'metrics/mAP_0.5:0.95',
+  'val/box_loss',
+  'val/obj_loss',
+  'val/cls_loss',
+];
 
 /** Cells of a line; RFC 4180 quotes (`"a,b"`, `""` for a quote) only where the line has any. */
 export function splitCells(line: string, delimiter: string): string[] {
@@ -165,7 +192,10 @@ export class CsvParser extends LineParser {
     if (this.spaces) line = line.trim().split(/\s+/).join(',');
     else if (!this.header) return this.first(line, emit);
     // Quoted cells unquoted into a plain row, delimiters inside them blanked.
-    if (quoted) line = splitCells(line, this.delimiter).map((c) => c.replaceAll(this.delimiter, ' ')).join(this.delimiter);
+    if (quoted)
+      line = splitCells(line, this.delimiter)
+        .map((c) => c.replaceAll(this.delimiter, ' '))
+        .join(this.delimiter);
     return this.row(line, 0, line.length, emit);
   }
 
@@ -217,12 +247,12 @@ export class CsvParser extends LineParser {
     if (this.xColumn >= 0) {
       const a = starts[this.xColumn];
       const b = ends[this.xColumn];
-      x = this.xKind === 'wall' ? this.wallSeconds(line.slice(a, b).trim()) : wholeNumber(line, a, b) ?? numberOrUndefined(line.slice(a, b).trim());
+      x = this.xKind === 'wall' ? this.wallSeconds(line.slice(a, b).trim()) : (wholeNumber(line, a, b) ?? numberOrUndefined(line.slice(a, b).trim()));
       if (x === undefined || !Number.isFinite(x)) return true;
     }
     const t = this.timeColumn;
     const tCell = t < 0 ? '' : line.slice(starts[t], ends[t]).trim();
-    const wall = t < 0 ? undefined : t === this.xColumn ? x : this.tStart === this.tStart ? this.tStart + Number(tCell) : this.wallSeconds(tCell) ?? NaN;
+    const wall = t < 0 ? undefined : t === this.xColumn ? x : this.tStart === this.tStart ? this.tStart + Number(tCell) : (this.wallSeconds(tCell) ?? NaN);
     const gpu = this.gpuColumn >= 0 ? line.slice(starts[this.gpuColumn], ends[this.gpuColumn]).trim() : '0';
     const prefix = gpu === '0' || gpu === '' ? '' : `gpu${gpu}/`;
     for (let i = 0; i < n; i++) {
@@ -271,7 +301,8 @@ export class CsvParser extends LineParser {
     // SB3 Monitor: `t` is seconds after the `t_start` of its first line
     const time = this.tStart === this.tStart ? find(['t']) : find(TIME_COLUMNS);
     this.timeColumn = time;
-    [this.xColumn, this.xKind] = step >= 0 ? [step, 'step'] : epoch >= 0 ? [epoch, 'epoch'] : time >= 0 && this.tStart !== this.tStart ? [time, 'wall'] : [-1, 'index'];
+    [this.xColumn, this.xKind] =
+      step >= 0 ? [step, 'step'] : epoch >= 0 ? [epoch, 'epoch'] : time >= 0 && this.tStart !== this.tStart ? [time, 'wall'] : [-1, 'index'];
     const isGpuQuery = lower.some((c) => c.startsWith('utilization.') || c.startsWith('memory.used'));
     this.gpuColumn = isGpuQuery ? find(['index']) : -1;
     // Position columns are axes, not metrics: an epoch column too, when steps position the rows.

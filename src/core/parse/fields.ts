@@ -25,7 +25,6 @@ export const BRACKETED = 4;
 /** `name=value`: bound by `=`, which words after it do not undo (`step=3 loss=0.5 saved checkpoint`). */
 export const EQ = 8;
 
-
 /** The pairs of one line, in arrays reused from line to line. */
 export class LineFields extends Tokens {
   names: string[] = [];
@@ -141,7 +140,12 @@ export class LineFields extends Tokens {
           }
           k++;
           // more words, and a `(ms)` unit, belong to the name
-          while (k < n && (kind[k] === WORD || (kind[k] === NUM && this.spelled[k] && kind[k + 1] === WORD) || (kind[k] === POPEN && kind[k + 1] === WORD && kind[k + 2] === PCLOSE))) {
+          while (
+            k < n &&
+            (kind[k] === WORD ||
+              (kind[k] === NUM && this.spelled[k] && kind[k + 1] === WORD) ||
+              (kind[k] === POPEN && kind[k + 1] === WORD && kind[k + 2] === PCLOSE))
+          ) {
             if (kind[k] === POPEN) k += 2;
             nameTo = this.end[k];
             k++;

@@ -17,11 +17,19 @@ const inner = new LineFields();
  * `step`, `Step [100/600]`); `epoch`: the epoch counter.
  */
 const POSITIONS = new Map<string, Position>([
-  ['global step', 'global'], ['global_step', 'global'], ['num_updates', 'global'], ['total_timesteps', 'global'],
+  ['global step', 'global'],
+  ['global_step', 'global'],
+  ['num_updates', 'global'],
+  ['total_timesteps', 'global'],
   ['time/total_timesteps', 'global'],
-  ['step', 'step'], ['iter', 'step'], ['iteration', 'step'], ['it', 'step'], ['batch', 'step'],
+  ['step', 'step'],
+  ['iter', 'step'],
+  ['iteration', 'step'],
+  ['it', 'step'],
+  ['batch', 'step'],
   ['s', 'step'], // llm.c's Logger: `s:%d trl:%f`
-  ['epoch', 'epoch'], ['train epoch', 'epoch'],
+  ['epoch', 'epoch'],
+  ['train epoch', 'epoch'],
 ]);
 // Plurals (`epochs: 2`, `steps: 1000`) are how many, in a configuration listing: not positions.
 
@@ -175,7 +183,7 @@ export function linePrefix(s: string, from: number, out: Prefix): Prefix {
       // a timestamp: `2021-01-13 15:44:36,123` or `01/13 15:44:36`
       let j = i;
       while (j < s.length && (isDigit(s.charCodeAt(j)) || s.charCodeAt(j) === 45 || s.charCodeAt(j) === 47)) j++;
-      if (j - i < 5 || s.charCodeAt(j) !== 32 && s.charCodeAt(j) !== 84) break;
+      if (j - i < 5 || (s.charCodeAt(j) !== 32 && s.charCodeAt(j) !== 84)) break;
       let k = j + 1;
       const t = k;
       while (k < s.length && (isDigit(s.charCodeAt(k)) || s.charCodeAt(k) === 58 || s.charCodeAt(k) === 44 || s.charCodeAt(k) === 46)) k++;

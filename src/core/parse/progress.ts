@@ -256,7 +256,8 @@ export class ProgressParser extends LineParser {
     if (f.label) prefix += `${f.label}/`;
     let valPrefix = '';
     if (evaluation) valPrefix = `${mode || logger || f.evalWord}/`;
-    else if (logger === 'train') valPrefix = 'train/'; // fairseq's epoch summary, apart from its `train_inner` lines
+    else if (logger === 'train')
+      valPrefix = 'train/'; // fairseq's epoch summary, apart from its `train_inner` lines
     else if (this.evalBlock && global !== global && step !== step && inner !== inner && epoch !== epoch) valPrefix = 'eval/';
     let kind: XKind = 'step';
     let x = NaN;

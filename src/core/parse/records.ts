@@ -11,8 +11,16 @@ import { LineParser, type Emit, type Point } from './types';
 type Literal = number | string | boolean | null | Literal[] | { [k: string]: Literal };
 
 const WORDS: Record<string, Literal> = {
-  true: true, false: false, null: null, True: true, False: false, None: null,
-  NaN: NaN, nan: NaN, Infinity: Infinity, inf: Infinity,
+  true: true,
+  false: false,
+  null: null,
+  True: true,
+  False: false,
+  None: null,
+  NaN: NaN,
+  nan: NaN,
+  Infinity: Infinity,
+  inf: Infinity,
 };
 
 /** Nesting deeper than this is no metric record: the literal parser refuses it rather than recurse without end. */
@@ -134,10 +142,18 @@ export function parseRecord(line: string): Record<string, Literal> | undefined {
 
 /** Keys that position a record rather than measure something, in order of preference. */
 const AXES: Array<[string, XKind]> = [
-  ['step', 'step'], ['global_step', 'step'], ['iteration', 'step'], ['iter', 'step'],
+  ['step', 'step'],
+  ['global_step', 'step'],
+  ['iteration', 'step'],
+  ['iter', 'step'],
   // fairseq's JSON progress bar: `num_updates`, tag-prefixed in its end-of-epoch summaries
-  ['num_updates', 'step'], ['train_num_updates', 'step'], ['valid_num_updates', 'step'],
-  ['epoch', 'epoch'], ['wall_time', 'wall'], ['timestamp', 'wall'], ['time', 'wall'],
+  ['num_updates', 'step'],
+  ['train_num_updates', 'step'],
+  ['valid_num_updates', 'step'],
+  ['epoch', 'epoch'],
+  ['wall_time', 'wall'],
+  ['timestamp', 'wall'],
+  ['time', 'wall'],
 ];
 const AXIS_RANK = new Map(AXES.map(([k], i) => [k, i]));
 

@@ -131,7 +131,12 @@ export function scanFlatObject(s: string, keys: string[], values: Array<number |
 }
 
 const LITERALS: Array<[string, number | undefined]> = [
-  ['NaN', NaN], ['Infinity', Infinity], ['-Infinity', -Infinity], ['true', undefined], ['false', undefined], ['null', undefined],
+  ['NaN', NaN],
+  ['Infinity', Infinity],
+  ['-Infinity', -Infinity],
+  ['true', undefined],
+  ['false', undefined],
+  ['null', undefined],
 ];
 
 function literal(s: string, at: number): [number | undefined, number] | undefined {

@@ -15,12 +15,26 @@ import type { Emit, Point } from './types';
 const MAX_RECORD = 64 << 20;
 
 // Protobuf field numbers (tensorflow/core/util/event.proto, framework/summary.proto, tensor.proto).
-const EVENT_WALL_TIME = 1, EVENT_STEP = 2, EVENT_SUMMARY = 5;
+const EVENT_WALL_TIME = 1,
+  EVENT_STEP = 2,
+  EVENT_SUMMARY = 5;
 const SUMMARY_VALUE = 1;
-const VALUE_TAG = 1, VALUE_SIMPLE = 2, VALUE_HISTO = 5, VALUE_IMAGE = 4, VALUE_AUDIO = 6, VALUE_TENSOR = 8, VALUE_METADATA = 9;
-const META_PLUGIN_DATA = 1, PLUGIN_NAME = 1;
-const TENSOR_DTYPE = 1, TENSOR_SHAPE = 2, TENSOR_CONTENT = 4, TENSOR_FLOAT = 5, TENSOR_DOUBLE = 6;
-const DT_FLOAT = 1, DT_DOUBLE = 2;
+const VALUE_TAG = 1,
+  VALUE_SIMPLE = 2,
+  VALUE_HISTO = 5,
+  VALUE_IMAGE = 4,
+  VALUE_AUDIO = 6,
+  VALUE_TENSOR = 8,
+  VALUE_METADATA = 9;
+const META_PLUGIN_DATA = 1,
+  PLUGIN_NAME = 1;
+const TENSOR_DTYPE = 1,
+  TENSOR_SHAPE = 2,
+  TENSOR_CONTENT = 4,
+  TENSOR_FLOAT = 5,
+  TENSOR_DOUBLE = 6;
+const DT_FLOAT = 1,
+  DT_DOUBLE = 2;
 
 export interface TfEventsStats {
   records: number;
@@ -132,7 +146,8 @@ export class TfEventsParser {
   private event(buf: Uint8Array, view: DataView, start: number, end: number, emit: Emit): void {
     let step = 0;
     let wall = NaN;
-    let summaryStart = -1, summaryEnd = -1;
+    let summaryStart = -1,
+      summaryEnd = -1;
     const r = new Reader(buf, view, start, end);
     while (r.at < end) {
       const key = r.varint();
@@ -146,8 +161,7 @@ export class TfEventsParser {
       } else if (field === EVENT_WALL_TIME && (key & 7) === 1) {
         wall = view.getFloat64(r.at, true);
         r.at += 8;
-      }
-      else r.skip(key & 7);
+      } else r.skip(key & 7);
     }
     if (summaryStart < 0) return;
     r.at = summaryStart;
@@ -353,8 +367,7 @@ class Reader {
     else if (wire === 2) {
       const len = this.varint(); // read before adding: `this.at += this.varint()` would use the old offset
       this.at += len;
-    }
-    else if (wire === 5) this.at += 4;
+    } else if (wire === 5) this.at += 4;
     else throw new RangeError(`unsupported wire type ${wire}`);
   }
 }

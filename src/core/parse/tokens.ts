@@ -54,7 +54,6 @@ export class Tokens {
   protected n = 0;
   protected text = '';
 
-
   /** Cuts `text[from, to)` into tokens. */
   protected tokens(text: string, from: number, to: number): void {
     this.text = text;

@@ -16,7 +16,11 @@ export interface AlsoFollowed {
 export function alsoName(also: readonly AlsoFollowed[], abs: string, sep = '/'): string | undefined {
   for (const a of also) {
     if (abs === a.path) return a.as;
-    if (abs.startsWith(a.path + sep)) return `${a.as}/${abs.slice(a.path.length + 1).split(sep).join('/')}`;
+    if (abs.startsWith(a.path + sep))
+      return `${a.as}/${abs
+        .slice(a.path.length + 1)
+        .split(sep)
+        .join('/')}`;
   }
   return undefined;
 }
@@ -25,7 +29,15 @@ export function alsoName(also: readonly AlsoFollowed[], abs: string, sep = '/'):
 export function alsoPath(also: readonly AlsoFollowed[], name: string, sep = '/'): string | undefined {
   for (const a of also) {
     if (name === a.as) return a.path;
-    if (name.startsWith(a.as + '/')) return a.path + sep + name.slice(a.as.length + 1).split('/').join(sep);
+    if (name.startsWith(a.as + '/'))
+      return (
+        a.path +
+        sep +
+        name
+          .slice(a.as.length + 1)
+          .split('/')
+          .join(sep)
+      );
   }
   return undefined;
 }

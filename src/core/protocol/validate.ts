@@ -49,7 +49,12 @@ const CHECKS: Record<WebviewToHost['type'], Check> = {
       [isInt(m.from, 0, Number.MAX_SAFE_INTEGER), 'from is not a non-negative integer'],
       [isInt(m.count, 1, MAX_LOG_LINES), `count is not an integer in 1..${MAX_LOG_LINES}`],
     ),
-  logSearch: (m) => first([isId(m.id), 'id is not a non-negative integer'], [isString(m.stream), 'stream is not a short string'], [isString(m.query), 'query is not a short string']),
+  logSearch: (m) =>
+    first(
+      [isId(m.id), 'id is not a non-negative integer'],
+      [isString(m.stream), 'stream is not a short string'],
+      [isString(m.query), 'query is not a short string'],
+    ),
   copy: (m) => first([isString(m.text, MAX_TEXT), 'text is not a string of at most 64 MiB']),
   showRun: (m) => first([isString(m.id), 'id is not a short string']),
   overlay: (m) => first([isString(m.id), 'id is not a short string'], [typeof m.on === 'boolean', 'on is not a boolean']),

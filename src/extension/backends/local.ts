@@ -60,7 +60,6 @@ function launchChoices(memory: vscode.Memento): StartChoice[] {
   return choices;
 }
 
-
 export const local: Backend = {
   kind: 'local',
   choices: ({ memory }) => ({ run: launchChoices(memory) }),

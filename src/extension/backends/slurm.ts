@@ -34,7 +34,11 @@ function submitChoice(): StartChoice {
         });
       }
       for (const script of await workspaceScripts()) {
-        items.push({ label: `$(file) ${plainText(vscode.workspace.asRelativePath(script), 100)}`, description: 'batch script', target: async () => ({ script: script.fsPath }) });
+        items.push({
+          label: `$(file) ${plainText(vscode.workspace.asRelativePath(script), 100)}`,
+          description: 'batch script',
+          target: async () => ({ script: script.fsPath }),
+        });
       }
       if (!items.length) {
         void vscode.window.showInformationMessage('Open a Python file, or add a batch script with #SBATCH lines to the workspace, to submit it to Slurm.');

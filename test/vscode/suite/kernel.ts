@@ -122,7 +122,9 @@ export class TestKernel implements vscode.Disposable {
           case 'error':
             stream = undefined;
             void execution.appendOutput(
-              new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name: c.ename as string, message: c.evalue as string, stack: (c.traceback as string[]).join('\n') })]),
+              new vscode.NotebookCellOutput([
+                vscode.NotebookCellOutputItem.error({ name: c.ename as string, message: c.evalue as string, stack: (c.traceback as string[]).join('\n') }),
+              ]),
             );
             break;
           case 'clear_output':

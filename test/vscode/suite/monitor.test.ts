@@ -21,7 +21,10 @@ describe('Training Monitor in VS Code', () => {
     assert.equal(ext.isActive, false, 'activation only on its commands and views');
     const names = ['trainingMonitor.start', 'trainingMonitor.stop', 'trainingMonitor.show', 'trainingMonitor.exportCsv', 'trainingMonitor.watchNotebook'];
     const contributed = (ext.packageJSON.contributes.commands as Array<{ command: string; category: string }>).map((c) => [c.command, c.category]);
-    assert.deepEqual(contributed, names.map((n) => [n, 'Training Monitor']));
+    assert.deepEqual(
+      contributed,
+      names.map((n) => [n, 'Training Monitor']),
+    );
     assert.deepEqual(ext.packageJSON.extensionKind, ['workspace']);
     await ext.activate();
     const registered = await vscode.commands.getCommands(true);
@@ -50,12 +53,23 @@ describe('Training Monitor in VS Code', () => {
     assert.ok(state.runDir!.startsWith(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.training-monitor', 'runs')));
   });
 
-  it('offers this window\'s runs and the workspace\'s past ones; opens a past run read-only, and overlays one', async () => {
+  it("offers this window's runs and the workspace's past ones; opens a past run read-only, and overlays one", async () => {
     const monitor = await api();
     const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
     const oldDir = path.join(root, '.training-monitor', 'runs', '20200101-000000-old.py');
     fs.mkdirSync(oldDir, { recursive: true });
-    fs.writeFileSync(path.join(oldDir, 'run.json'), JSON.stringify({ name: 'old.py', command: 'python3 old.py', cwd: root, start: '2020-01-01T12:00:00Z', end: '2020-01-01T12:05:00Z', exitCode: 3, status: 'failed' }));
+    fs.writeFileSync(
+      path.join(oldDir, 'run.json'),
+      JSON.stringify({
+        name: 'old.py',
+        command: 'python3 old.py',
+        cwd: root,
+        start: '2020-01-01T12:00:00Z',
+        end: '2020-01-01T12:05:00Z',
+        exitCode: 3,
+        status: 'failed',
+      }),
+    );
     fs.writeFileSync(path.join(oldDir, 'stdout.log'), 'step=1 loss=0.5\nstep=2 loss=0.4\nstep=3 loss=0.3\n');
     const shownBefore = monitor.current()!;
     const old = await until(() => monitor.runs().find((r) => r.label.startsWith('old.py 2020-01-01')), 5000, 'the past run listed');
@@ -64,7 +78,10 @@ describe('Training Monitor in VS Code', () => {
 
     await monitor.overlay(old.id, true);
     assert.deepEqual(
-      monitor.runs().filter((r) => r.overlaid).map((r) => [r.label.split(' ')[0], r.state]),
+      monitor
+        .runs()
+        .filter((r) => r.overlaid)
+        .map((r) => [r.label.split(' ')[0], r.state]),
       [['old.py', 'failed']],
       'overlaid, and now followed: its state comes from its run.json',
     );
@@ -74,8 +91,12 @@ describe('Training Monitor in VS Code', () => {
     const opened = await until(() => monitor.current()?.points === 3 && monitor.current(), 10_000, 'the past run read');
     assert.deepEqual([opened.run.name, opened.run.state, opened.run.exit, opened.run.canStop], ['old.py', 'failed', 'exit 3', false]);
     assert.equal(monitor.runs().filter((r) => r.overlaid).length, 0, 'the shown run is not also overlaid');
-    await until(() => opened.workerThreadIds.every((id) => id === -1) || monitor.current()!.workerThreadIds.every((id) => id === -1), 10_000, 'read once, its workers ended');
-    assert.equal(fs.existsSync(path.join(oldDir, 'events.jsonl')), false, 'a past run\'s folder is left as it was');
+    await until(
+      () => opened.workerThreadIds.every((id) => id === -1) || monitor.current()!.workerThreadIds.every((id) => id === -1),
+      10_000,
+      'read once, its workers ended',
+    );
+    assert.equal(fs.existsSync(path.join(oldDir, 'events.jsonl')), false, "a past run's folder is left as it was");
     await monitor.showRun(shownBefore.runDir!);
     assert.equal(monitor.current()!.runDir, shownBefore.runDir);
   });
@@ -86,7 +107,10 @@ describe('Training Monitor in VS Code', () => {
     const running = await until(() => (monitor.current()?.points ?? 0) > 20 && monitor.current(), 30_000, 'points to arrive');
     assert.equal(running.run.state, 'running');
     assert.ok(alive(running.pid!), 'the training runs');
-    assert.ok(running.workerThreadIds.every((id) => id > 0), 'two live worker threads');
+    assert.ok(
+      running.workerThreadIds.every((id) => id > 0),
+      'two live worker threads',
+    );
     await vscode.commands.executeCommand('trainingMonitor.stop');
     const stopped = monitor.current()!;
     assert.equal(stopped.run.state, 'stopped');
@@ -108,7 +132,10 @@ describe('Training Monitor in VS Code', () => {
     const focus = ['', 'First', 'Second', 'Third'][group.viewColumn];
     await vscode.commands.executeCommand(`workbench.action.focus${focus}EditorGroup`);
     await until(() => !vscode.window.activeTextEditor, 5000, 'focus in the monitor: no active text editor');
-    assert.ok(vscode.window.visibleTextEditors.some((e) => e.document.fileName === file), 'train.py still in view');
+    assert.ok(
+      vscode.window.visibleTextEditors.some((e) => e.document.fileName === file),
+      'train.py still in view',
+    );
 
     assert.equal(monitor.startChoices()[0], '$(play) Run the active Python file', 'the quick pick offers train.py first');
 
@@ -125,14 +152,21 @@ describe('Training Monitor in VS Code', () => {
     const monitor = await api();
     const dir = fs.mkdtempSync(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'attached-'));
     // A training outside the monitor: it appends rows to metrics.csv, then a NaN loss, then more.
-    const writer = spawn('python3', ['-c', `
+    const writer = spawn(
+      'python3',
+      [
+        '-c',
+        `
 import time
 with open('metrics.csv', 'w', buffering=1) as f:
     f.write('step,loss\\n')
     for i in range(1, 301):
         f.write(f"{i},{'nan' if i >= 200 else 1 / i}\\n")
         time.sleep(0.005)
-`], { cwd: dir, stdio: 'ignore' });
+`,
+      ],
+      { cwd: dir, stdio: 'ignore' },
+    );
     try {
       await vscode.commands.executeCommand('trainingMonitor.start', { attach: dir });
       const watching = await until(() => monitor.current()?.root === dir && monitor.current(), 10_000, 'the attached run');
@@ -147,11 +181,15 @@ with open('metrics.csv', 'w', buffering=1) as f:
     }
   });
 
-  it('attaches to a folder a plain PyTorch loop left (nohup.out) beside a Slurm job\'s output, and charts both', async () => {
+  it("attaches to a folder a plain PyTorch loop left (nohup.out) beside a Slurm job's output, and charts both", async () => {
     const monitor = await api();
     const dir = fs.mkdtempSync(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'nohup-'));
     // real torch (Debian's python3-torch), printing as the plainest loop does
-    execFileSync('/usr/bin/python3', ['-c', `
+    execFileSync(
+      '/usr/bin/python3',
+      [
+        '-c',
+        `
 import torch
 torch.manual_seed(0)
 m = torch.nn.Linear(4, 1); opt = torch.optim.SGD(m.parameters(), lr=0.05)
@@ -166,13 +204,16 @@ with open('nohup.out', 'w') as f:
 with open('slurm-4242.out', 'w') as f:
     for it in range(0, 50, 10):
         f.write(f"iter {it}: loss {2 / (it + 1):.4f}, time 12.34ms, mfu 3.20%\\n")
-`], { cwd: dir });
+`,
+      ],
+      { cwd: dir },
+    );
     await vscode.commands.executeCommand('trainingMonitor.start', { attach: dir });
     // nohup.out: loss and lr at 20 steps; slurm-4242.out: loss, time and mfu at 5 iterations
     await until(() => monitor.current()?.root === dir && monitor.current()!.points === 20 * 2 + 5 * 3, 20_000, 'the points of both files');
   });
 
-  it('says once, in a notification and in the Events tab, that a launched run\'s loss is NaN', async () => {
+  it("says once, in a notification and in the Events tab, that a launched run's loss is NaN", async () => {
     const monitor = await api();
     const script = path.join(fs.mkdtempSync(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'nan-')), 'nan.py');
     fs.writeFileSync(script, 'for i in range(1, 50):\n    print(f"step {i} loss={float(\'nan\') if i > 10 else 1 / i}")\n');
@@ -185,7 +226,7 @@ with open('slurm-4242.out', 'w') as f:
     assert.equal(alerts[0].level, 'warning');
   });
 
-  it('exports the shown run\'s every point as CSV, through the save dialog, into the workspace folder (not a run folder) by default', async () => {
+  it("exports the shown run's every point as CSV, through the save dialog, into the workspace folder (not a run folder) by default", async () => {
     const monitor = await api();
     await vscode.commands.executeCommand('trainingMonitor.start', { command: 'python3 train.py --epochs 1 --delay 0' });
     const state = await until(() => monitor.current()?.run.state === 'finished' && monitor.current(), 30_000, 'the run to finish');
@@ -209,7 +250,12 @@ with open('slurm-4242.out', 'w') as f:
     await until(() => monitor.current()!.workerThreadIds.every((id) => id > 0 && !threads.includes(id)), 10_000, 'new workers');
     const state = await until(() => monitor.current()?.run.state === 'finished' && monitor.current(), 30_000, 'the run to finish');
     assert.equal(state.points, 64 * 3 + 2 * 3 + 4 * 3, 'the same points as a run without a crash');
-    assert.match(eventsOf(state.runDir!).map((e) => e.text).join('\n'), /The refine worker exited with code 1\. Restarted the workers: they read every file again from its start\./);
+    assert.match(
+      eventsOf(state.runDir!)
+        .map((e) => e.text)
+        .join('\n'),
+      /The refine worker exited with code 1\. Restarted the workers: they read every file again from its start\./,
+    );
   });
 
   it('Show Monitor moves focus into the monitor, beside the code that stays in view', async () => {
@@ -217,12 +263,19 @@ with open('slurm-4242.out', 'w') as f:
     const file = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'train.py');
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
     await vscode.commands.executeCommand('trainingMonitor.show');
-    await until(() => {
-      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
-      return tab?.input instanceof vscode.TabInputWebview && tab.label === 'Training Monitor';
-    }, 10_000, 'the monitor to have focus');
+    await until(
+      () => {
+        const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+        return tab?.input instanceof vscode.TabInputWebview && tab.label === 'Training Monitor';
+      },
+      10_000,
+      'the monitor to have focus',
+    );
     assert.equal(vscode.window.activeTextEditor, undefined, 'keys go to the monitor, not the editor');
-    assert.ok(vscode.window.visibleTextEditors.some((e) => e.document === editor.document), 'train.py stays in view beside it');
+    assert.ok(
+      vscode.window.visibleTextEditors.some((e) => e.document === editor.document),
+      'train.py stays in view beside it',
+    );
   });
 
   it('says when a launched run fails, with its exit code', async () => {
@@ -231,10 +284,16 @@ with open('slurm-4242.out', 'w') as f:
     const state = await until(() => monitor.current()?.run.state === 'failed' && monitor.current(), 30_000, 'the run to fail');
     assert.equal(state.run.exit, 'exit 3');
     // events.jsonl is appended to asynchronously: the alert's line may land just after the state changes
-    const errors = await until(() => {
-      const texts = eventsOf(state.runDir!).filter((e) => e.level === 'error').map((e) => e.text);
-      return texts.some((t) => /failed \(exit 3\)/.test(t)) && texts;
-    }, 5000, 'the failure alert in events.jsonl');
+    const errors = await until(
+      () => {
+        const texts = eventsOf(state.runDir!)
+          .filter((e) => e.level === 'error')
+          .map((e) => e.text);
+        return texts.some((t) => /failed \(exit 3\)/.test(t)) && texts;
+      },
+      5000,
+      'the failure alert in events.jsonl',
+    );
     assert.deepEqual(errors.filter((t) => /failed \(exit 3\)/.test(t)).length, 1, errors.join('\n'));
   });
 
@@ -243,7 +302,9 @@ with open('slurm-4242.out', 'w') as f:
     const settings = vscode.workspace.getConfiguration('trainingMonitor');
     await settings.update('stallMinutes', 0.02, vscode.ConfigurationTarget.Global); // 1.2 s
     try {
-      await vscode.commands.executeCommand('trainingMonitor.start', { command: 'python3 -c "import time; print(\'step 1 loss=1\'); time.sleep(6); print(\'step 2 loss=0.5\')"' });
+      await vscode.commands.executeCommand('trainingMonitor.start', {
+        command: "python3 -c \"import time; print('step 1 loss=1'); time.sleep(6); print('step 2 loss=0.5')\"",
+      });
       const state = await until(() => monitor.current()?.run.state === 'finished' && monitor.current(), 30_000, 'the run to finish');
       const stalls = eventsOf(state.runDir!).filter((e) => /no new output or metric for 1 s\./.test(e.text));
       assert.equal(stalls.length, 1, 'one warning for one quiet stretch');
@@ -255,5 +316,9 @@ with open('slurm-4242.out', 'w') as f:
 });
 
 function eventsOf(runDir: string): Array<{ level: string; text: string }> {
-  return fs.readFileSync(path.join(runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { level: string; text: string });
+  return fs
+    .readFileSync(path.join(runDir, 'events.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { level: string; text: string });
 }

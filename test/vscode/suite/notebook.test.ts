@@ -119,7 +119,11 @@ async function loopDelay(work: () => Promise<unknown>): Promise<{ p50: number; p
 
 function notebookJson(): string {
   const cells = CELLS.map((source) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source }));
-  return JSON.stringify({ cells, metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } }, nbformat: 4, nbformat_minor: 5 }, null, 1);
+  return JSON.stringify(
+    { cells, metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } }, nbformat: 4, nbformat_minor: 5 },
+    null,
+    1,
+  );
 }
 
 describe('Notebooks: the training a cell runs, live', function () {
@@ -129,18 +133,23 @@ describe('Notebooks: the training a cell runs, live', function () {
   let extensionPath: string;
   const figures: Record<string, unknown> = {};
 
-  const run = (i: number) => void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: i, end: i + 1 }], document: editor.notebook.uri });
+  const run = (i: number) =>
+    void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: i, end: i + 1 }], document: editor.notebook.uri });
   /** The run a cell execution makes, once it appears after `count` runs. */
-  const newRun = (count: number) => until(() => monitor.all().length > count && monitor.all()[count], 30_000, 'the cell\'s run');
+  const newRun = (count: number) => until(() => monitor.all().length > count && monitor.all()[count], 30_000, "the cell's run");
   const runOf = (dir: string) => monitor.all().find((s) => s.runDir === dir);
   /** Waits for the run in `dir` to end, noting the points seen while it ran (the charts grow live). */
   async function watchToEnd(dir: string, state = 'finished'): Promise<{ end: MonitorState; live: number[] }> {
     const live: number[] = [];
-    const end = await until(() => {
-      const s = runOf(dir)!;
-      if (s.run.state === 'running' && s.points && live[live.length - 1] !== s.points) live.push(s.points);
-      return s.run.state !== 'running' && s.run.state !== 'stopping' && s;
-    }, 60_000, `the run in ${dir} to end`);
+    const end = await until(
+      () => {
+        const s = runOf(dir)!;
+        if (s.run.state === 'running' && s.points && live[live.length - 1] !== s.points) live.push(s.points);
+        return s.run.state !== 'running' && s.run.state !== 'stopping' && s;
+      },
+      60_000,
+      `the run in ${dir} to end`,
+    );
     assert.equal(end.run.state, state, `ended ${end.run.state} (${end.run.exit}); kernel: ${kernel.log.slice(-8).join(', ')}`);
     return { end, live };
   }
@@ -168,7 +177,7 @@ describe('Notebooks: the training a cell runs, live', function () {
     fs.writeFileSync(path.join(extensionPath, 'test-results', 'notebook-figures.json'), JSON.stringify(figures, null, 2) + '\n');
   });
 
-  it("offers to watch the active notebook first in Start, and watches it", async () => {
+  it('offers to watch the active notebook first in Start, and watches it', async () => {
     assert.equal(monitor.startChoices()[0], "$(notebook) Watch this notebook's training");
     await vscode.commands.executeCommand('trainingMonitor.watchNotebook');
   });
@@ -185,7 +194,11 @@ describe('Notebooks: the training a cell runs, live', function () {
     assert.deepEqual(shown(log), shown(expected), 'each line as the notebook shows it');
     const frames = (text: string) => text.split(/[\r\n]/).filter(Boolean);
     const seen = frames(log);
-    assert.deepEqual(seen, frames(expected).filter((f) => seen.includes(f)), `redraws in order, none invented:\n${log}`);
+    assert.deepEqual(
+      seen,
+      frames(expected).filter((f) => seen.includes(f)),
+      `redraws in order, none invented:\n${log}`,
+    );
     let points = 0;
     const parser = new ProgressParser();
     for (const frame of seen) parser.read(frame, () => points++);
@@ -197,7 +210,9 @@ describe('Notebooks: the training a cell runs, live', function () {
     assert.equal(record.status, 'finished');
     // the panel is beside the notebook, not over it
     const nbColumn = editor.viewColumn;
-    const beside = vscode.window.tabGroups.all.find((g) => g.viewColumn !== nbColumn && g.tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Training Monitor'));
+    const beside = vscode.window.tabGroups.all.find(
+      (g) => g.viewColumn !== nbColumn && g.tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Training Monitor'),
+    );
     assert.ok(beside, 'the monitor in a group beside the notebook');
     figures.keras = { points: end.points, of: 15, live };
   });
@@ -247,7 +262,7 @@ describe('Notebooks: the training a cell runs, live', function () {
     const { end } = await watchToEnd(again.runDir!);
     assert.equal(end.points, 40);
     const lines = fs.readFileSync(path.join(end.runDir!, 'stdout.log'), 'utf8').split('\n').filter(Boolean);
-    assert.equal(lines.length, 40, 'this execution\'s output only, not the last one\'s');
+    assert.equal(lines.length, 40, "this execution's output only, not the last one's");
     assert.equal(cellRuns(), first + 1);
     assert.notEqual(again.runDir, monitor.all().find((s) => /-train-cell[\d_]+$/.test(s.runDir ?? '') && s.points === 40)?.runDir, 'a folder of its own');
   });
@@ -274,8 +289,13 @@ describe('Notebooks: the training a cell runs, live', function () {
     this.timeout(240_000);
     // the same cell in a notebook nobody watches: what VS Code and the test kernel cost by themselves
     const plainPath = path.join(path.dirname(editor.notebook.uri.fsPath), 'plain.ipynb');
-    fs.writeFileSync(plainPath, JSON.stringify({ ...JSON.parse(notebookJson()), cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: MANY }] }));
-    const plain = await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(vscode.Uri.file(plainPath)), { viewColumn: vscode.ViewColumn.One });
+    fs.writeFileSync(
+      plainPath,
+      JSON.stringify({ ...JSON.parse(notebookJson()), cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: MANY }] }),
+    );
+    const plain = await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(vscode.Uri.file(plainPath)), {
+      viewColumn: vscode.ViewColumn.One,
+    });
     await kernel.select(plain);
     let t0 = Date.now();
     const baseline = await loopDelay(async () => {
@@ -291,7 +311,11 @@ describe('Notebooks: the training a cell runs, live', function () {
       run(5);
       end = (await watchToEnd((await newRun(count)).runDir!)).end;
     });
-    figures.lines100k = { watched: { seconds: (Date.now() - t0) / 1000, ...watched }, unwatched: { seconds: baselineSeconds, ...baseline }, points: end!.points };
+    figures.lines100k = {
+      watched: { seconds: (Date.now() - t0) / 1000, ...watched },
+      unwatched: { seconds: baselineSeconds, ...baseline },
+      points: end!.points,
+    };
     console.log(`${SUITE_PREFIX}100k-line cell, event-loop delay in ms: ${JSON.stringify(figures.lines100k)}`);
     assert.equal(end!.points, 100_000);
     assert.ok(watched.p99 < baseline.p99 + 50, `event loop p99 ${watched.p99} ms watched, ${baseline.p99} ms unwatched`);

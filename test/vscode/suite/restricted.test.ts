@@ -36,7 +36,7 @@ describe('Training Monitor in a restricted workspace', () => {
     assert.equal(shown.root, choices[0].id);
   });
 
-  it('runs in restricted mode, with the workspace\'s command settings ignored', () => {
+  it("runs in restricted mode, with the workspace's command settings ignored", () => {
     assert.equal(vscode.workspace.isTrusted, false);
     // run.ts planted `trainingMonitor.command` and `.env` in the workspace's settings
     const planted = JSON.parse(fs.readFileSync(path.join(workspace(), '.vscode', 'settings.json'), 'utf8'));
@@ -50,7 +50,10 @@ describe('Training Monitor in a restricted workspace', () => {
     const monitor = await vscode.extensions.getExtension<TrainingMonitorApi>('training-monitor.training-monitor')!.activate();
     await vscode.commands.executeCommand('trainingMonitor.start', { command: 'python3 train.py --epochs 1 --delay 0' });
     await new Promise((r) => setTimeout(r, 1000)); // what a launch would have created by now
-    assert.ok(monitor.all().every((m) => m.run.state === 'finished' || m.run.state === 'failed' || m.run.state === 'stopped'), 'only the past run opened above');
+    assert.ok(
+      monitor.all().every((m) => m.run.state === 'finished' || m.run.state === 'failed' || m.run.state === 'stopped'),
+      'only the past run opened above',
+    );
     assert.equal(fs.readdirSync(planted()).length, 3, 'no run directory');
     assert.equal(fs.existsSync(path.join(workspace(), 'planted-command-ran')), false);
   });

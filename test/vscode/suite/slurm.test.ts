@@ -42,7 +42,11 @@ describe('Slurm jobs in VS Code (real Slurm)', function () {
     } finally {
       await vscode.workspace.getConfiguration('trainingMonitor.slurm').update('partition', undefined, vscode.ConfigurationTarget.Global);
     }
-    const running = await until(() => (monitor.current()?.points ?? 0) > 30 && monitor.current()?.run.state === 'running' && monitor.current(), 60_000, 'the job running, its points charted');
+    const running = await until(
+      () => (monitor.current()?.points ?? 0) > 30 && monitor.current()?.run.state === 'running' && monitor.current(),
+      60_000,
+      'the job running, its points charted',
+    );
     const record = JSON.parse(fs.readFileSync(path.join(running.runDir!, 'run.json'), 'utf8'));
     jobs.push(record.slurmJob);
     assert.match(record.slurmJob, /^\d+$/);
@@ -74,17 +78,24 @@ describe('Slurm jobs in VS Code (real Slurm)', function () {
       } finally {
         await slurm.update('extraArgs', undefined, vscode.ConfigurationTarget.Global);
       }
-      const running = await until(() => {
-        const c = monitor.current();
-        if (!c?.runDir) return false;
-        const both = ['stdout-0.log', 'stdout-1.log'].every((f) => fs.existsSync(path.join(c.runDir!, f)) && /Epoch 1\/20/.test(fs.readFileSync(path.join(c.runDir!, f), 'utf8')));
-        return both && c.points > 60 && c;
-      }, 60_000, 'both tasks charted');
+      const running = await until(
+        () => {
+          const c = monitor.current();
+          if (!c?.runDir) return false;
+          const both = ['stdout-0.log', 'stdout-1.log'].every(
+            (f) => fs.existsSync(path.join(c.runDir!, f)) && /Epoch 1\/20/.test(fs.readFileSync(path.join(c.runDir!, f), 'utf8')),
+          );
+          return both && c.points > 60 && c;
+        },
+        60_000,
+        'both tasks charted',
+      );
       jobs.push(JSON.parse(fs.readFileSync(path.join(running.runDir!, 'run.json'), 'utf8')).slurmJob);
       await vscode.commands.executeCommand('trainingMonitor.stop');
       const stopped = await until(() => monitor.current()?.run.state === 'stopped' && monitor.current(), 60_000, 'the job to stop');
       assert.equal(stopped.run.exit, 'exit 130');
-      for (const f of ['stdout-0.log', 'stdout-1.log']) assert.match(fs.readFileSync(path.join(running.runDir!, f), 'utf8'), /Interrupted: saved checkpoint/, f);
+      for (const f of ['stdout-0.log', 'stdout-1.log'])
+        assert.match(fs.readFileSync(path.join(running.runDir!, f), 'utf8'), /Interrupted: saved checkpoint/, f);
     });
   }
 
@@ -96,7 +107,11 @@ describe('Slurm jobs in VS Code (real Slurm)', function () {
     const id = execFileSync('sbatch', ['--parsable', '--job-name=outside', `--output=${dir}/slurm-%j.out`, 'job.sh'], { cwd: dir, encoding: 'utf8' }).trim();
     jobs.push(id);
     await vscode.commands.executeCommand('trainingMonitor.start', { slurmJob: id });
-    const following = await until(() => monitor.current()?.run.name === 'outside' && (monitor.current()?.points ?? 0) > 10 && monitor.current(), 60_000, 'the job followed');
+    const following = await until(
+      () => monitor.current()?.run.name === 'outside' && (monitor.current()?.points ?? 0) > 10 && monitor.current(),
+      60_000,
+      'the job followed',
+    );
     assert.equal(following.run.canStop, true);
     const record = JSON.parse(fs.readFileSync(path.join(following.runDir!, 'run.json'), 'utf8'));
     assert.deepEqual(record.also, [{ path: `${dir}/slurm-${id}.out`, as: 'stdout.log' }]);
@@ -105,7 +120,7 @@ describe('Slurm jobs in VS Code (real Slurm)', function () {
     assert.equal(ended.run.exit, 'CANCELLED');
   });
 
-  it('shows a job that cannot start yet as pending, with the scheduler\'s reason, and cancels it cleanly', async () => {
+  it("shows a job that cannot start yet as pending, with the scheduler's reason, and cancels it cleanly", async () => {
     const monitor = await api();
     const script = path.join(workspace(), 'later.sbatch');
     fs.writeFileSync(script, '#!/bin/bash\n#SBATCH --begin=now+1hour\n#SBATCH --job-name=later\necho never\n');
