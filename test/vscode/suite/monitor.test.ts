@@ -262,20 +262,23 @@ with open('slurm-4242.out', 'w') as f:
     await api();
     const file = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'train.py');
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
-    await vscode.commands.executeCommand('trainingMonitor.show');
-    await until(
+    const shown = vscode.commands.executeCommand('trainingMonitor.show');
+    // with several live runs it asks which: the first offered is taken
+    await acceptUntil(
       () => {
         const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
         return tab?.input instanceof vscode.TabInputWebview && tab.label === 'Training Monitor';
       },
-      10_000,
+      20_000,
       'the monitor to have focus',
     );
+    await shown;
     assert.equal(vscode.window.activeTextEditor, undefined, 'keys go to the monitor, not the editor');
     assert.ok(
       vscode.window.visibleTextEditors.some((e) => e.document === editor.document),
       'train.py stays in view beside it',
     );
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors'); // the next tests lay out their own
   });
 
   it('says when a launched run fails, with its exit code', async () => {
