@@ -2,10 +2,8 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { until } from '../helpers';
-import { harnessPerTest, inkedPixels, resultsDir, type Harness } from './harness';
+import { f64, harnessPerTest, inkedPixels, resultsDir, RUN, type Harness } from './harness';
 
-const f64 = (a: number[]) => ({ f64: a });
-const RUN = { name: 'train.py', state: 'running', command: 'python3 -u train.py', canStop: true };
 const steps = Array.from({ length: 50 }, (_, i) => i + 1);
 const BLUE: [number, number, number] = [0x37, 0x94, 0xff];
 const ORANGE: [number, number, number] = [0xd1, 0x86, 0x16];

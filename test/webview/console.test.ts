@@ -1,9 +1,8 @@
 /** The Console tab, Find that reveals a match sideways, wrapping, and Find text per run (real Chromium). */
 import { strict as assert } from 'node:assert';
 import { until } from '../helpers';
-import { harnessPerTest, type Harness } from './harness';
+import { harnessPerTest, RUN, type Harness } from './harness';
 
-const RUN = { name: 'train.py', state: 'running', command: 'python3 -u train.py', canStop: true };
 const OTHER = { name: 'eval.py', state: 'finished', command: 'python3 -u eval.py', canStop: false };
 const logs = (stream: string, text: string) => ({ type: 'batch', batch: { series: [], logs: [{ stream, text }], events: [] } });
 const rowsOf = (h: Harness, pane: string) => h.page.$$eval(`.log[aria-label="${pane}"] pre .line`, (els) => els.map((e) => e.textContent ?? ''));

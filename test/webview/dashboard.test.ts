@@ -4,11 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { smoothEma } from '../../src/core/smooth';
 import { until } from '../helpers';
-import { dragAcross, harnessPerTest, inkedPixels, legendValuesAt, resultsDir, type Harness } from './harness';
+import { dragAcross, f64, harnessPerTest, inkedPixels, legendValuesAt, resultsDir, RUN, type Harness } from './harness';
 
-const f64 = (a: number[]) => ({ f64: a });
 const range = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
-const RUN = { name: 'train.py', state: 'running', command: 'python3 -u train.py', canStop: true };
 const BLUE: [number, number, number] = [0x37, 0x94, 0xff];
 
 /** A delta; without `wall` its times are unknown (NaN does not survive the JSON that carries it into the page). */

@@ -13,6 +13,20 @@ import { monitorHtml } from '../../src/extension/html';
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const resultsDir = path.join(repoRoot, 'test-results');
 
+/** A typed array as the tests send it: the harness page turns `{f64}` back into a Float64Array. */
+export const f64 = (a: number[]) => ({ f64: a });
+/** The run most tests show. */
+export const RUN = { name: 'train.py', state: 'running', command: 'python3 -u train.py', canStop: true };
+/** A series of `stdout.log` named `name`, over `steps`, with y = `y(step)`. */
+export const stepSeries = (steps: number[], name: string, y: (s: number) => number) => ({
+  key: `stdout.log:${name}`,
+  name,
+  source: 'stdout.log',
+  xKind: 'step',
+  x: f64(steps),
+  y: f64(steps.map(y)),
+});
+
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

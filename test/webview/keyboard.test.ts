@@ -1,19 +1,10 @@
 /** The charts by keyboard: legend chips, zoom and pan keys, Follow, section toggles; each announced (real Chromium). */
 import { strict as assert } from 'node:assert';
 import { until } from '../helpers';
-import { harnessPerTest, type Harness } from './harness';
+import { harnessPerTest, RUN, stepSeries, type Harness } from './harness';
 
-const f64 = (a: number[]) => ({ f64: a });
-const RUN = { name: 'train.py', state: 'running', command: 'python3 -u train.py', canStop: true };
 const steps = Array.from({ length: 1000 }, (_, i) => i + 1);
-const line = (name: string, y: (s: number) => number) => ({
-  key: `stdout.log:${name}`,
-  name,
-  source: 'stdout.log',
-  xKind: 'step',
-  x: f64(steps),
-  y: f64(steps.map(y)),
-});
+const line = (name: string, y: (s: number) => number) => stepSeries(steps, name, y);
 const frame = (h: Harness) => h.page.waitForTimeout(150);
 type Req = { type: string; x0: number; x1: number };
 const windows = async (h: Harness) => ((await h.posted()) as Req[]).filter((m) => m.type === 'window');

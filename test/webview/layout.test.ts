@@ -2,19 +2,10 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { until } from '../helpers';
-import { harnessPerTest, resultsDir, type Harness } from './harness';
+import { harnessPerTest, resultsDir, RUN, stepSeries, type Harness } from './harness';
 
-const f64 = (a: number[]) => ({ f64: a });
-const RUN = { name: 'train.py', state: 'running', command: 'python3 -u train.py', canStop: true };
 const steps = Array.from({ length: 50 }, (_, i) => i + 1);
-const series = (name: string, y: (s: number) => number) => ({
-  key: `stdout.log:${name}`,
-  name,
-  source: 'stdout.log',
-  xKind: 'step',
-  x: f64(steps),
-  y: f64(steps.map(y)),
-});
+const series = (name: string, y: (s: number) => number) => stepSeries(steps, name, y);
 const EIGHT = ['loss', 'val_loss', 'accuracy', 'val_accuracy', 'lr', 'grad_norm', 'tokens_per_sec', 'perplexity', 'epoch_time', 'gpu0/utilization.gpu [%]'].map(
   (n, i) => series(n, (s) => (i + 1) * (1 + Math.sin(s / 7))),
 );

@@ -2,9 +2,8 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { until } from '../helpers';
-import { harnessPerTest, resultsDir, type Harness } from './harness';
+import { harnessPerTest, resultsDir, RUN, type Harness } from './harness';
 
-const RUN = { name: 'train.py', state: 'running', command: 'python3 -u train.py', canStop: true };
 const TOTAL = 1_000_000;
 /** The stand-in log: line n of a million. */
 const lineText = (n: number) => (n % 100_000 === 4242 ? `\x1b[31mERROR\x1b[0m NaN loss at line ${n}` : `line ${n} step=${n} loss=0.5`);

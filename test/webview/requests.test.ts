@@ -1,9 +1,8 @@
 /** The page's questions to the host end answered or failed, never waiting for ever; batches a snapshot holds are dropped (real Chromium). */
 import { strict as assert } from 'node:assert';
 import { until } from '../helpers';
-import { harnessPerTest, type Harness } from './harness';
+import { harnessPerTest, RUN, type Harness } from './harness';
 
-const RUN = { name: 'train.py', state: 'running', command: 'python3 -u train.py', canStop: true };
 type Posted = { type: string; id: number; stream?: string; from?: number; query?: string };
 
 const rows = (h: Harness) => h.page.$$eval('[aria-label="Output"] pre .line', (els) => els.map((e) => e.textContent ?? ''));

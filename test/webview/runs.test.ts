@@ -2,10 +2,8 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { until } from '../helpers';
-import { harnessPerTest, inkedPixels, resultsDir, type Harness } from './harness';
+import { f64, harnessPerTest, inkedPixels, resultsDir, RUN, type Harness } from './harness';
 
-const RUN = { name: 'train.py', state: 'running', command: 'python3 -u train.py', canStop: true };
-const f64 = (a: number[]) => ({ f64: a });
 const steps = Array.from({ length: 50 }, (_, i) => i + 1);
 const runs = [
   { id: '/w/runs/b', label: 'train.py 09:30', state: 'running', shown: true, overlaid: false },

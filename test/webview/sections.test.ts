@@ -2,10 +2,8 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { until } from '../helpers';
-import { harnessPerTest, resultsDir, type Harness } from './harness';
+import { f64, harnessPerTest, resultsDir, RUN, type Harness } from './harness';
 
-const f64 = (a: number[]) => ({ f64: a });
-const RUN = { name: 'train.py', state: 'running', command: 'python3 -u train.py', canStop: true };
 const steps = Array.from({ length: 100 }, (_, i) => (i + 1) * 10);
 const line = (name: string, x: number[], y: (s: number) => number, xKind = 'step', source = 'stdout.log') => ({
   key: `${source}:${name}`,

@@ -1,9 +1,7 @@
 /** Smoothing applies to dense series only: not to a handful of evaluation points, not to counters (real Chromium). */
 import { strict as assert } from 'node:assert';
-import { harnessPerTest, type Harness } from './harness';
+import { f64, harnessPerTest, RUN, type Harness } from './harness';
 
-const f64 = (a: number[]) => ({ f64: a });
-const RUN = { name: 'train.py', state: 'running', command: 'python3 -u train.py', canStop: true };
 const steps = Array.from({ length: 100 }, (_, i) => (i + 1) * 10);
 const evalSteps = [200, 400, 600, 800, 1000];
 const line = (name: string, x: number[], y: (s: number, i: number) => number) => ({

@@ -1,9 +1,8 @@
 /** Axis labels on small and huge values, in real Chromium. */
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { harnessPerTest, resultsDir, type Harness } from './harness';
+import { f64, harnessPerTest, resultsDir, type Harness } from './harness';
 
-const f64 = (a: number[]) => ({ f64: a });
 const RUN = { name: 'train.py', state: 'failed', command: 'python3 -u train.py', canStop: false };
 const steps = Array.from({ length: 100 }, (_, i) => (i + 1) * 10);
 const series = (name: string, y: number[]) => ({ key: `stdout.log:${name}`, name, source: 'stdout.log', xKind: 'step', x: f64(steps), y: f64(y) });

@@ -2,9 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { until } from '../helpers';
-import { harnessPerTest, inkedPixels, resultsDir, type Harness } from './harness';
+import { f64, harnessPerTest, inkedPixels, resultsDir, RUN, type Harness } from './harness';
 
-const f64 = (a: number[]) => ({ f64: a });
 const range = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
 
 function series(name: string, source: string, x: number[], y: number[]) {
@@ -13,7 +12,6 @@ function series(name: string, source: string, x: number[], y: number[]) {
 
 /** --vscode-charts-blue in the harness theme: the first series' stroke. */
 const BLUE: [number, number, number] = [0x37, 0x94, 0xff];
-const RUN = { name: 'train.py', state: 'running', command: 'python3 -u train.py', canStop: true };
 
 describe('Monitor webview (real Chromium)', () => {
   const harness = harnessPerTest('webview');

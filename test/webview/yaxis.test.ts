@@ -1,19 +1,10 @@
 /** Per-chart y axis: ignore outliers, include zero, pinned range (real Chromium). */
 import { strict as assert } from 'node:assert';
 import { until } from '../helpers';
-import { harnessPerTest, type Harness } from './harness';
+import { harnessPerTest, RUN, stepSeries, type Harness } from './harness';
 
-const f64 = (a: number[]) => ({ f64: a });
-const RUN = { name: 'train.py', state: 'running', command: 'python3 -u train.py', canStop: true };
 const steps = Array.from({ length: 100 }, (_, i) => i + 1);
-const series = (name: string, y: (s: number) => number) => ({
-  key: `stdout.log:${name}`,
-  name,
-  source: 'stdout.log',
-  xKind: 'step',
-  x: f64(steps),
-  y: f64(steps.map(y)),
-});
+const series = (name: string, y: (s: number) => number) => stepSeries(steps, name, y);
 const snapshot = () => ({
   type: 'snapshot',
   run: RUN,

@@ -4,9 +4,8 @@ import * as path from 'node:path';
 import { atResolution } from '../../src/core/decimate';
 import type { SeriesDelta } from '../../src/core/protocol/batch';
 import { until } from '../helpers';
-import { dragAcross, harnessPerTest, inkedPixels, legendValuesAt, resultsDir, type Harness } from './harness';
+import { dragAcross, harnessPerTest, inkedPixels, legendValuesAt, resultsDir, RUN, type Harness } from './harness';
 
-const RUN = { name: 'train.py', state: 'running', command: 'python3 -u train.py', canStop: true };
 const BLUE: [number, number, number] = [0x37, 0x94, 0xff];
 const range = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
 
