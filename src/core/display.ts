@@ -1,6 +1,6 @@
 /**
  * Text from logs and files on its way into the editor's own UI: notifications, quick picks, the
- * status bar, markdown. Metric names, run names, file names and scheduler messages come from
+ * status bar. Metric names, run names, file names and scheduler messages come from
  * whatever wrote the files, so they are made inert and short before they are shown.
  *
  * VS Code parses `[label](command:…)` / `(https:…)` / `(file:…)` into links in notification
@@ -33,10 +33,4 @@ function capped(text: string, max: number): string {
  */
 export function plainText(text: string, max = DISPLAY_MAX): string {
   return capped(String(text), max).replace(/([\]$])\(/g, `$1${ZWSP}(`);
-}
-
-/** For a `MarkdownString`: one line, at most `max` characters, every markdown and link character escaped. */
-export function markdownText(text: string, max = DISPLAY_MAX): string {
-  // `(` escaped: no `$(` icon syntax is left either
-  return capped(String(text), max).replace(/[\\`*_{}[\]()#+\-.!|<>~&:]/g, (c) => `\\${c}`);
 }

@@ -1,6 +1,6 @@
 /** Text from logs on its way into notifications, quick picks, the status bar (issue 13, item 2). */
 import { strict as assert } from 'node:assert';
-import { DISPLAY_MAX, markdownText, plainText } from '../../src/core/display';
+import { DISPLAY_MAX, plainText } from '../../src/core/display';
 
 /**
  * How VS Code finds links in a notification message and icons in a label: the patterns of
@@ -36,12 +36,5 @@ describe('display text (notifications, quick picks, status bar)', () => {
     assert.equal(plainText('abcdef', 4), 'abc…');
     assert.equal(plainText('ab😀cd', 4), 'ab…');
     assert.equal(plainText('short'), 'short');
-  });
-
-  it('escapes every markdown character for a MarkdownString, backslashes included', () => {
-    assert.equal(markdownText('[x](command:y) *b* `c` \\ <i> #h'), '\\[x\\]\\(command\\:y\\) \\*b\\* \\`c\\` \\\\ \\<i\\> \\#h');
-    // a backslash in the text cannot undo the escape of the bracket after it
-    assert.equal(markdownText('\\[a]'), '\\\\\\[a\\]');
-    assert.equal(markdownText('$(zap)'), '$\\(zap\\)');
   });
 });
