@@ -129,11 +129,12 @@ describe('Slurm jobs in VS Code (real Slurm)', function () {
     assert.equal(pending.run.detail, 'PENDING (BeginTime)');
     const id = JSON.parse(fs.readFileSync(path.join(pending.runDir!, 'run.json'), 'utf8')).slurmJob;
     jobs.push(id);
-    assert.match(events(pending.runDir!), /Slurm job \d+ waits: PENDING \(BeginTime\)/);
+    // events.jsonl is appended asynchronously: the line follows the state by a moment
+    await until(() => /Slurm job \d+ waits: PENDING \(BeginTime\)/.test(events(pending.runDir!)), 10_000, 'the waiting event');
     await vscode.commands.executeCommand('trainingMonitor.stop');
     const stopped = await until(() => monitor.current()?.run.state === 'stopped' && monitor.current(), 30_000, 'cancelled');
     assert.equal(stopped.run.exit, 'CANCELLED');
     assert.equal(squeue(id), 'CANCELLED');
-    assert.match(events(pending.runDir!), /Cancelled Slurm job \d+: it had not started/);
+    await until(() => /Cancelled Slurm job \d+: it had not started/.test(events(pending.runDir!)), 10_000, 'the cancel event');
   });
 });
