@@ -28,7 +28,13 @@ export class Summary {
     const caption = document.createElement('caption');
     caption.textContent = 'Single values';
     const head = document.createElement('thead');
-    head.innerHTML = '<tr><th scope="col">metric</th><th scope="col">value</th><th scope="col">at</th><th scope="col">file</th></tr>';
+    const row = head.insertRow();
+    for (const name of ['metric', 'value', 'at', 'file']) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = name;
+      row.append(th);
+    }
     this.body = document.createElement('tbody');
     this.element.append(caption, head, this.body);
     this.element.hidden = true;
