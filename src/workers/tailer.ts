@@ -1,7 +1,7 @@
 /**
  * Follows the files of a run directory (or one file): new files, appended bytes, truncation and
  * replacement. It only moves bytes, and says what each file holds (by name, else by its first
- * bytes); the refiner makes sense of them.
+ * bytes); the ingester makes sense of them.
  */
 import { constants as C } from 'node:fs';
 import * as fs from 'node:fs/promises';
@@ -331,7 +331,7 @@ export class Tailer {
     return out;
   }
 
-  /** The files below `top` the refiner may read, into `out`; the others noted for one event. */
+  /** The files below `top` the ingester may read, into `out`; the others noted for one event. */
   private async walk(top: string, out: Listed[]): Promise<void> {
     const walk = async (dir: string, depth: number): Promise<void> => {
       let entries;

@@ -9,7 +9,7 @@
  * RFC 4180 has them, line ends inside them included.
  */
 import { CSV_HEADER } from '../exportCsv';
-import { parseNumber } from './progress';
+import { parseNumber } from './printed';
 import { wholeNumber } from './scan';
 import { LineParser, type Emit } from './types';
 import type { XKind } from '../protocol/batch';

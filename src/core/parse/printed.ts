@@ -55,7 +55,7 @@ interface Held {
   promoted: boolean;
 }
 
-export class ProgressParser extends LineParser {
+export class PrintedParser extends LineParser {
   /** Keras' current epoch (1-based), from its `Epoch 3/10` header. */
   private epoch = 0;
   /** The position of the last positioned line, for lines without one. */
