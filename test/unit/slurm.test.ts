@@ -2,7 +2,9 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cancel, JobPoller, jobDetails, myJobs, parseJobLine, slurm, SlurmJob, submit } from '../../src/extension/slurm';
+import { SlurmJob } from '../../src/extension/slurm';
+import { cancel, jobDetails, myJobs, parseJobLine, slurm, submit } from '../../src/extension/slurmCommands';
+import { JobPoller } from '../../src/extension/slurmPoll';
 import { formatOf, logStream } from '../../src/core/formats';
 import { requireSlurm, tempDir, until } from '../helpers';
 

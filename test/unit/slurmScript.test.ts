@@ -2,7 +2,9 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { JobPoller, SlurmError, SlurmJob, submit } from '../../src/extension/slurm';
+import { SlurmJob } from '../../src/extension/slurm';
+import { SlurmError, submit } from '../../src/extension/slurmCommands';
+import { JobPoller } from '../../src/extension/slurmPoll';
 import { pythonJobScript, type SlurmSettings } from '../../src/extension/slurmScript';
 import { requireSlurm, tempDir } from '../helpers';
 
