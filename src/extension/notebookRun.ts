@@ -26,6 +26,16 @@ const LET_GO_MS = 5000;
 
 const decoder = new TextDecoder();
 
+/** A notebook run's record: which cell execution it is, so that a later window can take it up (backends/notebook.ts). */
+export interface CellRecord extends RunRecord {
+  /** The notebook's URI. */
+  notebook: string;
+  /** The cell's place in it. */
+  cell: number;
+  /** The execution count the kernel gave this execution. */
+  executionOrder?: number;
+}
+
 export interface CellExecutionHost {
   /** The run became a run (training output seen): follow it. */
   start(source: RunSource): void;
@@ -49,7 +59,9 @@ export class CellExecution implements RunControl {
   private errorName: string | undefined;
   private widget = false;
   private stopped = false;
-  private problem: (text: string) => void = () => undefined;
+  private problem: ((text: string) => void) | undefined;
+  /** What was to be said before the monitor listened (a run taken up after a reload). */
+  private untold: string[] = [];
   /** Ended, or let go: later outputs are not read. */
   done = false;
   /** The execution count, once the kernel gave it. */
@@ -69,6 +81,70 @@ export class CellExecution implements RunControl {
 
   onProblem(listener: (text: string) => void): void {
     this.problem = listener;
+    for (const text of this.untold.splice(0)) listener(text);
+  }
+
+  private say(text: string): void {
+    if (this.problem) this.problem(text);
+    else this.untold.push(text);
+  }
+
+  /**
+   * Takes up, after a window reload, the run an earlier window made of this execution: what its
+   * files hold is not written again (each stream's cursor finds the log's last lines in the output),
+   * what the cell printed since is; a cell that ended meanwhile ends the run as it ended.
+   */
+  resume(runDir: string, record: CellRecord): RunSource {
+    this.runDir = runDir;
+    this.record = record;
+    this.order = record.executionOrder;
+    this.widget = !!record.also?.length;
+    const outputs = this.cell.outputs;
+    // the last output of each stream is the one that grows: earlier ones were read to their end
+    const last = new Map<string, number>();
+    outputs.forEach((o, i) => o.items.forEach((it) => (it.mime === STDOUT || it.mime === STDERR) && last.set(it.mime, i)));
+    const rows = logEnd(path.join(runDir, 'table.jsonl'), 1 << 20).text;
+    const stderr = logEnd(path.join(runDir, 'stderr.log'), 4096).text;
+    outputs.forEach((output, i) => {
+      for (const item of output.items) {
+        const key = `${i}\u0000${item.mime}`;
+        if (item.mime === STDOUT || item.mime === STDERR) {
+          if (last.get(item.mime) !== i) {
+            this.seen.set(key, item.data);
+            continue;
+          }
+          const cursor = new StreamCursor();
+          const end = logEnd(path.join(runDir, this.fileOf(item.mime)), 4096);
+          cursor.resume(end.text, end.whole);
+          this.streams.set(key, cursor);
+        } else if (item.mime === 'text/html') {
+          const table = new TableCursor();
+          table.resume(rows);
+          this.tables.set(i, table);
+        } else if (item.mime === ERROR) {
+          const error = errorOf(item.data);
+          // logged already (in stderr.log): only its name is kept, for the run's end
+          if (error && stderr.includes(`${error.name}: ${error.message}\n`)) {
+            this.errorName = error.name;
+            this.seen.set(key, item.data);
+          }
+        } else this.seen.set(key, item.data);
+      }
+    });
+    this.outputs(outputs);
+    const summary = this.cell.executionSummary;
+    if (ended(summary)) {
+      this.say('The cell ended while the window reloaded; what it printed meanwhile was read from its output.');
+      this.end(summary?.success);
+    } else this.say('Taken up again after the window reloaded: the cell still runs.');
+    return { name: record.name, command: record.command, root: runDir, runDir, control: this, also: record.also, live: false, started: record.start };
+  }
+
+  /** The window goes away (a reload): files closed, run.json left running, so the next window takes the run up. */
+  detach(): void {
+    this.done = true;
+    for (const fd of this.fds.values()) fs.closeSync(fd);
+    this.fds.clear();
   }
 
   /** The cell's whole output list as it is now. */
@@ -184,7 +260,7 @@ export class CellExecution implements RunControl {
   private sawWidget(): void {
     this.widget = true;
     if (!this.runDir) this.begin();
-    this.problem(
+    this.say(
       "The cell shows a widget progress bar (tqdm.auto, Lightning): its numbers are not in the cell's output. Following the notebook's log folders (lightning_logs/, runs/, …) instead.",
     );
   }
@@ -194,12 +270,24 @@ export class CellExecution implements RunControl {
     const notebook = this.cell.notebook.uri;
     const { name, folder } = cellRunName(notebook.fsPath, this.order, this.cell.index);
     this.runDir = createRunDir(this.host.workspaceRoot(notebook), folder);
-    // `backend: 'notebook'`: no registered backend, so a listing leaves the record as it is (no pid to judge it by)
-    this.record = { name, command: this.label, cwd: path.dirname(notebook.fsPath), start: new Date().toISOString(), status: 'running', backend: 'notebook' };
+    const also = this.widget ? logFolders(notebook) : undefined;
+    // which execution of which cell: after a window reload, backends/notebook.ts takes it up by these
+    const record: CellRecord = {
+      name,
+      command: this.label,
+      cwd: path.dirname(notebook.fsPath),
+      start: new Date().toISOString(),
+      status: 'running',
+      backend: 'notebook',
+      notebook: notebook.toString(),
+      cell: this.cell.index,
+      executionOrder: this.order,
+      also,
+    };
+    this.record = record;
     writeRecord(this.runDir, this.record);
     for (const [file, pieces] of this.held) this.append(file, pieces);
     this.held.clear();
-    const also = this.widget ? logFolders(notebook) : undefined;
     this.host.start({ name, command: this.label, root: this.runDir, runDir: this.runDir, control: this, also, live: true, started: this.record.start });
   }
 }
@@ -218,6 +306,27 @@ function errorOf(data: Uint8Array): { name: string; message: string } | undefine
     return { name: typeof e.name === 'string' ? e.name : 'Error', message: typeof e.message === 'string' ? e.message : '' };
   } catch {
     return undefined;
+  }
+}
+
+/** Whether a cell's execution summary says its execution ended. */
+export const ended = (s: vscode.NotebookCellExecutionSummary | undefined) => typeof s?.success === 'boolean' || typeof s?.timing?.endTime === 'number';
+
+/** The last `max` bytes of a file as text (`whole`: all of it), '' when there is none. */
+function logEnd(file: string, max: number): { text: string; whole: boolean } {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return { text: '', whole: true };
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    const buf = Buffer.alloc(Math.min(size, max));
+    fs.readSync(fd, buf, 0, buf.length, size - buf.length);
+    return { text: decoder.decode(buf), whole: buf.length === size };
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

@@ -12,7 +12,7 @@ export const SUITE_PREFIX = '[training-monitor-suite] ';
 
 /** The suite of a trusted workspace. */
 export function run(): Promise<void> {
-  return runFiles('monitor.test.js', 'slurm.test.js', 'notebook.test.js');
+  return runFiles('monitor.test.js', 'slurm.test.js', 'notebook.test.js', 'notebookReload.test.js');
 }
 
 /** Runs the built test files of this folder with mocha, reporting through the host's console. */
