@@ -200,8 +200,10 @@ export class CellExecution implements RunControl {
   /** Interrupts the kernel (the training gets KeyboardInterrupt); resolves once the cell ended, or was let go. */
   async stop(graceMs: number, step: (text: string) => void = () => undefined): Promise<ExitInfo> {
     this.stopped = true;
-    step(`Interrupting the kernel of ${path.basename(this.cell.notebook.uri.fsPath)}.`);
-    await interrupt(this.cell).catch((e: Error) => step(`The interrupt failed: ${e.message}`));
+    await interrupt(this.cell).then(
+      (how) => step(`Interrupted the kernel of ${path.basename(this.cell.notebook.uri.fsPath)} (${how}).`),
+      (e: Error) => step(`The interrupt failed: ${e.message}`),
+    );
     const timer = setTimeout(() => {
       if (this.done) return;
       step(`The cell did not end within ${Math.round((graceMs + LET_GO_MS) / 1000)} s of the interrupt; it is no longer followed.`);
@@ -331,16 +333,16 @@ function logEnd(file: string, max: number): { text: string; whole: boolean } {
 }
 
 /**
- * Interrupts the kernel running `cell`: VS Code's own cancel, which reaches any controller's
- * interrupt handler (the Jupyter extension's interrupts the kernel) but needs the notebook open in
- * an editor; else the Jupyter extension's `jupyter.interruptkernel`.
+ * Interrupts the kernel running `cell`, and says how: the Jupyter extension's
+ * `jupyter.interruptkernel` where it is (its own way, which also reaches a kernel whose notebook
+ * shows in no editor), else VS Code's cancel, which reaches any controller's interrupt handler.
  */
-async function interrupt(cell: vscode.NotebookCell): Promise<void> {
+async function interrupt(cell: vscode.NotebookCell): Promise<string> {
   const document = cell.notebook.uri;
-  const open = vscode.window.visibleNotebookEditors.some((e) => e.notebook === cell.notebook);
-  if (open || !vscode.extensions.getExtension('ms-toolsai.jupyter')) {
-    await vscode.commands.executeCommand('notebook.cell.cancelExecution', { ranges: [{ start: cell.index, end: cell.index + 1 }], document });
-    return;
+  if ((await vscode.commands.getCommands(true)).includes('jupyter.interruptkernel')) {
+    await vscode.commands.executeCommand('jupyter.interruptkernel', { notebookEditor: { notebookUri: document } });
+    return 'jupyter.interruptkernel';
   }
-  await vscode.commands.executeCommand('jupyter.interruptkernel', { notebookEditor: { notebookUri: document } });
+  await vscode.commands.executeCommand('notebook.cell.cancelExecution', { ranges: [{ start: cell.index, end: cell.index + 1 }], document });
+  return 'notebook.cell.cancelExecution';
 }

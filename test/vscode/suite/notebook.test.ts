@@ -239,6 +239,7 @@ describe('Notebooks: the training a cell runs, live', function () {
 
   it('Stop interrupts the running cell: KeyboardInterrupt, the run stopped, the kernel alive for the next cell', async () => {
     const count = monitor.all().length;
+    const cancels = kernel.interrupts.cancel;
     run(3);
     const started = await newRun(count);
     await until(() => (runOf(started.runDir!)?.points ?? 0) > 10, 30_000, 'points to arrive');
@@ -246,6 +247,7 @@ describe('Notebooks: the training a cell runs, live', function () {
     const stopped = await until(() => runOf(started.runDir!)?.run.state === 'stopped' && runOf(started.runDir!), 30_000, 'the run stopped');
     assert.match(fs.readFileSync(path.join(stopped.runDir!, 'stderr.log'), 'utf8'), /^KeyboardInterrupt/m);
     assert.equal(JSON.parse(fs.readFileSync(path.join(stopped.runDir!, 'run.json'), 'utf8')).status, 'stopped');
+    assert.equal(kernel.interrupts.cancel, cancels + 1, 'no jupyter.interruptkernel here: VS Code cancel reached the controller');
     run(4);
     const after = editor.notebook.cellAt(4);
     await until(() => after.executionSummary?.success === true, 30_000, 'the next cell to run');

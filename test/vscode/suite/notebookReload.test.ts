@@ -38,7 +38,7 @@ function loggedSteps(runDir: string): number[] {
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const record = (runDir: string) => JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8'));
 
-describe('Notebooks: a window reload mid-cell', function () {
+describe('Notebooks: a window reload mid-cell, Jupyter interrupt', function () {
   let monitor: TrainingMonitorApi;
   let kernel: TestKernel;
   let dir: string;
@@ -147,5 +147,25 @@ describe('Notebooks: a window reload mid-cell', function () {
     const rerun = await until(() => monitor.all().find((s) => s.runDir !== runDir && /-reload-cell/.test(s.runDir ?? '')), 30_000, 'the run of the re-run');
     await cellEnded(cell);
     await endOf(rerun.runDir!);
+  });
+
+  it('Stop goes through jupyter.interruptkernel where the Jupyter extension is: KeyboardInterrupt, the run stopped', async () => {
+    const jupyter = kernel.playJupyter(main.notebook);
+    try {
+      const before = { ...kernel.interrupts };
+      const count = monitor.all().length;
+      run(main.notebook, 1);
+      const { runDir } = await newRun(count, 'reload');
+      await until(() => (runOf(runDir!)?.points ?? 0) > 10, 30_000, 'points to arrive');
+      await vscode.commands.executeCommand('trainingMonitor.stop');
+      const end = await endOf(runDir!);
+      assert.equal(end.run.state, 'stopped');
+      assert.deepEqual(kernel.interrupts, { cancel: before.cancel, jupyter: before.jupyter + 1 }, 'interrupted by jupyter.interruptkernel, not the cancel');
+      assert.match(fs.readFileSync(path.join(runDir!, 'stderr.log'), 'utf8'), /^KeyboardInterrupt/m);
+      assert.match(fs.readFileSync(path.join(runDir!, 'events.jsonl'), 'utf8'), /\(jupyter\.interruptkernel\)/);
+      assert.equal(main.notebook.cellAt(1).executionSummary?.success, false);
+    } finally {
+      jupyter.dispose();
+    }
   });
 });
