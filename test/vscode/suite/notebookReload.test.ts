@@ -38,7 +38,7 @@ function loggedSteps(runDir: string): number[] {
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const record = (runDir: string) => JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8'));
 
-describe('Notebooks: a window reload mid-cell, Jupyter interrupt', function () {
+describe('Notebooks: a window reload mid-cell, the toolbar button, the watch-all setting, Jupyter interrupt', function () {
   let monitor: TrainingMonitorApi;
   let kernel: TestKernel;
   let dir: string;
@@ -166,6 +166,47 @@ describe('Notebooks: a window reload mid-cell, Jupyter interrupt', function () {
       assert.equal(main.notebook.cellAt(1).executionSummary?.success, false);
     } finally {
       jupyter.dispose();
+    }
+  });
+
+  it("the notebook toolbar's button, called as the toolbar calls it, watches that notebook (not the active one)", async () => {
+    const other = await open('toolbar.ipynb', [steps(20, 0.02)]);
+    // another notebook active: the argument, not the active editor, says which notebook
+    await vscode.window.showNotebookDocument(main.notebook, { viewColumn: vscode.ViewColumn.One });
+    // NotebookEditorWorkbenchToolbar's action context `{ ui, notebookEditor, source }`, the editor
+    // marshalled by NotebookEditorWidget.toJSON as `{ notebookUri }`
+    await vscode.commands.executeCommand(WATCH, { ui: true, notebookEditor: { notebookUri: other.notebook.uri }, source: 'notebookToolbar' });
+    const count = monitor.all().length;
+    run(other.notebook);
+    const { runDir } = await newRun(count, 'toolbar');
+    const end = await endOf(runDir!);
+    assert.deepEqual([end.run.state, end.points], ['finished', 20]);
+  });
+
+  it('trainingMonitor.watchNotebooks: on, a training cell of any notebook is a run with no command; off, it is not', async () => {
+    const config = vscode.workspace.getConfiguration('trainingMonitor');
+    const off = await open('off.ipynb', [steps(20, 0.02)]);
+    const count = monitor.all().length;
+    run(off.notebook);
+    await cellEnded(off.notebook.cellAt(0));
+    await new Promise((r) => setTimeout(r, 500)); // what a run would need to appear
+    assert.equal(
+      monitor
+        .all()
+        .slice(count)
+        .filter((s) => /-off-cell/.test(s.runDir ?? '')).length,
+      0,
+      'not watched: no run',
+    );
+    await config.update('watchNotebooks', true, vscode.ConfigurationTarget.Workspace);
+    try {
+      const auto = await open('auto.ipynb', [steps(20, 0.02)]);
+      run(auto.notebook);
+      const { runDir } = await newRun(count, 'auto');
+      const end = await endOf(runDir!);
+      assert.deepEqual([end.run.state, end.points], ['finished', 20]);
+    } finally {
+      await config.update('watchNotebooks', undefined, vscode.ConfigurationTarget.Workspace);
     }
   });
 });
