@@ -104,6 +104,16 @@ raise ValueError("diverged")`;
 
 const CELLS = [KERAS, TORCH, HF, LONG, 'print("after")', MANY, WIDGET, FAILS];
 
+/**
+ * From the times the 1st, 2nd, … hundredth of a cell's progress was reached: the mean ms per
+ * hundredth between 10 and 20 (early) and between 80 and 90 (late); a tenth of 100k updates each.
+ */
+function perThousand(reached: number[]): { early: number; late: number } {
+  const at = (k: number) => reached[Math.round((k / 100) * reached.length) - 1];
+  const span = (a: number, b: number) => Math.round(((at(b) - at(a)) / ((b - a) * reached.length)) * 100 * 10) / 10;
+  return { early: span(10, 20), late: span(80, 90) };
+}
+
 /** The extension host's event-loop delay while `work` runs: p50, p99 and max in ms. */
 async function loopDelay(work: () => Promise<unknown>): Promise<{ p50: number; p99: number; max: number }> {
   const h = monitorEventLoopDelay({ resolution: 1 });
@@ -300,10 +310,23 @@ describe('Notebooks: the training a cell runs, live', function () {
     });
     await kernel.select(plain);
     let t0 = Date.now();
+    // when each hundredth of the output's final size arrived (its bytes grow with its lines)
+    const sizes: Array<[number, number]> = [];
     const baseline = await loopDelay(async () => {
       void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 1 }], document: plain.notebook.uri });
-      await until(() => typeof plain.notebook.cellAt(0).executionSummary?.success === 'boolean', 120_000, 'the unwatched cell to end');
+      await until(
+        () => {
+          const cell = plain.notebook.cellAt(0);
+          sizes.push([Date.now(), cell.outputs[0]?.items[0]?.data.length ?? 0]);
+          return typeof cell.executionSummary?.success === 'boolean';
+        },
+        120_000,
+        'the unwatched cell to end',
+      );
     });
+    const total = sizes[sizes.length - 1][1];
+    const baselineReached: number[] = [];
+    for (const [t, size] of sizes) for (let k = baselineReached.length + 1; k <= 100 && (k * total) / 100 <= size; k++) baselineReached.push(t);
     const baselineSeconds = (Date.now() - t0) / 1000;
     editor = await vscode.window.showNotebookDocument(editor.notebook, { viewColumn: vscode.ViewColumn.One });
     const count = monitor.all().length;
@@ -311,7 +334,20 @@ describe('Notebooks: the training a cell runs, live', function () {
     t0 = Date.now();
     const watched = await loopDelay(async () => {
       run(5);
-      end = (await watchToEnd((await newRun(count)).runDir!)).end;
+      const dir = (await newRun(count)).runDir!;
+      // when each thousandth point was charted: linear cost keeps late thousands as quick as early ones
+      const reached: number[] = [];
+      end = await until(
+        () => {
+          const s = runOf(dir)!;
+          for (let k = reached.length + 1; k * 1000 <= s.points; k++) reached.push(Date.now());
+          return s.run.state !== 'running' && s;
+        },
+        180_000,
+        'the 100k-line run to end',
+      );
+      figures.per1k = perThousand(reached);
+      figures.per1kUnwatched = perThousand(baselineReached);
     });
     figures.lines100k = {
       watched: { seconds: (Date.now() - t0) / 1000, ...watched },
@@ -319,7 +355,10 @@ describe('Notebooks: the training a cell runs, live', function () {
       points: end!.points,
     };
     console.log(`${SUITE_PREFIX}100k-line cell, event-loop delay in ms: ${JSON.stringify(figures.lines100k)}`);
+    console.log(`${SUITE_PREFIX}ms per 1k updates, early → late: ${JSON.stringify({ watched: figures.per1k, unwatched: figures.per1kUnwatched })}`);
     assert.equal(end!.points, 100_000);
+    const cost = figures.per1k as { early: number; late: number };
+    assert.ok(cost.late < 4 * cost.early + 20, `1k updates took ${cost.early} ms early, ${cost.late} ms late: not linear`);
     assert.ok(watched.p99 < baseline.p99 + 50, `event loop p99 ${watched.p99} ms watched, ${baseline.p99} ms unwatched`);
   });
 });
