@@ -7,7 +7,7 @@ import { until } from '../../helpers';
 import { ProgressParser } from '../../../src/core/parse/progress';
 import type { MonitorState } from '../../../src/extension/monitor';
 import type { TrainingMonitorApi } from '../../../src/extension/extension';
-import { SUITE_PREFIX } from './index';
+import { SCREENSHOT, SUITE_PREFIX } from './index';
 import { TestKernel } from './kernel';
 
 const EXTENSION_ID = 'training-monitor.training-monitor';
@@ -182,6 +182,10 @@ describe('Notebooks: the training a cell runs, live', function () {
     const torch = monitor.all().find((s) => s.points === 40);
     if (torch?.runDir) await monitor.showRun(torch.runDir);
     await vscode.window.showNotebookDocument(editor.notebook, { viewColumn: vscode.ViewColumn.One });
+    // the runner (run.ts) saves the window as it is now: the panel beside the notebook
+    await new Promise((r) => setTimeout(r, 2000));
+    console.log(`${SUITE_PREFIX}${SCREENSHOT}notebook-beside.png`);
+    await new Promise((r) => setTimeout(r, 2000));
     kernel?.dispose();
     fs.mkdirSync(path.join(extensionPath, 'test-results'), { recursive: true });
     fs.writeFileSync(path.join(extensionPath, 'test-results', 'notebook-figures.json'), JSON.stringify(figures, null, 2) + '\n');
