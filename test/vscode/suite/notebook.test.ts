@@ -179,7 +179,8 @@ describe('Notebooks: the training a cell runs, live', function () {
     // the window's last screenshot (test-results/integration-index.png): the PyTorch run beside its notebook
     const torch = monitor.all().find((s) => s.points === 40);
     if (torch?.runDir) await monitor.showRun(torch.runDir);
-    await vscode.window.showNotebookDocument(editor.notebook, { viewColumn: vscode.ViewColumn.One });
+    const shown = await vscode.window.showNotebookDocument(editor.notebook, { viewColumn: vscode.ViewColumn.One });
+    shown.revealRange(new vscode.NotebookRange(1, 2), vscode.NotebookEditorRevealType.AtTop); // the PyTorch cell and its output
     // the runner (run.ts) saves the window as it is now: the panel beside the notebook
     await new Promise((r) => setTimeout(r, 2000));
     console.log(`${SUITE_PREFIX}${SCREENSHOT}notebook-beside.png`);
