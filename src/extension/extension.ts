@@ -30,6 +30,11 @@ export interface TrainingMonitorApi {
   overlay(id: string, on: boolean): Promise<void>;
   /** The labels "Start Training Monitor" would offer now, in order. */
   startChoices(): string[];
+  /**
+   * What a window reload does to the runs: the workers and the notebook watcher end, then (after
+   * `away`, what happens while no window watches) the recorded runs are taken up as on activation.
+   */
+  reload(away?: () => Thenable<unknown>): Promise<void>;
 }
 
 /** Every run of this window (module-level: deactivate ends their workers). */
@@ -110,14 +115,12 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
     return picked?.m;
   };
 
+  const notebookWatcher = () => new NotebookWatcher((source) => void r.follow(source), workspaceRoot, context.workspaceState);
+  let notebooks = notebookWatcher();
   context.subscriptions.push(
     statusBar,
     webviews,
-    new NotebookWatcher(
-      (source) => void r.follow(source),
-      (notebook) => workspaceRoot(notebook),
-      context.workspaceState,
-    ),
+    { dispose: () => notebooks.dispose() },
     // An argument skips the quick pick (keybindings, tasks, tests): see `startArgument`.
     vscode.commands.registerCommand('trainingMonitor.start', async (arg?: unknown) => {
       const start = (await startArgument(arg)) ?? (await pickStart(context.globalState));
@@ -172,6 +175,16 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
     showRun: (id) => choose(id, (m) => r.show(m, false)),
     overlay: (id, on) => choose(id, (m) => r.overlay(m, on)),
     startChoices: () => startChoices(context.globalState).map((c) => c.label),
+    reload: async (away) => {
+      notebooks.dispose();
+      await r.dispose();
+      r.all.splice(0);
+      r.shown = undefined;
+      await away?.();
+      notebooks = notebookWatcher();
+      adoptAll();
+      refresh();
+    },
   };
 }
 

@@ -170,3 +170,83 @@ describe('a running cell read by position', () => {
     assert.deepEqual(cellExit(false, 'ValueError'), { code: null, signal: null, state: 'ValueError' });
   });
 });
+
+describe('a running cell taken up again after a window reload', () => {
+  /** The cell's output read as it grows by one window until `cut` chunks, then by a new window from the log the first one wrote, with `skip` chunks printed in between. */
+  function reload(chunks: string[], cut: number, skip: number, format: (t: string) => string, logEnd = (log: string) => ({ text: log, whole: true })) {
+    const first = new StreamCursor();
+    let raw = '';
+    let log = '';
+    for (const c of chunks.slice(0, cut)) log += text(first.update(enc.encode(format((raw += c)))));
+    for (const c of chunks.slice(cut, cut + skip)) raw += c;
+    const second = new StreamCursor();
+    const end = logEnd(log);
+    second.resume(end.text, end.whole);
+    for (const c of chunks.slice(cut + skip)) log += text(second.update(enc.encode(format((raw += c)))));
+    log += text(second.update(enc.encode(format(raw))));
+    return { log: log + second.end(), second };
+  }
+
+  it('reads on after the lines the log holds: each printed line once, those printed while away too', () => {
+    const chunks = Array.from({ length: 50 }, (_, i) => `step ${i + 1} loss=${(1 / (i + 1)).toFixed(4)}\n`);
+    const expected = chunks.join('');
+    for (const skip of [0, 1, 7]) {
+      const { log, second } = reload(chunks, 20, skip, (t) => t);
+      assert.equal(log, expected, `${skip} chunks printed while away`);
+      assert.equal(second.restarts, 0);
+    }
+    // only the log's last bytes are read back (its first line there may be cut)
+    const tail = reload(
+      chunks,
+      30,
+      3,
+      (t) => t,
+      (log) => ({ text: log.slice(log.length - 100), whole: false }),
+    );
+    assert.equal(tail.log, expected);
+  });
+
+  it('takes up a Keras bar in the middle of its line: no redraw logged twice, the line ends once', () => {
+    const chunks = kerasChunks(2, 4);
+    const bars = (e: number) => [1, 2, 3, 4].map((s) => ` ${s}/4 ━━━━━━━━━━━━━━━━━━━━ 0s 3ms/step - loss: ${(1 / (e * 4 + s)).toFixed(4)}`);
+    const expected = `Epoch 1/2\n${bars(1).join('\r')}\nEpoch 2/2\n${bars(2).join('\r')}\n`;
+    // cut after the second epoch's second redraw; nothing printed while away
+    const { log } = reload(chunks, 9, 0, vscodeFormat);
+    assert.equal(log, expected);
+    // its third redraw printed while away is missed (VS Code shows only the latest), the rest logged once
+    const away = reload(chunks, 9, 1, vscodeFormat).log;
+    assert.equal(away, expected.replace(`\r${bars(2)[2]}`, ''));
+  });
+
+  it('writes nothing twice when the log cannot be found in the output (text rewritten past recognition)', () => {
+    const second = new StreamCursor();
+    second.resume('step 1 loss=0.5\nstep 2 loss=0.4\n', true);
+    const out = text(second.update(enc.encode('other 1\nother 2\nste')));
+    assert.equal(out, 'ste', 'its whole lines were printed while away, or rewritten: not logged again; the open line is');
+    assert.equal(second.restarts, 1);
+    assert.equal(text(second.update(enc.encode('other 1\nother 2\nstep 3 loss=0.3\n'))), '\rstep 3 loss=0.3\n');
+  });
+
+  it('an empty log: the output read from its start', () => {
+    const second = new StreamCursor();
+    second.resume('', true);
+    assert.equal(text(second.update(enc.encode('step 1 loss=0.5\n'))), 'step 1 loss=0.5\n');
+  });
+
+  it('a table resumed writes only rows new or changed since the log', () => {
+    const page = (rows: string[][]) =>
+      '<table border="1" class="dataframe">\n  <thead>\n <tr style="text-align: left;">\n      <th>Step</th>\n      <th>Training Loss</th>\n      <th>Validation Loss</th>\n    </tr>\n  </thead>\n  <tbody>\n' +
+      rows.map((r) => `    <tr>\n${r.map((c) => `      <td>${c}</td>\n`).join('')}    </tr>\n`).join('') +
+      '  </tbody>\n</table>';
+    const t = new TableCursor();
+    t.resume('{"step":10,"Training Loss":0.6931}\n{"step":20,"Training Loss":0.5123}\n{"step":30,"Trai');
+    const out = t.update(
+      page([
+        ['10', '0.693100', 'No log'],
+        ['20', '0.512300', '0.600000'],
+        ['30', '0.400000', 'No log'],
+      ]),
+    );
+    assert.equal(out, '{"step":20,"Training Loss":0.5123,"Validation Loss":0.6}\n{"step":30,"Training Loss":0.4}\n');
+  });
+});
