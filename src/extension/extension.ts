@@ -30,11 +30,6 @@ export interface TrainingMonitorApi {
   overlay(id: string, on: boolean): Promise<void>;
   /** The labels "Start Training Monitor" would offer now, in order. */
   startChoices(): string[];
-  /**
-   * What a window reload does to the runs: the workers and the notebook watcher end, then (after
-   * `away`, what happens while no window watches) the recorded runs are taken up as on activation.
-   */
-  reload(away?: () => Thenable<unknown>): Promise<void>;
 }
 
 /** Every run of this window (module-level: deactivate ends their workers). */
@@ -170,21 +165,22 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
     current: () => r.shown?.state,
     all: () => r.all.map((m) => m.state),
     loadedViews: () => webviews.loaded,
-    testHooks: testHooks(r),
+    testHooks: TEST_HOOKS
+      ? testHooks(r, async (away) => {
+          notebooks.dispose();
+          await r.dispose();
+          r.all.splice(0);
+          r.shown = undefined;
+          await away?.();
+          notebooks = notebookWatcher();
+          adoptAll();
+          refresh();
+        })
+      : undefined,
     runs: () => r.choices(true),
     showRun: (id) => choose(id, (m) => r.show(m, false)),
     overlay: (id, on) => choose(id, (m) => r.overlay(m, on)),
     startChoices: () => startChoices(context.globalState).map((c) => c.label),
-    reload: async (away) => {
-      notebooks.dispose();
-      await r.dispose();
-      r.all.splice(0);
-      r.shown = undefined;
-      await away?.();
-      notebooks = notebookWatcher();
-      adoptAll();
-      refresh();
-    },
   };
 }
 

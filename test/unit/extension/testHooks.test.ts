@@ -15,7 +15,7 @@ async function extensionBundle(flags: string[]): Promise<string> {
 }
 
 describe('test hooks', () => {
-  it('only the test build can end a worker on request; a release cannot', async function () {
+  it('only the test build can end a worker or forget the runs on request; a release cannot', async function () {
     this.timeout(60_000);
     const release = await extensionBundle(['--production']);
     const tests = await extensionBundle(['--tests']);
@@ -23,5 +23,8 @@ describe('test hooks', () => {
     assert.match(tests, /\.crash\(/, 'the test build keeps the hook');
     assert.doesNotMatch(release, /\.crash\(/, 'a release drops it');
     assert.doesNotMatch(release, /TEST_HOOKS/, 'the flag is replaced at build time');
+    // the reload hook forgets every run of the window: `.all.splice(0)`
+    assert.match(tests, /\.all\.splice\(0\)/, 'the test build keeps the reload hook');
+    assert.doesNotMatch(release, /\.all\.splice\(0\)/, 'a release drops the reload hook');
   });
 });

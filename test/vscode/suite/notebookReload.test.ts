@@ -90,7 +90,7 @@ describe('Notebooks: a window reload mid-cell, the toolbar button, the watch-all
     run(main.notebook);
     const { runDir } = await newRun(count, 'reload');
     await until(() => (runOf(runDir!)?.points ?? 0) >= 10, 30_000, 'points before the reload');
-    await monitor.reload();
+    await monitor.testHooks!.reload();
     const again = await until(() => runOf(runDir!), 10_000, 'the run taken up after the reload');
     assert.equal(again.run.state, 'running');
     const live: number[] = [];
@@ -115,7 +115,7 @@ describe('Notebooks: a window reload mid-cell, the toolbar button, the watch-all
     run(main.notebook);
     const { runDir } = await newRun(count, 'reload');
     await until(() => (runOf(runDir!)?.points ?? 0) >= 5, 30_000, 'points before the reload');
-    await monitor.reload(() => cellEnded(main.notebook.cellAt(0)));
+    await monitor.testHooks!.reload(() => cellEnded(main.notebook.cellAt(0)));
     const end: MonitorState = await endOf(runDir!);
     assert.deepEqual([end.run.state, end.points], ['finished', 60]);
     assert.deepEqual(loggedSteps(runDir!), range(1, 60));
@@ -129,7 +129,7 @@ describe('Notebooks: a window reload mid-cell, the toolbar button, the watch-all
     const { runDir } = await newRun(count, 'reload');
     await until(() => (runOf(runDir!)?.points ?? 0) >= 5, 30_000, 'points before the reload');
     let order: number | undefined;
-    await monitor.reload(async () => {
+    await monitor.testHooks!.reload(async () => {
       await cellEnded(cell);
       order = cell.executionSummary?.executionOrder;
       run(main.notebook);
