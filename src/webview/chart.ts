@@ -331,7 +331,7 @@ export class Chart {
     const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font };
     const value = (v: number | null | undefined) => readout(v == null ? v : v * 10 ** this.yShift, uPlot.fmtNum);
     const look = { styles, smoothed: this.smoothed, banded, hidden: this.hidden };
-    const { series, bands, roles, colors } = lineSeries(
+    const { series, bands, roles, colors, swatches } = lineSeries(
       X_LABEL[this.axis],
       this.drawn,
       look,
@@ -343,7 +343,8 @@ export class Chart {
     return {
       width,
       height: this.height,
-      legend: { show: true },
+      // swatches drawn as backgrounds (no border): a dashed line's swatch is dashed
+      legend: { show: true, markers: { width: 0, fill: (_u, i) => swatches[i] } },
       cursor: { sync: { key: `training-monitor-${this.axis}` } },
       scales: {
         x: { time: this.axis === 'wall', ...(native && view.logX && { distr: 3 }) },
