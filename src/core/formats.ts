@@ -20,7 +20,7 @@ export type SniffKind = 'text' | 'json' | 'any';
 export type Decision = { format: FileFormat } | { sniff: SniffKind } | { skip: SkipReason } | { own: true };
 
 /** The monitor's own files at the root of a run folder: never data. */
-const OWN = new Set(['events.jsonl', 'run.json', 'exit-code', 'job.sbatch', 'pid']);
+const OWN = new Set(['events.jsonl', 'run.json', 'exit-code', 'job.sbatch', 'pid', 'console-order']);
 const SOURCE = new Set([
   'py',
   'pyx',

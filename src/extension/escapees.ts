@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** Files of a run folder the monitor or its launch wrapper write themselves. */
-const OWN = new Set(['events.jsonl', 'run.json', 'exit-code', 'gpu.csv']);
+const OWN = new Set(['events.jsonl', 'run.json', 'exit-code', 'gpu.csv', 'console-order']);
 
 /** Sizes of the regular files at the top of `dir` a training writes. */
 export function fileSizes(dir: string): Map<string, number> {

@@ -63,18 +63,35 @@ export function startChoices(memory: vscode.Memento): StartChoice[] {
   if (vscode.workspace.isTrusted) {
     for (const o of offered) choices.push(...(o.run ?? []));
   } else {
-    // Restricted mode: nothing runs; attaching works. The way to trust the folder is offered instead.
+    // Restricted mode: nothing runs; attaching works. The way to trust the folder is offered first;
+    // a run picked here waits for trust (extension.ts) and is made only then, with the trusted settings.
     choices.push({
       label: '$(shield) Manage Workspace Trust…',
       detail: 'Running a training command needs a trusted workspace; attaching to logs works here.',
       make: async () => void vscode.commands.executeCommand('workbench.trust.manage'),
     });
+    for (const o of offered) choices.push(...(o.run ?? []).map(afterTrust));
   }
   for (const o of offered) choices.push(...(o.attach ?? []));
   // with a notebook active, watching its cells comes first: it is what a notebook user came for
   const notebook = vscode.window.activeNotebookEditor?.notebook;
   if (notebook) choices.unshift(watchChoice(notebook.uri));
   return choices;
+}
+
+/** A run choice offered in Restricted Mode: says it waits for trust; its questions and settings come once trusted. */
+function afterTrust(choice: StartChoice): StartChoice {
+  return {
+    ...choice,
+    detail: 'Starts once you trust this folder.',
+    make: async () => ({
+      runsCode: true,
+      begin: async (root) => {
+        const start = await choice.make();
+        return start ? start.begin(root) : [];
+      },
+    }),
+  };
 }
 
 export async function pickStart(memory: vscode.Memento): Promise<Start | undefined> {

@@ -11,6 +11,7 @@ import { emptyBatch, type Batch, type EventLevel, type MonitorEvent, type Series
 import type { HostToWebview, RunInfo, WebviewQuestion } from '../core/protocol/webview';
 import { Pipeline } from '../workers/pipeline';
 import { RunAlerts } from './alerts';
+import { ConsoleOrder } from './consoleOrder';
 import type { ExitInfo } from './control';
 import { growthText, watchGrowth } from './escapees';
 import { outcome } from './runFolder';
@@ -63,6 +64,8 @@ export class Monitor implements StatusOfRun {
   readonly id: string;
   /** Its name and start time, for the run selector and overlaid legends. */
   readonly label: string;
+  /** The order stdout and stderr came in, for the Console of a snapshot. */
+  private readonly consoleOrder: ConsoleOrder;
 
   constructor(
     readonly source: RunSource,
@@ -75,6 +78,7 @@ export class Monitor implements StatusOfRun {
     this.info = source.ended
       ? { name: source.name, state: source.ended.state, exit: source.ended.exit, command: source.command, canStop: false }
       : { name: source.name, state: canStop ? 'running' : 'watching', command: source.command, canStop };
+    this.consoleOrder = new ConsoleOrder(source.runDir, !source.ended);
     const settings = vscode.workspace.getConfiguration('trainingMonitor');
     this.pipeline = new Pipeline(
       {
@@ -208,6 +212,8 @@ export class Monitor implements StatusOfRun {
   async snapshot(): Promise<Extract<HostToWebview, { type: 'snapshot' }>> {
     const batch = await this.pipeline.snapshot();
     batch.events = [...batch.events, ...this.events].sort((a, b) => a.time - b.time);
+    const consoleText = this.consoleOrder.rebuild(batch.logs);
+    if (consoleText) batch.logs.push(consoleText);
     return { type: 'snapshot', run: this.run, batch };
   }
 
@@ -249,6 +255,7 @@ export class Monitor implements StatusOfRun {
 
   private forward(batch: Batch, points: number): Promise<void> | void {
     this.points = points;
+    this.consoleOrder.note(batch);
     for (const s of batch.series) {
       if (s.x.length) this.lastByName.set(s.name, { name: s.name, value: s.y[s.y.length - 1], x: s.x[s.x.length - 1], xKind: s.xKind });
       if (s.x.length && lossRank(s.name) < 2 && (!this.latest || lossRank(s.name) <= lossRank(this.latest.name))) {

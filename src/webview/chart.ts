@@ -10,13 +10,13 @@ import { aligned, bandsShown, forScales, heldColumns, windowColumns, yColumns, t
 import { chooseLines, type Choice } from './sameMetric';
 import { readout, tickLabels } from './ticks';
 import { drawable, drawMarkers, markersOf, type Marker } from './yValues';
-import { chartPng, cssVar, shownLegend } from './paint';
-import { gridStroke, type LineStyle } from './colors';
+import type { LineStyle } from './colors';
+import { axisFont, plotAxes, X_LABEL } from './chartAxes';
 import { Tooltip } from './tooltip';
 import { smoothable } from './smoothing';
 import { NO_MAPPING } from './epochSteps';
 import { legendKeys, zoomKeys } from './keys';
-import { chartNote, headButton, legendLabel, legendTitle, shownRange } from './chartParts';
+import { chartNote, headButton, labelLegendRows, legendLabel, legendTitle, pngButton, shownRange } from './chartParts';
 import { lineSeries, type Role } from './chartSeries';
 import { outlierFree, yControl, yRange, type YAxis } from './yRange';
 import type { ViewOptions } from './view';
@@ -47,8 +47,6 @@ export interface ChartHooks {
   /** A line's file as its legend names it (an overlaid run's under the name the user gave it). */
   sourceText(line: HeldSeries): string;
 }
-
-const X_LABEL: Record<AxisKind, string> = { step: 'step', epoch: 'epoch', wall: 'time', index: 'update', relative: 'time (s)' };
 
 export class Chart {
   readonly element: HTMLElement;
@@ -108,12 +106,11 @@ export class Chart {
     name.textContent = axis === 'step' || isTimeAxis(axis) ? title : `${title} (by ${X_LABEL[axis]})`;
     const follows = 'Zoomed in: new points do not move this chart. Follow the live edge again (or double-click the chart).';
     this.follow = headButton('follow', 'Follow', follows, () => hooks.zoomed(this, undefined), true);
-    const save = headButton('save-png', 'PNG', 'Save this chart as a PNG image', () => {
-      const canvas = this.plot?.root.querySelector('canvas');
-      const run = document.querySelector('.run-title')?.textContent ?? '';
-      const png = canvas && chartPng(canvas, name.textContent ?? this.title, run, this.plot ? shownLegend(this.plot.root) : []);
-      if (png) hooks.exportPng(name.textContent ?? this.title, png);
-    });
+    const save = pngButton(
+      () => name.textContent ?? this.title,
+      () => this.plot,
+      (title, png) => hooks.exportPng(title, png),
+    );
     this.sources = headButton('all-sources', '', '', () => hooks.allSources(this, !this.showAll), true);
     this.unhide = headButton('show-all', '', 'Draw every line the legend switched off', () => hooks.hidden(this, [...this.hidden], false), true);
     this.yControl = yControl(this.yAxis, (a) => hooks.yAxis(this, a));
@@ -234,7 +231,7 @@ export class Chart {
       this.plot.over.append(this.hover.element);
       this.plot.over.addEventListener('mouseleave', () => this.hover.hide());
       this.element.dataset.styles = look;
-      this.labelLegendRows();
+      labelLegendRows(this.plot.root, this.roles, (line) => legendTitle(this.drawn[line], this.drawn, this.choices, this.hooks.exact));
       legendKeys(this.plot, this.plot.root.querySelectorAll<HTMLElement>('.u-legend .u-series'), (i) => this.roles[i - 1]?.part === 'main');
       this.countHidden();
       this.plot.over.addEventListener('dblclick', () => this.hooks.zoomed(this, undefined));
@@ -325,13 +322,10 @@ export class Chart {
   }
 
   private options(width: number, view: ViewOptions, banded: boolean[], styles: LineStyle[]): uPlot.Options {
-    const fg = cssVar('--vscode-foreground', '#ccc');
-    const grid = gridStroke();
-    const font = `11px ${cssVar('--vscode-font-family', 'sans-serif')}`;
-    const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, font };
+    const font = axisFont();
     const value = (v: number | null | undefined) => readout(v == null ? v : v * 10 ** this.yShift, uPlot.fmtNum);
     const look = { styles, smoothed: this.smoothed, banded, hidden: this.hidden };
-    const { series, bands, roles, colors } = lineSeries(
+    const { series, bands, roles, colors, swatches } = lineSeries(
       X_LABEL[this.axis],
       this.drawn,
       look,
@@ -343,30 +337,14 @@ export class Chart {
     return {
       width,
       height: this.height,
-      legend: { show: true },
+      // swatches drawn as backgrounds (no border): a dashed line's swatch is dashed
+      legend: { show: true, markers: { width: 0, fill: (_u, i) => swatches[i] } },
       cursor: { sync: { key: `training-monitor-${this.axis}` } },
       scales: {
         x: { time: this.axis === 'wall', ...(native && view.logX && { distr: 3 }) },
         y: view.logY ? { distr: 3 } : { range: (_u, min, max) => yRange(this.yAxis, min, max, this.yShift, this.robust) },
       },
-      axes: [
-        // the x axis and its name in 44 px (uPlot's default 80 left a short panel no plot)
-        {
-          ...axis,
-          label: X_LABEL[this.axis],
-          labelFont: font,
-          size: 28,
-          labelSize: 16,
-          labelGap: 0,
-          ...(native && { values: (_u: uPlot, splits: number[]) => tickLabels(splits) }),
-        },
-        // as wide as its longest label (`-2.5e+63` does not fit uPlot's fixed 50 px)
-        {
-          ...axis,
-          values: (_u, splits) => this.yLabels(splits),
-          size: (_u, values) => Math.max(40, 20 + 7 * Math.max(0, ...(values ?? []).map((v) => v.length))),
-        },
-      ],
+      axes: plotAxes(this.axis, native, (splits) => this.yLabels(splits)),
       series,
       bands,
       hooks: {
@@ -410,19 +388,5 @@ export class Chart {
     const value = (v: number) => readout(v * 10 ** this.yShift, uPlot.fmtNum) ?? '';
     const xText = (x: number) => (this.axis === 'wall' ? new Date(x * 1000).toLocaleString() : `${X_LABEL[this.axis]} ${readout(x, uPlot.fmtNum)}`);
     this.hover.at(u, xText, (i) => this.roles[i - 1]?.part === 'main', value);
-  }
-
-  /**
-   * The legend lists each line once (the faint raw lines and the band edges stay out of it), and
-   * each row's tooltip says where else its metric appears.
-   */
-  private labelLegendRows(): void {
-    const rows = this.plot!.root.querySelectorAll<HTMLElement>('.u-legend .u-series');
-    rows.forEach((row, i) => {
-      if (i === 0) return;
-      const role = this.roles[i - 1];
-      if (role.part !== 'main') row.classList.add('raw');
-      else row.title = legendTitle(this.drawn[role.line], this.drawn, this.choices, this.hooks.exact);
-    });
   }
 }

@@ -1,6 +1,8 @@
-/** Small parts of a chart: its head's buttons and notes, and its legend's texts. */
+/** Small parts of a chart: its head's buttons (PNG export) and notes, and its legend's texts. */
 import type uPlot from 'uplot';
+import type { Role } from './chartSeries';
 import type { HeldSeries } from './heldSeries';
+import { chartPng, shownLegend } from './paint';
 import type { Choice } from './sameMetric';
 
 /** The x range a plot shows now. */
@@ -17,6 +19,30 @@ export function headButton(cls: string, text: string, title: string, onClick: ()
   b.hidden = hidden;
   b.addEventListener('click', onClick);
   return b;
+}
+
+/** The head's "PNG" button: the plot with its title, the run's name and its legend (paint.ts). */
+export function pngButton(title: () => string, plot: () => uPlot | undefined, save: (title: string, png: string) => void): HTMLButtonElement {
+  return headButton('save-png', 'PNG', 'Save this chart as a PNG image', () => {
+    const root = plot()?.root;
+    const canvas = root?.querySelector('canvas');
+    if (!root || !canvas) return;
+    const run = document.querySelector('.run-title')?.textContent ?? '';
+    save(title(), chartPng(canvas, title(), run, shownLegend(root)));
+  });
+}
+
+/**
+ * The legend lists each line once (the faint raw lines and the band edges stay out of it), and
+ * each row's tooltip (`title` of a line) says where else its metric appears.
+ */
+export function labelLegendRows(root: HTMLElement, roles: Role[], title: (line: number) => string): void {
+  root.querySelectorAll<HTMLElement>('.u-legend .u-series').forEach((row, i) => {
+    if (i === 0) return;
+    const role = roles[i - 1];
+    if (role.part !== 'main') row.classList.add('raw');
+    else row.title = title(role.line);
+  });
 }
 
 export function chartNote(cls: string, text: string): HTMLElement {

@@ -1,6 +1,6 @@
 /** A chart's uPlot series: per drawn line its faint raw line (when smoothed), its line, and its band's edges. */
 import type uPlot from 'uplot';
-import type { LineStyle } from './colors';
+import { swatchBackground, type LineStyle } from './colors';
 import type { HeldSeries } from './heldSeries';
 import { faint } from './paint';
 
@@ -15,6 +15,8 @@ export interface LineSeries {
   bands: uPlot.Band[];
   roles: Role[];
   colors: string[];
+  /** Per uPlot series, its legend swatch's CSS background (colour and dash). */
+  swatches: string[];
 }
 
 /** `label`: a line's legend label; `value`: a value as the legend reads it. */
@@ -25,7 +27,7 @@ export function lineSeries(
   label: (l: HeldSeries) => string,
   value: (v: number | null | undefined) => string,
 ): LineSeries {
-  const out: LineSeries = { series: [{ label: xLabel }], bands: [], roles: [], colors: [] };
+  const out: LineSeries = { series: [{ label: xLabel }], bands: [], roles: [], colors: [], swatches: [''] };
   drawn.forEach((l, i) => {
     const { color, dash, width } = look.styles[i];
     out.colors.push(color);
@@ -33,6 +35,7 @@ export function lineSeries(
     const add = (part: Role['part'], s: uPlot.Series) => {
       out.series.push({ ...line, ...s });
       out.roles.push({ line: i, part });
+      out.swatches.push(swatchBackground({ color: typeof s.stroke === 'string' ? s.stroke : color, dash, width }));
       return out.series.length - 1;
     };
     if (look.smoothed[i]) add('raw', { label: `${label(l)} (raw)`, stroke: faint(color, 0.3), width: 1 });

@@ -139,3 +139,18 @@ export function stylesFor(lines: StyledLine[], state: ColorState, runOrder: stri
 }
 
 export { faint };
+
+/**
+ * A legend swatch's CSS background: the line's colour in its dash pattern (a dashed line's swatch
+ * is dashed), so the lines of one run, which differ by dash, are told apart in the legend too.
+ */
+export function swatchBackground(style: LineStyle): string {
+  if (!style.dash) return style.color;
+  let at = 0;
+  const stops = style.dash.map((len, i) => {
+    const c = i % 2 ? 'transparent' : style.color;
+    const stop = `${c} ${at}px ${(at += len)}px`;
+    return stop;
+  });
+  return `repeating-linear-gradient(to right, ${stops.join(', ')})`;
+}

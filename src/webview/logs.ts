@@ -2,12 +2,13 @@
  * A log pane that stays fast at a million lines. It holds the last TAIL_MAX lines as strings and
  * renders only the rows in view (a spacer gives the scrollbar the whole log's height); rows above
  * what it holds are read back by the host from the log files, a block at a time, and a few blocks
- * are kept. A `\r` redraw (progress bars) rewrites the current line instead of adding one. Text is
+ * are kept. The lines held are as a terminal leaves them (logText.ts: `\r` redraws, colours). Text is
  * only ever set as text (see ansi.ts). Find searches the whole log through the host; Follow keeps
  * the newest line in view; Copy takes the selection, or the lines in view.
  */
 import { RequestError } from '../core/protocol/request';
-import { COLOUR, INCOMPLETE, lineNodes, NOT_COLOUR, settled, sgrAfter } from './logNodes';
+import { COLOUR, lineNodes, settled } from './logNodes';
+import { PaneText } from './paneText';
 import { revealSideways } from './reveal';
 
 const TAIL_MAX = 5000;
@@ -40,19 +41,8 @@ export class LogPane {
   private readonly find: HTMLInputElement;
   private readonly count: HTMLElement;
   private readonly followButton: HTMLButtonElement;
-  /** The stream's number of `tail[0]`. */
-  private first = 0;
-  /** The newest lines, each with the colour codes in force at its start. */
-  private tail: string[] = [];
-  /** The last line has no `\n` yet. */
-  private open = false;
-  /** The next text replaces the current line (a `\r` was seen). */
-  private overwrite = false;
-  /** Colour codes in force now, and at the start of the current line. */
-  private sgr = '';
-  private lineSgr = '';
-  /** An escape sequence cut by the end of the last chunk. */
-  private held = '';
+  /** The newest lines, as a terminal leaves them. */
+  private readonly text = new PaneText(TAIL_MAX, MAX_LINE_CHARS * 2);
   /** Older lines read back from the host, by block. */
   private blocks = new Map<number, string[]>();
   /** Blocks being read back now (each asked once). */
@@ -158,10 +148,7 @@ export class LogPane {
   clear(line = 0): void {
     this.epoch++;
     this.searches++;
-    this.first = line;
-    this.tail = [];
-    this.open = this.overwrite = false;
-    this.sgr = this.lineSgr = this.held = '';
+    this.text.clear(line);
     this.blocks.clear();
     this.loading.clear();
     this.matches = [];
@@ -171,34 +158,7 @@ export class LogPane {
   }
 
   append(raw: string): void {
-    let text = this.held + raw;
-    const cut = INCOMPLETE.exec(text);
-    this.held = cut && cut[0].length < 256 ? cut[0] : '';
-    if (this.held) text = text.slice(0, -this.held.length);
-    for (const part of text.replace(NOT_COLOUR, '').split(/(\r\n|\n|\r)/)) {
-      if (part === '\n' || part === '\r\n') {
-        if (!this.open) this.tail.push(this.sgr);
-        this.open = this.overwrite = false;
-      } else if (part === '\r') {
-        this.overwrite = true;
-      } else if (part) {
-        if (!this.open) {
-          this.lineSgr = this.sgr;
-          this.tail.push(this.sgr);
-          this.open = true;
-        }
-        const last = this.tail.length - 1;
-        if (this.overwrite) this.tail[last] = this.lineSgr + part;
-        else if (this.tail[last].length < MAX_LINE_CHARS * 2) this.tail[last] += part;
-        this.overwrite = false;
-        this.sgr = sgrAfter(this.sgr, part);
-      }
-    }
-    if (this.tail.length > TAIL_MAX) {
-      const drop = this.tail.length - TAIL_MAX;
-      this.tail.splice(0, drop);
-      this.first += drop;
-    }
+    this.text.append(raw);
     this.schedule();
   }
 
@@ -248,11 +208,11 @@ export class LogPane {
 
   /** Lines the pane can show: all of the stream's with a host to read them back, else the held ones. */
   private get top(): number {
-    return this.host.lines ? 0 : this.first;
+    return this.host.lines ? 0 : this.text.first;
   }
 
   private get total(): number {
-    return this.first + this.tail.length;
+    return this.text.total;
   }
 
   private search(query: string): void {
@@ -282,7 +242,8 @@ export class LogPane {
       return;
     }
     const lines: number[] = [];
-    this.tail.forEach((l, i) => settled(l.replace(COLOUR, '')).toLowerCase().includes(this.needle) && lines.push(this.first + i));
+    const { tail, first } = this.text;
+    tail.forEach((l, i) => settled(l.replace(COLOUR, '')).toLowerCase().includes(this.needle) && lines.push(first + i));
     this.found(lines, true);
   }
 
@@ -386,7 +347,7 @@ export class LogPane {
       } else {
         row.append(...lineNodes(text.length > MAX_LINE_CHARS ? text.slice(0, MAX_LINE_CHARS) + ' …' : text, this.needle));
       }
-      if (n < this.total - 1 || !this.open) row.append('\n');
+      if (n < this.total - 1 || !this.text.open) row.append('\n');
       nodes.push(row);
     }
     this.pre.replaceChildren(...nodes);
@@ -400,7 +361,7 @@ export class LogPane {
 
   /** Line `n` of the stream, or undefined while the host reads it back. */
   private line(n: number): string | undefined {
-    if (n >= this.first) return this.tail[n - this.first];
+    if (n >= this.text.first) return this.text.tail[n - this.text.first];
     const b = Math.floor(n / BLOCK);
     const block = this.blocks.get(b);
     if (block) return block[n - b * BLOCK] ?? '';

@@ -2,7 +2,7 @@
 import './toolkit';
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
-import type { Batch, LogStream, MonitorEvent } from '../core/protocol/batch';
+import { CONSOLE_STREAM, type Batch, type LogStream, type MonitorEvent } from '../core/protocol/batch';
 import { Held } from '../core/protocol/order';
 import { Requests } from '../core/protocol/request';
 import type { HostToWebview, RunChoice, RunInfo, WebviewAnswer, WebviewQuestion, WebviewToHost } from '../core/protocol/webview';
@@ -236,11 +236,18 @@ function paneOf(stream: LogStream): LogPane {
 function apply(batch: Batch): void {
   performance.mark('training-monitor:apply');
   charts.add(batch.series);
+  // a snapshot may carry the Console in the order its text came; else stdout and stderr feed it as they come
+  const ordered = batch.logs.some((l) => l.stream === CONSOLE_STREAM);
   for (const l of batch.logs) {
+    if (l.stream === CONSOLE_STREAM) {
+      consolePane.clear();
+      consolePane.append(l.text);
+      continue;
+    }
     const pane = paneOf(l.stream);
     if (l.line !== undefined) pane.clear(l.line); // a snapshot's text starts at that line
     pane.append(l.text);
-    if (l.stream === 'stdout' || l.stream === 'stderr') consolePane.append(l.text);
+    if ((l.stream === 'stdout' || l.stream === 'stderr') && !ordered) consolePane.append(l.text);
   }
   for (const e of batch.events) events.append(formatEvent(e));
   const warnings = batch.events.filter((e) => e.level !== 'info').length;

@@ -26,8 +26,10 @@ export function shownLegend(root: HTMLElement): PngLegend[] {
     const marker = row.querySelector<HTMLElement>('.u-marker');
     const label = row.querySelector('.u-label')?.textContent ?? '';
     if (!marker || !label) continue;
+    // the swatch is its background: a colour, or the colour's dash pattern (colors.ts swatchBackground)
     const style = getComputedStyle(marker);
-    out.push({ color: style.borderColor || style.backgroundColor, label });
+    const color = style.backgroundImage.startsWith('repeating') ? /rgba?\([^)]*\)/.exec(style.backgroundImage)?.[0] : style.backgroundColor;
+    out.push({ color: color ?? style.backgroundColor, label });
   }
   return out;
 }

@@ -110,6 +110,44 @@ describe('Runs told apart (real Chromium)', () => {
     await h.page.screenshot({ path: path.join(resultsDir, 'compare-three-runs.png') });
   });
 
+  it("shows each line's dash in its legend swatch, not only its colour", async () => {
+    await h.send(compare());
+    await frame(h);
+    const markers = h.page.locator('.chart[data-metric="loss"] .u-legend .u-series:not(.raw) .u-marker');
+    // along the middle row of each swatch (the first row is the x series, hidden): which pixels are in its colour
+    const inkRow = async (i: number): Promise<boolean[]> => {
+      const png = await markers.nth(i + 1).screenshot({ scale: 'css' });
+      return h.page.evaluate(async (b64) => {
+        const img = new Image();
+        img.src = `data:image/png;base64,${b64}`;
+        await img.decode();
+        const c = new OffscreenCanvas(img.width, img.height);
+        const g = c.getContext('2d')!;
+        g.drawImage(img, 0, 0);
+        const d = g.getImageData(0, 0, img.width, img.height).data;
+        const y = Math.floor(img.height / 2);
+        // inked: the colour of the swatch's first pixel (a dash pattern starts with its dash)
+        const row: boolean[] = [];
+        const ink = (y * img.width + 1) * 4;
+        for (let p = y * img.width * 4; row.length < img.width; p += 4) {
+          row.push(Math.abs(d[p] - d[ink]) + Math.abs(d[p + 1] - d[ink + 1]) + Math.abs(d[p + 2] - d[ink + 2]) < 40);
+        }
+        return row;
+      }, png.toString('base64'));
+    };
+    const look = await looks(h, 'loss');
+    const dashed = Object.values(look).map((s) => s.includes(' '));
+    assert.deepEqual(dashed, [false, true, false, true], 'each run: its first metric solid, its second dashed');
+    for (let i = 0; i < dashed.length; i++) {
+      const row = await inkRow(i);
+      // a gap: ink again after a pixel without (an edge's antialiasing is no gap)
+      const gaps = row.filter((on, x) => on && x > 0 && !row[x - 1]).length;
+      assert.ok(row.filter(Boolean).length >= 6, `swatch ${i} is drawn (${row.map(Number).join('')})`);
+      if (dashed[i]) assert.ok(gaps >= 1, `swatch ${i} of a dashed line shows its dash: ${row.map(Number).join('')}`);
+      else assert.equal(gaps, 0, `swatch ${i} of a solid line is solid: ${row.map(Number).join('')}`);
+    }
+  });
+
   it("keeps each metric's colour and each run's colour after a reload, whatever order lines come in", async () => {
     const single = (names: string[]) => ({
       type: 'snapshot',

@@ -42,6 +42,33 @@ describe('Console and Find (real Chromium)', () => {
     assert.deepEqual(await rowsOf(h, 'Output'), ['Epoch 1\n', 'loss=0.52 acc=0.81\n'], 'Output keeps stdout alone');
   });
 
+  it("after a reload, shows the snapshot's Console in the order its text came, not stdout then stderr", async () => {
+    await h.send({
+      type: 'snapshot',
+      run: RUN,
+      batch: {
+        series: [],
+        logs: [
+          { stream: 'stdout', text: 'Epoch 1\nloss=0.52\n', line: 0 },
+          { stream: 'stderr', text: `${bar(4, 4)}\nUserWarning: lr\n`, line: 0 },
+          { stream: 'console', text: `Epoch 1\n${bar(4, 4)}\nloss=0.52\nUserWarning: lr\n`, line: 0 },
+        ],
+        events: [],
+      },
+    });
+    await h.page.click('#tab-console');
+    await frame(h);
+    assert.deepEqual(await rowsOf(h, 'Console'), ['Epoch 1\n', `${bar(4, 4)}\n`, 'loss=0.52\n', 'UserWarning: lr\n']);
+    assert.equal(await h.page.locator('#tab-console').count(), 1, 'no tab of its own');
+    // and it goes on live
+    await h.send(logs('stderr', 'done\n'));
+    await frame(h);
+    assert.deepEqual((await rowsOf(h, 'Console')).slice(-2), ['UserWarning: lr\n', 'done\n']);
+    await h.page.click('#tab-stdout');
+    await frame(h);
+    assert.deepEqual(await rowsOf(h, 'Output'), ['Epoch 1\n', 'loss=0.52\n']);
+  });
+
   it('scrolls a match far along a long line into view sideways, wraps on request, and keeps Find text per run', async () => {
     const long = `${'x'.repeat(600)} NEEDLE ${'y'.repeat(300)}`;
     const text = Array.from({ length: 50 }, (_, i) => (i === 30 ? long : `line ${i}`)).join('\n') + '\n';

@@ -48,6 +48,8 @@ export interface SeriesDelta {
  * `stderr-3`), each in a tab of its own.
  */
 export type LogStream = string;
+/** Only in a snapshot: the Console's text, stdout and stderr in the order they came (extension/consoleOrder.ts). */
+export const CONSOLE_STREAM = 'console';
 
 /** Raw text appended to a log, `\r` and ANSI codes included (the view interprets them). */
 export interface LogDelta {
