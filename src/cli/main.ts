@@ -3,7 +3,7 @@
  *
  *   parse <file-or-dir> [--json]                       read everything once
  *   watch <file-or-dir> [--json] [--idle-exit SECONDS] follow it live through the real workers
- *   bench [--json]                                      the ingestion benchmarks
+ *   bench [--json] [--ingest | --bounds]               the ingestion benchmarks (--ingest: without the bounds)
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
