@@ -4,17 +4,11 @@
  * and regexes with captures or an object per frame cost more than the rest of the line's work.
  * Rich (Lightning): `Epoch 1/11 ━━━━╸    34/45 0:00:00 • …`, where a regex backtracked on spaces.
  */
+import { numberOrNaN, spelledNumber } from './number';
 import { scanEnd, scanNumber } from './scan';
 
-/** A number as Python or C print it, `nan` and `inf` included. Callers pass matched number text. */
-export function parseNumber(s: string): number {
-  const n = +s;
-  if (n === n) return n; // the common case, without allocating
-  const lower = s.toLowerCase();
-  if (lower === 'inf' || lower === '+inf') return Infinity;
-  if (lower === '-inf') return -Infinity;
-  return NaN;
-}
+/** A number as Python or C print it, `nan` and `inf` included (number.ts reads it; NaN for what is none). */
+export const parseNumber = numberOrNaN;
 
 /**
  * The pairs of one frame, in buffers reused from frame to frame: a Keras bar is redrawn for every
@@ -64,10 +58,11 @@ export function kerasPairs(text: string, out: Pairs): number {
     let y = scanNumber(text, j);
     let end = scanEnd;
     if (y === undefined) {
-      const word = /^[-+]?(?:nan|NaN|inf|Inf)/.exec(text.slice(j, j + 4));
-      if (!word) continue;
-      y = parseNumber(word[0]);
-      end = j + word[0].length;
+      // `nan`, `inf`, `-inf`: the sign and the letters that follow, read as number.ts reads them
+      end = text.charCodeAt(j) === 45 || text.charCodeAt(j) === 43 ? j + 1 : j;
+      while (isNameStart(text.charCodeAt(end))) end++;
+      y = spelledNumber(text, j, end);
+      if (y === undefined) continue;
     }
     const next = text.charCodeAt(end);
     if (isNameChar(next) && next !== 45 && next !== 47) continue; // `1.5x`: not a value

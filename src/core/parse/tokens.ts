@@ -5,6 +5,7 @@
  * Separators inside brackets do not separate, so `(1234.5 ms, 45000 tok/s)` stays one annotation.
  * Tokens live in typed arrays reused from line to line.
  */
+import { spelledNumber } from './number';
 import { scanEnd, scanNumber } from './scan';
 
 export const WORD = 1;
@@ -25,20 +26,6 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isWordChar = (c: number) => isLetter(c) || isDigit(c) || c === 46 || c === 47 || c === 45;
 const isSpace = (c: number) => c === 32 || c === 9;
-
-/** `nan`, `inf`, `-inf`, `Infinity` as Python and C print them, or undefined (without a string per word). */
-function spelledNumber(s: string, a: number, i: number): number | undefined {
-  const c = s.charCodeAt(a);
-  const sign = c === 45 ? -1 : c === 43 ? 1 : 0;
-  const len = i - a - (sign ? 1 : 0);
-  if (len !== 3 && len !== 8) return undefined;
-  const f = s.charCodeAt(a + (sign ? 1 : 0)) | 32;
-  if (f !== 110 && f !== 105) return undefined; // n, i
-  const lower = s.slice(a, i).toLowerCase();
-  if (lower.endsWith('nan') && len === 3) return NaN;
-  if (lower.endsWith('inf') || lower.endsWith('infinity')) return sign < 0 ? -Infinity : Infinity;
-  return undefined;
-}
 
 /** A line's tokens. */
 export class Tokens {
