@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { Refiner } from '../core/refiner';
+import { Ingester } from '../core/ingester';
 import { TfEventsParser } from '../core/parse/tfevents';
 import { Pipeline } from '../workers/pipeline';
 import { benchBounds } from './benchBounds';
@@ -125,7 +125,7 @@ function measure(name: string, file: string, bare: (f: string) => number): Forma
   bare(file); // warm the page cache and the JIT for both
   const b = time(() => bare(file));
   const p = time(() => {
-    const r = new Refiner();
+    const r = new Ingester();
     for (const c of chunks(file)) r.chunk(name, c);
     r.end();
     return r.store;

@@ -8,7 +8,7 @@
  * progress tables, so the ordinary workers parse them.
  */
 import { emitTrainingTable, htmlTables } from './parse/htmlTable';
-import { ProgressParser } from './parse/progress';
+import { PrintedParser } from './parse/printed';
 import { eraseBackspaces, visibleLine } from './parse/terminal';
 
 /** Bytes before the read position kept to find it again after VS Code rewrote the text before it. */
@@ -212,7 +212,7 @@ export const PROBE_LIMIT = 1 << 20;
  * printed-output reader sees a point. Reads at most PROBE_LIMIT characters, then gives up.
  */
 export class TrainingProbe {
-  private readonly parser = new ProgressParser();
+  private readonly parser = new PrintedParser();
   private read = 0;
   found = false;
 

@@ -53,7 +53,7 @@ function hash64(s: string): string {
 }
 
 /** Points of one series within [from, to), copied into arrays of exactly that size. */
-export interface Columns {
+export interface StoredColumns {
   x: Float64Array<ArrayBuffer>;
   y: Float64Array<ArrayBuffer>;
   /** Seconds since the Unix epoch; NaN where the time is not known. */
@@ -141,9 +141,9 @@ class Series {
     return lo;
   }
 
-  columns(from: number, to: number): Columns {
+  columns(from: number, to: number): StoredColumns {
     const n = Math.max(0, to - from);
-    const out: Columns = { x: new Float64Array(n), y: new Float64Array(n), wall: new Float64Array(n) };
+    const out: StoredColumns = { x: new Float64Array(n), y: new Float64Array(n), wall: new Float64Array(n) };
     for (let at = from; at < to;) {
       const c = at >>> SHIFT;
       const i = at & (CHUNK - 1);
@@ -240,7 +240,7 @@ export class SeriesStore {
    * A copy of the stored points of series `key` whose position lies in [x0, x1], positioned by
    * their x or by their wall-clock time (see `byWall`).
    */
-  range(key: string, x0: number, x1: number, axis: Axis = 'x'): Columns | undefined {
+  range(key: string, x0: number, x1: number, axis: Axis = 'x'): StoredColumns | undefined {
     const s = this.series.get(key);
     if (!s) return undefined;
     return axis === 'x' ? s.columns(s.lowerBound(x0), s.upperBound(x1)) : byWall(s.columns(0, s.length), x0, x1);
@@ -278,7 +278,7 @@ export class SeriesStore {
  * The points whose wall-clock time lies in [t0, t1], positioned by it (`x` holds the time); points
  * of unknown time are left out.
  */
-export function byWall(c: { y: ArrayLike<number>; wall: ArrayLike<number> }, t0: number, t1: number): Columns {
+export function byWall(c: { y: ArrayLike<number>; wall: ArrayLike<number> }, t0: number, t1: number): StoredColumns {
   const keep: number[] = [];
   for (let i = 0; i < c.wall.length; i++) if (c.wall[i] >= t0 && c.wall[i] <= t1) keep.push(i);
   // Times ascend with x as a rule; a clock step back (or a restarted training) must not unsort them.

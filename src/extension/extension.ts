@@ -12,6 +12,7 @@ import { NotebookWatcher } from './notebooks';
 import { workspaceRoot } from './pythonLaunch';
 import { Runs } from './runs';
 import { RunStatusBar } from './statusBar';
+import { testHooks, type TestHooks } from './testHooks';
 import { MonitorWebviews } from './webviews';
 
 /** What the extension exports: the runs' state (used by its integration tests). */
@@ -21,8 +22,8 @@ export interface TrainingMonitorApi {
   all(): MonitorState[];
   /** Monitor webviews that loaded and got their snapshot. */
   loadedViews(): number;
-  /** Ends a worker of the shown run abruptly, as a crash would (how tests reach the restart). */
-  crashWorker(name: 'tail' | 'refine'): Promise<number> | undefined;
+  /** Only in the test build (testHooks.ts). */
+  testHooks?: TestHooks;
   /** What the run selector offers, and its two actions. */
   runs(): RunChoice[];
   showRun(id: string): Promise<void>;
@@ -166,7 +167,7 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
     current: () => r.shown?.state,
     all: () => r.all.map((m) => m.state),
     loadedViews: () => webviews.loaded,
-    crashWorker: (name) => r.shown?.crashWorker(name),
+    testHooks: testHooks(r),
     runs: () => r.choices(true),
     showRun: (id) => choose(id, (m) => r.show(m, false)),
     overlay: (id, on) => choose(id, (m) => r.overlay(m, on)),

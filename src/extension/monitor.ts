@@ -42,13 +42,14 @@ export interface MonitorHost {
 }
 
 export class Monitor implements StatusOfRun {
-  private readonly pipeline: Pipeline;
+  /** The run's workers (read by the test build's hooks, testHooks.ts). */
+  readonly pipeline: Pipeline;
   private readonly info: RunInfo;
-  /** The host's own events (start, signals, exit); the refiner keeps the parse warnings. */
+  /** The host's own events (start, signals, exit); the ingester keeps the parse warnings. */
   private readonly events: MonitorEvent[] = [];
   latest: Latest | undefined;
   private readonly lastByName = new Map<string, Latest>();
-  /** Points the refiner's store holds (replaced and restarted ones counted once). */
+  /** Points the ingester's store holds (replaced and restarted ones counted once). */
   private points = 0;
   /** Settles when the process has ended and every file was read (runs with a process only). */
   private readonly ended: Promise<void> | undefined;
@@ -185,10 +186,6 @@ export class Monitor implements StatusOfRun {
     await this.pipeline.drain();
     Object.assign(this.info, { state: 'stopped', exit: 'no longer followed' });
     this.publish();
-  }
-
-  crashWorker(name: 'tail' | 'refine'): Promise<number> {
-    return this.pipeline.crash(name);
   }
 
   /** Every stored point of every series, at full fidelity (for the CSV export). */

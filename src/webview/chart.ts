@@ -5,7 +5,7 @@
  */
 import uPlot from 'uplot';
 import type { WindowSeries, XKind } from '../core/protocol/batch';
-import type { Line } from './lines';
+import type { HeldSeries } from './heldSeries';
 import { aligned, bandsShown, forScales, heldColumns, windowColumns, yColumns, type LineColumns } from './plotData';
 import { chooseLines, type Choice } from './sameMetric';
 import { readout, tickLabels } from './ticks';
@@ -43,18 +43,18 @@ export interface ChartHooks {
   /** Whether the values of file `source` are stored as written, not rounded for print (sameMetric.ts). */
   exact(source: string): boolean;
   /** The drawn lines' colours and dashes (colors.ts: stable per metric, by run when runs are compared). */
-  styles(lines: Line[]): LineStyle[];
+  styles(lines: HeldSeries[]): LineStyle[];
   /** A line's file as its legend names it (an overlaid run's under the name the user gave it). */
-  sourceText(line: Line): string;
+  sourceText(line: HeldSeries): string;
 }
 
 const X_LABEL: Record<AxisKind, string> = { step: 'step', epoch: 'epoch', wall: 'time', index: 'update', relative: 'time (s)' };
 
 export class Chart {
   readonly element: HTMLElement;
-  readonly lines: Line[] = [];
+  readonly lines: HeldSeries[] = [];
   /** The lines drawn: one per metric (its best file) unless every file's line is asked for. */
-  private drawn: Line[] = [];
+  private drawn: HeldSeries[] = [];
   private choices = new Map<string, Choice>();
   private showAll = false;
   private readonly sources: HTMLButtonElement;
@@ -169,7 +169,7 @@ export class Chart {
   }
 
   /** `toStep`: for a per-epoch line on a step chart, where its epochs lie in steps (epochSteps.ts). */
-  add(line: Line, toStep?: (e: Float64Array) => Float64Array): void {
+  add(line: HeldSeries, toStep?: (e: Float64Array) => Float64Array): void {
     if (this.lines.includes(line)) return;
     this.lines.push(line);
     if (toStep) this.toStep.set(line.key, toStep);
@@ -302,7 +302,7 @@ export class Chart {
    * A line's columns: from the zoom window when one came for it, else as held. Its markers are
    * found first: a log scale's cut (values ≤ 0) is no NaN.
    */
-  private columns(l: Line, index: number, view: ViewOptions, origin: number): LineColumns {
+  private columns(l: HeldSeries, index: number, view: ViewOptions, origin: number): LineColumns {
     const w = this.zoom?.series?.get(l.key);
     const toStep = this.toStep.get(l.key);
     const held = (): LineColumns => {

@@ -1,6 +1,6 @@
 /** Small parts of a chart: its head's buttons and notes, and its legend's texts. */
 import type uPlot from 'uplot';
-import type { Line } from './lines';
+import type { HeldSeries } from './heldSeries';
 import type { Choice } from './sameMetric';
 
 /** The x range a plot shows now. */
@@ -28,14 +28,14 @@ export function chartNote(cls: string, text: string): HTMLElement {
 }
 
 /** A legend label: the metric, with its file where another drawn line has its name. */
-export function legendLabel(l: Line, drawn: Line[], choices: Map<string, Choice>, sourceText: (l: Line) => string): string {
+export function legendLabel(l: HeldSeries, drawn: HeldSeries[], choices: Map<string, Choice>, sourceText: (l: HeldSeries) => string): string {
   const drawnKeys = new Set(drawn.map((o) => o.key));
   const twin = drawn.some((o) => o !== l && o.name === l.name) || choices.get(l.key)?.others.some((o) => drawnKeys.has(o.key));
   return twin ? `${l.name} · ${sourceText(l)}` : l.name;
 }
 
 /** A legend row's tooltip: the line's file, and the other files its metric is in. */
-export function legendTitle(l: Line, drawn: Line[], choices: Map<string, Choice>, exact: (source: string) => boolean): string {
+export function legendTitle(l: HeldSeries, drawn: HeldSeries[], choices: Map<string, Choice>, exact: (source: string) => boolean): string {
   const others = choices.get(l.key)?.others ?? [];
   const from = `${l.name} from ${l.source}`;
   if (!others.length) return from;

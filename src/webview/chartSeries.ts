@@ -1,7 +1,7 @@
 /** A chart's uPlot series: per drawn line its faint raw line (when smoothed), its line, and its band's edges. */
 import type uPlot from 'uplot';
 import type { LineStyle } from './colors';
-import type { Line } from './lines';
+import type { HeldSeries } from './heldSeries';
 import { faint } from './paint';
 
 /** What each uPlot series (after x) draws: which line, and which of its columns. */
@@ -20,9 +20,9 @@ export interface LineSeries {
 /** `label`: a line's legend label; `value`: a value as the legend reads it. */
 export function lineSeries(
   xLabel: string,
-  drawn: Line[],
+  drawn: HeldSeries[],
   look: { styles: LineStyle[]; smoothed: boolean[]; banded: boolean[]; hidden: Set<string> },
-  label: (l: Line) => string,
+  label: (l: HeldSeries) => string,
   value: (v: number | null | undefined) => string,
 ): LineSeries {
   const out: LineSeries = { series: [{ label: xLabel }], bands: [], roles: [], colors: [] };

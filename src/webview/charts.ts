@@ -9,7 +9,7 @@
 import type { SeriesDelta, WindowSeries, XKind } from '../core/protocol/batch';
 import { Chart, type AxisKind, type ChartHooks, type Range } from './chart';
 import { groupOf } from './groups';
-import { Line } from './lines';
+import { HeldSeries } from './heldSeries';
 import { fullPrecision, isAxisCounter, metricId, runOf, storesNumbers } from './sameMetric';
 import { DEFAULT_VIEW, matcher, type ViewOptions } from './view';
 import { RunLook, type Look } from './runLook';
@@ -44,7 +44,7 @@ const SHORT_CHROME = 100;
 export class Charts {
   readonly element: HTMLElement;
   private readonly grid: HTMLElement;
-  private readonly lines = new Map<string, { line: Line; xKind: XKind }>();
+  private readonly lines = new Map<string, { line: HeldSeries; xKind: XKind }>();
   private readonly charts = new Map<string, Chart>();
   private readonly dirty = new Set<Chart>();
   private frame = 0;
@@ -150,7 +150,7 @@ export class Charts {
     for (const d of deltas) {
       let entry = this.lines.get(d.key);
       if (!entry) {
-        entry = { line: new Line(d.key, d.name, d.source), xKind: d.xKind };
+        entry = { line: new HeldSeries(d.key, d.name, d.source), xKind: d.xKind };
         this.lines.set(d.key, entry);
         this.place(entry.line, entry.xKind);
       }
@@ -270,7 +270,7 @@ export class Charts {
     this.schedule();
   }
 
-  private place(line: Line, xKind: XKind): void {
+  private place(line: HeldSeries, xKind: XKind): void {
     if (isAxisCounter(line.name)) return;
     const group = groupOf(line.name);
     const native = this.view.xMode === 'native';
@@ -301,7 +301,7 @@ export class Charts {
   private isExact(source: string): boolean {
     if (storesNumbers(source)) return true;
     let points = 0;
-    const held: Line[] = [];
+    const held: HeldSeries[] = [];
     for (const { line } of this.lines.values()) {
       if (line.source !== source) continue;
       held.push(line);

@@ -3,10 +3,10 @@
  * through the records that carry both (a trainer's `{'loss': …, 'epoch': 1.25}` at step 500 is a
  * step-kind line named `epoch`). Where no record does, the per-epoch chart stays apart and says so.
  */
-import type { Line } from './lines';
+import type { HeldSeries } from './heldSeries';
 
 /** Steps of epoch values `e` (ascending), by the (step, epoch) points of `epochs`; undefined until two epochs differ. */
-export function epochToStep(epochs: Line): ((e: Float64Array) => Float64Array) | undefined {
+export function epochToStep(epochs: HeldSeries): ((e: Float64Array) => Float64Array) | undefined {
   const n = epochs.length;
   if (n < 2 || !(epochs.y[n - 1] > epochs.y[0])) return undefined;
   const ex = epochs.y;
@@ -36,7 +36,7 @@ export const NO_MAPPING = 'Drawn by epoch: no record of this run gives both its 
 
 /** Each run's line of (step, epoch) points, once it can place epochs (by run tag: sameMetric's `runOf`). */
 export class EpochSteps {
-  private readonly lines = new Map<string, Line>();
+  private readonly lines = new Map<string, HeldSeries>();
 
   constructor(
     private readonly runOf: (key: string) => string,
@@ -44,7 +44,7 @@ export class EpochSteps {
   ) {}
 
   /** After `line` (of x kind `xKind`) grew: true when its run's epochs just became placeable on steps. */
-  grew(line: Line, xKind: string): boolean {
+  grew(line: HeldSeries, xKind: string): boolean {
     if (xKind !== 'step' || !this.isEpoch(line.name)) return false;
     const tag = this.runOf(line.key);
     if (this.lines.has(tag) || !epochToStep(line)) return false;

@@ -7,7 +7,7 @@
  * the newest line in view; Copy takes the selection, or the lines in view.
  */
 import { RequestError } from '../core/protocol/request';
-import { COLOUR, INCOMPLETE, lineNodes, NOT_COLOUR, settled, sgrAfter } from './ansi';
+import { COLOUR, INCOMPLETE, lineNodes, NOT_COLOUR, settled, sgrAfter } from './logNodes';
 import { revealSideways } from './reveal';
 
 const TAIL_MAX = 5000;

@@ -7,7 +7,7 @@ import uPlot from 'uplot';
 import { lowerBound, upperBound } from '../core/decimate';
 import type { WindowSeries } from '../core/protocol/batch';
 import { smoothEma } from '../core/smooth';
-import type { Line } from './lines';
+import type { HeldSeries } from './heldSeries';
 import type { ViewOptions } from './view';
 import { smoothable } from './smoothing';
 
@@ -28,7 +28,7 @@ const sub = (a: Float64Array | undefined, n: number) => a?.subarray(0, n);
  * A held line's columns. `origin`: for an axis by time (relative or wall), the seconds that count
  * as zero; points of unknown time, or earlier than the point before, are left out.
  */
-export function heldColumns(line: Line, view: ViewOptions, byTime: boolean, origin: number): LineColumns {
+export function heldColumns(line: HeldSeries, view: ViewOptions, byTime: boolean, origin: number): LineColumns {
   const n = line.length;
   const y = line.y.subarray(0, n);
   const smooth = view.smoothing > 0 && smoothable(y, n) ? line.smoothY(view.smoothing) : undefined;

@@ -4,7 +4,7 @@
  */
 import type { RunChoice } from '../core/protocol/webview';
 import { highContrast, palette, stylesFor, type ColorState, type LineStyle } from './colors';
-import type { Line } from './lines';
+import type { HeldSeries } from './heldSeries';
 import { runTag } from './runLabels';
 
 /** What decides how lines look and are named: remembered colours, the user's run names, the runs. */
@@ -31,7 +31,7 @@ export class RunLook {
   }
 
   /** A chart's lines' styles, each metric's and run's colour remembered. */
-  styles(lines: Line[]): LineStyle[] {
+  styles(lines: HeldSeries[]): LineStyle[] {
     const c = this.look.colors;
     const count = () => Object.keys(c.series ?? {}).length + Object.keys(c.runs ?? {}).length;
     const before = count();
@@ -49,7 +49,7 @@ export class RunLook {
   }
 
   /** A line's file as its legend names it: an overlaid run's under the name the user gave the run. */
-  sourceText(l: Line): string {
+  sourceText(l: HeldSeries): string {
     const run = this.runOf(l);
     if (!run || run.id.startsWith('\u0000')) return l.source;
     const prefix = `${run.label} · `;
@@ -66,7 +66,7 @@ export class RunLook {
    * The overlaid run a line belongs to (its key carries the host's tag, its file the run's label),
    * else undefined: the run shown. A tag no run's label matches stands for a run of its own.
    */
-  private runOf(l: Line): { id: string; label: string } | undefined {
+  private runOf(l: HeldSeries): { id: string; label: string } | undefined {
     const cut = l.key.indexOf('\u0000');
     if (cut < 0) return undefined;
     const run = this.look.runs.find((r) => r.overlaid && l.source.startsWith(`${r.label} · `));

@@ -3,7 +3,7 @@
  * at the end of a run), in a compact table rather than full charts of a dot or a flat line. A
  * metric moves to a chart as soon as it has a second, different value.
  */
-import type { Line } from './lines';
+import type { HeldSeries } from './heldSeries';
 import { readout } from './ticks';
 
 /**
@@ -11,7 +11,7 @@ import { readout } from './ticks';
  * throughout (a decimated line's band says it varied). The families a training is read by (loss,
  * accuracy… `family`) are charts from their first point on: their next values are coming.
  */
-export function summarised(lines: Line[], family: boolean): boolean {
+export function summarised(lines: HeldSeries[], family: boolean): boolean {
   return !family && lines.length > 0 && lines.every((l) => l.length > 0 && !l.banded && (l.length === 1 || l.unchanging));
 }
 
@@ -19,7 +19,7 @@ export class Summary {
   readonly element: HTMLElement;
   private readonly body: HTMLTableSectionElement;
   /** The rows, by chart. */
-  private readonly rows = new Map<string, { lines: Line[]; label: string }>();
+  private readonly rows = new Map<string, { lines: HeldSeries[]; label: string }>();
   private text = '';
 
   constructor() {
@@ -41,7 +41,7 @@ export class Summary {
   }
 
   /** Chart `id`'s lines as rows (`axis`: what their x counts), or none. */
-  set(id: string, lines: Line[] | undefined, axis: string): void {
+  set(id: string, lines: HeldSeries[] | undefined, axis: string): void {
     if (lines) this.rows.set(id, { lines, label: axis });
     else if (!this.rows.delete(id)) return;
     this.render();

@@ -1,5 +1,5 @@
 /**
- * Reads lines of a log stream back from its files, found through the refiner's LogIndex: for a
+ * Reads lines of a log stream back from its files, found through the ingester's LogIndex: for a
  * webview scrolled up past the lines it holds, and for a search over the whole log. Runs in the
  * refine worker, or on the host for a run whose workers have ended (reads are asynchronous).
  */

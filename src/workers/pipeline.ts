@@ -17,7 +17,7 @@ import { byWall } from '../core/series';
 import { readLines, searchLines, type LogFiles } from './logRead';
 
 /**
- * How long a zoom window, a block of log lines or a log search may take the refiner. A snapshot
+ * How long a zoom window, a block of log lines or a log search may take the ingester. A snapshot
  * waits as long as the worker lives (it is answered at once, or settled when the pair ends).
  */
 export const ASK_TIMEOUT_MS = 60_000;
@@ -59,7 +59,7 @@ export const DISPLAY_BUCKETS = 1024;
  * Each worker's JS heap cap (MB). The workers share the extension host's process with every other
  * extension: a parse that runs away in memory ends its worker (replaced like a crash), never the
  * host. Points live outside the JS heap (typed arrays, under 24 bytes a point in the bench), so
- * the refiner's cap bounds names, log text and parse state; the tailer holds only bytes in flight.
+ * the ingester's cap bounds names, log text and parse state; the tailer holds only bytes in flight.
  */
 export const HEAP_MB = { tail: 256, refine: 1024 };
 
@@ -71,7 +71,7 @@ export class Pipeline {
   private tail!: Worker;
   private refine!: Worker;
   /**
-   * Questions to the refiner awaiting its answer: asked again of a pair that replaces a dead one,
+   * Questions to the ingester awaiting its answer: asked again of a pair that replaces a dead one,
    * cancelled when no pair is left (the asker then answers from what the run kept, or nothing).
    */
   private readonly requests = new Requests<RefineQuestion, RefineAnswer>((q) => this.toRefine(q), ASK_TIMEOUT_MS);
@@ -81,13 +81,13 @@ export class Pipeline {
   private ended = false;
   private draining = false;
   /**
-   * What the refiner held when it ended, every point and at display resolution, so a webview can
+   * What the ingester held when it ended, every point and at display resolution, so a webview can
    * still restore, zoom into and export a finished run.
    */
   private last: { full: Batch; display: Batch; logIndex: LogIndex } | undefined;
   /** When the workers were last replaced. */
   private restarts: number[] = [];
-  /** Messages from the refiner so far: a drain waits while this grows. */
+  /** Messages from the ingester so far: a drain waits while this grows. */
   private heard = 0;
 
   constructor(
@@ -130,7 +130,7 @@ export class Pipeline {
       });
     }
     refine.on('message', (msg: RefineToHost) => current() && this.onRefine(msg, refine));
-    refine.on('message', () => current() && this.heard++); // any message shows the refiner alive and moving
+    refine.on('message', () => current() && this.heard++); // any message shows the ingester alive and moving
 
     const channel = new MessageChannel();
     this.toRefine({ type: 'port', port: channel.port2 }, [channel.port2]);
@@ -161,7 +161,7 @@ export class Pipeline {
   }
 
   /**
-   * Everything the refiner holds: each series at display resolution (`DISPLAY_BUCKETS` columns),
+   * Everything the ingester holds: each series at display resolution (`DISPLAY_BUCKETS` columns),
    * for a webview that (re)loaded, or with `full`, every point.
    */
   snapshot(full = false): Promise<Batch> {
@@ -170,7 +170,7 @@ export class Pipeline {
     return this.whileRunning(this.requests.ask({ type: 'snapshot', buckets: full ? undefined : DISPLAY_BUCKETS }, Infinity), (a) => a.batch, kept);
   }
 
-  /** Series `keys` within [x0, x1] (by x or by wall-clock time) decimated to `buckets` columns, from the refiner's full store. */
+  /** Series `keys` within [x0, x1] (by x or by wall-clock time) decimated to `buckets` columns, from the ingester's full store. */
   window(keys: string[], x0: number, x1: number, buckets: number, axis: Axis = 'x'): Promise<WindowSeries[]> {
     const kept = () => this.endedWindow(keys, x0, x1, buckets, axis);
     if (this.ended) return Promise.resolve(kept());
@@ -216,11 +216,11 @@ export class Pipeline {
   }
 
   /**
-   * The controlled end: the tailer reads every file to its end, the refiner parses the partial
+   * The controlled end: the tailer reads every file to its end, the ingester parses the partial
    * last lines and sends its last batch, then both workers end, keeping every point for
    * snapshots, windows and log lines. A big backlog takes as long as it takes: the drain gives up
-   * only when the refiner says nothing (no batch, no progress) for `idleMs`, and keeps whatever
-   * the refiner still answers with.
+   * only when the ingester says nothing (no batch, no progress) for `idleMs`, and keeps whatever
+   * the ingester still answers with.
    */
   async drain(idleMs = 10_000): Promise<void> {
     if (this.ended) return;
@@ -240,7 +240,7 @@ export class Pipeline {
     await this.dispose();
   }
 
-  /** `done`'s value, or undefined once the refiner was silent for `idleMs`. */
+  /** `done`'s value, or undefined once the ingester was silent for `idleMs`. */
   private whileHeard<T>(done: Promise<T>, idleMs: number): Promise<T | undefined> {
     return new Promise((resolve) => {
       let heard = this.heard;
@@ -294,7 +294,7 @@ export class Pipeline {
         this.flushed?.();
         break;
       case 'progress':
-        break; // counted by the drain's listener: the refiner is still at work
+        break; // counted by the drain's listener: the ingester is still at work
       default:
         // a snapshot holds every batch the worker sent before it, and they arrived before it
         if (msg.type === 'snapshot') msg.batch.seq = this.batches;

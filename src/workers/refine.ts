@@ -11,12 +11,12 @@ import type { HostToRefine, RefineAnswer, RefineOptions, RefineQuestion, RefineT
 import { answer } from '../core/protocol/request';
 import { decimate } from '../core/decimate';
 import type { RefineToTail, TailToRefine } from '../core/protocol/tail';
-import { Refiner } from '../core/refiner';
+import { Ingester } from '../core/ingester';
 import { readLines, searchLines } from './logRead';
 
 const options = workerData as RefineOptions;
 const files = { root: options.root, also: options.also ?? [] };
-const refiner = new Refiner();
+const ingester = new Ingester();
 const host = parentPort!;
 let credits = options.initialCredits;
 
@@ -38,11 +38,11 @@ function sendBatch(force: boolean): void {
     starved = true;
     return;
   }
-  const batch = refiner.takeBatch();
+  const batch = ingester.takeBatch();
   if (isEmptyBatch(batch)) return;
   credits--;
   lastSent = performance.now();
-  post({ type: 'batch', batch, points: refiner.store.pointCount });
+  post({ type: 'batch', batch, points: ingester.store.pointCount });
 }
 
 /**
@@ -62,7 +62,7 @@ let toldAt = 0;
 function onTail(msg: TailToRefine, port: MessagePort): void {
   switch (msg.type) {
     case 'chunk': {
-      refiner.chunk(msg.file, new Uint8Array(msg.bytes), msg.time, msg.format);
+      ingester.chunk(msg.file, new Uint8Array(msg.bytes), msg.time, msg.format);
       // Parsed: the tailer may read on, once the event loop has turned (a port runs its queued
       // messages in one go: credits given at once would keep timers and the host waiting through a whole backlog).
       setImmediate(() => port.postMessage({ type: 'credit' } satisfies RefineToTail));
@@ -76,22 +76,22 @@ function onTail(msg: TailToRefine, port: MessagePort): void {
       break;
     }
     case 'reset':
-      refiner.reset(msg.file, msg.reason);
+      ingester.reset(msg.file, msg.reason);
       wake();
       break;
     case 'warning':
     case 'info':
-      refiner.event(msg.type, msg.text);
+      ingester.event(msg.type, msg.text);
       wake();
       break;
     case 'caughtUp':
-      refiner.caughtUp();
+      ingester.caughtUp();
       wake();
       break;
     case 'drained':
       finished = true;
       clearTimeout(due);
-      refiner.end();
+      ingester.end();
       sendBatch(true);
       host.postMessage({ type: 'flushed' } satisfies RefineToHost);
       break;
@@ -102,17 +102,17 @@ function onTail(msg: TailToRefine, port: MessagePort): void {
 async function respond(q: RefineQuestion): Promise<RefineAnswer> {
   switch (q.type) {
     case 'snapshot':
-      return { type: 'snapshot', id: q.id, batch: refiner.snapshot(q.buckets) };
+      return { type: 'snapshot', id: q.id, batch: ingester.snapshot(q.buckets) };
     case 'logLines':
-      return { type: 'logLines', id: q.id, lines: await readLines(files, refiner.logIndex, q.stream, q.from, q.count) };
+      return { type: 'logLines', id: q.id, lines: await readLines(files, ingester.logIndex, q.stream, q.from, q.count) };
     case 'logSearch':
-      return { type: 'logSearch', id: q.id, ...(await searchLines(files, refiner.logIndex, q.stream, q.query, q.limit)) };
+      return { type: 'logSearch', id: q.id, ...(await searchLines(files, ingester.logIndex, q.stream, q.query, q.limit)) };
     case 'logIndex':
-      return { type: 'logIndex', id: q.id, index: refiner.logIndex.data() };
+      return { type: 'logIndex', id: q.id, index: ingester.logIndex.data() };
     case 'window': {
       const series: WindowSeries[] = [];
       for (const key of q.keys) {
-        const c = refiner.store.range(key, q.x0, q.x1, q.axis);
+        const c = ingester.store.range(key, q.x0, q.x1, q.axis);
         if (c) series.push({ key, ...decimate(c, c.x.length, q.x0, q.x1, q.buckets) });
       }
       return { type: 'window', id: q.id, series };

@@ -19,7 +19,7 @@ const tailer = new Tailer(options.root, (msg: TailToRefine, transfer?: ArrayBuff
 
 /**
  * Flow control: a chunk is read only while fewer than CHUNKS_IN_FLIGHT wait to be parsed, so a
- * big backlog stays on disk until the refiner is ready for it (one pass runs at a time: one waiter).
+ * big backlog stays on disk until the ingester is ready for it (one pass runs at a time: one waiter).
  */
 let inFlight = 0;
 let waiting: (() => void) | undefined;

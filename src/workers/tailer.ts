@@ -1,32 +1,26 @@
 /**
  * Follows the files of a run directory (or one file): new files, appended bytes, truncation and
  * replacement. It only moves bytes, and says what each file holds (by name, else by its first
- * bytes); the refiner makes sense of them.
+ * bytes); the ingester makes sense of them.
  */
 import { constants as C } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { decide, formatOf, sniff, SNIFF_BYTES, type FileFormat, type SniffKind } from '../core/formats';
+import { sniff, SNIFF_BYTES, type FileFormat } from '../core/formats';
 import { alsoName, type AlsoFollowed, type TailToRefine } from '../core/protocol/tail';
+import { kind, Lister, type Listed, type Want } from './listing';
 import { nextRelist, quietUntil, RELIST_MS } from './quiet';
 
 /** Largest read, so one huge append does not become one huge message. */
 const READ_BYTES = 4 << 20;
 /** Bytes before the offset checked to tell an append from a rewrite that kept the size or grew. */
 const SIGNATURE_BYTES = 64;
-/** Folders not worth walking. */
-const SKIP_DIRS = new Set(['node_modules', '.git', '__pycache__', 'checkpoints', 'wandb']);
-const MAX_DEPTH = 6;
 /** A file unchanged this long gives its descriptor back (reopened by path when it grows). */
 const IDLE_MS = 5000;
 /** Descriptors held at most: the least recently changed files give theirs back first. */
 const MAX_OPEN = 128;
-/** Names listed per reason in the event that says which files were not read. */
-const LIST_NAMES = 6;
 /** Opened without blocking (a FIFO where a log was) and without following a last link we did not vet. */
 const OPEN_FLAGS = C.O_RDONLY | (C.O_NONBLOCK ?? 0);
-
-type Want = { format: FileFormat } | { sniff: SniffKind };
 
 interface Followed {
   rel: string;
@@ -49,21 +43,12 @@ interface Followed {
   ignored?: boolean;
 }
 
-interface Listed {
-  abs: string;
-  want: Want;
-  /** Its file's statAt, kept here so a pass over thousands of quiet files is a scan of numbers. */
-  statAt?: number;
-}
-
 export type TailSink = (msg: TailToRefine, transfer?: ArrayBuffer[]) => void;
 
 export class Tailer {
   private followed = new Map<string, Followed>();
   private warned = new Set<string>();
-  /** Files found and not read, by reason, not yet told. */
-  private skipped = new Map<string, string[]>();
-  private skipSaid = new Set<string>();
+  private readonly lister: Lister;
   /** Passes run one after another, never two at once on the same offsets. */
   private last: Promise<void> = Promise.resolve();
   private listed: Listed[] = [];
@@ -93,6 +78,12 @@ export class Tailer {
     private readonly also: AlsoFollowed[] = [],
   ) {
     this.dated = live;
+    this.lister = new Lister(
+      root,
+      also,
+      (abs) => this.rel(abs),
+      (key, text) => this.warnOnce(key, text),
+    );
   }
 
   /** One pass: find files, read what was appended to each. Calls queue behind each other. `final`: nothing more will be written. */
@@ -120,7 +111,7 @@ export class Tailer {
     if (Date.now() - this.listedAt >= this.relistMs) {
       // Stamped before the walk: a relist() asked for while it runs must still count afterwards.
       this.listedAt = Date.now();
-      const [before, after] = [this.listed, (this.listed = await this.list())];
+      const [before, after] = [this.listed, (this.listed = await this.lister.list())];
       this.relistMs = nextRelist(this.relistMs, before.length === after.length && before.every((l, i) => l.abs === after[i].abs));
       this.listedBy = new Map(this.listed.map((l) => [l.abs, l]));
       for (const l of this.listed) l.statAt = this.followed.get(l.abs)?.statAt;
@@ -142,7 +133,9 @@ export class Tailer {
       }
       l.statAt = this.followed.get(abs)?.statAt;
     }
-    this.tellSkipped(); // after the reads: files found binary by their bytes count too
+    // after the reads: files found binary by their bytes count too
+    const skipped = this.lister.takeSkipped();
+    if (skipped) this.send({ type: 'info', text: skipped });
     await this.closeIdle(IDLE_MS);
     if (!this.dated && !this.final) this.send({ type: 'caughtUp' }); // an attached run's backlog is read
     this.dated = true; // what was there before following began has been read
@@ -234,14 +227,14 @@ export class Tailer {
       return false;
     }
     if (found === 'configuration') {
-      this.skip('configuration', f.rel);
+      this.lister.skip('configuration', f.rel);
       f.ignored = true;
       return false;
     }
     if (found === 'binary') {
       // a file the user named gets a warning of its own; one found in a folder joins the list
       if (f.want.sniff === 'any' && f.abs === this.root) this.warnOnce(f.abs, `${f.rel}: not text (binary); not read.`);
-      else this.skip('binary', f.rel);
+      else this.lister.skip('binary', f.rel);
       f.ignored = true; // never read; looked at again if replaced
       return false;
     }
@@ -309,89 +302,6 @@ export class Tailer {
     }
   }
 
-  private async list(): Promise<Listed[]> {
-    const out: Listed[] = [];
-    const st = await fs.stat(this.root).catch((err: Error) => {
-      this.warnOnce(`root:${this.root}`, `${this.root}: cannot read (${err.message}).`);
-      return undefined;
-    });
-    // A file the user named is read by what it holds, whatever its name.
-    const named = (p: string, as?: string): Want => {
-      const format = formatOf(as ?? p);
-      return format ? { format } : { sniff: 'any' };
-    };
-    if (st?.isFile()) out.push({ abs: this.root, want: named(this.root) });
-    else if (st?.isDirectory()) await this.walk(this.root, out);
-    else if (st) this.warnOnce(`type:${this.root}`, `${this.root}: not a regular file (${kind(st)}); not read.`);
-    for (const a of this.also) {
-      const s = await fs.stat(a.path).catch(() => undefined);
-      if (s?.isFile()) out.push({ abs: a.path, want: named(a.path, a.as) });
-      else if (s?.isDirectory()) await this.walk(a.path, out);
-    }
-    return out;
-  }
-
-  /** The files below `top` the refiner may read, into `out`; the others noted for one event. */
-  private async walk(top: string, out: Listed[]): Promise<void> {
-    const walk = async (dir: string, depth: number): Promise<void> => {
-      let entries;
-      try {
-        entries = await fs.readdir(dir, { withFileTypes: true });
-      } catch (err) {
-        this.warnOnce(`dir:${dir}`, `${this.rel(dir)}: cannot list this folder (${(err as Error).message}); its files are not read.`);
-        return;
-      }
-      for (const e of entries) {
-        const abs = path.join(dir, e.name);
-        if (e.isDirectory()) {
-          if (depth < MAX_DEPTH && !SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) await walk(abs, depth + 1);
-          continue;
-        }
-        if (e.name.startsWith('.')) continue;
-        const rel = this.rel(abs);
-        const d = decide(rel);
-        if ('own' in d) continue;
-        if ('skip' in d) {
-          this.skip(d.skip, rel);
-          continue;
-        }
-        if (e.isSymbolicLink()) {
-          // Followed when it leads to a regular file; a link to a folder, a device or a FIFO is not.
-          const t = await fs.stat(abs).catch(() => undefined);
-          if (!t?.isFile()) {
-            this.skip(t ? `a link to ${kind(t)}` : 'a broken link', rel);
-            continue;
-          }
-        } else if (!e.isFile()) {
-          this.skip(`not a regular file (${e.isFIFO() ? 'a FIFO' : e.isSocket() ? 'a socket' : 'a device'})`, rel);
-          continue;
-        }
-        out.push({ abs, want: d });
-      }
-    };
-    await walk(top, 0);
-  }
-
-  private skip(reason: string, rel: string): void {
-    const key = `${reason}\n${rel}`;
-    if (this.skipSaid.has(key)) return;
-    this.skipSaid.add(key);
-    const names = this.skipped.get(reason) ?? [];
-    names.push(rel);
-    this.skipped.set(reason, names);
-  }
-
-  /** One event for the files newly found and not read: `Not read: train.py, utils.py (source code); …`. */
-  private tellSkipped(): void {
-    if (this.skipped.size === 0) return;
-    const parts = [...this.skipped].map(([reason, names]) => {
-      const more = names.length > LIST_NAMES ? ` and ${names.length - LIST_NAMES} more` : '';
-      return `${names.slice(0, LIST_NAMES).join(', ')}${more} (${reason})`;
-    });
-    this.skipped.clear();
-    this.send({ type: 'info', text: `Not read: ${parts.join('; ')}.` });
-  }
-
   private rel(abs: string): string {
     const also = alsoName(this.also, abs, path.sep);
     if (also !== undefined) return also;
@@ -404,16 +314,4 @@ export class Tailer {
     this.warned.add(key);
     this.send({ type: 'warning', text });
   }
-}
-
-function kind(st: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
-  return st.isDirectory()
-    ? 'a folder'
-    : st.isFIFO()
-      ? 'a FIFO'
-      : st.isSocket()
-        ? 'a socket'
-        : st.isCharacterDevice() || st.isBlockDevice()
-          ? 'a device'
-          : 'not a regular file';
 }

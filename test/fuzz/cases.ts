@@ -1,15 +1,15 @@
 /**
- * Seeds and mutations for fuzzing every reader of the refiner: printed output, CSV, JSON lines,
+ * Seeds and mutations for fuzzing every reader of the ingester: printed output, CSV, JSON lines,
  * event files, trainer_state.json and notebooks. Seeds are the real inputs of test/fixtures (and of
  * /work/shared/corpus when present), plus JSON lines and a trainer_state.json written here in
  * their writers' shapes. Used by test/unit/fuzz.test.ts (a few seconds) and test/fuzz/run.ts (≥ 1M cases).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Refiner } from '../../src/core/refiner';
+import { Ingester } from '../../src/core/ingester';
 
 export interface Seed {
-  /** The name the refiner reads it under (its format follows from it). */
+  /** The name the ingester reads it under (its format follows from it). */
   as: string;
   /** Where it came from, to reproduce a failure. */
   from: string;
@@ -136,9 +136,9 @@ export function mutate(bytes: Uint8Array, rand: () => number): Uint8Array {
   return Uint8Array.from(out);
 }
 
-/** The whole refiner over `bytes` as file `as`, cut in two chunks at `cut`; returns the points stored. */
+/** The whole ingester over `bytes` as file `as`, cut in two chunks at `cut`; returns the points stored. */
 export function run(as: string, bytes: Uint8Array, cut: number): number {
-  const r = new Refiner();
+  const r = new Ingester();
   r.chunk(as, bytes.subarray(0, cut));
   r.chunk(as, bytes.subarray(cut));
   r.end();

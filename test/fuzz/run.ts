@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz [-- CASES [SEED]]`: mutated real inputs through every reader of the refiner until
+ * `npm run fuzz [-- CASES [SEED]]`: mutated real inputs through every reader of the ingester until
  * CASES (default 1,000,000) have run; any throw stops it with the case to replay. Prints the count
  * and the time.
  */

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Batch } from '../../src/core/protocol/batch';
-import { LOG_BATCH_CHARS, Refiner } from '../../src/core/refiner';
+import { LOG_BATCH_CHARS, Ingester } from '../../src/core/ingester';
 import { Pipeline } from '../../src/workers/pipeline';
 import { tempDir, until, workersDir } from '../helpers';
 
@@ -104,7 +104,7 @@ describe('Big inputs through the real workers', function () {
 
 describe('Log text per batch', () => {
   it('carries the last lines of a backlog bigger than a batch, numbered, so earlier ones are read back', () => {
-    const r = new Refiner();
+    const r = new Ingester();
     const text = Array.from({ length: 100_000 }, (_, i) => line(i)).join('');
     r.chunk('stdout.log', new TextEncoder().encode(text));
     const [log] = r.takeBatch().logs;

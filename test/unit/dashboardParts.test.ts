@@ -1,14 +1,14 @@
 /** The dashboard's pure parts: which lines are smoothed, epochs placed at steps, robust y ranges, run labels, sections. */
 import { strict as assert } from 'node:assert';
 import { epochToStep } from '../../src/webview/epochSteps';
-import { Line } from '../../src/webview/lines';
+import { HeldSeries } from '../../src/webview/heldSeries';
 import { durationText, runText, startText } from '../../src/webview/runLabels';
 import { chartOrder, sectionOf } from '../../src/webview/sections';
 import { isCounter, smoothable } from '../../src/webview/smoothing';
 import { robustRange } from '../../src/webview/yRange';
 
 const lineOf = (x: number[], y: number[]) => {
-  const l = new Line('k', 'epoch', 'stdout.log');
+  const l = new HeldSeries('k', 'epoch', 'stdout.log');
   l.add({
     key: 'k',
     name: 'epoch',

@@ -10,7 +10,7 @@ import { maskedCrc32c } from '../../src/core/parse/crc32c';
 import { TfEventsParser } from '../../src/core/parse/tfevents';
 import { concat, event, record, scalarValue } from '../../src/cli/tfrecord-writer';
 import { SeriesStore } from '../../src/core/series';
-import { Line } from '../../src/webview/lines';
+import { HeldSeries } from '../../src/webview/heldSeries';
 import { aligned } from '../../src/webview/plotData';
 import { repoRoot, tempDir } from '../helpers';
 
@@ -127,7 +127,7 @@ describe('Several points at one x (event series)', () => {
     s.add('ev', 'loss', 'step', 5, 4, NaN, false, true);
     s.add('ev', 'loss', 'step', 6, 5, NaN, false, true);
     const [more] = s.takeDeltas();
-    const line = new Line('ev:loss', 'loss', 'ev');
+    const line = new HeldSeries('ev:loss', 'loss', 'ev');
     line.add(ev);
     line.add(more);
     assert.deepEqual([...line.x.subarray(0, line.length)], [5, 5, 5, 5, 6]);

@@ -113,8 +113,8 @@ describe('CSV export', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'stdout.log'), 'step=1 loss=0.5\nstep=2 loss=0.25\n');
     await writeCsvFile([series(0, 50, 4)], path.join(dir, 'train.py-metrics.csv'));
-    const refiner = await parse(dir);
-    const batch = refiner.snapshot();
+    const ingester = await parse(dir);
+    const batch = ingester.snapshot();
     assert.deepEqual(
       batch.series.map((s) => s.key),
       ['stdout.log:loss'],

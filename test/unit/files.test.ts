@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decide, sniff } from '../../src/core/formats';
 import type { TailToRefine } from '../../src/core/protocol/tail';
-import { Refiner } from '../../src/core/refiner';
+import { Ingester } from '../../src/core/ingester';
 import { Tailer } from '../../src/workers/tailer';
 import { record, event, scalarValue } from '../../src/cli/tfrecord-writer';
 import type { Batch } from '../../src/core/protocol/batch';
@@ -17,19 +17,19 @@ import { tempDir, until, workersDir } from '../helpers';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
-/** A tailer feeding a refiner as the two workers do, in one thread. */
+/** A tailer feeding a ingester as the two workers do, in one thread. */
 function follow(root: string) {
-  const refiner = new Refiner();
+  const ingester = new Ingester();
   const messages: TailToRefine[] = [];
   const tailer = new Tailer(root, (m) => {
     messages.push(m);
-    if (m.type === 'chunk') refiner.chunk(m.file, new Uint8Array(m.bytes), m.time, m.format);
-    else if (m.type === 'reset') refiner.reset(m.file, m.reason);
-    else if (m.type === 'warning' || m.type === 'info') refiner.event(m.type, m.text);
+    if (m.type === 'chunk') ingester.chunk(m.file, new Uint8Array(m.bytes), m.time, m.format);
+    else if (m.type === 'reset') ingester.reset(m.file, m.reason);
+    else if (m.type === 'warning' || m.type === 'info') ingester.event(m.type, m.text);
   });
   const texts = () => messages.flatMap((m) => (m.type === 'warning' || m.type === 'info' ? [m.text] : []));
   const bytesOf = (file: string) => messages.reduce((n, m) => n + (m.type === 'chunk' && m.file === file ? m.bytes.byteLength : 0), 0);
-  return { tailer, refiner, messages, texts, bytesOf };
+  return { tailer, ingester, messages, texts, bytesOf };
 }
 
 /** Settles within `ms` or fails: a pass that blocks on a FIFO must not hang the test. */
@@ -124,11 +124,11 @@ describe('Tailer: files of a run folder', () => {
       '{"iteration": 19, "lr": 0.0002, "total_loss": 1.5}\n{"iteration": 39, "lr": 0.0004, "total_loss": 1.25}\n',
     );
     fs.writeFileSync(path.join(dir, 'config.json'), '{\n  "lr": 0.1\n}\n');
-    const { tailer, refiner, texts } = follow(dir);
+    const { tailer, ingester, texts } = follow(dir);
     await tailer.poll(true);
     await tailer.close();
-    refiner.end();
-    const batch = refiner.takeBatch();
+    ingester.end();
+    const batch = ingester.takeBatch();
     const keys = batch.series.map((s) => s.key).sort();
     assert.deepEqual(keys, [
       'logs/events.jsonl:reward',
@@ -171,7 +171,7 @@ describe('Tailer: files of a run folder', () => {
     fs.symlinkSync('/dev/zero', path.join(dir, 'zero.log'));
     fs.writeFileSync(path.join(dir, 'real.txt'), 'step 1 loss=0.5\nstep 2 loss=0.25\n');
     fs.symlinkSync(path.join(dir, 'real.txt'), path.join(dir, 'latest.log'));
-    const { tailer, refiner, texts, bytesOf } = follow(dir);
+    const { tailer, ingester, texts, bytesOf } = follow(dir);
     await within(tailer.poll(true), 5000, 'a pass over a FIFO and /dev/zero');
     await within(tailer.poll(true), 5000, 'a second pass');
     await tailer.close();
@@ -182,8 +182,8 @@ describe('Tailer: files of a run folder', () => {
     assert.match(said, /train\.log \(not a regular file \(a FIFO\)\)/);
     assert.match(said, /zero\.log \(a link to a device\)/);
     assert.equal(texts().length, 1, said); // said once, not on every pass
-    refiner.end();
-    const keys = refiner
+    ingester.end();
+    const keys = ingester
       .takeBatch()
       .series.map((s) => s.key)
       .sort();
@@ -222,13 +222,13 @@ describe('Tailer: files of a run folder', () => {
     const dir = tempDir();
     const n = 400;
     for (let i = 0; i < n; i++) fs.writeFileSync(path.join(dir, `w${i}.log`), `step 1 loss=${i}\n`);
-    const { tailer, refiner } = follow(dir);
+    const { tailer, ingester } = follow(dir);
     const fdsBefore = fs.readdirSync('/proc/self/fd').length;
     await tailer.poll(true);
     const held = fs.readdirSync('/proc/self/fd').length - fdsBefore;
     await tailer.close();
     assert.ok(held <= 130, `${held} descriptors held after a pass over ${n} files`);
-    assert.equal(refiner.takeBatch().series.length, n);
+    assert.equal(ingester.takeBatch().series.length, n);
   });
 
   it('attached to a finished run (real workers): Events say, before any drain, that a log gave no metrics and which files were skipped', async () => {

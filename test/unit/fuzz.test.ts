@@ -1,5 +1,5 @@
 /**
- * Mutated real inputs through the whole refiner. Any damage: no throw. Damage as it happens to
+ * Mutated real inputs through the whole ingester. Any damage: no throw. Damage as it happens to
  * logs (garbage lines, a lost stretch of bytes): the lines around it keep their points. Flipped
  * digits are not asserted on: a step number changed to a smaller one restarts a series there, as
  * TensorBoard does, by design.
@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatOf } from '../../src/core/formats';
-import { Refiner } from '../../src/core/refiner';
+import { Ingester } from '../../src/core/ingester';
 import { generator, mutate as mutateSeed, run, seeds } from '../fuzz/cases';
 
 const fixtures = path.join(__dirname, '..', 'fixtures');
@@ -52,14 +52,14 @@ function damage(bytes: Uint8Array, binary: boolean): Uint8Array {
 }
 
 function points(file: string, bytes: Uint8Array, cut: number): number {
-  const r = new Refiner();
+  const r = new Ingester();
   r.chunk(file, bytes.subarray(0, cut));
   r.chunk(file, bytes.subarray(cut));
   r.end();
   return r.store.pointCount;
 }
 
-describe('Fuzzing the refiner with mutated real inputs', () => {
+describe('Fuzzing the ingester with mutated real inputs', () => {
   for (const [name, file] of FILES) {
     it(`${path.relative(fixtures, file)}: never throws; garbage lines and lost stretches cost only what they touch`, () => {
       const bytes = new Uint8Array(fs.readFileSync(file));

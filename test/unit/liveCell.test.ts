@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ProgressParser } from '../../src/core/parse/progress';
+import { PrintedParser } from '../../src/core/parse/printed';
 import { cellExit, cellRunName, PROBE_LIMIT, StreamCursor, TableCursor, TrainingProbe, widgetIsProgress, type LogPiece } from '../../src/core/liveCell';
 
 const enc = new TextEncoder();
@@ -59,7 +59,7 @@ function follow(chunks: string[], format: (t: string) => string): { log: string;
 
 /** The points the printed-output reader takes from log text, frame by frame. */
 function points(log: string): string[] {
-  const p = new ProgressParser();
+  const p = new PrintedParser();
   const out: string[] = [];
   for (const frame of log.split(/[\r\n]/)) p.read(frame, (name, xKind, x, y) => out.push(`${name}@${xKind}${x}=${y}`));
   return out;

@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Refiner } from '../../src/core/refiner';
+import { Ingester } from '../../src/core/ingester';
 import { MAX_LINE_CHARS, readLines, searchLines } from '../../src/workers/logRead';
 import { tempDir } from '../helpers';
 
-/** Feeds `text` to the refiner as the tail worker would: bytes of `file`, in chunks of random sizes. */
-function feed(r: Refiner, file: string, text: string, seed = 1): void {
+/** Feeds `text` to the ingester as the tail worker would: bytes of `file`, in chunks of random sizes. */
+function feed(r: Ingester, file: string, text: string, seed = 1): void {
   const bytes = Buffer.from(text);
   let s = seed;
   for (let at = 0; at < bytes.length;) {
@@ -30,7 +30,7 @@ describe('Log lines read back from the files', () => {
     const dir = tempDir();
     const text = lines.join('\n') + '\nhalf a li';
     fs.writeFileSync(path.join(dir, 'stdout.log'), text);
-    const r = new Refiner();
+    const r = new Ingester();
     feed(r, 'stdout.log', text);
     assert.equal(r.logIndex.lines('stdout'), 60_000);
     const all = [...lines, 'half a li'];
@@ -51,7 +51,7 @@ describe('Log lines read back from the files', () => {
     const dir = tempDir();
     fs.mkdirSync(path.join(dir, 'a'));
     fs.mkdirSync(path.join(dir, 'b'));
-    const r = new Refiner();
+    const r = new Ingester();
     const write = (file: string, text: string) => {
       fs.appendFileSync(path.join(dir, file), text);
       r.chunk(file, Buffer.from(text));
@@ -73,7 +73,7 @@ describe('Log lines read back from the files', () => {
     const dir = tempDir();
     const text = lines.join('\n') + '\n' + 'x'.repeat(50_000) + '\nlast\n';
     fs.writeFileSync(path.join(dir, 'stdout.log'), text);
-    const r = new Refiner();
+    const r = new Ingester();
     feed(r, 'stdout.log', text, 7);
     const [huge, last] = await readLines({ root: dir, also: [] }, r.logIndex, 'stdout', 60_000, 2);
     assert.ok(huge.startsWith('x'.repeat(MAX_LINE_CHARS)) && huge.length < MAX_LINE_CHARS + 100 && /more characters/.test(huge));
@@ -89,7 +89,7 @@ describe('Log lines read back from the files', () => {
   });
 
   it('numbers the lines of a snapshot, whose text is the recent part of the log', () => {
-    const r = new Refiner();
+    const r = new Ingester();
     const text = lines.map((l) => l + ' '.repeat(40)).join('\n') + '\n';
     feed(r, 'stdout.log', text);
     r.takeBatch();

@@ -5,10 +5,10 @@ import * as path from 'node:path';
 import { formatOf } from '../../src/core/formats';
 import { cellNumber, decodeEntities, emitTrainingTable, htmlTables } from '../../src/core/parse/htmlTable';
 import { NotebookParser, readNotebook } from '../../src/core/parse/notebook';
-import { ProgressParser } from '../../src/core/parse/progress';
+import { PrintedParser } from '../../src/core/parse/printed';
 import { TerminalLines, eraseBackspaces, visibleLine } from '../../src/core/parse/terminal';
 import type { Point } from '../../src/core/parse/types';
-import { Refiner } from '../../src/core/refiner';
+import { Ingester } from '../../src/core/ingester';
 import { repoRoot } from '../helpers';
 
 const dir = path.join(repoRoot, 'test', 'fixtures', 'notebooks');
@@ -185,7 +185,7 @@ describe('saved notebooks (.ipynb)', () => {
     const printed = outputText(nb.cells[0].outputs[0].text).split('\n').filter(Boolean);
     assert.equal(printed.length, 8);
     assert.match(printed[0], /^Epoch 1 \| step 50 \| loss \d\.\d{4} \| lr 3e-2$/);
-    const parser = new ProgressParser();
+    const parser = new PrintedParser();
     const expected: Curves = {};
     for (const line of printed) {
       for (const p of parser.parse(line)) {
@@ -264,17 +264,17 @@ describe('saved notebooks (.ipynb)', () => {
   });
 
   it('re-reads a notebook saved again (whole, in pieces) and keeps each point once; new outputs add points', () => {
-    const refiner = new Refiner();
+    const ingester = new Ingester();
     const hf = bytes('hf.ipynb');
-    for (let i = 0; i < hf.length; i += 4096) refiner.chunk('hf.ipynb', hf.subarray(i, i + 4096));
-    const first = refiner.takeBatch();
+    for (let i = 0; i < hf.length; i += 4096) ingester.chunk('hf.ipynb', hf.subarray(i, i + 4096));
+    const first = ingester.takeBatch();
     assert.equal(
       first.series.reduce((n, s) => n + s.x.length, 0),
       43,
     );
-    refiner.reset('hf.ipynb', 'the file was rewritten');
-    refiner.chunk('hf.ipynb', hf);
-    const again = refiner.takeBatch();
+    ingester.reset('hf.ipynb', 'the file was rewritten');
+    ingester.chunk('hf.ipynb', hf);
+    const again = ingester.takeBatch();
     assert.equal(again.series.length, 0, 'nothing new');
     assert.equal(again.events.filter((e) => e.text.includes('widget')).length, 0, 'each note once');
     // the training table grew by a row in the next save
@@ -285,9 +285,9 @@ describe('saved notebooks (.ipynb)', () => {
       '  </tbody>',
       '    <tr>\n      <td>4</td>\n      <td>0.150000</td>\n      <td>0.200000</td>\n      <td>0.950000</td>\n      <td>00:14</td>\n    </tr>\n  </tbody>',
     );
-    refiner.reset('hf.ipynb', 'the file was rewritten');
-    refiner.chunk('hf.ipynb', new TextEncoder().encode(JSON.stringify(nb)));
-    const grown = refiner.takeBatch();
+    ingester.reset('hf.ipynb', 'the file was rewritten');
+    ingester.chunk('hf.ipynb', new TextEncoder().encode(JSON.stringify(nb)));
+    const grown = ingester.takeBatch();
     assert.deepEqual(
       grown.series.map((s) => [s.name, [...s.x], [...s.y]]),
       [

@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { epochSeconds, readNumber, spelledNumber } from '../../src/core/parse/number';
-import { Refiner } from '../../src/core/refiner';
+import { Ingester } from '../../src/core/ingester';
 
 const enc = new TextEncoder();
 
-/** The last value and time of the series named `name` after the refiner read `text` as `file`. */
+/** The last value and time of the series named `name` after the ingester read `text` as `file`. */
 function last(file: string, text: string, name = 'loss'): { y: number; wall: number } | undefined {
-  const r = new Refiner();
+  const r = new Ingester();
   r.chunk(file, enc.encode(text));
   r.end();
   const s = r.takeBatch().series.find((d) => d.name === name);

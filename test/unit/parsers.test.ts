@@ -2,21 +2,21 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CsvParser } from '../../src/core/parse/csv';
-import { ProgressParser } from '../../src/core/parse/progress';
+import { PrintedParser } from '../../src/core/parse/printed';
 import { FrameSplitter } from '../../src/core/frames';
 import type { LineParser, Point } from '../../src/core/parse/types';
 
 const fixtures = path.join(__dirname, '..', 'fixtures');
 
-/** Every point of a whole file, frame by frame, as the refiner reads it. */
+/** Every point of a whole file, frame by frame, as the ingester reads it. */
 function readAll(bytes: Uint8Array, parser: LineParser): Point[] {
   const s = new FrameSplitter();
   return [...s.push(bytes), ...s.end()].flatMap((f) => parser.parse(f.text));
 }
 
-describe('ProgressParser', () => {
+describe('PrintedParser', () => {
   it('reads Keras bars: epoch line, \\r frames, val metrics at the epoch end', () => {
-    const p = new ProgressParser();
+    const p = new PrintedParser();
     assert.deepEqual(p.parse('Epoch 2/20'), []);
     assert.deepEqual(p.parse(' 3/32 ━━━━                 0s 2ms/step - accuracy: 0.6250 - loss: 0.6931'), [
       { name: 'accuracy', xKind: 'step', x: 35, y: 0.625 },
@@ -37,24 +37,24 @@ describe('ProgressParser', () => {
   });
 
   it('strips ANSI codes before reading', () => {
-    const p = new ProgressParser();
+    const p = new PrintedParser();
     const pts = p.parse('\x1b[1m 1/10\x1b[0m \x1b[32m━━\x1b[0m - loss: \x1b[1m2.5000\x1b[0m');
     assert.deepEqual(pts, [{ name: 'loss', xKind: 'step', x: 1, y: 2.5 }]);
   });
 
   it('reads name=value lines with an explicit step as x', () => {
-    const p = new ProgressParser();
+    const p = new PrintedParser();
     assert.deepEqual(p.parse('step 50 loss=0.00020 step=50'), [{ name: 'loss', xKind: 'step', x: 50, y: 0.0002 }]);
   });
 
   it('reads Keras verbose=2 summaries and the older tf.keras bar, with %.4e values', () => {
-    const p = new ProgressParser();
+    const p = new PrintedParser();
     p.parse('Epoch 3/10');
     assert.deepEqual(p.parse('1875/1875 - 3s - 2ms/step - accuracy: 0.9123 - loss: 3.1416e-01'), [
       { name: 'accuracy', xKind: 'step', x: 2 * 1875 + 1875, y: 0.9123 },
       { name: 'loss', xKind: 'step', x: 2 * 1875 + 1875, y: 0.31416 },
     ]);
-    const old = new ProgressParser();
+    const old = new PrintedParser();
     old.parse('Epoch 1/2');
     assert.deepEqual(old.parse('  768/60000 [>.............................] - ETA: 48s - loss: 2.1636 - acc: 0.2865'), [
       { name: 'loss', xKind: 'step', x: 768, y: 2.1636 },
@@ -63,7 +63,7 @@ describe('ProgressParser', () => {
   });
 
   it('reads plain prints: step prefixes, [N] prefixes, per-epoch summaries', () => {
-    const p = new ProgressParser();
+    const p = new PrintedParser();
     assert.deepEqual(p.parse('step 10 loss=0.5 acc=0.9'), [
       { name: 'loss', xKind: 'step', x: 10, y: 0.5 },
       { name: 'acc', xKind: 'step', x: 10, y: 0.9 },
@@ -77,7 +77,7 @@ describe('ProgressParser', () => {
   });
 
   it('does not take prose for metrics', () => {
-    const p = new ProgressParser();
+    const p = new PrintedParser();
     for (const line of [
       'Trainable params: 9.6 K',
       'GPU available: True (cuda), used: True',
@@ -90,7 +90,7 @@ describe('ProgressParser', () => {
 
   it('reads the real Lightning Rich bars: metrics on their own lines at the bar position', () => {
     const bytes = fs.readFileSync(path.join(fixtures, 'lightning', 'terminal-capture.raw'));
-    const pts = readAll(bytes, new ProgressParser());
+    const pts = readAll(bytes, new PrintedParser());
     const names = new Set(pts.map((q) => q.name));
     assert.deepEqual([...names].sort(), ['train_acc', 'train_loss', 'val_acc', 'val_loss']);
     const loss = pts.filter((q) => q.name === 'train_loss');
@@ -103,7 +103,7 @@ describe('ProgressParser', () => {
 
   it('reads every loss of the real tqdm capture in order', () => {
     const bytes = fs.readFileSync(path.join(fixtures, 'tqdm', 'stderr.txt'));
-    const pts = readAll(bytes, new ProgressParser());
+    const pts = readAll(bytes, new PrintedParser());
     const losses = pts.filter((q) => q.name === 'loss');
     assert.equal(losses.length, 610); // frames with `loss=` in the capture (tr '\r' '\n' | grep -c)
     assert.equal(losses[0].y, 11.8);

@@ -1,6 +1,6 @@
 /**
  * Each framework's printed log, as its own printing code writes it (test/fixtures/make_framework_logs.py
- * names the function followed for each), through the refiner as the CLI reads `stdout.log`: the
+ * names the function followed for each), through the ingester as the CLI reads `stdout.log`: the
  * exact series, their x kind and x, their values, and no series from the configuration and
  * environment dumps printed before training. The fixtures' values follow `loss(i) = 4 / (1 + i / 100)`.
  */
@@ -8,8 +8,8 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Refiner } from '../../src/core/refiner';
-import { ProgressParser } from '../../src/core/parse/progress';
+import { Ingester } from '../../src/core/ingester';
+import { PrintedParser } from '../../src/core/parse/printed';
 import { FrameSplitter } from '../../src/core/frames';
 import { repoRoot } from '../helpers';
 
@@ -26,7 +26,7 @@ interface Series {
 
 /** Every series of a fixture's stdout.log, read whole as the CLI reads it. */
 function read(folder: string, file = 'stdout.log'): Map<string, Series> {
-  const r = new Refiner();
+  const r = new Ingester();
   r.chunk('stdout.log', fs.readFileSync(path.join(fixtures, folder, file)));
   r.end();
   return new Map(r.takeBatch().series.map((s) => [s.name, { xKind: s.xKind, x: [...s.x], y: [...s.y] }]));
@@ -102,7 +102,7 @@ describe('Printed logs of training frameworks', () => {
   });
 
   it("llm.c's Logger main.log: `s:N trl:… lr:… norm:…` and `s:N tel:…`", () => {
-    const p = new ProgressParser();
+    const p = new PrintedParser();
     const sp = new FrameSplitter();
     const pts = [...sp.push(fs.readFileSync(path.join(fixtures, 'llmc', 'main.log'))), ...sp.end()].flatMap((f) => p.parse(f.text));
     const trl = pts.filter((q) => q.name === 'trl');
@@ -429,7 +429,7 @@ describe('Printed logs of real captures', () => {
       .map((f) => f.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''));
     const want = frames.filter((f) => /train_loss: \d/.test(f)).length;
     assert.equal(want, 294);
-    const p = new ProgressParser();
+    const p = new PrintedParser();
     const sp = new FrameSplitter();
     const pts = [...sp.push(raw), ...sp.end()].flatMap((f) => p.parse(f.text));
     assert.equal(pts.filter((q) => q.name === 'train_loss').length, want); // the regex reader took 244 of them
@@ -512,7 +512,7 @@ describe('Printed logs of real torch training loops', () => {
 });
 
 describe('Printed logs through the built CLI', () => {
-  it('`parse <fixture>/stdout.log --json` gives the same series as the refiner, for every framework fixture', () => {
+  it('`parse <fixture>/stdout.log --json` gives the same series as the ingester, for every framework fixture', () => {
     const folders = fs.readdirSync(fixtures).filter((d) => fs.existsSync(path.join(fixtures, d, 'stdout.log')));
     assert.ok(folders.length >= 16, folders.join());
     for (const folder of folders) {

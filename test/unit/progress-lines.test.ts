@@ -6,10 +6,10 @@
 import { strict as assert } from 'node:assert';
 import { performance } from 'node:perf_hooks';
 import { LineFields } from '../../src/core/parse/fields';
-import { ProgressParser } from '../../src/core/parse/progress';
+import { PrintedParser } from '../../src/core/parse/printed';
 import type { Point } from '../../src/core/parse/types';
 
-function all(p: ProgressParser, lines: string[]): Point[] {
+function all(p: PrintedParser, lines: string[]): Point[] {
   return lines.flatMap((l) => p.parse(l));
 }
 
@@ -17,7 +17,7 @@ const pairs = (p: Point[]) => p.map((q) => [q.name, q.x, q.y]);
 
 describe('Printed lines: fields', () => {
   it('reads `name value`, `name: value`, `name=value` and `value name`, with units, %E, nan and inf', () => {
-    const p = new ProgressParser();
+    const p = new PrintedParser();
     assert.deepEqual(pairs(p.parse('iter 100: loss 4.2345, time 12.34ms, mfu 3.2%')), [
       ['loss', 100, 4.2345],
       ['time', 100, 12.34],
@@ -33,7 +33,7 @@ describe('Printed lines: fields', () => {
   });
 
   it('never splits a duration into metrics, and takes no eta for a metric', () => {
-    const p = new ProgressParser();
+    const p = new PrintedParser();
     assert.deepEqual(pairs(p.parse(' eta: 1 day, 8:33:03  iter: 19  total_loss: 2.345  time: 0:00:01  max_mem: 11811M')), [
       ['total_loss', 19, 2.345],
       ['max_mem', 19, 11811],
@@ -41,7 +41,7 @@ describe('Printed lines: fields', () => {
   });
 
   it('keeps multi-word names whole, with a unit in parentheses, and numbers in them as words', () => {
-    const p = new ProgressParser();
+    const p = new PrintedParser();
     assert.deepEqual(pairs(p.parse(' iteration      100/  1000 | elapsed time per iteration (ms): 12.5 | number of nan iterations:   0 |')), [
       ['elapsed time per iteration (ms)', 100, 12.5],
       ['number of nan iterations', 100, 0],
@@ -49,23 +49,23 @@ describe('Printed lines: fields', () => {
   });
 
   it('finds the step: global counters first, a restarting step unrolled over epochs, `[100]`, an epoch alone', () => {
-    const p = new ProgressParser();
+    const p = new PrintedParser();
     assert.deepEqual(pairs(p.parse('epoch 3 | num_updates 500 | step 2 | loss 1')), [['loss', 500, 1]]);
-    const q = new ProgressParser();
+    const q = new PrintedParser();
     assert.deepEqual(pairs(all(q, ['epoch: 0|step: 8|loss: 1', 'epoch: 0|step: 9|loss: 2', 'epoch: 1|step: 0|loss: 3'])), [
       ['loss', 8, 1],
       ['loss', 9, 2],
       ['loss', 10, 3],
     ]);
-    assert.deepEqual(pairs(new ProgressParser().parse('[100] loss: 1.2')), [['loss', 100, 1.2]]);
-    assert.deepEqual(new ProgressParser().parse('Epoch 4 | loss 0.5'), [{ name: 'loss', xKind: 'epoch', x: 4, y: 0.5 }]);
-    assert.deepEqual(pairs(new ProgressParser().parse('Epoch: [0]  [3/6]  loss: 8.2773 (8.3001)')), [['loss', 3, 8.2773]]);
+    assert.deepEqual(pairs(new PrintedParser().parse('[100] loss: 1.2')), [['loss', 100, 1.2]]);
+    assert.deepEqual(new PrintedParser().parse('Epoch 4 | loss 0.5'), [{ name: 'loss', xKind: 'epoch', x: 4, y: 0.5 }]);
+    assert.deepEqual(pairs(new PrintedParser().parse('Epoch: [0]  [3/6]  loss: 8.2773 (8.3001)')), [['loss', 3, 8.2773]]);
     // PyTorch-GAN's bracketed pairs; pytorch/examples word_language_model's `|`-separated ones
-    assert.deepEqual(pairs(new ProgressParser().parse('[Epoch 2/10] [Batch 100/938] [D loss: 0.512] [G loss: 0.7]')), [
+    assert.deepEqual(pairs(new PrintedParser().parse('[Epoch 2/10] [Batch 100/938] [D loss: 0.512] [G loss: 0.7]')), [
       ['D loss', 1038, 0.512],
       ['G loss', 1038, 0.7],
     ]);
-    const lm = new ProgressParser();
+    const lm = new PrintedParser();
     assert.deepEqual(pairs(lm.parse('| epoch   1 |   200/ 2983 batches | lr 5.00 | ms/batch 25.12 | loss  7.32 | ppl  1510.42')), [
       ['lr', 200, 5],
       ['ms/batch', 200, 25.12],
@@ -83,7 +83,7 @@ describe('Printed lines: fields', () => {
   });
 
   it('strips logging and launcher prefixes; ranks other than 0 get their own series', () => {
-    const p = new ProgressParser();
+    const p = new PrintedParser();
     const got = all(p, [
       '2021-01-13 15:44:36,123 - mmdet - INFO - Epoch [1][10/100]\tloss: 1.5',
       '[2023-04-12 10:00:00,123] [INFO] [logging.py:96:log_dist] [Rank 0] step=10, skipped=0',
@@ -100,7 +100,7 @@ describe('Printed lines: fields', () => {
       ['rank3/loss', 10, 4.5],
       ['loss', 11, 1.4],
     ]);
-    const hosts = new ProgressParser();
+    const hosts = new PrintedParser();
     assert.deepEqual(pairs(all(hosts, ['worker-0: step 1 loss 0.5', 'worker-1: step 1 loss 0.6'])), [
       ['loss', 1, 0.5],
       ['worker-1/loss', 1, 0.6],
@@ -137,7 +137,7 @@ describe('Printed lines: fields', () => {
 
 describe('Printed lines: no invented metrics', () => {
   it('holds lines without a position before training: a config dump printed once is never a series', () => {
-    const p = new ProgressParser();
+    const p = new PrintedParser();
     const dump = ['batch_size: 64', 'lr: 0.001', 'BASE_LR: 0.02', 'NCCL_IB_TIMEOUT=22', 'num_classes=80,', 'num_classes=80,', 'num_classes=80,', 'epochs: 10'];
     assert.deepEqual(all(p, dump), []);
     assert.deepEqual(pairs(p.parse('step 1 loss 0.9')), [['loss', 1, 0.9]]);
@@ -146,7 +146,7 @@ describe('Printed lines: no invented metrics', () => {
   });
 
   it('after training started, a traceback, an out-of-memory message or a launcher failure summary is no series', () => {
-    const p = new ProgressParser();
+    const p = new PrintedParser();
     p.parse('step 10 loss 0.5');
     const crash = [
       'Traceback (most recent call last):',
@@ -161,7 +161,7 @@ describe('Printed lines: no invented metrics', () => {
   });
 
   it('a dict printed over several lines is a record once training runs, a configuration before', () => {
-    const p = new ProgressParser();
+    const p = new PrintedParser();
     const config = JSON.stringify({ train_batch_size: 8, optimizer: { params: { lr: 0.001 } } }, null, 2).split('\n');
     assert.deepEqual(all(p, config), []);
     p.parse('Step 100 per-step time 0.512s');
@@ -172,7 +172,7 @@ describe('Printed lines: no invented metrics', () => {
   });
 
   it('a shape that repeats with changing values is a curve, numbered in order, its first lines included', () => {
-    const p = new ProgressParser();
+    const p = new PrintedParser();
     assert.deepEqual(all(p, ['loss: 0.5', 'loss: 0.4']), []);
     assert.deepEqual(all(p, ['loss: 0.3', 'loss: 0.2']), [
       { name: 'loss', xKind: 'index', x: 1, y: 0.5 },
@@ -183,7 +183,7 @@ describe('Printed lines: no invented metrics', () => {
   });
 
   it('lines without a step take the latest one (a validation block), in its own names when it says it is one', () => {
-    const p = new ProgressParser();
+    const p = new PrintedParser();
     p.parse('iter 40: loss 1.0');
     assert.deepEqual(pairs(p.parse('val_acc: 0.75')), [['val_acc', 40, 0.75]]);
     assert.deepEqual(pairs(p.parse("epoch 001 | valid on 'valid' subset | loss 8.9 | num_updates 100")), [['valid/loss', 40, 8.9]]);
@@ -223,7 +223,7 @@ describe('Printed lines: hostile input costs linear time', () => {
     it(`${what}: within 50× a plain scan of the same bytes`, () => {
       const lines = Array.from({ length: Math.max(1, Math.ceil(1e6 / line.length)) }, () => line);
       const fields = new LineFields();
-      const parser = new ProgressParser();
+      const parser = new PrintedParser();
       let h = 0;
       const scan = best(5, () => {
         for (const l of lines) for (let i = 0; i < l.length; i++) h = (h * 31 + l.charCodeAt(i)) | 0;

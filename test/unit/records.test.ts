@@ -2,13 +2,13 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JsonlParser, parseRecord, recordPoints } from '../../src/core/parse/records';
-import { Refiner } from '../../src/core/refiner';
+import { Ingester } from '../../src/core/ingester';
 
 const enc = new TextEncoder();
 
 describe('Records (JSON Lines, printed dicts)', () => {
   it('reads the real Hugging Face Trainer output: quoted numbers, epoch as x, eval lines apart', () => {
-    const r = new Refiner();
+    const r = new Ingester();
     r.chunk('stdout.log', fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'hf-trainer', 'terminal-capture.raw')));
     r.end();
     const series = new Map(r.takeBatch().series.map((s) => [s.name, s]));
@@ -37,7 +37,7 @@ describe('Records (JSON Lines, printed dicts)', () => {
         null,
         2,
       );
-    const r = new Refiner();
+    const r = new Ingester();
     const first = enc.encode(state([10, 20]));
     r.chunk('out/checkpoint-20/trainer_state.json', first.subarray(0, 50)); // half-written
     assert.deepEqual(r.takeBatch().series, []);
@@ -85,7 +85,7 @@ describe('Records (JSON Lines, printed dicts)', () => {
   });
 
   it('JSONL files: counts malformed lines, reads the rest, and says so without a storm', () => {
-    const r = new Refiner();
+    const r = new Ingester();
     const lines = ['{"step": 1, "loss": 1.0}', '{"step": 2, "loss": 0.', 'garbage', '{"step": 3, "loss": 0.25}'];
     for (let i = 0; i < 30; i++) lines.push('{broken');
     r.chunk('metrics.jsonl', enc.encode(lines.join('\n') + '\n'));
@@ -102,7 +102,7 @@ describe('Records (JSON Lines, printed dicts)', () => {
   it('a line nested thousands of levels deep is one warning, and the line after it is read', () => {
     const deep = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000);
     const deepDict = "{'a': ".repeat(10_000) + '1' + '}'.repeat(10_000);
-    const r = new Refiner();
+    const r = new Ingester();
     r.chunk(
       'metrics.jsonl',
       enc.encode(`{"step": 1, "loss": 0.5}\n${deep}\n{"step": 2, "loss": 0.4, "lr": {"group0": 0.1}}\n${deepDict}\n{"step": 3, "loss": 0.3}\n`),

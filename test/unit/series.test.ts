@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Refiner } from '../../src/core/refiner';
+import { Ingester } from '../../src/core/ingester';
 import { SeriesStore } from '../../src/core/series';
 import { Tailer } from '../../src/workers/tailer';
 import { tempDir } from '../helpers';
@@ -47,7 +47,7 @@ describe('SeriesStore', () => {
 
 describe('Wall-clock time of points', () => {
   it('dates lines by when they were read, and leaves a backlog undated', () => {
-    const r = new Refiner();
+    const r = new Ingester();
     const enc = new TextEncoder();
     r.chunk('stdout.log', enc.encode('step 1 loss=0.5\n')); // there before following began
     r.chunk('stdout.log', enc.encode('step 2 loss=0.4\n'), 1_795_405_400_000);

@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { Refiner } from '../../src/core/refiner';
+import { Ingester } from '../../src/core/ingester';
 import { MAX_NAME_CHARS, MAX_SERIES, SeriesStore, storedName } from '../../src/core/series';
 
 v8.setFlagsFromString('--expose-gc');
@@ -20,8 +20,8 @@ const used = () => {
 const MB = 1 << 20;
 const enc = new TextEncoder();
 
-/** Feeds `text` to a fresh refiner as a file of that name, in 4 MB chunks, as the tail worker does. */
-function feed(r: Refiner, file: string, text: string): void {
+/** Feeds `text` to a fresh ingester as a file of that name, in 4 MB chunks, as the tail worker does. */
+function feed(r: Ingester, file: string, text: string): void {
   const bytes = enc.encode(text);
   for (let i = 0; i < bytes.length; i += 4 * MB) {
     r.chunk(file, bytes.subarray(i, i + 4 * MB));
@@ -30,14 +30,14 @@ function feed(r: Refiner, file: string, text: string): void {
   r.end();
 }
 
-const seriesOf = (r: Refiner) => r.snapshot().series;
+const seriesOf = (r: Ingester) => r.snapshot().series;
 
 describe('Series explosion', function () {
   this.timeout(60_000);
 
   it('200k distinct JSONL keys: the first 2,000 series kept, one warning naming the others, bounded memory', () => {
     const before = used();
-    const r = new Refiner();
+    const r = new Ingester();
     const lines = Array.from({ length: 200_000 }, (_, i) => `{"step": 1, "k${i}": 0.5}\n`).join('');
     feed(r, 'metrics.jsonl', lines);
     const batch = r.takeBatch();
@@ -51,7 +51,7 @@ describe('Series explosion', function () {
 
   it('a CSV header of 50k columns keeps 2,000 series in bounded memory', () => {
     const before = used();
-    const r = new Refiner();
+    const r = new Ingester();
     const cols = Array.from({ length: 50_000 }, (_, i) => `c${i}`);
     const rows = Array.from({ length: 20 }, (_, s) => [s, ...cols.map(() => 0.5)].join(','));
     feed(r, 'metrics.csv', ['step', ...cols].join(',') + '\n' + rows.join('\n') + '\n');
@@ -63,7 +63,7 @@ describe('Series explosion', function () {
   });
 
   it('names of 100 kB that differ only at their end stay distinct, cut to MAX_NAME_CHARS', () => {
-    const r = new Refiner();
+    const r = new Ingester();
     const stem = 'n'.repeat(100_000);
     const names = Array.from({ length: 300 }, (_, i) => `${stem}${i}`);
     feed(r, 'metrics.jsonl', names.map((n, i) => `{"step": ${i}, "${n}": ${i}}\n`).join(''));

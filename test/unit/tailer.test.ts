@@ -3,20 +3,20 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TailToRefine } from '../../src/core/protocol/tail';
-import { Refiner } from '../../src/core/refiner';
+import { Ingester } from '../../src/core/ingester';
 import { Tailer } from '../../src/workers/tailer';
 import { sleep, tempDir } from '../helpers';
 
-/** A tailer feeding a refiner, as the two workers do, in one thread. */
+/** A tailer feeding a ingester, as the two workers do, in one thread. */
 function follow(root: string) {
-  const refiner = new Refiner();
+  const ingester = new Ingester();
   const messages: TailToRefine[] = [];
   const tailer = new Tailer(root, (m) => {
     messages.push(m);
-    if (m.type === 'chunk') refiner.chunk(m.file, new Uint8Array(m.bytes));
-    if (m.type === 'reset') refiner.reset(m.file, m.reason);
+    if (m.type === 'chunk') ingester.chunk(m.file, new Uint8Array(m.bytes));
+    if (m.type === 'reset') ingester.reset(m.file, m.reason);
   });
-  return { tailer, refiner, messages };
+  return { tailer, ingester, messages };
 }
 
 /** Runs a Python snippet to completion: a real process writing the files. */
@@ -30,7 +30,7 @@ function python(code: string, cwd: string): Promise<void> {
 describe('Tailer', () => {
   it('follows a file another process appends to, across partial lines, and finds files that appear later', async () => {
     const dir = tempDir();
-    const { tailer, refiner } = follow(dir);
+    const { tailer, ingester } = follow(dir);
     await tailer.poll(); // empty dir
     await python("open('stdout.log','a').write('step=1 loss=1.0\\nstep=2 lo')", dir);
     await tailer.poll();
@@ -44,7 +44,7 @@ describe('Tailer', () => {
     await sleep(1050);
     await tailer.poll();
     await tailer.close();
-    const b = refiner.takeBatch();
+    const b = ingester.takeBatch();
     assert.deepEqual([...b.series.find((s) => s.key === 'stdout.log:loss')!.y], [1, 0.5]);
     assert.deepEqual([...b.series.find((s) => s.key === 'sub/metrics.csv:acc')!.y], [0.5]);
     assert.deepEqual([...b.series.find((s) => s.key === 'late.csv:f1')!.y], [0.25]);
@@ -52,7 +52,7 @@ describe('Tailer', () => {
 
   it('starts over when a file shrinks or is replaced, without duplicating points', async () => {
     const dir = tempDir();
-    const { tailer, refiner, messages } = follow(dir);
+    const { tailer, ingester, messages } = follow(dir);
     await python("open('metrics.csv','w').write('step,loss\\n1,0.9\\n2,0.8\\n')", dir);
     await tailer.poll();
     // Lightning-style rewrite: shorter, with a new column
@@ -66,7 +66,7 @@ describe('Tailer', () => {
     await tailer.close();
     const resets = messages.filter((m) => m.type === 'reset').map((m) => (m as { reason: string }).reason);
     assert.deepEqual(resets, ['the file shrank', 'the file was replaced']);
-    const loss = refiner.takeBatch().series.find((s) => s.key === 'metrics.csv:loss')!;
+    const loss = ingester.takeBatch().series.find((s) => s.key === 'metrics.csv:loss')!;
     // re-read from the start, the rewritten file is the truth (its row 2 is gone), each row once
     assert.deepEqual([...loss.x], [1, 3, 4]);
     assert.deepEqual([...loss.y], [0.9, 0.7, 0.6]);
@@ -74,7 +74,7 @@ describe('Tailer', () => {
 
   it('notices a rewrite that leaves the file longer (Lightning adds a column and rewrites metrics.csv)', async () => {
     const dir = tempDir();
-    const { tailer, refiner, messages } = follow(dir);
+    const { tailer, ingester, messages } = follow(dir);
     await python("open('metrics.csv','w').write('step,loss\\n1,0.9\\n2,0.8\\n')", dir);
     await tailer.poll();
     await python("open('metrics.csv','w').write('step,loss,val_loss\\n1,0.9,\\n2,0.8,1.5\\n3,0.7,\\n')", dir);
@@ -84,7 +84,7 @@ describe('Tailer', () => {
       messages.filter((m) => m.type === 'reset').map((m) => (m as { reason: string }).reason),
       ['the file was rewritten'],
     );
-    const b = refiner.takeBatch();
+    const b = ingester.takeBatch();
     assert.deepEqual([...b.series.find((s) => s.name === 'loss')!.x], [1, 2, 3]);
     assert.deepEqual([...b.series.find((s) => s.name === 'val_loss')!.y], [1.5]);
   });

@@ -1,6 +1,6 @@
 /**
  * `npm run bench` (its webview part): the dashboard in real Chromium with a run of 10 series × 1M
- * points, as the extension feeds it. The snapshot comes from the real refiner at display
+ * points, as the extension feeds it. The snapshot comes from the real ingester at display
  * resolution; then 20 batches a second, 50 new points per series each, for 10 s. Reports the time
  * from the snapshot's arrival to its first drawn frame, each update's work (taking the batch in +
  * drawing the frame, from the page's User Timing marks), the frame of a zoom into held points (where
@@ -8,7 +8,7 @@
  * Targets (issue 5): first paint < 300 ms, update < 8 ms, heap < 150 MB.
  */
 import { performance } from 'node:perf_hooks';
-import { Refiner } from '../../src/core/refiner';
+import { Ingester } from '../../src/core/ingester';
 import type { Batch } from '../../src/core/protocol/batch';
 import { DISPLAY_BUCKETS } from '../../src/workers/pipeline';
 import { dragAcross, openHarness } from './harness';
@@ -63,13 +63,13 @@ function percentile(a: number[], p: number): number {
 
 async function main(): Promise<void> {
   const t0 = 1_795_000_000;
-  const refiner = new Refiner();
+  const ingester = new Ingester();
   for (let s = 0; s < SERIES.length; s++) {
-    for (let i = 0; i < POINTS; i++) refiner.store.add('metrics.csv', SERIES[s], 'step', i, value(s, i), t0 + i * 0.01);
+    for (let i = 0; i < POINTS; i++) ingester.store.add('metrics.csv', SERIES[s], 'step', i, value(s, i), t0 + i * 0.01);
   }
-  refiner.takeBatch(); // as if every point had been sent
+  ingester.takeBatch(); // as if every point had been sent
   let started = performance.now();
-  const snapshot = refiner.snapshot(DISPLAY_BUCKETS);
+  const snapshot = ingester.snapshot(DISPLAY_BUCKETS);
   const snapshotMs = performance.now() - started;
   const held = snapshot.series.reduce((n, s) => n + s.x.length, 0);
 
@@ -169,7 +169,7 @@ async function main(): Promise<void> {
     }
     const say = (s: string) => process.stdout.write(s + '\n');
     say(`dashboard: ${SERIES.length} series × ${POINTS.toLocaleString('en')} points in ${charts} charts (Chromium, headless)`);
-    say(`  snapshot at display resolution: ${held.toLocaleString('en')} points, made by the refiner in ${figures.refinerSnapshotMs} ms`);
+    say(`  snapshot at display resolution: ${held.toLocaleString('en')} points, made by the ingester in ${figures.refinerSnapshotMs} ms`);
     say(`  first paint after the snapshot arrives: ${figures.firstPaintMs} ms (target < 300)`);
     say(
       `  update (batch in + frame drawn), ${figures.updates} updates at ${figures.updatesPerSecond}/s: median ${figures.updateMedianMs} ms, p95 ${figures.updateP95Ms} ms, max ${figures.updateMaxMs} ms (target < 8)`,

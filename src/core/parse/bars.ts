@@ -4,11 +4,8 @@
  * and regexes with captures or an object per frame cost more than the rest of the line's work.
  * Rich (Lightning): `Epoch 1/11 ━━━━╸    34/45 0:00:00 • …`, where a regex backtracked on spaces.
  */
-import { numberOrNaN, spelledNumber } from './number';
+import { spelledNumber } from './number';
 import { scanEnd, scanNumber } from './scan';
-
-/** A number as Python or C print it, `nan` and `inf` included (number.ts reads it; NaN for what is none). */
-export const parseNumber = numberOrNaN;
 
 /**
  * The pairs of one frame, in buffers reused from frame to frame: a Keras bar is redrawn for every

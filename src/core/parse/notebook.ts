@@ -13,7 +13,7 @@
  * x goes back) gives a second run: `cell3 (2)/loss`. Images and other outputs are skipped.
  */
 import { emitTrainingTable, htmlTables } from './htmlTable';
-import { ProgressParser } from './progress';
+import { PrintedParser } from './printed';
 import { TerminalLines } from './terminal';
 import type { Emit } from './types';
 
@@ -106,10 +106,10 @@ export function readNotebook(nb: unknown, emit: Emit): NotebookNote[] {
     const said = counted ? `cell ${count}` : `cell #${index + 1}`;
     used.add(label);
     const runs = new CellRuns(label, emit);
-    const streams = new Map<string, { text: TerminalLines; parser: ProgressParser }>();
+    const streams = new Map<string, { text: TerminalLines; parser: PrintedParser }>();
     const stream = (name: string) => {
       let s = streams.get(name);
-      if (!s) streams.set(name, (s = { text: new TerminalLines(), parser: new ProgressParser() }));
+      if (!s) streams.set(name, (s = { text: new TerminalLines(), parser: new PrintedParser() }));
       return s;
     };
     let widget = false;

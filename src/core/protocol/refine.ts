@@ -12,7 +12,7 @@ export interface RefineOptions {
   also?: AlsoFollowed[];
   /** Most batches per second sent to the host. */
   updatesPerSecond: number;
-  /** Batches the refiner may send before it must wait for a `credit` (backpressure). */
+  /** Batches the ingester may send before it must wait for a `credit` (backpressure). */
   initialCredits: number;
 }
 
@@ -20,7 +20,7 @@ export interface RefineOptions {
 export type HostToRefine =
   /** The port on which the tail worker's messages arrive. */
   | { type: 'port'; port: MessagePort }
-  /** The host forwarded a batch: the refiner may send one more. */
+  /** The host forwarded a batch: the ingester may send one more. */
   | { type: 'credit' }
   /**
    * Send everything stored so far as one `snapshot`: for a webview that (re)loaded, each series
@@ -57,6 +57,6 @@ export type RefineToHost =
   /** Answering question `id` failed (a log file could not be read back). */
   | ErrorReply;
 
-/** What the host asks the refiner, and the refiner's answers (see request.ts). */
+/** What the host asks the ingester, and the ingester's answers (see request.ts). */
 export type RefineQuestion = Extract<HostToRefine, { id: number }>;
 export type RefineAnswer = Extract<RefineToHost, { id: number }>;

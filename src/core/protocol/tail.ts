@@ -57,7 +57,7 @@ export interface TailOptions {
 export type TailControl =
   /** The port to post `TailToRefine` messages on; following starts when it arrives. */
   | { type: 'port'; port: MessagePort }
-  /** Read every file to its current end, then send `drained` to the refiner and stop following. */
+  /** Read every file to its current end, then send `drained` to the ingester and stop following. */
   | { type: 'drain' };
 
 /** Tail worker → refine worker, over the MessagePort the host gives both. */
@@ -68,7 +68,7 @@ export type TailToRefine =
    * `format`: what the file holds, as its name or its first bytes showed.
    */
   | { type: 'chunk'; file: string; bytes: ArrayBuffer; time?: number; format?: FileFormat }
-  /** `file` shrank or was replaced: the refiner forgets its partial line and reads it anew. */
+  /** `file` shrank or was replaced: the ingester forgets its partial line and reads it anew. */
   | { type: 'reset'; file: string; reason: string }
   /** A problem worth telling the user (unreadable file, capped line…). */
   | { type: 'warning'; text: string }
@@ -85,5 +85,5 @@ export type TailToRefine =
  */
 export type RefineToTail = { type: 'credit' };
 
-/** Chunks (up to 4 MB each) the tail worker sends ahead of the refiner's parsing. */
+/** Chunks (up to 4 MB each) the tail worker sends ahead of the ingester's parsing. */
 export const CHUNKS_IN_FLIGHT = 4;

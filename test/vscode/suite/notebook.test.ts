@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { until } from '../../helpers';
-import { ProgressParser } from '../../../src/core/parse/progress';
+import { PrintedParser } from '../../../src/core/parse/printed';
 import type { MonitorState } from '../../../src/extension/monitor';
 import type { TrainingMonitorApi } from '../../../src/extension/extension';
 import { SUITE_PREFIX } from './index';
@@ -200,7 +200,7 @@ describe('Notebooks: the training a cell runs, live', function () {
       `redraws in order, none invented:\n${log}`,
     );
     let points = 0;
-    const parser = new ProgressParser();
+    const parser = new PrintedParser();
     for (const frame of seen) parser.read(frame, () => points++);
     assert.equal(end.points, points, 'every redraw logged is a point');
     assert.ok(points >= 13, `${points} of the 15 redraws reached the cell's output as their own change`);

@@ -24,7 +24,7 @@ interface KeptState extends EmaState {
   at: number;
 }
 
-export class Line {
+export class HeldSeries {
   x: Float64Array = new Float64Array(0);
   y: Float64Array = new Float64Array(0);
   /** Wall-clock seconds of each point; NaN where unknown. */

@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { CsvParser } from '../../src/core/parse/csv';
-import { Refiner } from '../../src/core/refiner';
+import { Ingester } from '../../src/core/ingester';
 
 const enc = new TextEncoder();
 
-describe('Refiner', () => {
+describe('Ingester', () => {
   it('a snapshot is what the batches so far carried; the next batch continues it, for every webview', () => {
-    const r = new Refiner();
+    const r = new Ingester();
     r.chunk('stdout.log', enc.encode('step=1 loss=1.0\nstep=2 loss=0.5\n'));
     const b1 = r.takeBatch();
     assert.deepEqual([...b1.series[0].x], [1, 2]);
@@ -22,7 +22,7 @@ describe('Refiner', () => {
   });
 
   it('a redraw at the same position replaces the last value, sent again as a replacement', () => {
-    const r = new Refiner();
+    const r = new Ingester();
     // the chunk ends inside the next frame, so the `\r` before it is known not to start a `\r\n`
     r.chunk('stdout.log', enc.encode('Epoch 1/1\n 1/2 - loss: 0.9\r 2/2 - loss: 0.8\r 2'));
     assert.deepEqual([...r.takeBatch().series[0].y], [0.9, 0.8]);
@@ -34,7 +34,7 @@ describe('Refiner', () => {
   });
 
   it('re-reads a rewritten CSV without duplicating points, and says so', () => {
-    const r = new Refiner();
+    const r = new Ingester();
     r.chunk('metrics.csv', enc.encode('step,loss\n1,0.9\n2,0.8\n'));
     r.reset('metrics.csv', 'the file shrank');
     r.chunk('metrics.csv', enc.encode('step,loss,acc\n1,0.9,0.1\n2,0.8,0.2\n3,0.7,0.3\n'));
@@ -55,7 +55,7 @@ describe('Refiner', () => {
       .map((p) => `${p.name}@${p.x}=${p.y}`);
     assert.equal(expected.length, 9, 'the row of the wrong width is the only loss');
     const read = (cut: number) => {
-      const r = new Refiner();
+      const r = new Ingester();
       const bytes = enc.encode(text);
       r.chunk('metrics.csv', bytes.subarray(0, cut));
       r.chunk('metrics.csv', bytes.subarray(cut));
@@ -67,7 +67,7 @@ describe('Refiner', () => {
   });
 
   it('keeps stdout and stderr apart and ignores files it does not read', () => {
-    const r = new Refiner();
+    const r = new Ingester();
     r.chunk('stderr.log', enc.encode('Traceback\n'));
     r.chunk('stdout.log', enc.encode('hello\n'));
     r.chunk('model.ckpt', new Uint8Array([0, 1, 2, 255]));
@@ -78,7 +78,7 @@ describe('Refiner', () => {
   });
 
   it('parses the partial last line when the run ends', () => {
-    const r = new Refiner();
+    const r = new Ingester();
     r.chunk('stdout.log', enc.encode('step=7 loss=0.1'));
     assert.deepEqual(r.takeBatch().series, []);
     r.end();
@@ -86,7 +86,7 @@ describe('Refiner', () => {
   });
 
   it('survives garbage bytes and keeps the good points around them', () => {
-    const r = new Refiner();
+    const r = new Ingester();
     const garbage = new Uint8Array(4096).map((_, i) => (i * 7919) % 256);
     r.chunk('stdout.log', enc.encode('step=1 loss=1\n'));
     r.chunk('stdout.log', garbage);

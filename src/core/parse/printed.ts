@@ -30,7 +30,6 @@ import { emitRecord, parseRecord } from './records';
 import { LineParser, type Emit } from './types';
 import type { XKind } from '../protocol/batch';
 
-export { parseNumber } from './bars';
 
 /** A lone `Epoch 3/10` (Keras' header). */
 const EPOCH_ONLY = /^\s*Epoch\s+(\d+)\s*\/\s*(\d+)\s*$/;
@@ -55,7 +54,7 @@ interface Held {
   promoted: boolean;
 }
 
-export class ProgressParser extends LineParser {
+export class PrintedParser extends LineParser {
   /** Keras' current epoch (1-based), from its `Epoch 3/10` header. */
   private epoch = 0;
   /** The position of the last positioned line, for lines without one. */

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { smoothEma } from '../../src/core/smooth';
-import { HELD_MAX, Line } from '../../src/webview/lines';
+import { HELD_MAX, HeldSeries } from '../../src/webview/heldSeries';
 import uPlot from 'uplot';
 import { atResolution } from '../../src/core/decimate';
 import { aligned, bandShows, type LineColumns } from '../../src/webview/plotData';
@@ -19,7 +19,7 @@ describe('Webview lines', () => {
   it('smooths incrementally exactly as the whole-series EMA, through redraws, cuts and weight changes', () => {
     let seed = 3;
     const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-    const line = new Line('k', 'loss', 's');
+    const line = new HeldSeries('k', 'loss', 's');
     const xs: number[] = [];
     const ys: number[] = [];
     let x = 0;
@@ -44,7 +44,7 @@ describe('Webview lines', () => {
   });
 
   it('leaves a constant series as it is, until it changes', () => {
-    const line = new Line('k', 'lr', 's');
+    const line = new HeldSeries('k', 'lr', 's');
     line.add(delta([1, 2, 3], [0.1, 0.1, 0.1]));
     assert.deepEqual([...line.smoothY(0.99)], [0.1, 0.1, 0.1]);
     line.add(delta([4], [0.05]));
@@ -54,7 +54,7 @@ describe('Webview lines', () => {
 
 describe('Webview lines at display resolution', () => {
   it("shrinks itself once live points pile up, keeping the spike in its band and each point's time", () => {
-    const line = new Line('k', 'loss', 's');
+    const line = new HeldSeries('k', 'loss', 's');
     const N = 200_000;
     for (let from = 0; from < N; from += 1000) {
       const x = Array.from({ length: 1000 }, (_, i) => from + i);
@@ -76,7 +76,7 @@ describe('Webview lines at display resolution', () => {
   });
 
   it('takes a decimated snapshot with its band; later raw points get a band of their own value', () => {
-    const line = new Line('k', 'loss', 's');
+    const line = new HeldSeries('k', 'loss', 's');
     const d = delta([0, 10, 20], [1, 2, 3]);
     line.add({ ...d, lo: Float64Array.from([0, 1, 2]), hi: Float64Array.from([5, 6, 7]) });
     line.add(delta([21, 22], [4, 5]));
