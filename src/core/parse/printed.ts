@@ -30,7 +30,6 @@ import { emitRecord, parseRecord } from './records';
 import { LineParser, type Emit } from './types';
 import type { XKind } from '../protocol/batch';
 
-
 /** A lone `Epoch 3/10` (Keras' header). */
 const EPOCH_ONLY = /^\s*Epoch\s+(\d+)\s*\/\s*(\d+)\s*$/;
 /** `Epoch 1/11 ` then a bar (Rich): see richBar. */
