@@ -3,7 +3,9 @@
  * not chart in a CSV and vanish from a JSON line, nor a time be seconds in one format and
  * milliseconds in another. Allocation-free: these run once per cell or field.
  */
-import { scanEnd, scanNumber } from './scan';
+import { NumberScanner } from './scan';
+
+const scan = new NumberScanner();
 
 const isBlank = (c: number) => c === 32 || c === 9;
 
@@ -37,8 +39,8 @@ export function spelledNumber(s: string, from: number, to: number): number | und
 export function readNumber(s: string, from = 0, to = s.length): number | undefined {
   while (from < to && isBlank(s.charCodeAt(from))) from++;
   while (to > from && isBlank(s.charCodeAt(to - 1))) to--;
-  const v = scanNumber(s, from, to);
-  if (v !== undefined) return scanEnd === to ? v : undefined;
+  const v = scan.number(s, from, to);
+  if (v !== undefined) return scan.end === to ? v : undefined;
   return spelledNumber(s, from, to);
 }
 

@@ -6,7 +6,9 @@
  * Tokens live in typed arrays reused from line to line.
  */
 import { spelledNumber } from './number';
-import { scanEnd, scanNumber } from './scan';
+import { NumberScanner } from './scan';
+
+const scan = new NumberScanner();
 
 export const WORD = 1;
 export const NUM = 2;
@@ -147,9 +149,9 @@ export class Tokens {
   /** A number with its unit (`12.3ms`, `11811M`, `45%`, `2.5it/s`), a fraction, or a duration. */
   protected number(s: string, i: number, to: number): number {
     const a = i;
-    const y = scanNumber(s, i, to);
+    const y = scan.number(s, i, to);
     if (y === undefined) return this.other(s, i, to);
-    i = scanEnd;
+    i = scan.end;
     let c = s.charCodeAt(i);
     if (c === 58 && isDigit(s.charCodeAt(i + 1))) return this.duration(s, a, i, to);
     // `1 day, 8:33:03` (Python's timedelta)
@@ -183,10 +185,10 @@ export class Tokens {
         j++;
         while (j < to && s.charCodeAt(j) === 32) j++;
         if (isDigit(s.charCodeAt(j))) {
-          const t = scanNumber(s, j, to);
+          const t = scan.number(s, j, to);
           if (t !== undefined) {
             total = t;
-            i = scanEnd;
+            i = scan.end;
             c = s.charCodeAt(i);
           }
         }
