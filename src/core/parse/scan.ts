@@ -96,11 +96,12 @@ export function scanFlatObject(s: string, keys: string[], values: Array<number |
   if (s.charCodeAt(i) === 125) return skipSpace(s, i + 1) === s.length ? 0 : undefined;
   for (;;) {
     if (s.charCodeAt(i) !== 34) return undefined; // "
-    const close = s.indexOf('"', i + 1);
-    if (close < 0) return undefined;
-    const len = close - i - 1;
     const known = keys[n];
-    if (known === undefined || known.length !== len || !s.startsWith(known, i + 1)) {
+    // the last line's key here again (the rule): its closing quote where it ends, and its text
+    let close = known === undefined ? -1 : i + 1 + known.length;
+    if (close < 0 || s.charCodeAt(close) !== 34 || !s.startsWith(known, i + 1)) {
+      close = s.indexOf('"', i + 1);
+      if (close < 0) return undefined;
       const key = s.slice(i + 1, close);
       if (key.includes('\\')) return undefined;
       keys[n] = key;
