@@ -88,7 +88,9 @@ export interface PastRunFigures {
   /** The longest wait between two batches while the backlog was read: how long a panel would sit unchanged. */
   longestGapMs: number;
   batches: number;
-  /** From opening the run to every point in (the drain's end). */
+  /** From opening the run to the batch that brought the last point: the charts are complete. */
+  lastBatchMs: number;
+  /** From opening the run to the drain's end (the workers ended, every point kept for restores and zooms). */
   completeMs: number;
 }
 
@@ -129,10 +131,11 @@ export async function pastRun(dir: string, file: string, workersDir: string, log
     firstMillionMs: Math.round(firstMillionMs),
     longestGapMs: Math.round(longestGapMs),
     batches,
+    lastBatchMs: Math.round(last),
     completeMs: Math.round(performance.now() - t),
   };
   log(
-    `past run of ${(points / 1e6).toFixed(2)}M points (${f.mb} MB ${path.basename(file)}) through the workers: first batch ${f.firstBatchMs} ms (${f.firstBatchPoints} points), 1M points at ${f.firstMillionMs} ms, complete ${f.completeMs} ms, ${batches} batches, longest gap ${f.longestGapMs} ms`,
+    `past run of ${(points / 1e6).toFixed(2)}M points (${f.mb} MB ${path.basename(file)}) through the workers: first batch ${f.firstBatchMs} ms (${f.firstBatchPoints} points), 1M points at ${f.firstMillionMs} ms, last batch ${f.lastBatchMs} ms, drained ${f.completeMs} ms, ${batches} batches, longest gap ${f.longestGapMs} ms`,
   );
   return f;
 }
