@@ -75,10 +75,29 @@ export class StreamCursor {
   rewrites = 0;
   /** Times the output was replaced by other text (read again from its start). */
   restarts = 0;
+  /** Set by `resume`: the next update finds the log's last lines in the output before reading on. */
+  private resuming = false;
+
+  /**
+   * Takes up a log an earlier window wrote (a window reload): `logEnd` is its last bytes, `whole`
+   * when that is all of it. The next update finds its last lines again in the output, searching
+   * from the end, and reads on after them: nothing the log holds is written twice.
+   */
+  resume(logEnd: string, whole: boolean): void {
+    const lastNl = logEnd.lastIndexOf('\n');
+    const open = logEnd.slice(lastNl + 1);
+    this.shown = open ? visibleLine(open) : '';
+    let lines = logEnd.slice(0, lastNl + 1);
+    if (!whole) lines = lines.slice(lines.indexOf('\n') + 1); // its first line may be cut
+    this.tailVs = this.tailShown = '';
+    for (const raw of lines.split('\n').slice(0, -1)) this.keepLine(raw);
+    this.resuming = true;
+  }
 
   update(data: Uint8Array): LogPiece[] {
     const out: LogPiece[] = [];
-    if (!holdsAt(data, this.fp, this.offset - this.fp.length)) {
+    if (this.resuming) this.findResumed(data);
+    else if (!holdsAt(data, this.fp, this.offset - this.fp.length)) {
       const end = this.relocate(data);
       if (end) out.push(end);
     }
@@ -110,11 +129,35 @@ export class StreamCursor {
   private remember(data: Uint8Array, lastNl: number): void {
     let start = Math.max(this.offset, lastNl - TAIL_BYTES);
     while (start < lastNl && (data[start] & 0xc0) === 0x80) start++; // not inside a character
-    for (const raw of decoder.decode(data.subarray(start, lastNl)).split('\n')) {
-      const rewritten = raw.includes('\r') || raw.includes('\b');
-      this.tailVs = keepTail(this.tailVs + (rewritten ? overwritten(raw) : raw) + '\n');
-      this.tailShown = keepTail(this.tailShown + (rewritten ? visibleLine(raw) : raw) + '\n');
+    for (const raw of decoder.decode(data.subarray(start, lastNl)).split('\n')) this.keepLine(raw);
+  }
+
+  private keepLine(raw: string): void {
+    const rewritten = raw.includes('\r') || raw.includes('\b');
+    this.tailVs = keepTail(this.tailVs + (rewritten ? overwritten(raw) : raw) + '\n');
+    this.tailShown = keepTail(this.tailShown + (rewritten ? visibleLine(raw) : raw) + '\n');
+  }
+
+  /**
+   * Where a resumed log left off in `data`: after the last place its last lines are. Not found (the
+   * text was rewritten past recognition), reading starts at the open line: what was printed since
+   * may be missed, but nothing is logged twice.
+   */
+  private findResumed(data: Uint8Array): void {
+    this.resuming = false;
+    let at = this.tailVs || this.tailShown ? -1 : 0;
+    for (const tail of [this.tailVs, this.tailShown]) {
+      if (!tail || at >= 0) continue;
+      const fp = encoder.encode(tail);
+      const found = lastIndexOf(data, fp, data.length - fp.length);
+      if (found >= 0) at = found + fp.length;
     }
+    if (at < 0) {
+      at = data.lastIndexOf(NL) + 1;
+      this.restarts++;
+    }
+    this.offset = at;
+    this.fp = data.slice(Math.max(0, at - FINGERPRINT), at);
   }
 
   /** The output will not grow again: its open line ends in the log. */
@@ -179,6 +222,21 @@ export class TableCursor {
   private readonly written = new Map<string, string>();
   /** Whether any table of this output was a training table. */
   training = false;
+
+  /** Takes up the rows an earlier window wrote (`table.jsonl`'s text): they are not written again. */
+  resume(jsonl: string): void {
+    for (const line of jsonl.split('\n')) {
+      let row: unknown;
+      try {
+        row = JSON.parse(line);
+      } catch {
+        continue; // a line cut by the reload, or none
+      }
+      if (typeof row !== 'object' || row === null) continue;
+      const xKind = Object.keys(row)[0];
+      if (xKind) this.written.set(`${xKind}:${(row as Record<string, unknown>)[xKind]}`, line);
+    }
+  }
 
   update(html: string): string {
     if (!html.includes('<table') && !html.includes('<TABLE')) return '';

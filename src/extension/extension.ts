@@ -110,14 +110,12 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
     return picked?.m;
   };
 
+  const notebookWatcher = () => new NotebookWatcher((source) => void r.follow(source), workspaceRoot, context.workspaceState);
+  let notebooks = notebookWatcher();
   context.subscriptions.push(
     statusBar,
     webviews,
-    new NotebookWatcher(
-      (source) => void r.follow(source),
-      (notebook) => workspaceRoot(notebook),
-      context.workspaceState,
-    ),
+    { dispose: () => notebooks.dispose() },
     // An argument skips the quick pick (keybindings, tasks, tests): see `startArgument`.
     vscode.commands.registerCommand('trainingMonitor.start', async (arg?: unknown) => {
       const start = (await startArgument(arg)) ?? (await pickStart(context.globalState));
@@ -167,7 +165,18 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
     current: () => r.shown?.state,
     all: () => r.all.map((m) => m.state),
     loadedViews: () => webviews.loaded,
-    testHooks: testHooks(r),
+    testHooks: TEST_HOOKS
+      ? testHooks(r, async (away) => {
+          notebooks.dispose();
+          await r.dispose();
+          r.all.splice(0);
+          r.shown = undefined;
+          await away?.();
+          notebooks = notebookWatcher();
+          adoptAll();
+          refresh();
+        })
+      : undefined,
     runs: () => r.choices(true),
     showRun: (id) => choose(id, (m) => r.show(m, false)),
     overlay: (id, on) => choose(id, (m) => r.overlay(m, on)),

@@ -26,6 +26,16 @@ const LET_GO_MS = 5000;
 
 const decoder = new TextDecoder();
 
+/** A notebook run's record: which cell execution it is, so that a later window can take it up (backends/notebook.ts). */
+export interface CellRecord extends RunRecord {
+  /** The notebook's URI. */
+  notebook: string;
+  /** The cell's place in it. */
+  cell: number;
+  /** The execution count the kernel gave this execution. */
+  executionOrder?: number;
+}
+
 export interface CellExecutionHost {
   /** The run became a run (training output seen): follow it. */
   start(source: RunSource): void;
@@ -49,7 +59,9 @@ export class CellExecution implements RunControl {
   private errorName: string | undefined;
   private widget = false;
   private stopped = false;
-  private problem: (text: string) => void = () => undefined;
+  private problem: ((text: string) => void) | undefined;
+  /** What was to be said before the monitor listened (a run taken up after a reload). */
+  private untold: string[] = [];
   /** Ended, or let go: later outputs are not read. */
   done = false;
   /** The execution count, once the kernel gave it. */
@@ -69,6 +81,70 @@ export class CellExecution implements RunControl {
 
   onProblem(listener: (text: string) => void): void {
     this.problem = listener;
+    for (const text of this.untold.splice(0)) listener(text);
+  }
+
+  private say(text: string): void {
+    if (this.problem) this.problem(text);
+    else this.untold.push(text);
+  }
+
+  /**
+   * Takes up, after a window reload, the run an earlier window made of this execution: what its
+   * files hold is not written again (each stream's cursor finds the log's last lines in the output),
+   * what the cell printed since is; a cell that ended meanwhile ends the run as it ended.
+   */
+  resume(runDir: string, record: CellRecord): RunSource {
+    this.runDir = runDir;
+    this.record = record;
+    this.order = record.executionOrder;
+    this.widget = !!record.also?.length;
+    const outputs = this.cell.outputs;
+    // the last output of each stream is the one that grows: earlier ones were read to their end
+    const last = new Map<string, number>();
+    outputs.forEach((o, i) => o.items.forEach((it) => (it.mime === STDOUT || it.mime === STDERR) && last.set(it.mime, i)));
+    const rows = logEnd(path.join(runDir, 'table.jsonl'), 1 << 20).text;
+    const stderr = logEnd(path.join(runDir, 'stderr.log'), 4096).text;
+    outputs.forEach((output, i) => {
+      for (const item of output.items) {
+        const key = `${i}\u0000${item.mime}`;
+        if (item.mime === STDOUT || item.mime === STDERR) {
+          if (last.get(item.mime) !== i) {
+            this.seen.set(key, item.data);
+            continue;
+          }
+          const cursor = new StreamCursor();
+          const end = logEnd(path.join(runDir, this.fileOf(item.mime)), 4096);
+          cursor.resume(end.text, end.whole);
+          this.streams.set(key, cursor);
+        } else if (item.mime === 'text/html') {
+          const table = new TableCursor();
+          table.resume(rows);
+          this.tables.set(i, table);
+        } else if (item.mime === ERROR) {
+          const error = errorOf(item.data);
+          // logged already (in stderr.log): only its name is kept, for the run's end
+          if (error && stderr.includes(`${error.name}: ${error.message}\n`)) {
+            this.errorName = error.name;
+            this.seen.set(key, item.data);
+          }
+        } else this.seen.set(key, item.data);
+      }
+    });
+    this.outputs(outputs);
+    const summary = this.cell.executionSummary;
+    if (ended(summary)) {
+      this.say('The cell ended while the window reloaded; what it printed meanwhile was read from its output.');
+      this.end(summary?.success);
+    } else this.say('Taken up again after the window reloaded: the cell still runs.');
+    return { name: record.name, command: record.command, root: runDir, runDir, control: this, also: record.also, live: false, started: record.start };
+  }
+
+  /** The window goes away (a reload): files closed, run.json left running, so the next window takes the run up. */
+  detach(): void {
+    this.done = true;
+    for (const fd of this.fds.values()) fs.closeSync(fd);
+    this.fds.clear();
   }
 
   /** The cell's whole output list as it is now. */
@@ -124,8 +200,10 @@ export class CellExecution implements RunControl {
   /** Interrupts the kernel (the training gets KeyboardInterrupt); resolves once the cell ended, or was let go. */
   async stop(graceMs: number, step: (text: string) => void = () => undefined): Promise<ExitInfo> {
     this.stopped = true;
-    step(`Interrupting the kernel of ${path.basename(this.cell.notebook.uri.fsPath)}.`);
-    await interrupt(this.cell).catch((e: Error) => step(`The interrupt failed: ${e.message}`));
+    await interrupt(this.cell).then(
+      (how) => step(`Interrupted the kernel of ${path.basename(this.cell.notebook.uri.fsPath)} (${how}).`),
+      (e: Error) => step(`The interrupt failed: ${e.message}`),
+    );
     const timer = setTimeout(() => {
       if (this.done) return;
       step(`The cell did not end within ${Math.round((graceMs + LET_GO_MS) / 1000)} s of the interrupt; it is no longer followed.`);
@@ -184,7 +262,7 @@ export class CellExecution implements RunControl {
   private sawWidget(): void {
     this.widget = true;
     if (!this.runDir) this.begin();
-    this.problem(
+    this.say(
       "The cell shows a widget progress bar (tqdm.auto, Lightning): its numbers are not in the cell's output. Following the notebook's log folders (lightning_logs/, runs/, …) instead.",
     );
   }
@@ -194,12 +272,24 @@ export class CellExecution implements RunControl {
     const notebook = this.cell.notebook.uri;
     const { name, folder } = cellRunName(notebook.fsPath, this.order, this.cell.index);
     this.runDir = createRunDir(this.host.workspaceRoot(notebook), folder);
-    // `backend: 'notebook'`: no registered backend, so a listing leaves the record as it is (no pid to judge it by)
-    this.record = { name, command: this.label, cwd: path.dirname(notebook.fsPath), start: new Date().toISOString(), status: 'running', backend: 'notebook' };
+    const also = this.widget ? logFolders(notebook) : undefined;
+    // which execution of which cell: after a window reload, backends/notebook.ts takes it up by these
+    const record: CellRecord = {
+      name,
+      command: this.label,
+      cwd: path.dirname(notebook.fsPath),
+      start: new Date().toISOString(),
+      status: 'running',
+      backend: 'notebook',
+      notebook: notebook.toString(),
+      cell: this.cell.index,
+      executionOrder: this.order,
+      also,
+    };
+    this.record = record;
     writeRecord(this.runDir, this.record);
     for (const [file, pieces] of this.held) this.append(file, pieces);
     this.held.clear();
-    const also = this.widget ? logFolders(notebook) : undefined;
     this.host.start({ name, command: this.label, root: this.runDir, runDir: this.runDir, control: this, also, live: true, started: this.record.start });
   }
 }
@@ -221,17 +311,38 @@ function errorOf(data: Uint8Array): { name: string; message: string } | undefine
   }
 }
 
-/**
- * Interrupts the kernel running `cell`: VS Code's own cancel, which reaches any controller's
- * interrupt handler (the Jupyter extension's interrupts the kernel) but needs the notebook open in
- * an editor; else the Jupyter extension's `jupyter.interruptkernel`.
- */
-async function interrupt(cell: vscode.NotebookCell): Promise<void> {
-  const document = cell.notebook.uri;
-  const open = vscode.window.visibleNotebookEditors.some((e) => e.notebook === cell.notebook);
-  if (open || !vscode.extensions.getExtension('ms-toolsai.jupyter')) {
-    await vscode.commands.executeCommand('notebook.cell.cancelExecution', { ranges: [{ start: cell.index, end: cell.index + 1 }], document });
-    return;
+/** Whether a cell's execution summary says its execution ended. */
+export const ended = (s: vscode.NotebookCellExecutionSummary | undefined) => typeof s?.success === 'boolean' || typeof s?.timing?.endTime === 'number';
+
+/** The last `max` bytes of a file as text (`whole`: all of it), '' when there is none. */
+function logEnd(file: string, max: number): { text: string; whole: boolean } {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return { text: '', whole: true };
   }
-  await vscode.commands.executeCommand('jupyter.interruptkernel', { notebookEditor: { notebookUri: document } });
+  try {
+    const size = fs.fstatSync(fd).size;
+    const buf = Buffer.alloc(Math.min(size, max));
+    fs.readSync(fd, buf, 0, buf.length, size - buf.length);
+    return { text: decoder.decode(buf), whole: buf.length === size };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Interrupts the kernel running `cell`, and says how: the Jupyter extension's
+ * `jupyter.interruptkernel` where it is (its own way, which also reaches a kernel whose notebook
+ * shows in no editor), else VS Code's cancel, which reaches any controller's interrupt handler.
+ */
+async function interrupt(cell: vscode.NotebookCell): Promise<string> {
+  const document = cell.notebook.uri;
+  if ((await vscode.commands.getCommands(true)).includes('jupyter.interruptkernel')) {
+    await vscode.commands.executeCommand('jupyter.interruptkernel', { notebookEditor: { notebookUri: document } });
+    return 'jupyter.interruptkernel';
+  }
+  await vscode.commands.executeCommand('notebook.cell.cancelExecution', { ranges: [{ start: cell.index, end: cell.index + 1 }], document });
+  return 'notebook.cell.cancelExecution';
 }

@@ -9,17 +9,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { plainText } from '../core/display';
-import { CellExecution } from './notebookRun';
+import { takenUpBy } from './backends/notebook';
+import { CellExecution, ended, type CellRecord } from './notebookRun';
 import type { RunSource } from './sources';
 
 export const WATCH_COMMAND = 'trainingMonitor.watchNotebook';
 /** The notebooks watched, kept across window reloads (workspace state). */
 const WATCHED_KEY = 'trainingMonitor.watchedNotebooks';
-
-type Summary = vscode.NotebookCellExecutionSummary | undefined;
-
-/** Whether an execution summary says the execution ended. */
-const ended = (s: Summary) => typeof s?.success === 'boolean' || typeof s?.timing?.endTime === 'number';
 
 export class NotebookWatcher implements vscode.Disposable {
   private readonly watched: Set<string>;
@@ -37,7 +33,19 @@ export class NotebookWatcher implements vscode.Disposable {
       vscode.workspace.onDidChangeNotebookDocument((e) => this.changed(e)),
       vscode.workspace.onDidCloseNotebookDocument((nb) => this.closed(nb)),
       vscode.commands.registerCommand(WATCH_COMMAND, (arg?: unknown) => this.watchCommand(arg)),
+      takenUpBy(this),
     ];
+  }
+
+  /**
+   * A run an earlier window made of `cell`'s execution (a window reload): followed on from what its
+   * folder holds, and ended as the cell ended if it did meanwhile.
+   */
+  takeUp(runDir: string, record: CellRecord, cell: vscode.NotebookCell): RunSource {
+    const run = this.execution(cell);
+    const source = run.resume(runDir, record);
+    if (run.done) this.executions.delete(cell.document.uri.toString());
+    return source;
   }
 
   isWatched(notebook: vscode.NotebookDocument): boolean {
@@ -58,8 +66,9 @@ export class NotebookWatcher implements vscode.Disposable {
     void this.memory.update(WATCHED_KEY, [...this.watched]);
   }
 
+  /** The window goes away: the runs of cells still running stay recorded as running, for the next window to take up. */
   dispose(): void {
-    for (const e of this.executions.values()) e.letGo();
+    for (const e of this.executions.values()) e.detach();
     this.executions.clear();
     for (const s of this.subscriptions) s.dispose();
   }
@@ -76,11 +85,13 @@ export class NotebookWatcher implements vscode.Disposable {
   }
 
   private changed(e: vscode.NotebookDocumentChangeEvent): void {
-    if (!e.cellChanges.length || !this.isWatched(e.notebook)) return;
+    if (!e.cellChanges.length) return;
+    const watched = this.isWatched(e.notebook);
     for (const change of e.cellChanges) {
       const cell = change.cell;
-      if (cell.kind !== vscode.NotebookCellKind.Code) continue;
       const key = cell.document.uri.toString();
+      // a run taken up after a reload is followed to its end even if the notebook is no longer watched
+      if (cell.kind !== vscode.NotebookCellKind.Code || (!watched && !this.executions.has(key))) continue;
       let run = this.executions.get(key);
       const summary = change.executionSummary;
       // queued again (its summary cleared), or a new execution count: a new execution

@@ -12,7 +12,8 @@ import { plainText } from '../core/display';
 import type { AlsoFollowed } from '../core/protocol/tail';
 import type { ExitInfo } from './control';
 import { createRunDir, recordEnd, writeRecord, type RunRecord } from './runFolder';
-import { jobDetails, myJobs, SlurmJob, submit, type JobDetail } from './slurm';
+import { SlurmJob } from './slurm';
+import { jobDetails, myJobs, submit, type JobDetail } from './slurmCommands';
 import { pythonJobScript, type SlurmSettings } from './slurmScript';
 import type { RunSource } from './sources';
 

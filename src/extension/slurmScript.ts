@@ -7,7 +7,7 @@
  * holding one is refused there), `%%` for a `%` in Slurm's output file patterns. Free of `vscode`:
  * tested in Node against a real Slurm.
  */
-import { SlurmError } from './slurm';
+import { SlurmError } from './slurmCommands';
 
 export interface SlurmSettings {
   partition: string;

@@ -2,7 +2,7 @@
  * Seeds and mutations for fuzzing every reader of the ingester: printed output, CSV, JSON lines,
  * event files, trainer_state.json and notebooks. Seeds are the real inputs of test/fixtures (and of
  * /work/shared/corpus when present), plus JSON lines and a trainer_state.json written here in
- * their writers' shapes. Used by test/unit/fuzz.test.ts (a few seconds) and test/fuzz/run.ts (≥ 1M cases).
+ * their writers' shapes. Used by test/unit/core/fuzz.test.ts (a few seconds) and test/fuzz/run.ts (≥ 1M cases).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { demoWorkspace, ensureCodeServer, repoRoot, resultsDir, startCodeServer, type Installation } from './server';
 import { processStart } from '../../src/extension/guard';
-import { SUITE_PREFIX } from './suite/index';
+import { SCREENSHOT, SUITE_PREFIX } from './suite/index';
 import { consoleText, devUrl, openWorkbench } from './workbench';
 
 /** Opens `workspace` in a fresh code-server with `settings` and runs the suite module `suite` there; its exit code. */
@@ -37,7 +37,13 @@ async function runSuite(
         // The suite's mocha output (extension host console); the workbench's own noise stays out.
         const text = consoleText(args.map(String));
         const at = text.indexOf(SUITE_PREFIX);
-        if (at >= 0) process.stdout.write(text.slice(at + SUITE_PREFIX.length) + '\n');
+        if (at < 0) return;
+        const line = text.slice(at + SUITE_PREFIX.length);
+        const shot = line.startsWith(SCREENSHOT) && path.basename(line.slice(SCREENSHOT.length).trim());
+        if (shot) {
+          fs.mkdirSync(resultsDir, { recursive: true });
+          await page.screenshot({ path: path.join(resultsDir, shot) }).catch(() => undefined);
+        } else process.stdout.write(line + '\n');
       });
     },
   );

@@ -6,10 +6,11 @@ import { adoptionGate, type Adoption } from '../guard';
 import { backendKind, listRuns as listRunFolders, type ListedRun, type RunRecord } from '../runFolder';
 import type { RunSource } from '../sources';
 import { local } from './local';
+import { notebook } from './notebook';
 import { slurm } from './slurm';
 import type { Backend } from './types';
 
-export const BACKENDS: readonly Backend[] = [local, slurm];
+export const BACKENDS: readonly Backend[] = [local, slurm, notebook];
 
 export function backendOf(record: RunRecord): Backend | undefined {
   const kind = backendKind(record);

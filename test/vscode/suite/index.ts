@@ -9,10 +9,12 @@ import { format } from 'node:util';
 
 /** Marks the suite's lines in the host's console, so a runner can tell them from the workbench's. */
 export const SUITE_PREFIX = '[training-monitor-suite] ';
+/** A suite line `SUITE_PREFIX + SCREENSHOT + name.png` asks the runner to save the window as it is now under test-results/. */
+export const SCREENSHOT = 'screenshot: ';
 
 /** The suite of a trusted workspace. */
 export function run(): Promise<void> {
-  return runFiles('monitor.test.js', 'slurm.test.js', 'notebook.test.js');
+  return runFiles('monitor.test.js', 'slurm.test.js', 'notebook.test.js', 'notebookReload.test.js');
 }
 
 /** Runs the built test files of this folder with mocha, reporting through the host's console. */

@@ -10,6 +10,8 @@
  * - `handleError`: an error output (`NotebookCellOutputItem.error`); `handleClearOutput`: cleared;
  * - `handleExecuteInput`: the execution order; the execute reply's status ends the execution.
  * Interrupting (VS Code's cancel) interrupts the kernel: the running code gets KeyboardInterrupt.
+ * `playJupyter` also registers the Jupyter extension's `jupyter.interruptkernel`, which interrupts
+ * this kernel the same way (vscode-jupyter `notebookCommandListener.ts` `interruptKernel`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
@@ -39,6 +41,8 @@ export class TestKernel implements vscode.Disposable {
   private next = 0;
   /** Every message the kernel sent, for diagnosis. */
   readonly log: string[] = [];
+  /** Interrupts asked through VS Code's cancel (the controller's interrupt handler), and through `jupyter.interruptkernel`. */
+  readonly interrupts = { cancel: 0, jupyter: 0 };
 
   constructor(extensionPath: string, cwd: string) {
     this.controller = vscode.notebooks.createNotebookController('training-monitor-test-kernel', 'jupyter-notebook', 'Test IPython kernel');
@@ -51,7 +55,10 @@ export class TestKernel implements vscode.Disposable {
         this.queue = this.queue.then(() => this.run(execution));
       }
     };
-    this.controller.interruptHandler = async () => this.send({ op: 'interrupt' });
+    this.controller.interruptHandler = async () => {
+      this.interrupts.cancel++;
+      this.send({ op: 'interrupt' });
+    };
     this.bridge = spawn('/usr/bin/python3', [path.join(extensionPath, 'test', 'vscode', 'kernel_bridge.py')], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     this.bridge.stderr!.on('data', (d: Buffer) => this.log.push(`stderr: ${d.toString().slice(0, 500)}`));
     let ready!: () => void;
@@ -69,6 +76,18 @@ export class TestKernel implements vscode.Disposable {
     await vscode.window.showNotebookDocument(editor.notebook, { viewColumn: editor.viewColumn });
     await vscode.commands.executeCommand('notebook.selectKernel', { id: this.controller.id, extension: 'training-monitor.training-monitor' });
     await this.ready;
+  }
+
+  /**
+   * Plays the Jupyter extension's part: `jupyter.interruptkernel` with its argument
+   * (`{ notebookEditor: { notebookUri } }`) interrupts the kernel of that notebook, if it is this one's.
+   */
+  playJupyter(notebook: vscode.NotebookDocument): vscode.Disposable {
+    return vscode.commands.registerCommand('jupyter.interruptkernel', (arg?: { notebookEditor?: { notebookUri?: vscode.Uri } }) => {
+      if (arg?.notebookEditor?.notebookUri?.toString() !== notebook.uri.toString()) return;
+      this.interrupts.jupyter++;
+      this.send({ op: 'interrupt' });
+    });
   }
 
   dispose(): void {

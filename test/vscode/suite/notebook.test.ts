@@ -1,13 +1,13 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { until } from '../../helpers';
 import { PrintedParser } from '../../../src/core/parse/printed';
 import type { MonitorState } from '../../../src/extension/monitor';
 import type { TrainingMonitorApi } from '../../../src/extension/extension';
-import { SUITE_PREFIX } from './index';
+import { SCREENSHOT, SUITE_PREFIX } from './index';
+import { costPer1k, cpuMs, loopDelay, type Sample } from './hostCost';
 import { TestKernel } from './kernel';
 
 const EXTENSION_ID = 'training-monitor.training-monitor';
@@ -102,20 +102,14 @@ const FAILS = `for step in range(1, 6):
     print(f"step {step} loss={1 / step:.4f}")
 raise ValueError("diverged")`;
 
-const CELLS = [KERAS, TORCH, HF, LONG, 'print("after")', MANY, WIDGET, FAILS];
+/** A training loop's 100k progress updates at a training's pace: a pause every 1,000 (about 25 s in all). */
+const PACED = `import time
+for i in range(1, 100001):
+    print(f"step {i} loss={1 / i:.6f}")
+    if i % 1000 == 0:
+        time.sleep(0.2)`;
 
-/** The extension host's event-loop delay while `work` runs: p50, p99 and max in ms. */
-async function loopDelay(work: () => Promise<unknown>): Promise<{ p50: number; p99: number; max: number }> {
-  const h = monitorEventLoopDelay({ resolution: 1 });
-  h.enable();
-  try {
-    await work();
-  } finally {
-    h.disable();
-  }
-  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
-  return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
-}
+const CELLS = [KERAS, TORCH, HF, LONG, 'print("after")', MANY, WIDGET, FAILS, PACED];
 
 function notebookJson(): string {
   const cells = CELLS.map((source) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source }));
@@ -154,6 +148,20 @@ describe('Notebooks: the training a cell runs, live', function () {
     return { end, live };
   }
 
+  /** A notebook nobody watches, of one cell: what VS Code and the test kernel cost by themselves. */
+  async function openUnwatched(name: string, source: string): Promise<vscode.NotebookEditor> {
+    const file = path.join(path.dirname(editor.notebook.uri.fsPath), name);
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ ...JSON.parse(notebookJson()), cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source }] }),
+    );
+    const plain = await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(vscode.Uri.file(file)), {
+      viewColumn: vscode.ViewColumn.One,
+    });
+    await kernel.select(plain);
+    return plain;
+  }
+
   before(async function () {
     const ext = vscode.extensions.getExtension<TrainingMonitorApi>(EXTENSION_ID)!;
     extensionPath = ext.extensionPath;
@@ -171,7 +179,12 @@ describe('Notebooks: the training a cell runs, live', function () {
     // the window's last screenshot (test-results/integration-index.png): the PyTorch run beside its notebook
     const torch = monitor.all().find((s) => s.points === 40);
     if (torch?.runDir) await monitor.showRun(torch.runDir);
-    await vscode.window.showNotebookDocument(editor.notebook, { viewColumn: vscode.ViewColumn.One });
+    const shown = await vscode.window.showNotebookDocument(editor.notebook, { viewColumn: vscode.ViewColumn.One });
+    shown.revealRange(new vscode.NotebookRange(1, 2), vscode.NotebookEditorRevealType.AtTop); // the PyTorch cell and its output
+    // the runner (run.ts) saves the window as it is now: the panel beside the notebook
+    await new Promise((r) => setTimeout(r, 2000));
+    console.log(`${SUITE_PREFIX}${SCREENSHOT}notebook-beside.png`);
+    await new Promise((r) => setTimeout(r, 2000));
     kernel?.dispose();
     fs.mkdirSync(path.join(extensionPath, 'test-results'), { recursive: true });
     fs.writeFileSync(path.join(extensionPath, 'test-results', 'notebook-figures.json'), JSON.stringify(figures, null, 2) + '\n');
@@ -239,6 +252,7 @@ describe('Notebooks: the training a cell runs, live', function () {
 
   it('Stop interrupts the running cell: KeyboardInterrupt, the run stopped, the kernel alive for the next cell', async () => {
     const count = monitor.all().length;
+    const cancels = kernel.interrupts.cancel;
     run(3);
     const started = await newRun(count);
     await until(() => (runOf(started.runDir!)?.points ?? 0) > 10, 30_000, 'points to arrive');
@@ -246,6 +260,7 @@ describe('Notebooks: the training a cell runs, live', function () {
     const stopped = await until(() => runOf(started.runDir!)?.run.state === 'stopped' && runOf(started.runDir!), 30_000, 'the run stopped');
     assert.match(fs.readFileSync(path.join(stopped.runDir!, 'stderr.log'), 'utf8'), /^KeyboardInterrupt/m);
     assert.equal(JSON.parse(fs.readFileSync(path.join(stopped.runDir!, 'run.json'), 'utf8')).status, 'stopped');
+    assert.equal(kernel.interrupts.cancel, cancels + 1, 'no jupyter.interruptkernel here: VS Code cancel reached the controller');
     run(4);
     const after = editor.notebook.cellAt(4);
     await until(() => after.executionSummary?.success === true, 30_000, 'the next cell to run');
@@ -288,15 +303,7 @@ describe('Notebooks: the training a cell runs, live', function () {
   it('keeps the extension host responsive through a 100k-line cell, every line read', async function () {
     this.timeout(240_000);
     // the same cell in a notebook nobody watches: what VS Code and the test kernel cost by themselves
-    const plainPath = path.join(path.dirname(editor.notebook.uri.fsPath), 'plain.ipynb');
-    fs.writeFileSync(
-      plainPath,
-      JSON.stringify({ ...JSON.parse(notebookJson()), cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: MANY }] }),
-    );
-    const plain = await vscode.window.showNotebookDocument(await vscode.workspace.openNotebookDocument(vscode.Uri.file(plainPath)), {
-      viewColumn: vscode.ViewColumn.One,
-    });
-    await kernel.select(plain);
+    const plain = await openUnwatched('plain.ipynb', MANY);
     let t0 = Date.now();
     const baseline = await loopDelay(async () => {
       void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 1 }], document: plain.notebook.uri });
@@ -319,5 +326,53 @@ describe('Notebooks: the training a cell runs, live', function () {
     console.log(`${SUITE_PREFIX}100k-line cell, event-loop delay in ms: ${JSON.stringify(figures.lines100k)}`);
     assert.equal(end!.points, 100_000);
     assert.ok(watched.p99 < baseline.p99 + 50, `event loop p99 ${watched.p99} ms watched, ${baseline.p99} ms unwatched`);
+  });
+
+  it('costs linear time through 100k progress updates at a training pace: host CPU per 1k updates late as early', async function () {
+    this.timeout(240_000);
+    await vscode.commands.executeCommand('trainingMonitor.watchNotebook', editor.notebook.uri); // (when run alone)
+    const plain = await openUnwatched('paced.ipynb', PACED);
+    // not watched: the output's size tells how many updates arrived (its lines grow by a few bytes each)
+    const bytes: Array<[number, number, number]> = [];
+    const unwatchedDelay = await loopDelay(async () => {
+      void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 1 }], document: plain.notebook.uri });
+      await until(
+        () => {
+          const cell = plain.notebook.cellAt(0);
+          bytes.push([Date.now(), cpuMs(), cell.outputs[0]?.items[0]?.data.length ?? 0]);
+          return typeof cell.executionSummary?.success === 'boolean';
+        },
+        120_000,
+        'the unwatched cell to end',
+      );
+    });
+    const total = bytes[bytes.length - 1][2];
+    const unwatched = costPer1k(bytes.map(([t, cpu, b]) => ({ t, cpu, n: (b / total) * 100_000 })));
+    editor = await vscode.window.showNotebookDocument(editor.notebook, { viewColumn: vscode.ViewColumn.One });
+    const count = monitor.all().length;
+    const samples: Sample[] = [];
+    let end: MonitorState | undefined;
+    const watchedDelay = await loopDelay(async () => {
+      run(8);
+      const dir = (await newRun(count)).runDir!;
+      end = await until(
+        () => {
+          const s = runOf(dir)!;
+          samples.push({ t: Date.now(), cpu: cpuMs(), n: s.points });
+          return s.run.state !== 'running' && s;
+        },
+        180_000,
+        'the paced run to end',
+      );
+    });
+    const watched = costPer1k(samples);
+    figures.paced100k = { watched: { ...watched, loop: watchedDelay }, unwatched: { ...unwatched, loop: unwatchedDelay } };
+    console.log(`${SUITE_PREFIX}100k updates at a training pace, ms per 1k updates and event-loop delay: ${JSON.stringify(figures.paced100k)}`);
+    assert.equal(end!.points, 100_000);
+    // generous: reading the whole output again at each event would make late thousands cost ~8× early ones
+    assert.ok(
+      watched.late.cpu < 3 * watched.early.cpu + Math.max(0, unwatched.late.cpu - unwatched.early.cpu) + 5,
+      `host CPU per 1k updates: ${watched.early.cpu} ms early, ${watched.late.cpu} ms late`,
+    );
   });
 });
