@@ -222,6 +222,11 @@ export async function bench(asJson: boolean): Promise<void> {
   log(
     `main thread while the workers ingest ${(loop.points / 1e6).toFixed(2)}M points (${(loop.pointsPerSecond / 1e6).toFixed(2)}M points/s): event-loop delay p99 ${loop.p99ms} ms, max ${loop.maxMs} ms`,
   );
+  const tfLoop = await eventLoopWhileIngesting(tf);
+  results.tfeventsThroughWorkers = tfLoop;
+  log(
+    `event file through the workers: ${(tfLoop.points / 1e6).toFixed(2)}M scalars, ${(tfLoop.pointsPerSecond / 1e6).toFixed(2)}M scalars/s (parser alone above); event-loop delay p99 ${tfLoop.p99ms} ms`,
+  );
   const cli = path.join(__dirname, 'cli.js');
   const jsonl64 = write(
     'metrics64.jsonl',
