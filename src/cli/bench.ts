@@ -2,8 +2,10 @@
  * `training-monitor bench [--json]` (`npm run bench`): generates large inputs in the real formats and reports, in one run, each
  * format's parse rate next to a bare read-and-split of the same bytes (the ratio is the figure),
  * bytes per stored point, and the main thread's event-loop delay while the real workers ingest.
- * `--json` prints the figures as one JSON object. Then the bounds (benchBounds.ts): peak memory on
- * hostile inputs and idle CPU; `--bounds` runs only those. Timings are noisy on shared machines: compare
+ * `--json` prints the figures as one JSON object. Then the whole-process figures (benchIngest.ts): `parse`
+ * as its own process next to a bare read process, and a past run of 10M points opened through the
+ * workers. Then the bounds (benchBounds.ts): peak memory on hostile inputs and idle CPU; `--bounds`
+ * runs only those, `--ingest` everything but them. Timings are noisy on shared machines: compare
  * ratios from one run, not seconds across runs.
  */
 import * as fs from 'node:fs';
@@ -14,6 +16,7 @@ import { Ingester } from '../core/ingester';
 import { TfEventsParser } from '../core/parse/tfevents';
 import { Pipeline } from '../workers/pipeline';
 import { benchBounds } from './benchBounds';
+import { pastRun, wholeProcess } from './benchIngest';
 import { event, record, scalarValue } from './tfrecord-writer';
 
 const CHUNK = 4 << 20;
@@ -219,7 +222,31 @@ export async function bench(asJson: boolean): Promise<void> {
   log(
     `main thread while the workers ingest ${(loop.points / 1e6).toFixed(2)}M points (${(loop.pointsPerSecond / 1e6).toFixed(2)}M points/s): event-loop delay p99 ${loop.p99ms} ms, max ${loop.maxMs} ms`,
   );
-  results.bounds = await benchBounds(dir, log);
+  const tfLoop = await eventLoopWhileIngesting(tf);
+  results.tfeventsThroughWorkers = tfLoop;
+  log(
+    `event file through the workers: ${(tfLoop.points / 1e6).toFixed(2)}M scalars, ${(tfLoop.pointsPerSecond / 1e6).toFixed(2)}M scalars/s (parser alone above); event-loop delay p99 ${tfLoop.p99ms} ms`,
+  );
+  const cli = path.join(__dirname, 'cli.js');
+  const jsonl64 = write(
+    'metrics64.jsonl',
+    (i) => `{"step": ${i}, "loss": ${(1 / (1 + i / 1e4)).toFixed(6)}, "acc": ${(1 - 1 / (2 + i / 1e4)).toFixed(6)}, "lr": 0.001}\n`,
+    1_000_000,
+  );
+  const tf2 = writeTfevents('events.out.tfevents.2m', 2_000_000);
+  results.wholeProcess = [
+    wholeProcess(cli, jsonl64, 3_000_000, 'text', ['--json'], log),
+    wholeProcess(cli, jsonl64, 3_000_000, 'text', [], log),
+    wholeProcess(cli, tf2, 2_000_000, 'records', [], log),
+  ];
+  fs.rmSync(jsonl64);
+  fs.rmSync(tf2);
+  // 10M points: a step and ten metrics a line, a million lines
+  const names = Array.from({ length: 10 }, (_, k) => `metric_${k}`);
+  const past = write('past.jsonl', (i) => `{"step": ${i}, ${names.map((n, k) => `"${n}": ${(1 / (1 + (i + k) / 1e4)).toFixed(6)}`).join(', ')}}\n`, 1_000_000);
+  results.pastRun = await pastRun(dir, past, path.join(__dirname, 'workers'), log);
+  fs.rmSync(past);
+  if (!process.argv.includes('--ingest')) results.bounds = await benchBounds(dir, log);
   if (json) console.log(JSON.stringify(results));
   fs.rmSync(dir, { recursive: true, force: true });
 }

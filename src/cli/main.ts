@@ -3,7 +3,7 @@
  *
  *   parse <file-or-dir> [--json]                       read everything once
  *   watch <file-or-dir> [--json] [--idle-exit SECONDS] follow it live through the real workers
- *   bench [--json]                                      the ingestion benchmarks
+ *   bench [--json] [--ingest | --bounds]               the ingestion benchmarks (--ingest: without the bounds)
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -27,20 +27,52 @@ function jsonNumber(v: number): string {
   return Object.is(v, -0) ? '-0' : String(v);
 }
 
-const jsonNumbers = (a: ArrayLike<number>) => `[${Array.prototype.map.call(a, jsonNumber).join(',')}]`;
+/** Text written to stdout in pieces of about this many characters: one string of the whole answer would cost its size again. */
+const PIECE = 1 << 16;
+
+/** Writes text in pieces, so `--json` of millions of points never builds one giant string or array. */
+class Out {
+  private s = '';
+  add(text: string): void {
+    this.s += text;
+    if (this.s.length >= PIECE) this.flush();
+  }
+  numbers(a: ArrayLike<number>): void {
+    let s = this.s + '[';
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i];
+      // finite and not -0 (the common case): the number as JavaScript writes it
+      s += (i ? ',' : '') + (v - v === 0 && (v !== 0 || 1 / v > 0) ? String(v) : jsonNumber(v));
+      if (s.length >= PIECE) {
+        process.stdout.write(s);
+        s = '';
+      }
+    }
+    this.s = s + ']';
+  }
+  flush(): void {
+    if (this.s) process.stdout.write(this.s);
+    this.s = '';
+  }
+}
 
 /** `--json`: exactly {"series": {name: {x, y, xKind}}, "warnings": [...]}; a name two sources share is keyed `source:name` the second time. */
 function print(batch: Batch, json: boolean): void {
   if (json) {
     const names = new Set<string>();
-    const series: string[] = [];
-    for (const s of batch.series) {
+    const out = new Out();
+    out.add('{"series":{');
+    batch.series.forEach((s, i) => {
       const name = names.has(s.name) ? s.key : s.name;
       names.add(name);
-      series.push(`${JSON.stringify(name)}:{"x":${jsonNumbers(s.x)},"y":${jsonNumbers(s.y)},"xKind":${JSON.stringify(s.xKind)}}`);
-    }
-    const warnings = JSON.stringify(batch.events.filter((e) => e.level !== 'info').map((e) => e.text));
-    console.log(`{"series":{${series.join(',')}},"warnings":${warnings}}`);
+      out.add(`${i ? ',' : ''}${JSON.stringify(name)}:{"x":`);
+      out.numbers(s.x);
+      out.add(',"y":');
+      out.numbers(s.y);
+      out.add(`,"xKind":${JSON.stringify(s.xKind)}}`);
+    });
+    out.add(`},"warnings":${JSON.stringify(batch.events.filter((e) => e.level !== 'info').map((e) => e.text))}}\n`);
+    out.flush();
     return;
   }
   console.log(table(batch));

@@ -45,15 +45,18 @@ export class Ingester {
   private arrival = NaN;
   /** How readers report to this ingester. */
   private sink: ReaderSink = {
-    point: (...args) => this.addValue(...args),
+    // spelled out: a rest-and-spread of nine arguments may cost an array per point
+    point: (file, name, xKind, x, y, wall, source, overlapping, multi) => this.addValue(file, name, xKind, x, y, wall, source, overlapping, multi),
     event: (level, text) => this.event(level, text),
     log: (stream, text) => this.logs.add(stream, text),
     logIndex: this.logIndex,
     arrival: () => this.arrival,
     silentSoFar: (file, reader) => this.saySilent(file, reader, ' so far'),
   };
-  /** Points stored per file, to tell the user of a file that gave none. */
-  private pointsOf = new Map<string, number>();
+  /** Files that gave a point, to tell the user of a file that gave none. */
+  private gavePoints = new Set<string>();
+  /** The file of the last point: points come in runs from one file, which needs no lookup. */
+  private lastPointFile = '';
   /** Files already said to give nothing plottable. */
   private silentSaid = new Set<string>();
   /** Files whose reading started since the last batch, with their format, for one event. */
@@ -93,7 +96,7 @@ export class Ingester {
   /** Says which files read gave no point, and when none did, that the run gave none. */
   private tellSilent(soFar: string, final: boolean): void {
     const read = [...this.files].filter(([, r]) => r);
-    const any = read.some(([file]) => this.pointsOf.get(file));
+    const any = read.some(([file]) => this.gavePoints.has(file));
     const counted = this.silentSaid.size;
     for (const [file, reader] of read) {
       // a run's stderr without metrics is the rule, not news
@@ -112,7 +115,7 @@ export class Ingester {
 
   /** Tells once that `file` gave no point, with what was read; past SILENT_SAID files, only counts them. */
   private saySilent(file: string, reader: FileReader, soFar: string): void {
-    if (this.pointsOf.get(file) || this.silentSaid.has(file)) return;
+    if (this.gavePoints.has(file) || this.silentSaid.has(file)) return;
     const what = reader.silent();
     if (what === undefined) return;
     this.silentSaid.add(file);
@@ -173,7 +176,10 @@ export class Ingester {
     overlapping = false,
     multi = false,
   ): void {
-    this.pointsOf.set(file, (this.pointsOf.get(file) ?? 0) + 1);
+    if (file !== this.lastPointFile) {
+      this.gavePoints.add(file);
+      this.lastPointFile = file;
+    }
     if (this.store.add(source, name, xKind, x, y, wall, overlapping, multi) !== 'restarted') return;
     const now = Date.now();
     if (now - (this.restartSaid.get(file) ?? 0) < 10_000) return;

@@ -151,9 +151,11 @@ class Series {
       out.x.set(this.xs[c].subarray(i, i + take), at - from);
       out.y.set(this.ys[c].subarray(i, i + take), at - from);
       const w = this.ws[c];
-      for (let k = 0; k < take; k++) out.wall[at - from + k] = w[i + k] + this.wallBase;
+      const base = this.wallBase;
+      if (base === base) for (let k = 0; k < take; k++) out.wall[at - from + k] = w[i + k] + base;
       at += take;
     }
+    if (this.wallBase !== this.wallBase) out.wall.fill(NaN); // no point of it was dated (a backlog, most files)
     return out;
   }
 

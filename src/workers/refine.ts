@@ -13,7 +13,9 @@ import { decimate } from '../core/decimate';
 import type { RefineToTail, TailToRefine } from '../core/protocol/tail';
 import { Ingester } from '../core/ingester';
 import { readLines, searchLines } from './logRead';
+import { yieldToHost } from './priority';
 
+yieldToHost();
 const options = workerData as RefineOptions;
 const files = { root: options.root, also: options.also ?? [] };
 const ingester = new Ingester();

@@ -8,8 +8,10 @@ import * as path from 'node:path';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { CHUNKS_IN_FLIGHT, type RefineToTail, type TailControl, type TailOptions, type TailToRefine } from '../core/protocol/tail';
 import { nextPoll } from './quiet';
+import { yieldToHost } from './priority';
 import { Tailer } from './tailer';
 
+yieldToHost();
 const options = workerData as TailOptions;
 let out: MessagePort | undefined;
 let draining = false;

@@ -4,17 +4,10 @@
  * and regexes with captures or an object per frame cost more than the rest of the line's work.
  * Rich (Lightning): `Epoch 1/11 ━━━━╸    34/45 0:00:00 • …`, where a regex backtracked on spaces.
  */
-import { scanEnd, scanNumber } from './scan';
+import { spelledNumber } from './number';
+import { NumberScanner } from './scan';
 
-/** A number as Python or C print it, `nan` and `inf` included. Callers pass matched number text. */
-export function parseNumber(s: string): number {
-  const n = +s;
-  if (n === n) return n; // the common case, without allocating
-  const lower = s.toLowerCase();
-  if (lower === 'inf' || lower === '+inf') return Infinity;
-  if (lower === '-inf') return -Infinity;
-  return NaN;
-}
+const scan = new NumberScanner();
 
 /**
  * The pairs of one frame, in buffers reused from frame to frame: a Keras bar is redrawn for every
@@ -61,13 +54,14 @@ export function kerasPairs(text: string, out: Pairs): number {
     if (text.charCodeAt(j) !== 58) continue; // :
     j++;
     while (isSpace(text.charCodeAt(j))) j++;
-    let y = scanNumber(text, j);
-    let end = scanEnd;
+    let y = scan.number(text, j);
+    let end = scan.end;
     if (y === undefined) {
-      const word = /^[-+]?(?:nan|NaN|inf|Inf)/.exec(text.slice(j, j + 4));
-      if (!word) continue;
-      y = parseNumber(word[0]);
-      end = j + word[0].length;
+      // `nan`, `inf`, `-inf`: the sign and the letters that follow, read as number.ts reads them
+      end = text.charCodeAt(j) === 45 || text.charCodeAt(j) === 43 ? j + 1 : j;
+      while (isNameStart(text.charCodeAt(end))) end++;
+      y = spelledNumber(text, j, end);
+      if (y === undefined) continue;
     }
     const next = text.charCodeAt(end);
     if (isNameChar(next) && next !== 45 && next !== 47) continue; // `1.5x`: not a value
@@ -77,16 +71,19 @@ export function kerasPairs(text: string, out: Pairs): number {
   return out.count;
 }
 
-/** Batch and batch count of the last counter `kerasBatch` accepted (no object per frame). */
-export let batchDone = 0;
-export let batchTotal = 0;
+/** A bar's counter (`34/45`) and where it ended: the caller's, filled in place (no object per frame). */
+export interface Counter {
+  done: number;
+  total: number;
+  end: number;
+}
 
 /**
  * Whether `text` starts with Keras' batch counter (` 12/32 ━━━`, `  768/60000 [>...]`,
- * `32/32 - 0s`), scanned by hand from `i`, its first non-space character; sets `batchDone` and
- * `batchTotal`.
+ * `32/32 - 0s`), scanned by hand from `i`, its first non-space character; fills `out`'s done and
+ * total.
  */
-export function kerasBatch(text: string, i: number): boolean {
+export function kerasBatch(text: string, i: number, out: Counter): boolean {
   let done = 0;
   const a = i;
   for (let c = text.charCodeAt(i); isDigit(c); c = text.charCodeAt(++i)) done = done * 10 + (c - 48);
@@ -109,18 +106,13 @@ export function kerasBatch(text: string, i: number): boolean {
     if (u === 109 || u === 117 || u === 0xb5) u = text.charCodeAt(++i); // m, u, µ
     if (u !== 115 || !(isSpace(text.charCodeAt(i + 1)) || i + 1 === text.length)) return false;
   }
-  batchDone = done;
-  batchTotal = total;
+  out.done = done;
+  out.total = total;
   return true;
 }
 
-/** The counter richBar found, and where it ended. */
-export let richDone = 0;
-export let richTotal = 0;
-export let richEnd = 0;
-
-/** Whether a Rich bar (`━━━╸   `) and a counter `34/45` start at `i`; sets richDone, richTotal and richEnd. */
-export function richBar(s: string, i: number): boolean {
+/** Whether a Rich bar (`━━━╸   `) and a counter `34/45` start at `i`; fills `out`. */
+export function richBar(s: string, i: number, out: Counter): boolean {
   const a = i;
   for (let c = s.charCodeAt(i); c === 0x2501 || c === 0x2500 || c === 0x2578 || c === 0x257a || c === 32; c = s.charCodeAt(++i));
   if (i === a || s.charCodeAt(a) === 32) return false;
@@ -132,8 +124,8 @@ export function richBar(s: string, i: number): boolean {
   const t = i;
   for (let c = s.charCodeAt(i); isDigit(c); c = s.charCodeAt(++i)) total = total * 10 + c - 48;
   if (i === t || (i < s.length && s.charCodeAt(i) !== 32)) return false;
-  richDone = done;
-  richTotal = total;
-  richEnd = i;
+  out.done = done;
+  out.total = total;
+  out.end = i;
   return true;
 }

@@ -7,19 +7,11 @@
  * - detectron2's `print_csv_format`: `copypaste: Task: bbox`, then `copypaste: AP,AP50,…`, then
  *   `copypaste: 40.2,61.0,…`: one point per column, named `bbox/AP`.
  */
-import { scanEnd, scanNumber } from './scan';
+import { readNumber } from './number';
 
 const MAX_ROWS = 1000;
 
-/** The number filling `s[from, to)` but for spaces, or undefined. */
-function cellNumber(s: string, from: number, to: number): number | undefined {
-  while (from < to && s.charCodeAt(from) === 32) from++;
-  while (to > from && s.charCodeAt(to - 1) === 32) to--;
-  const lower = s.slice(from, Math.min(to, from + 5)).toLowerCase();
-  if (to - from <= 4 && (lower === 'nan' || lower === 'inf' || lower === '-inf')) return lower === 'nan' ? NaN : lower === 'inf' ? Infinity : -Infinity;
-  const y = scanNumber(s, from, to);
-  return y !== undefined && scanEnd === to ? y : undefined;
-}
+const cellNumber = readNumber;
 
 /** A line of 10+ dashes and nothing else (SB3's table border). */
 export function isDashes(s: string, from: number): boolean {

@@ -9,14 +9,13 @@
  * RFC 4180 has them, line ends inside them included.
  */
 import { CSV_HEADER } from '../exportCsv';
-import { parseNumber } from './printed';
+import { EPOCH_AFTER, epochSeconds, numberOrNaN, readNumber } from './number';
 import { wholeNumber } from './scan';
 import { LineParser, type Emit } from './types';
 import type { XKind } from '../protocol/batch';
 
 const MISSING = /^(?:|NA|N\/A|\[N\/A\]|\[Not Supported\]|None|null)$/i;
 const WITH_UNIT = /^([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(?:%|[A-Za-z]{1,4}(?:\/s)?)$/;
-const PLAIN = /^(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf|infinity))$/i;
 const TIME_COLUMNS = ['timestamp', 'time', 'wall_time', 'datetime'];
 /** Columns that count steps: the x of every other column, not a chart. */
 const STEP_COLUMNS = [
@@ -79,9 +78,10 @@ export function splitCells(line: string, delimiter: string): string[] {
   return cells;
 }
 
-/** A cell that is not a plain decimal number (those take `wholeNumber`): `nan`, `inf`, `69.6 W`. */
+/** A cell that is not a plain decimal number (those take `wholeNumber`): `nan`, `-infinity`, `69.6 W`. */
 function cellNumber(cell: string): number | undefined {
-  if (PLAIN.test(cell)) return parseNumber(cell);
+  const v = readNumber(cell);
+  if (v !== undefined) return v;
   const m = WITH_UNIT.exec(cell);
   return m ? Number(m[1]) : undefined;
 }
@@ -98,16 +98,16 @@ function oddQuotes(line: string): boolean {
 function numberOrUndefined(cell: string): number | undefined {
   if (cell === '') return undefined;
   const f = FRACTION.exec(cell); // `3/99`: epoch 3 of 0..99
-  return f ? Number(f[1]) : Number(cell);
+  return f ? Number(f[1]) : readNumber(cell);
 }
 
 /** `2026/11/23 03:41:21.382`, `2026-11-23T03:41:21Z`, `2026-11-23 03:41:21+01:00` (no offset: local time). */
 const DATE_TIME = /^(\d{4})[-/](\d\d)[-/](\d\d)[ T](\d\d):(\d\d):(\d\d(?:\.\d+)?)(Z|[+-]\d\d:?\d\d)?$/;
 
-/** Seconds since the epoch from a number (seconds or milliseconds). */
+/** Seconds since the epoch from a number (seconds, milliseconds, microseconds or nanoseconds). */
 function numberSeconds(cell: string): number | undefined {
-  const n = Number(cell);
-  return cell !== '' && Number.isFinite(n) ? (n > 1e11 ? n / 1000 : n) : undefined;
+  const n = readNumber(cell);
+  return n !== undefined && Number.isFinite(n) ? epochSeconds(n) : undefined;
 }
 
 /** Seconds since the epoch from a date and time. Strict: `Date.parse` would read a damaged cell (`23 03:41:29`) as another date. */
@@ -252,7 +252,7 @@ export class CsvParser extends LineParser {
     }
     const t = this.timeColumn;
     const tCell = t < 0 ? '' : line.slice(starts[t], ends[t]).trim();
-    const wall = t < 0 ? undefined : t === this.xColumn ? x : this.tStart === this.tStart ? this.tStart + Number(tCell) : (this.wallSeconds(tCell) ?? NaN);
+    const wall = t < 0 ? undefined : t === this.xColumn ? x : this.tStart === this.tStart ? this.tStart + numberOrNaN(tCell) : (this.wallSeconds(tCell) ?? NaN);
     const gpu = this.gpuColumn >= 0 ? line.slice(starts[this.gpuColumn], ends[this.gpuColumn]).trim() : '0';
     const prefix = gpu === '0' || gpu === '' ? '' : `gpu${gpu}/`;
     for (let i = 0; i < n; i++) {
@@ -288,7 +288,7 @@ export class CsvParser extends LineParser {
       return d;
     }
     const n = numberSeconds(cell);
-    if (n !== undefined && n > 1e8) this.wall = numberSeconds;
+    if (n !== undefined && n > EPOCH_AFTER) this.wall = numberSeconds;
     return n;
   }
 

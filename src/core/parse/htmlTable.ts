@@ -14,7 +14,7 @@
  * forgiving of what browsers forgive (unclosed cells and rows, upper-case tags, comments).
  */
 import type { XKind } from '../protocol/batch';
-import { scanEnd, scanNumber } from './scan';
+import { readNumber } from './number';
 import type { Emit } from './types';
 
 export interface HtmlTable {
@@ -201,14 +201,7 @@ const NOT_CURVES = new Set(['time', 'duration', 'elapsed']);
 
 /** A cell's number, or undefined when it holds anything else (`No log`, `#na#`, `00:12`, ``). */
 export function cellNumber(text: string): number | undefined {
-  if (!text) return undefined;
-  const y = scanNumber(text, 0);
-  if (y !== undefined) return scanEnd === text.length ? y : undefined;
-  const lower = text.toLowerCase();
-  if (lower === 'nan') return NaN;
-  if (lower === 'inf' || lower === '+inf' || lower === 'infinity') return Infinity;
-  if (lower === '-inf' || lower === '-infinity') return -Infinity;
-  return undefined;
+  return readNumber(text);
 }
 
 /**

@@ -24,13 +24,11 @@
 import { stripAnsi } from './ansi';
 import { CopyPaste, isDashes, KeyValueTable } from './blocks';
 import { AFTER, DURATION, EQ, LineFields } from './fields';
-import { batchDone, batchTotal, kerasBatch, kerasPairs, Pairs, richBar, richDone, richEnd, richTotal } from './bars';
+import { kerasBatch, kerasPairs, Pairs, richBar, type Counter } from './bars';
 import { evaluationHeader, isEvalWord, linePrefix, modeOf, nameInfo, type Prefix } from './lineTables';
 import { emitRecord, parseRecord } from './records';
 import { LineParser, type Emit } from './types';
 import type { XKind } from '../protocol/batch';
-
-export { parseNumber } from './bars';
 
 /** A lone `Epoch 3/10` (Keras' header). */
 const EPOCH_ONLY = /^\s*Epoch\s+(\d+)\s*\/\s*(\d+)\s*$/;
@@ -69,6 +67,8 @@ export class PrintedParser extends LineParser {
   /** Records and curves with no position: numbered in order. */
   private index = 0;
   private readonly pairs = new Pairs();
+  /** The counter of the last Keras or Rich bar read. */
+  private readonly counter: Counter = { done: 0, total: 0, end: 0 };
   private readonly fields = new LineFields();
   private readonly prefix: Prefix = { end: 0, rank: -1, host: '', logger: '' };
   /** Unrolling a step counter that restarts each epoch: the first epoch's number (0 or 1), the last epoch, the largest step in it, and the steps of the epochs before. */
@@ -114,9 +114,9 @@ export class PrintedParser extends LineParser {
     const found = this.pairs;
     found.count = 0;
     // Keras first: its bars are most of the frames, and a tqdm line never starts with `12/32 `.
-    if (isDigit(lead) && kerasBatch(text, first)) {
+    if (isDigit(lead) && kerasBatch(text, first, this.counter)) {
       kerasPairs(text, found);
-      return this.emitPairs('step', Math.max(0, this.epoch - 1) * batchTotal + batchDone, emit);
+      return this.emitPairs('step', Math.max(0, this.epoch - 1) * this.counter.total + this.counter.done, emit);
     }
     let m: RegExpExecArray | null;
     if (lead === 69 && (m = EPOCH_ONLY.exec(text))) {
@@ -131,10 +131,10 @@ export class PrintedParser extends LineParser {
       if (close > from && this.fields.read(text, from, close)) this.emitFields('', 'index', ++this.index, emit);
       return;
     }
-    if (lead === 69 && (m = EPOCH_HEAD.exec(text)) && richBar(text, m[0].length)) {
+    if (lead === 69 && (m = EPOCH_HEAD.exec(text)) && richBar(text, m[0].length, this.counter)) {
       // Lightning counts epochs from 0; the metrics after the rate (`0.00it/s v_num: 0 loss: 0.2`)
-      const rate = text.indexOf('it/s', richEnd);
-      const x = Number(m[1]) * richTotal + richDone;
+      const rate = text.indexOf('it/s', this.counter.end);
+      const x = Number(m[1]) * this.counter.total + this.counter.done;
       this.position('step', x);
       if (rate > 0 && this.fields.read(text, rate + 4)) this.emitFields('', 'step', x, emit);
       return;

@@ -5,6 +5,7 @@
  * `NaN`/`Infinity` Python's json module writes and Python's `nan`/`inf`/`True`/`None`.
  */
 import type { XKind } from '../protocol/batch';
+import { epochSeconds, readNumber } from './number';
 import { scanFlatObject } from './scan';
 import { LineParser, type Emit, type Point } from './types';
 
@@ -157,15 +158,9 @@ const AXES: Array<[string, XKind]> = [
 ];
 const AXIS_RANK = new Map(AXES.map(([k], i) => [k, i]));
 
-const NUMERIC_TEXT = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$|^\s*-?(?:nan|inf|NaN|Infinity)\s*$/;
-
+/** A field's number: a number, or a string holding one (`'0.6934'`, as transformers ≥ 5 prints them). */
 function numeric(v: Literal | undefined): number | undefined {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && NUMERIC_TEXT.test(v)) {
-    const t = v.trim().toLowerCase();
-    return t === 'nan' ? NaN : t === 'inf' || t === 'infinity' ? Infinity : t === '-inf' || t === '-infinity' ? -Infinity : Number(t);
-  }
-  return undefined;
+  return typeof v === 'number' ? v : typeof v === 'string' ? readNumber(v) : undefined;
 }
 
 /** A record's fields, nested objects flattened as `a/b`; values other than numbers and strings as undefined. */
@@ -226,7 +221,7 @@ export function emitFields(f: Fields, index: number, emit: Emit): void {
     if (v === undefined || !Number.isFinite(v)) continue;
     const kind = AXES[r][1];
     if (kind === 'wall') {
-      if (v > 1e11) v /= 1000; // milliseconds since the epoch
+      v = epochSeconds(v);
       if (r < wallRank) [wall, wallRank] = [v, r];
     }
     if (r < rank) [x, xKind, xKey, rank] = [v, kind, f.keys[i], r];

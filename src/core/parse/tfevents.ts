@@ -61,6 +61,8 @@ export class TfEventsParser {
   /** Whether each record's data checksum is verified (the header's always is). */
   verifyData = true;
   private tags = new Tags();
+  /** One cursor for every record: an object per record was a good part of the garbage. */
+  private readonly reader = new Reader(new Uint8Array(0), new DataView(new ArrayBuffer(0)), 0, 0);
 
   /** Appended bytes; returns the scalars of every complete record (tests and tools). */
   push(bytes: Uint8Array): Point[] {
@@ -148,7 +150,7 @@ export class TfEventsParser {
     let wall = NaN;
     let summaryStart = -1,
       summaryEnd = -1;
-    const r = new Reader(buf, view, start, end);
+    const r = this.reader.over(buf, view, start, end);
     while (r.at < end) {
       const key = r.varint();
       const field = key >>> 3;
@@ -325,11 +327,20 @@ function sameBytes(a: Uint8Array, buf: Uint8Array, at: number): boolean {
 /** A cursor over protobuf wire format. */
 class Reader {
   constructor(
-    readonly buf: Uint8Array,
-    readonly view: DataView,
+    public buf: Uint8Array,
+    public view: DataView,
     public at: number,
-    readonly end: number,
+    public end: number,
   ) {}
+
+  /** The cursor moved to `buf[at, end)`. */
+  over(buf: Uint8Array, view: DataView, at: number, end: number): this {
+    this.buf = buf;
+    this.view = view;
+    this.at = at;
+    this.end = end;
+    return this;
+  }
 
   /** Varints up to 2^53 (steps, lengths); wider ones lose precision, never throw. */
   varint(): number {

@@ -5,7 +5,10 @@
  * Separators inside brackets do not separate, so `(1234.5 ms, 45000 tok/s)` stays one annotation.
  * Tokens live in typed arrays reused from line to line.
  */
-import { scanEnd, scanNumber } from './scan';
+import { spelledNumber } from './number';
+import { NumberScanner } from './scan';
+
+const scan = new NumberScanner();
 
 export const WORD = 1;
 export const NUM = 2;
@@ -25,20 +28,6 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 const isWordChar = (c: number) => isLetter(c) || isDigit(c) || c === 46 || c === 47 || c === 45;
 const isSpace = (c: number) => c === 32 || c === 9;
-
-/** `nan`, `inf`, `-inf`, `Infinity` as Python and C print them, or undefined (without a string per word). */
-function spelledNumber(s: string, a: number, i: number): number | undefined {
-  const c = s.charCodeAt(a);
-  const sign = c === 45 ? -1 : c === 43 ? 1 : 0;
-  const len = i - a - (sign ? 1 : 0);
-  if (len !== 3 && len !== 8) return undefined;
-  const f = s.charCodeAt(a + (sign ? 1 : 0)) | 32;
-  if (f !== 110 && f !== 105) return undefined; // n, i
-  const lower = s.slice(a, i).toLowerCase();
-  if (lower.endsWith('nan') && len === 3) return NaN;
-  if (lower.endsWith('inf') || lower.endsWith('infinity')) return sign < 0 ? -Infinity : Infinity;
-  return undefined;
-}
 
 /** A line's tokens. */
 export class Tokens {
@@ -160,9 +149,9 @@ export class Tokens {
   /** A number with its unit (`12.3ms`, `11811M`, `45%`, `2.5it/s`), a fraction, or a duration. */
   protected number(s: string, i: number, to: number): number {
     const a = i;
-    const y = scanNumber(s, i, to);
+    const y = scan.number(s, i, to);
     if (y === undefined) return this.other(s, i, to);
-    i = scanEnd;
+    i = scan.end;
     let c = s.charCodeAt(i);
     if (c === 58 && isDigit(s.charCodeAt(i + 1))) return this.duration(s, a, i, to);
     // `1 day, 8:33:03` (Python's timedelta)
@@ -196,10 +185,10 @@ export class Tokens {
         j++;
         while (j < to && s.charCodeAt(j) === 32) j++;
         if (isDigit(s.charCodeAt(j))) {
-          const t = scanNumber(s, j, to);
+          const t = scan.number(s, j, to);
           if (t !== undefined) {
             total = t;
-            i = scanEnd;
+            i = scan.end;
             c = s.charCodeAt(i);
           }
         }

@@ -1,12 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { scanFlatObject, scanNumber, scanEnd, wholeNumber } from '../../../../src/core/parse/scan';
+import { NumberScanner, scanFlatObject, wholeNumber } from '../../../../src/core/parse/scan';
 import { flatten } from '../../../../src/core/parse/records';
+
+const scan = new NumberScanner();
 
 let seed = 11;
 const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 const digits = (n: number) => Array.from({ length: n }, () => Math.floor(rand() * 10)).join('');
 
-describe('scanNumber', () => {
+describe('NumberScanner', () => {
   it('reads every decimal form exactly as Number does, to the last bit', () => {
     const forms = [
       () => `${digits(1 + rand() * 6)}.${digits(1 + rand() * 8)}`,
@@ -18,19 +20,19 @@ describe('scanNumber', () => {
     ];
     for (let i = 0; i < 20_000; i++) {
       const s = forms[i % forms.length]();
-      const v = scanNumber(s, 0);
+      const v = scan.number(s, 0);
       assert.ok(Object.is(v, Number(s)), `${s}: ${v} vs ${Number(s)}`);
-      assert.equal(scanEnd, s.length);
+      assert.equal(scan.end, s.length);
     }
   });
 
   it('stops where the number ends and refuses what is not one', () => {
-    assert.equal(scanNumber('loss=0.25,', 5), 0.25);
-    assert.equal(scanEnd, 9);
-    assert.equal(scanNumber('3e', 0), 3);
-    assert.equal(scanEnd, 1);
-    assert.equal(scanNumber('-x', 0), undefined);
-    assert.equal(scanNumber('.', 0), undefined);
+    assert.equal(scan.number('loss=0.25,', 5), 0.25);
+    assert.equal(scan.end, 9);
+    assert.equal(scan.number('3e', 0), 3);
+    assert.equal(scan.end, 1);
+    assert.equal(scan.number('-x', 0), undefined);
+    assert.equal(scan.number('.', 0), undefined);
     assert.equal(wholeNumber(' 0.5 ', 0, 5), 0.5);
     assert.equal(wholeNumber('69.6 W', 0, 6), undefined, 'units take the general path');
     assert.equal(wholeNumber('0x1f', 0, 4), undefined);
