@@ -4,8 +4,9 @@
 # already answers. Idempotent; leaves the daemons running.
 set -euo pipefail
 
-if sinfo -h >/dev/null 2>&1; then
-  echo "slurm: a cluster already answers"
+node_up() { sinfo -h -o '%T' 2>/dev/null | grep -qE '^(idle|mixed|allocated)'; }
+if node_up; then
+  echo "slurm: a cluster already answers, with a node up"
   exit 0
 fi
 if [ "$(id -u)" != 0 ]; then
@@ -58,11 +59,19 @@ NodeName=${host} CPUs=${cpus} RealMemory=${mem} State=UNKNOWN
 PartitionName=debug Nodes=${host} Default=YES MaxTime=INFINITE State=UP
 CONF
 
-pgrep -x slurmctld >/dev/null || /usr/sbin/slurmctld
-pgrep -x slurmd >/dev/null || /usr/sbin/slurmd
+# a daemon that fails to start says why in its log: show it, never exit silently
+start() {
+  pgrep -x "$1" >/dev/null && return 0
+  "/usr/sbin/$1" && return 0
+  echo "slurm: $1 did not start; the end of /var/log/slurm/$1.log:" >&2
+  tail -n 5 "/var/log/slurm/$1.log" >&2 || true
+  exit 1
+}
+start slurmctld
+start slurmd
 
 for _ in $(seq 1 60); do
-  if sinfo -h -o '%T' 2>/dev/null | grep -qE '^(idle|mixed|allocated)'; then
+  if node_up; then
     echo "slurm: node ${host} is up ($(sinfo -h -o '%P %T'))"
     exit 0
   fi
