@@ -41,9 +41,10 @@ describe('Console order across reloads', () => {
     const script = [
       'import sys, time',
       'for i in range(8):',
-      '    for k in range(3): print(f"out {i}.{k}", flush=True)',
+      // whole lines in one write each: unbuffered (PYTHONUNBUFFERED, as launched), print writes a line and its end apart
+      '    for k in range(3): sys.stdout.write(f"out {i}.{k}\\n")',
       '    time.sleep(0.25)',
-      '    for k in range(2): print(f"err {i}.{k}", file=sys.stderr, flush=True)',
+      '    for k in range(2): sys.stderr.write(f"err {i}.{k}\\n")',
       '    time.sleep(0.25)',
     ].join('\n');
     const proc = new TrainingProcess({ command: '/usr/bin/python3', args: ['-c', script], shell: false, cwd: dir, env: {}, name: 'alt' }, dir);

@@ -199,9 +199,14 @@ describe('parse: a run folder as real trainings leave it', function () {
     // as an unprivileged user, so the folder's mode applies (root reads anything)
     const asNobody = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'] : [];
     fs.chmodSync(path.dirname(top), 0o755);
+    // the CLI from a folder that user can read (a clone under /root is not): the bundle is one file
+    const bin = tempDir();
+    fs.chmodSync(bin, 0o755);
+    fs.copyFileSync(cli, path.join(bin, 'cli.js'));
+    fs.chmodSync(path.join(bin, 'cli.js'), 0o644);
     const out = execFileSync(
       asNobody[0] ?? process.execPath,
-      [...asNobody.slice(1), ...(asNobody.length ? [process.execPath] : []), cli, 'parse', top, '--json'],
+      [...asNobody.slice(1), ...(asNobody.length ? [process.execPath] : []), path.join(bin, 'cli.js'), 'parse', top, '--json'],
       { encoding: 'utf8' },
     );
     const r = JSON.parse(out) as Result;
