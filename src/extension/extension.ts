@@ -13,7 +13,7 @@ import { workspaceRoot } from './pythonLaunch';
 import { Runs } from './runs';
 import { RunStatusBar } from './statusBar';
 import { testHooks, type TestHooks } from './testHooks';
-import { MonitorWebviews } from './webviews';
+import { MonitorWebviews, whenOwnEditorLeaves } from './webviews';
 
 /** What the extension exports: the runs' state (used by its integration tests). */
 export interface TrainingMonitorApi {
@@ -82,10 +82,13 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
     if (m) await then(m);
     else r.postChoices();
   };
-  /** Follows what a start choice made (the first run shown); a command runs only in a trusted workspace. */
   /** A launch asked for before the workspace was trusted: it goes on once the user grants trust. */
   let awaitingTrust: Start | undefined;
-  const begin = async (start: Start) => {
+  /**
+   * Follows what a start choice made (the first run shown); a command runs only in a trusted
+   * workspace. With `revealed`, the run starts at once and its panel opens once that resolves.
+   */
+  const begin = async (start: Start, revealed?: Promise<void>) => {
     if (start.runsCode && !vscode.workspace.isTrusted) {
       awaitingTrust = start;
       // Not awaited: the command returns at once; the notification waits for the user.
@@ -98,7 +101,8 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
       return;
     }
     const sources = await says(Promise.resolve().then(() => start.begin(workspaceRoot() ?? process.cwd())));
-    sources?.forEach((source, i) => r.follow(source, i === 0));
+    sources?.forEach((source, i) => r.follow(source, i === 0, !revealed));
+    if (sources?.length && revealed) void revealed.then(() => webviews.showPanel());
   };
   /** Several runs: the user picks one; one: that one. */
   const pickRun = async (list: Monitor[], title: string) => {
@@ -157,7 +161,8 @@ export function activate(context: vscode.ExtensionContext): TrainingMonitorApi {
       refresh();
       const start = awaitingTrust;
       awaitingTrust = undefined;
-      if (start) void begin(start); // the launch the user asked for goes on
+      // the launch the user asked for goes on; its monitor opens beside the code once the trust editor is left
+      if (start) void begin(start, whenOwnEditorLeaves());
     }),
   );
   refresh();

@@ -31,6 +31,33 @@ class Connection {
   }
 }
 
+/**
+ * Resolves once VS Code's own editor that is active now (no document, notebook or webview behind
+ * its tab, alone in its group) has gone or is no longer the active one; at once otherwise. Trust
+ * is granted from such an editor, the Workspace Trust editor, which recent VS Code opens in a modal
+ * editor part: a panel opened "beside" it gets a new group in that modal part, which VS Code's
+ * `findGroup` (`handleModalEditorPart`) then sends to the main part's active group, as a tab over
+ * the code. A view column does not help: the modal group takes the next column number.
+ */
+export function whenOwnEditorLeaves(): Promise<void> {
+  const tabs = vscode.window.tabGroups;
+  // by label, not by object: the tab groups are made anew when VS Code sends the whole model again
+  const ownEditor = () => {
+    const group = tabs.activeTabGroup;
+    return group.tabs.length === 1 && group.activeTab && group.activeTab.input === undefined ? group.activeTab.label : undefined;
+  };
+  const label = ownEditor();
+  if (label === undefined) return Promise.resolve();
+  return new Promise((resolve) => {
+    const check = () => {
+      if (ownEditor() === label) return;
+      for (const d of subscriptions) d.dispose();
+      resolve();
+    };
+    const subscriptions = [tabs.onDidChangeTabGroups(check), tabs.onDidChangeTabs(check)];
+  });
+}
+
 export class MonitorWebviews implements vscode.WebviewViewProvider, vscode.Disposable {
   private connections = new Set<Connection>();
   private panel: vscode.WebviewPanel | undefined;

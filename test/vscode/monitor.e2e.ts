@@ -13,7 +13,7 @@ import { alive, groupAlive, until } from '../helpers';
 import type { FrameLocator, Page } from 'playwright-core';
 import { packageVsix } from './packaging';
 import { demoWorkspace, ensureCodeServer, resultsDir, startCodeServer, type Server } from './server';
-import { command, openWorkbench, type Workbench } from './workbench';
+import { assertMonitorBeside, command, openWorkbench, type Workbench } from './workbench';
 
 function runRecord(workspace: string): { pid: number; status: string; exitCode?: number } | undefined {
   const runs = path.join(workspace, '.training-monitor', 'runs');
@@ -124,6 +124,7 @@ describe('Training Monitor as a user clicks (code-server + Chromium)', () => {
       });
     assert.ok(ink > 1000, `the loss chart is drawn (${ink} pixels)`);
     assert.equal(await view.locator('.run-state').textContent(), 'running');
+    await assertMonitorBeside(page, 'train.py');
 
     // Find in the Output tab: the refine worker searches stdout.log and the match is highlighted.
     await view.locator('.log-find[aria-label="Find in Output"]').fill('epoch 2/20');

@@ -8,10 +8,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { alive } from '../helpers';
+import { alive, until } from '../helpers';
 import { packageVsix } from './packaging';
 import { demoWorkspace, ensureCodeServer, resultsDir, startCodeServer, type Server } from './server';
-import { command, openWorkbench, type Workbench } from './workbench';
+import { assertMonitorBeside, command, openWorkbench, type Workbench } from './workbench';
 
 /** The run folders of launched trainings in the workspace. */
 function runDirs(workspace: string): string[] {
@@ -81,6 +81,8 @@ describe('First run in an untrusted folder (code-server + Chromium, Workspace Tr
     await shot(page, 'e2e-trust-editor.png');
     await trust.click();
     await page.locator('.workspace-trust-editor', { hasText: 'You trust this folder' }).waitFor({ timeout: 30_000 });
+    // the run starts at once; only its monitor waits until the user is back at the code
+    await until(() => runDirs(workspace).length === 1, 30_000, 'the run to start while the trust editor is open');
     // the user closes VS Code's trust editor (it opens as a modal over the workbench); nothing else is asked of them
     await page.locator('.monaco-modal-editor-block .action-label[aria-label^="Close"]').first().click();
     await page.locator('.monaco-modal-editor-block').waitFor({ state: 'hidden', timeout: 10_000 });
@@ -100,6 +102,8 @@ describe('First run in an untrusted folder (code-server + Chromium, Workspace Tr
       });
     assert.ok(ink > 500, `the loss chart is drawn (${ink} pixels)`);
     assert.equal(runDirs(workspace).length, 1, 'one run: the one asked for before trust');
+    // beside the code, not a tab over it (it was asked for while the trust editor was up)
+    await assertMonitorBeside(page, 'train.py');
     await shot(page, 'e2e-trust-started.png');
 
     await page.locator('.statusbar-item[aria-label="Stop Training"]').click();

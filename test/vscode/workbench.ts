@@ -1,4 +1,5 @@
 /** Opens the code-server workbench in Debian's Chromium, as a user's browser would. */
+import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
@@ -63,4 +64,20 @@ export function consoleText(args: string[]): string {
   const [first, ...rest] = args;
   const styles = first.match(/%c/g)?.length ?? 0;
   return format(first.replace(/%c/g, ''), ...rest.slice(styles));
+}
+
+/** The monitor is open in an editor group of its own, beside `file`'s that still shows `file` (modal editors aside). */
+export async function assertMonitorBeside(page: Page, file: string): Promise<void> {
+  const groups = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('.part.editor:not(.modal-editor-part) .editor-group-container')).map((g) => ({
+      tabs: Array.from(g.querySelectorAll('.tab')).map((t) => t.textContent ?? ''),
+      active: g.querySelector('.tab.active')?.textContent ?? '',
+    })),
+  );
+  const seen = JSON.stringify(groups);
+  const code = groups.findIndex((g) => g.tabs.some((t) => t.includes(file)));
+  const monitor = groups.findIndex((g) => g.tabs.some((t) => t.includes('Training Monitor')));
+  assert.ok(code >= 0 && monitor >= 0, `${file} and the monitor are open: ${seen}`);
+  assert.notEqual(monitor, code, `the monitor is in a group of its own, beside ${file}: ${seen}`);
+  assert.ok(groups[code].active.includes(file), `${file} stays in view: ${seen}`);
 }
