@@ -6,14 +6,13 @@
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { alive, groupAlive, until } from '../helpers';
-import type { FrameLocator, Page } from 'playwright-core';
-import { packageVsix } from './packaging';
-import { demoWorkspace, ensureCodeServer, resultsDir, startCodeServer, type Server } from './server';
-import { assertMonitorBeside, command, openWorkbench, type Workbench } from './workbench';
+import type { FrameLocator } from 'playwright-core';
+import { shot, startE2e } from './e2e';
+import type { Server } from './server';
+import { assertMonitorBeside, command, type Workbench } from './workbench';
 
 function runRecord(workspace: string): { pid: number; status: string; exitCode?: number } | undefined {
   const runs = path.join(workspace, '.training-monitor', 'runs');
@@ -23,23 +22,13 @@ function runRecord(workspace: string): { pid: number; status: string; exitCode?:
   return file && fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined;
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(resultsDir, { recursive: true });
-  await page.screenshot({ path: path.join(resultsDir, name) });
-}
-
 describe('Training Monitor as a user clicks (code-server + Chromium)', () => {
-  let workDir: string;
   let workspace: string;
   let server: Server;
   let bench: Workbench;
 
   before(async () => {
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tm-e2e-'));
-    const vsix = packageVsix(workDir);
-    workspace = demoWorkspace(workDir);
-    server = await startCodeServer(ensureCodeServer(), { workDir, install: [vsix], settings: { 'security.workspace.trust.enabled': false } });
-    bench = await openWorkbench(`${server.url}/?folder=${encodeURIComponent(workspace)}`, workDir);
+    ({ workspace, server, bench } = await startE2e('tm-e2e-', { 'security.workspace.trust.enabled': false }));
   });
 
   after(async () => {

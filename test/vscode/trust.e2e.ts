@@ -5,13 +5,12 @@
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator } from 'playwright-core';
 import { alive, until } from '../helpers';
-import { packageVsix } from './packaging';
-import { demoWorkspace, ensureCodeServer, resultsDir, startCodeServer, type Server } from './server';
-import { assertMonitorBeside, command, openWorkbench, type Workbench } from './workbench';
+import { shot, startE2e } from './e2e';
+import type { Server } from './server';
+import { assertMonitorBeside, command, type Workbench } from './workbench';
 
 /** The run folders of launched trainings in the workspace. */
 function runDirs(workspace: string): string[] {
@@ -19,23 +18,13 @@ function runDirs(workspace: string): string[] {
   return fs.existsSync(runs) ? fs.readdirSync(runs).filter((d) => d.endsWith('-train.py')) : [];
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(resultsDir, { recursive: true });
-  await page.screenshot({ path: path.join(resultsDir, name) });
-}
-
 describe('First run in an untrusted folder (code-server + Chromium, Workspace Trust on)', () => {
-  let workDir: string;
   let workspace: string;
   let server: Server;
   let bench: Workbench;
 
   before(async () => {
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tm-trust-'));
-    const vsix = packageVsix(workDir);
-    workspace = demoWorkspace(workDir);
-    server = await startCodeServer(ensureCodeServer(), { workDir, install: [vsix], settings: { 'security.workspace.trust.enabled': true } });
-    bench = await openWorkbench(`${server.url}/?folder=${encodeURIComponent(workspace)}`, workDir);
+    ({ workspace, server, bench } = await startE2e('tm-trust-', { 'security.workspace.trust.enabled': true }));
   });
 
   after(async () => {
