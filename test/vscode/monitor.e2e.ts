@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { alive, groupAlive, until } from '../helpers';
 import type { FrameLocator } from 'playwright-core';
-import { shot, startE2e } from './e2e';
+import { chartInk, monitorView, shot, startE2e } from './e2e';
 import type { Server } from './server';
 import { assertMonitorBeside, command, type Workbench } from './workbench';
 
@@ -62,7 +62,7 @@ describe('Training Monitor as a user clicks (code-server + Chromium)', () => {
       await command(page, 'Training Monitor: Start Training Monitor');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Attach to a Slurm job' }).click();
       await page.locator('.quick-input-list .monaco-list-row', { hasText: `${id}  cluster-job` }).click();
-      const view: FrameLocator = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+      const view: FrameLocator = monitorView(page);
       await view.locator('.run-title', { hasText: 'cluster-job' }).waitFor({ timeout: 60_000 });
       await view.locator('[aria-label="Output"] pre', { hasText: 'step=20' }).waitFor({ timeout: 60_000 });
       await view.locator('.chart[data-metric="loss"] canvas').first().waitFor();
@@ -99,18 +99,10 @@ describe('Training Monitor as a user clicks (code-server + Chromium)', () => {
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Run the active Python file' }).click();
 
     // The monitor opens beside the editor; the run fills it.
-    const view: FrameLocator = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    const view: FrameLocator = monitorView(page);
     await view.locator('.chart[data-metric="loss"] canvas').first().waitFor({ timeout: 60_000 });
     await view.locator('[aria-label="Output"] pre', { hasText: 'Epoch 3/20' }).waitFor({ timeout: 60_000 });
-    const ink = await view
-      .locator('.chart[data-metric="loss"] canvas')
-      .first()
-      .evaluate((c: HTMLCanvasElement) => {
-        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-        let n = 0;
-        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-        return n;
-      });
+    const ink = await chartInk(view, 'loss');
     assert.ok(ink > 1000, `the loss chart is drawn (${ink} pixels)`);
     assert.equal(await view.locator('.run-state').textContent(), 'running');
     await assertMonitorBeside(page, 'train.py');
@@ -171,7 +163,7 @@ describe('Training Monitor as a user clicks (code-server + Chromium)', () => {
     await command(page, 'Training Monitor: Start Training Monitor');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Submit to Slurm' }).click();
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'in a generated batch script' }).click();
-    const view: FrameLocator = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    const view: FrameLocator = monitorView(page);
     await view.locator('.run-state', { hasText: 'running' }).waitFor({ timeout: 60_000 });
     await view.locator('[aria-label="Output"] pre', { hasText: 'Epoch 2/20' }).waitFor({ timeout: 60_000 });
     await view.locator('#tab-events').click();

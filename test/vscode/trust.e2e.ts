@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { alive, until } from '../helpers';
-import { shot, startE2e } from './e2e';
+import { chartInk, monitorView, shot, startE2e } from './e2e';
 import type { Server } from './server';
 import { assertMonitorBeside, command, type Workbench } from './workbench';
 
@@ -77,18 +77,10 @@ describe('First run in an untrusted folder (code-server + Chromium, Workspace Tr
     await page.locator('.monaco-modal-editor-block').waitFor({ state: 'hidden', timeout: 10_000 });
 
     // the launch asked for goes on: the run starts and its first points are drawn
-    const view: FrameLocator = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    const view: FrameLocator = monitorView(page);
     await view.locator('.chart[data-metric="loss"] canvas').first().waitFor({ timeout: 60_000 });
     await view.locator('[aria-label="Output"] pre', { hasText: 'Epoch 1/20' }).waitFor({ timeout: 60_000 });
-    const ink = await view
-      .locator('.chart[data-metric="loss"] canvas')
-      .first()
-      .evaluate((c: HTMLCanvasElement) => {
-        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-        let n = 0;
-        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-        return n;
-      });
+    const ink = await chartInk(view, 'loss');
     assert.ok(ink > 500, `the loss chart is drawn (${ink} pixels)`);
     assert.equal(runDirs(workspace).length, 1, 'one run: the one asked for before trust');
     // beside the code, not a tab over it (it was asked for while the trust editor was up)
