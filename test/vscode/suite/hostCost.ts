@@ -1,14 +1,36 @@
 /** What a cell costs the extension host: its event loop's delay, its CPU time per 1,000 updates early and late. */
+import * as fs from 'node:fs';
+import { Session } from 'node:inspector';
+import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
-/** The extension host's event-loop delay while `work` runs: p50, p99 and max in ms. */
-export async function loopDelay(work: () => Promise<unknown>): Promise<{ p50: number; p99: number; max: number }> {
+/**
+ * The extension host's event-loop delay while `work` runs: p50, p99 and max in ms. With
+ * `TM_PROFILE_DIR` in the runner's environment, also the host's CPU profile meanwhile, written
+ * there as `<profile>.cpuprofile` (Chrome DevTools opens it): where the delay comes from.
+ */
+export async function loopDelay(work: () => Promise<unknown>, profile?: string): Promise<{ p50: number; p99: number; max: number }> {
+  const dir = process.env.TM_PROFILE_DIR;
+  const session = dir && profile ? new Session() : undefined;
+  const post = (method: string, params: object = {}) =>
+    new Promise<{ profile?: object }>((resolve, reject) => session!.post(method, params, (e, r) => (e ? reject(e) : resolve(r as { profile?: object }))));
+  if (session) {
+    session.connect();
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: 250 });
+    await post('Profiler.start');
+  }
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
   try {
     await work();
   } finally {
     h.disable();
+    if (session) {
+      fs.mkdirSync(dir!, { recursive: true });
+      fs.writeFileSync(path.join(dir!, `${profile}.cpuprofile`), JSON.stringify((await post('Profiler.stop')).profile));
+      session.disconnect();
+    }
   }
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
   return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };

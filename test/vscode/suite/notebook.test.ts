@@ -308,7 +308,7 @@ describe('Notebooks: the training a cell runs, live', function () {
     const baseline = await loopDelay(async () => {
       void vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 1 }], document: plain.notebook.uri });
       await until(() => typeof plain.notebook.cellAt(0).executionSummary?.success === 'boolean', 120_000, 'the unwatched cell to end');
-    });
+    }, 'lines100k-unwatched');
     const baselineSeconds = (Date.now() - t0) / 1000;
     editor = await vscode.window.showNotebookDocument(editor.notebook, { viewColumn: vscode.ViewColumn.One });
     const count = monitor.all().length;
@@ -317,7 +317,7 @@ describe('Notebooks: the training a cell runs, live', function () {
     const watched = await loopDelay(async () => {
       run(5);
       end = (await watchToEnd((await newRun(count)).runDir!)).end;
-    });
+    }, 'lines100k-watched');
     figures.lines100k = {
       watched: { seconds: (Date.now() - t0) / 1000, ...watched },
       unwatched: { seconds: baselineSeconds, ...baseline },
