@@ -7,10 +7,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { EventsPart } from '../core/parse/tfevents';
 import type { Batch } from '../core/protocol/batch';
 import { Pipeline } from '../workers/pipeline';
 import { bench } from './bench';
-import { parse } from './parse';
+import { runPart, type PartRequest } from './eventsSplit';
+import { parseAll } from './parse';
 
 const USAGE = `usage: training-monitor parse <file-or-dir> [--json]
        training-monitor watch <file-or-dir> [--json] [--idle-exit SECONDS]
@@ -145,7 +148,9 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   if (command === 'parse') {
-    print((await parse(target)).snapshot(), json);
+    const { ingester, batch } = await parseAll(target, spawnPart);
+    // the batch is the snapshot, unless so many events came that the ingester kept only the last ones
+    print(batch.events.length > 2000 ? ingester.snapshot() : batch, json);
     return 0;
   }
   const idle = idleAt >= 0 ? Number(rest[idleAt + 1]) : undefined;
@@ -156,11 +161,26 @@ async function main(argv: string[]): Promise<number> {
   return watch(target, json, idle);
 }
 
-// exitCode, not exit(): a large --json answer to a pipe must finish writing first.
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (err) => {
-    console.error(`training-monitor: ${err instanceof Error ? err.message : err}`);
-    process.exitCode = 1;
-  },
-);
+/** The part of a big event file after a boundary, parsed by this same script on a worker thread. */
+function spawnPart(req: PartRequest): Promise<EventsPart | undefined> {
+  return new Promise((resolve) => {
+    const worker = new Worker(__filename, { workerData: { eventsPart: req } });
+    worker.once('message', resolve);
+    worker.once('error', () => resolve(undefined));
+    worker.once('exit', () => resolve(undefined));
+  });
+}
+
+if (!isMainThread && workerData?.eventsPart) {
+  const part = runPart(workerData.eventsPart as PartRequest);
+  parentPort!.postMessage(part, part ? [part.tagOf, part.x, part.y, part.wall, part.held].map((a) => a.buffer as ArrayBuffer) : []);
+} else {
+  // exitCode, not exit(): a large --json answer to a pipe must finish writing first.
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (err) => {
+      console.error(`training-monitor: ${err instanceof Error ? err.message : err}`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -47,6 +47,27 @@ export interface TfEventsStats {
 
 const decoder = new TextDecoder();
 
+/** A later part of an event file parsed on its own (see `TfEventsParser.absorb`, `parsePart`). */
+export interface EventsPart {
+  /** Bytes the parser of the earlier part holds at the boundary when both walks agree. */
+  heldAtStart: number;
+  tags: string[];
+  /** Each point in file order: index into `tags`, step, value, wall time. */
+  tagOf: Uint32Array;
+  x: Float64Array;
+  y: Float64Array;
+  wall: Float64Array;
+  /** Points and warnings so far at the end of each read. */
+  chunkPoints: number[];
+  chunkWarnings: number[];
+  stats: TfEventsStats;
+  warnings: string[];
+  nonScalarTags: string[];
+  /** Bytes of an incomplete record at the part's end, and what they need. */
+  held: Uint8Array;
+  needBytes: number;
+}
+
 export class TfEventsParser {
   /** Bytes of an incomplete record, in the pieces they came in: joined once there are enough (no copy per piece). */
   private held: Uint8Array[] = [];
@@ -123,6 +144,52 @@ export class TfEventsParser {
   /** Bytes held for an incomplete record (reported at the end of a run). */
   get pendingBytes(): number {
     return this.heldBytes;
+  }
+
+  /**
+   * Takes in a later part of the same file, parsed by another parser (`parsePart`, on another
+   * thread) from the record that straddles the read boundary where this parser stopped: its points
+   * go to `emit` in file order, `chunkDone` after each read's (as `read` would have left them).
+   * False, changing nothing, unless this parser holds exactly the bytes from that record to the
+   * boundary, i.e. both walks of the records agree (damage near the boundary can make them differ).
+   */
+  absorb(part: EventsPart, emit: Emit, chunkDone?: () => void): boolean {
+    if (this.heldBytes !== part.heldAtStart) return false;
+    // A tag's plugin comes with its first value: tags this part met first in the bytes before it
+    // were not known to the other parser as non-scalars.
+    const dropped = part.tags.map((t) => this.nonScalarTags.has(t));
+    let i = 0;
+    for (let c = 0; c < part.chunkPoints.length; c++) {
+      for (const end = part.chunkPoints[c]; i < end; i++) {
+        const t = part.tagOf[i];
+        if (dropped[t]) {
+          this.stats.scalars--;
+          this.stats.other++;
+        } else emit(part.tags[t], 'step', part.x[i], part.y[i], part.wall[i]);
+      }
+      for (let w = c ? part.chunkWarnings[c - 1] : 0; w < part.chunkWarnings[c]; w++) if (this.warnings.length < 20) this.warnings.push(part.warnings[w]);
+      chunkDone?.();
+    }
+    for (const t of part.nonScalarTags) this.nonScalarTags.add(t);
+    this.stats.records += part.stats.records;
+    this.stats.scalars += part.stats.scalars;
+    this.stats.other += part.stats.other;
+    this.stats.corrupt += part.stats.corrupt;
+    this.held = part.held.length ? [part.held] : [];
+    this.heldBytes = part.held.length;
+    this.needBytes = part.needBytes;
+    return true;
+  }
+
+  /** What `absorb` needs of this parser's state after the last read of a part. */
+  partState(): Pick<EventsPart, 'stats' | 'warnings' | 'nonScalarTags' | 'held' | 'needBytes'> {
+    const held = new Uint8Array(this.heldBytes);
+    let at = 0;
+    for (const h of this.held) {
+      held.set(h, at);
+      at += h.length;
+    }
+    return { stats: { ...this.stats }, warnings: [...this.warnings], nonScalarTags: [...this.nonScalarTags], held, needBytes: this.needBytes };
   }
 
   reset(): void {
@@ -293,30 +360,43 @@ function pluginName(r: Reader, end: number): string | undefined {
  * string for each value was most of the garbage.
  */
 class Tags {
-  private byHash = new Map<number, Array<[Uint8Array, string]>>();
+  private byHash = new Map<number, Tag[]>();
+  /** The tag read last: runs log their tags in the same order every step, so its `next` is the likely one. */
+  private last: Tag | undefined;
 
   read(r: Reader): string {
     const lenAt = r.at;
     const len = r.varint();
     const start = r.at;
     if (start + len > r.end) throw new RangeError('truncated tag');
+    const guess = this.last?.next;
+    if (guess && guess.bytes.length === len && sameBytes(guess.bytes, r.buf, start)) {
+      r.at = start + len;
+      this.last = guess;
+      return guess.tag;
+    }
     let h = 0x811c9dc5; // FNV-1a
     for (let i = start; i < start + len; i++) h = Math.imul(h ^ r.buf[i], 0x01000193);
     const known = this.byHash.get(h);
-    for (const [bytes, tag] of known ?? []) {
-      if (bytes.length === len && sameBytes(bytes, r.buf, start)) {
-        r.at = start + len;
-        return tag;
-      }
+    let found = known?.find((t) => t.bytes.length === len && sameBytes(t.bytes, r.buf, start));
+    if (found) r.at = start + len;
+    else {
+      r.at = lenAt;
+      found = { bytes: r.buf.slice(start, start + len), tag: r.string(), next: undefined };
+      if (this.byHash.size >= 10_000) return found.tag;
+      if (known) known.push(found);
+      else this.byHash.set(h, [found]);
     }
-    r.at = lenAt;
-    const tag = r.string();
-    if (this.byHash.size < 10_000) {
-      if (known) known.push([r.buf.slice(start, start + len), tag]);
-      else this.byHash.set(h, [[r.buf.slice(start, start + len), tag]]);
-    }
-    return tag;
+    if (this.last) this.last.next = found;
+    this.last = found;
+    return found.tag;
   }
+}
+
+interface Tag {
+  bytes: Uint8Array;
+  tag: string;
+  next: Tag | undefined;
 }
 
 function sameBytes(a: Uint8Array, buf: Uint8Array, at: number): boolean {
