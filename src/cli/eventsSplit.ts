@@ -5,6 +5,7 @@
  * the tailer reads on. The output is the same either way.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import type { Ingester } from '../core/ingester';
 import type { EventsPart } from '../core/parse/tfevents';
 import { parsePart, recordStraddling, type ReadAt } from '../core/parse/tfeventsPart';
@@ -20,10 +21,26 @@ export interface PartRequest {
 /** Runs a request on another thread; undefined when the part could not be parsed there. */
 export type SpawnPart = (req: PartRequest) => Promise<EventsPart | undefined>;
 
+/** Set, it splits files of at least this many bytes whatever the load (tests, measurements). */
+const FORCED = Number(process.env.TRAINING_MONITOR_SPLIT_BYTES) || undefined;
 /** Files smaller than this are read on one thread: a worker's start costs about as much as parsing 8 MB. */
-const MIN_BYTES = Number(process.env.TRAINING_MONITOR_SPLIT_BYTES) || 24 << 20;
+const MIN_BYTES = FORCED ?? 24 << 20;
+
+/**
+ * Whether a core is free for a second thread: on a machine kept busy by other work the worker
+ * only adds its start and the hand-over (about a fifth more CPU time), and the run takes longer.
+ */
+function coreFree(): boolean {
+  return FORCED !== undefined || os.loadavg()[0] <= os.availableParallelism() - 1;
+}
 /** Share of the file read on this thread, which also stores every point and prints them. */
 const FIRST_SHARE = 0.45;
+
+/** Whether `target` is a file big enough to be split, if it holds events. */
+export function bigFile(target: string): boolean {
+  const st = fs.statSync(target, { throwIfNoEntry: false });
+  return !!st?.isFile() && st.size >= MIN_BYTES && coreFree();
+}
 
 /** In the worker: the part a request asks for, read in the tailer's pieces into one reused buffer. */
 export function runPart(req: PartRequest): EventsPart | undefined {
@@ -48,7 +65,7 @@ export class EventsSplit {
 
   constructor(
     private readonly spawn: SpawnPart,
-    private readonly minBytes = MIN_BYTES,
+    private readonly minBytes = coreFree() ? MIN_BYTES : Infinity,
   ) {}
 
   /** Set as the tailer's `readUpTo`: where this thread stops reading each file. */

@@ -12,7 +12,7 @@ import type { EventsPart } from '../core/parse/tfevents';
 import type { Batch } from '../core/protocol/batch';
 import { Pipeline } from '../workers/pipeline';
 import { bench } from './bench';
-import { runPart, type PartRequest } from './eventsSplit';
+import { bigFile, runPart, type PartRequest } from './eventsSplit';
 import { parseAll } from './parse';
 
 const USAGE = `usage: training-monitor parse <file-or-dir> [--json]
@@ -148,7 +148,9 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   if (command === 'parse') {
+    if (bigFile(target)) early = partWorker();
     const { ingester, batch } = await parseAll(target, spawnPart);
+    void early?.terminate(); // not needed after all (not an event file)
     // the batch is the snapshot, unless so many events came that the ingester kept only the last ones
     print(batch.events.length > 2000 ? ingester.snapshot() : batch, json);
     return 0;
@@ -161,19 +163,33 @@ async function main(argv: string[]): Promise<number> {
   return watch(target, json, idle);
 }
 
+/** A worker started ahead for a big file named alone: it loads while this thread lists and reads the first part. */
+let early: Worker | undefined;
+
+function partWorker(): Worker {
+  return new Worker(__filename, { workerData: { eventsPart: true } });
+}
+
 /** The part of a big event file after a boundary, parsed by this same script on a worker thread. */
 function spawnPart(req: PartRequest): Promise<EventsPart | undefined> {
+  const worker = early ?? partWorker();
+  early = undefined;
+  worker.postMessage(req);
   return new Promise((resolve) => {
-    const worker = new Worker(__filename, { workerData: { eventsPart: req } });
-    worker.once('message', resolve);
+    worker.once('message', (part: EventsPart | undefined) => {
+      resolve(part);
+      void worker.terminate();
+    });
     worker.once('error', () => resolve(undefined));
     worker.once('exit', () => resolve(undefined));
   });
 }
 
 if (!isMainThread && workerData?.eventsPart) {
-  const part = runPart(workerData.eventsPart as PartRequest);
-  parentPort!.postMessage(part, part ? [part.tagOf, part.x, part.y, part.wall, part.held].map((a) => a.buffer as ArrayBuffer) : []);
+  parentPort!.once('message', (req: PartRequest) => {
+    const part = runPart(req);
+    parentPort!.postMessage(part, part ? [part.tagOf, part.x, part.y, part.wall, part.held].map((a) => a.buffer as ArrayBuffer) : []);
+  });
 } else {
   // exitCode, not exit(): a large --json answer to a pipe must finish writing first.
   main(process.argv.slice(2)).then(

@@ -5,7 +5,7 @@
  * A half-written record at the end of a live file is kept until the rest arrives; a record whose
  * checksum fails is reported and skipped by resynchronising on the next valid header.
  */
-import { maskedCrc32c } from './crc32c';
+import { maskedCrc32c, maskedCrc32c8 } from './crc32c';
 import type { Emit, Point } from './types';
 
 /**
@@ -112,7 +112,7 @@ export class TfEventsParser {
     while (buf.length - at >= 12) {
       const lo = view.getUint32(at, true);
       const hi = view.getUint32(at + 4, true);
-      const headerOk = view.getUint32(at + 8, true) === maskedCrc32c(buf, at, at + 8);
+      const headerOk = view.getUint32(at + 8, true) === maskedCrc32c8(buf, at);
       if (!headerOk || hi !== 0 || lo > MAX_RECORD) {
         const next = this.resync(buf, view, at + 1);
         this.corrupt(`a record header at byte offset ${at} of this chunk is damaged; skipped ${next - at} bytes`);
@@ -207,7 +207,7 @@ export class TfEventsParser {
   private resync(buf: Uint8Array, view: DataView, from: number): number {
     for (let at = from; at + 12 <= buf.length; at++) {
       if (view.getUint32(at + 4, true) !== 0) continue;
-      if (view.getUint32(at + 8, true) === maskedCrc32c(buf, at, at + 8)) return at;
+      if (view.getUint32(at + 8, true) === maskedCrc32c8(buf, at)) return at;
     }
     return Math.max(from, buf.length - 11);
   }

@@ -6,7 +6,7 @@
  * the part's parser sees the very buffers the whole file's parser would: same records, same
  * warnings, same offsets in them.
  */
-import { maskedCrc32c } from './crc32c';
+import { maskedCrc32c8 } from './crc32c';
 import { TfEventsParser, type EventsPart } from './tfevents';
 
 /** Reads `length` bytes at `at` (fewer at the end of the file). */
@@ -19,7 +19,7 @@ const MAX_RECORD = 64 << 20;
 
 function headerAt(buf: Uint8Array, view: DataView, at: number): number | undefined {
   if (at + 12 > buf.length || view.getUint32(at + 4, true) !== 0) return undefined;
-  if (view.getUint32(at + 8, true) !== maskedCrc32c(buf, at, at + 8)) return undefined;
+  if (view.getUint32(at + 8, true) !== maskedCrc32c8(buf, at)) return undefined;
   return view.getUint32(at, true);
 }
 
