@@ -8,11 +8,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import type { EventsPart } from '../core/parse/tfevents';
 import type { Batch } from '../core/protocol/batch';
 import { Pipeline } from '../workers/pipeline';
 import { bench } from './bench';
-import { bigFile, runPart, type PartRequest } from './eventsSplit';
+import { bigFile, runParts, type PartMessage, type PartRequest } from './eventsSplit';
 import { parseAll } from './parse';
 
 const USAGE = `usage: training-monitor parse <file-or-dir> [--json]
@@ -170,26 +169,31 @@ function partWorker(): Worker {
   return new Worker(__filename, { workerData: { eventsPart: true } });
 }
 
-/** The part of a big event file after a boundary, parsed by this same script on a worker thread. */
-function spawnPart(req: PartRequest): Promise<EventsPart | undefined> {
+/** Parts of a big event file, parsed by this same script on a worker thread. */
+function spawnPart(req: PartRequest, onMessage: (m: PartMessage) => void): { stop(): void } {
   const worker = early ?? partWorker();
   early = undefined;
-  worker.postMessage(req);
-  return new Promise((resolve) => {
-    worker.once('message', (part: EventsPart | undefined) => {
-      resolve(part);
-      void worker.terminate();
-    });
-    worker.once('error', () => resolve(undefined));
-    worker.once('exit', () => resolve(undefined));
+  let ended = false;
+  const end = () => {
+    if (!ended) onMessage({ segment: -1 });
+    ended = true;
+  };
+  worker.on('message', (m: PartMessage) => {
+    if (m.segment < 0) end();
+    else onMessage(m);
   });
+  worker.once('error', end);
+  worker.once('exit', end);
+  worker.postMessage(req);
+  return { stop: () => void worker.terminate() };
 }
 
 if (!isMainThread && workerData?.eventsPart) {
-  parentPort!.once('message', (req: PartRequest) => {
-    const part = runPart(req);
-    parentPort!.postMessage(part, part ? [part.tagOf, part.x, part.y, part.wall, part.held].map((a) => a.buffer as ArrayBuffer) : []);
-  });
+  parentPort!.once('message', (req: PartRequest) =>
+    runParts(req, (m) =>
+      parentPort!.postMessage(m, m.part ? [m.part.tagOf, m.part.x, m.part.y, m.part.wall, m.part.held].map((a) => a.buffer as ArrayBuffer) : []),
+    ),
+  );
 } else {
   // exitCode, not exit(): a large --json answer to a pipe must finish writing first.
   main(process.argv.slice(2)).then(

@@ -18,7 +18,7 @@ export async function parseAll(root: string, spawn?: SpawnPart): Promise<{ inges
   const split = spawn && new EventsSplit(spawn);
   split?.attach(tailer);
   await tailer.poll(true);
-  if (split && (await split.absorb(ingester))) await tailer.poll(true);
+  if (split && (await split.absorb(ingester, tailer))) await tailer.poll(true);
   await tailer.close();
   ingester.end();
   // everything counts as sent: snapshot() is the whole result, as is this batch (without a second copy)

@@ -68,8 +68,9 @@ export class Tailer {
   /** Whether the last pass found a file changed (new, grown, replaced). */
   moved = false;
   /**
-   * Where reading `f` (at `offset`, `size` bytes now) stops in this pass; the rest is read in a
-   * later pass. The CLI parses the end of a big event file on another thread this way.
+   * In the last pass, asked before each read of `f` at `offset` (`size` bytes now): where reading
+   * stops for now; the rest is read in a later pass, or not at all when `seek` moves past it. The
+   * CLI parses parts of a big event file on another thread this way.
    */
   readUpTo: (f: { rel: string; abs: string; format: FileFormat; offset: number; size: number }) => number = (f) => f.size;
   /** Called before each chunk is sent; a promise it returns holds it until the consumer wants more (flow control). */
@@ -203,9 +204,8 @@ export class Tailer {
     f.changedAt = Date.now();
     if (!f.format && !(await this.decideFormat(f, st.size))) return;
     // Never past the size seen now: a file that grows without end costs one pass at a time.
-    const upTo = this.final && f.format ? Math.min(st.size, this.readUpTo({ rel: f.rel, abs, format: f.format, offset: f.offset, size: st.size })) : st.size;
-    await this.readToEnd(f, upTo);
-    if (upTo < st.size) f.size = -1; // not all read: the next pass reads on
+    await this.readToEnd(f, st.size);
+    if (f.offset < st.size) f.size = -1; // not all read: the next pass reads on
   }
 
   /** Opens `f` by path unless it holds a descriptor; false when what is there now is not the file followed. */
@@ -268,18 +268,20 @@ export class Tailer {
     if (!f.format) return;
     // Each read into a buffer of its own, which is sent (transferred) without a copy; the next
     // read is under way while the consumer parses this one.
-    const readAt = (offset: number) => {
-      const want = Math.min(READ_BYTES, limit - offset);
+    const upTo = (offset: number) => (this.final ? Math.min(limit, this.readUpTo({ rel: f.rel, abs: f.abs, format: f.format!, offset, size: limit })) : limit);
+    const readAt = (offset: number, stop: number) => {
+      const want = Math.min(READ_BYTES, stop - offset);
       const buf = new Uint8Array(want);
       return f.handle!.read(buf, 0, want, offset).then(({ bytesRead }) => ({ buf, bytesRead, want }));
     };
-    let next = f.offset < limit ? readAt(f.offset) : undefined;
+    let stop = upTo(f.offset);
+    let next = f.offset < stop ? readAt(f.offset, stop) : undefined;
     while (next) {
       const { buf, bytesRead, want } = await next;
       next = undefined;
       if (bytesRead === 0) return;
       f.offset += bytesRead;
-      if (bytesRead === want && f.offset < limit) next = readAt(f.offset);
+      if (bytesRead === want && f.offset < (stop = upTo(f.offset))) next = readAt(f.offset, stop);
       const keep = Math.min(SIGNATURE_BYTES, bytesRead);
       const sig = new Uint8Array(Math.min(SIGNATURE_BYTES, f.signature.length + keep));
       sig.set(f.signature.subarray(f.signature.length - (sig.length - keep)));
@@ -291,6 +293,16 @@ export class Tailer {
       if (wait) await wait;
       if (this.dated) msg.time = Date.now();
       this.send(msg, [bytes]);
+    }
+  }
+
+  /** `rel` is read up to `offset` already (by other means): the next pass reads on from there. */
+  seek(rel: string, offset: number): void {
+    for (const f of this.followed.values()) {
+      if (f.rel !== rel) continue;
+      f.offset = offset;
+      f.signature = new Uint8Array(0);
+      f.size = -1;
     }
   }
 
