@@ -12,8 +12,8 @@ import { TfEventsParser, type EventsPart } from './tfevents';
 /** Reads `length` bytes at `at` (fewer at the end of the file). */
 export type ReadAt = (at: number, length: number) => Uint8Array;
 
-/** How far before a boundary the record straddling it is looked for: longer records are not split. */
-const LOOK_BACK = 1 << 20;
+/** How far before a boundary the record straddling it is looked for, first near, then far: longer records are not split. */
+const LOOK_BACK = [4 << 10, 1 << 20];
 /** As the parser: longer lengths are damage. */
 const MAX_RECORD = 64 << 20;
 
@@ -29,7 +29,14 @@ function headerAt(buf: Uint8Array, view: DataView, at: number): number | undefin
  * there is none (a longer record). A wrong guess costs only time: `absorb` refuses it.
  */
 export function recordStraddling(read: ReadAt, boundary: number): number | undefined {
-  const from = Math.max(0, boundary - LOOK_BACK);
+  for (const back of LOOK_BACK) {
+    const at = straddling(read, boundary, Math.max(0, boundary - back));
+    if (at !== undefined) return at;
+  }
+  return undefined;
+}
+
+function straddling(read: ReadAt, boundary: number, from: number): number | undefined {
   const buf = read(from, boundary - from + 12);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const edge = boundary - from;
