@@ -12,8 +12,11 @@ import { EventsSplit, type SpawnPart } from './eventsSplit';
 export async function parseAll(root: string, spawn?: SpawnPart): Promise<{ ingester: Ingester; batch: Batch }> {
   const ingester = new Ingester();
   const tailer = new Tailer(root, (msg) => {
-    if (msg.type === 'chunk') ingester.chunk(msg.file, new Uint8Array(msg.bytes), undefined, msg.format);
-    else if (msg.type === 'warning' || msg.type === 'info') ingester.event(msg.type, msg.text);
+    if (msg.type === 'chunk') {
+      ingester.chunk(msg.file, new Uint8Array(msg.bytes), undefined, msg.format);
+      // the event parser copies what it holds; text readers may keep views of their bytes
+      if (msg.format === 'tfevents') tailer.recycle(msg.bytes);
+    } else if (msg.type === 'warning' || msg.type === 'info') ingester.event(msg.type, msg.text);
   });
   const split = spawn && new EventsSplit(spawn);
   split?.attach(tailer);

@@ -57,6 +57,7 @@ export class Tailer {
   private relistMs = RELIST_MS;
   /** Whether bytes read now were written just now (after the first pass, or in a launched run), so their read time dates them. */
   private dated: boolean;
+  private spare: ArrayBuffer[] = [];
   /** For the first bytes (format) and the signature of every file. */
   private readonly buf = new Uint8Array(Math.max(SNIFF_BYTES, SIGNATURE_BYTES));
   /** Set for the last pass (drain, or the CLI's one pass): decide what a file holds from what there is. */
@@ -271,7 +272,8 @@ export class Tailer {
     const upTo = (offset: number) => (this.final ? Math.min(limit, this.readUpTo({ rel: f.rel, abs: f.abs, format: f.format!, offset, size: limit })) : limit);
     const readAt = (offset: number, stop: number) => {
       const want = Math.min(READ_BYTES, stop - offset);
-      const buf = new Uint8Array(want);
+      const spare = want === READ_BYTES ? this.spare.pop() : undefined;
+      const buf = spare ? new Uint8Array(spare) : new Uint8Array(want);
       return f.handle!.read(buf, 0, want, offset).then(({ bytesRead }) => ({ buf, bytesRead, want }));
     };
     let stop = upTo(f.offset);
@@ -294,6 +296,14 @@ export class Tailer {
       if (this.dated) msg.time = Date.now();
       this.send(msg, [bytes]);
     }
+  }
+
+  /**
+   * A chunk's buffer the consumer is done with (it kept no view of it), to be read into again:
+   * fresh buffers cost page faults and garbage collections, 4 MB at a time.
+   */
+  recycle(bytes: ArrayBuffer): void {
+    if (bytes.byteLength === READ_BYTES && this.spare.length < 2) this.spare.push(bytes);
   }
 
   /** `rel` is read up to `offset` already (by other means): the next pass reads on from there. */

@@ -68,7 +68,7 @@ export interface EventsPart {
 }
 
 export class TfEventsParser {
-  /** Bytes of an incomplete record, in the pieces they came in: joined once there are enough (no copy per piece). */
+  /** Bytes of an incomplete record, in the pieces they came in (copies): joined once there are enough, not at every piece. */
   private held: Uint8Array[] = [];
   private heldBytes = 0;
   /** Bytes the held record needs before it can be read (12: its header, until that is known). */
@@ -91,12 +91,12 @@ export class TfEventsParser {
     return points;
   }
 
-  /** Appended bytes; emits the scalars of every complete record. */
+  /** Appended bytes; emits the scalars of every complete record. Keeps no view of `bytes`: the caller may read into them again. */
   read(bytes: Uint8Array, emit: Emit): void {
     let buf: Uint8Array;
     if (this.heldBytes === 0) buf = bytes;
     else {
-      this.held.push(bytes);
+      this.held.push(bytes.slice()); // once per piece of a record longer than a read: linear still
       this.heldBytes += bytes.length;
       if (this.heldBytes < this.needBytes) return; // a big record still coming: nothing to read yet
       buf = new Uint8Array(this.heldBytes);

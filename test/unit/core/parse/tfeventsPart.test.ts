@@ -113,3 +113,32 @@ describe('An event file parsed in two parts (tfeventsPart)', () => {
     assert.deepEqual(p.stats, before);
   });
 });
+
+describe('TfEventsParser and the buffers it is given', () => {
+  it('keeps no view of them: a record longer than a read, read through one reused buffer, still decodes', () => {
+    const long = 'x'.repeat(3 * PIECE); // a tag three reads long
+    const bytes = concat([
+      record(event(1, [scalarValue('loss', 0.5)])),
+      record(event(2, [scalarValue(long, 0.25)])),
+      record(event(3, [scalarValue('loss', 0.125)])),
+    ]);
+    const reused = new Uint8Array(PIECE);
+    const p = new TfEventsParser();
+    const points: Point[] = [];
+    for (let at = 0; at < bytes.length; at += PIECE) {
+      const n = Math.min(PIECE, bytes.length - at);
+      reused.set(bytes.subarray(at, at + n));
+      points.push(...p.push(reused.subarray(0, n)));
+      reused.fill(0xee); // what the next read would overwrite
+    }
+    assert.deepEqual(
+      points.map((q) => [q.name.length, q.x, q.y]),
+      [
+        [4, 1, 0.5],
+        [long.length, 2, 0.25],
+        [4, 3, 0.125],
+      ],
+    );
+    assert.equal(p.stats.corrupt, 0);
+  });
+});
