@@ -7,10 +7,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Batch } from '../core/protocol/batch';
 import { Pipeline } from '../workers/pipeline';
 import { bench } from './bench';
-import { parse } from './parse';
+import { bigFile, runParts, type PartMessage, type PartRequest } from './eventsSplit';
+import { parseAll } from './parse';
 
 const USAGE = `usage: training-monitor parse <file-or-dir> [--json]
        training-monitor watch <file-or-dir> [--json] [--idle-exit SECONDS]
@@ -145,7 +147,11 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   if (command === 'parse') {
-    print((await parse(target)).snapshot(), json);
+    if (bigFile(target)) early = partWorker();
+    const { ingester, batch } = await parseAll(target, spawnPart);
+    void early?.terminate(); // not needed after all (not an event file)
+    // the batch is the snapshot, unless so many events came that the ingester kept only the last ones
+    print(batch.events.length > 2000 ? ingester.snapshot() : batch, json);
     return 0;
   }
   const idle = idleAt >= 0 ? Number(rest[idleAt + 1]) : undefined;
@@ -156,11 +162,45 @@ async function main(argv: string[]): Promise<number> {
   return watch(target, json, idle);
 }
 
-// exitCode, not exit(): a large --json answer to a pipe must finish writing first.
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (err) => {
-    console.error(`training-monitor: ${err instanceof Error ? err.message : err}`);
-    process.exitCode = 1;
-  },
-);
+/** A worker started ahead for a big file named alone: it loads while this thread lists and reads the first part. */
+let early: Worker | undefined;
+
+function partWorker(): Worker {
+  return new Worker(__filename, { workerData: { eventsPart: true } });
+}
+
+/** Parts of a big event file, parsed by this same script on a worker thread. */
+function spawnPart(req: PartRequest, onMessage: (m: PartMessage) => void): { stop(): void } {
+  const worker = early ?? partWorker();
+  early = undefined;
+  let ended = false;
+  const end = () => {
+    if (!ended) onMessage({ segment: -1 });
+    ended = true;
+  };
+  worker.on('message', (m: PartMessage) => {
+    if (m.segment < 0) end();
+    else onMessage(m);
+  });
+  worker.once('error', end);
+  worker.once('exit', end);
+  worker.postMessage(req);
+  return { stop: () => void worker.terminate() };
+}
+
+if (!isMainThread && workerData?.eventsPart) {
+  parentPort!.once('message', (req: PartRequest) =>
+    runParts(req, (m) =>
+      parentPort!.postMessage(m, m.part ? [m.part.tagOf, m.part.x, m.part.y, m.part.wall, m.part.held].map((a) => a.buffer as ArrayBuffer) : []),
+    ),
+  );
+} else {
+  // exitCode, not exit(): a large --json answer to a pipe must finish writing first.
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (err) => {
+      console.error(`training-monitor: ${err instanceof Error ? err.message : err}`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -7,7 +7,7 @@ import { FrameSplitter, MAX_FRAME_CHARS } from './frames';
 import type { LogIndex } from './logIndex';
 import { NotebookParser } from './parse/notebook';
 import { TrainerStateParser } from './parse/records';
-import { TfEventsParser } from './parse/tfevents';
+import { TfEventsParser, type EventsPart } from './parse/tfevents';
 import type { Emit, LineParser, Point } from './parse/types';
 
 export interface FileReader {
@@ -21,6 +21,8 @@ export interface FileReader {
    * the reader already said why in its own words.
    */
   silent(): string | null | undefined;
+  /** Event files: a later part parsed elsewhere (see `TfEventsParser.absorb`); false when refused. */
+  absorb?(part: EventsPart): boolean;
 }
 
 /** What readers report to. */
@@ -161,11 +163,15 @@ export function eventsReader(sink: ReaderSink, file: string): FileReader {
   };
   // every event is a point, several at one step included, as TensorBoard keeps them
   const emit: Emit = (tag, xKind, x, y, wall) => sink.point(file, prefix ? named(tag) : tag, xKind, x, y, wall ?? NaN, file, false, true);
+  const tell = () => {
+    for (; warned < parser.warnings.length; warned++) sink.event('warning', `${file}: ${parser.warnings[warned]}.`);
+  };
   return {
     push: (bytes) => {
       parser.read(bytes, emit);
-      for (; warned < parser.warnings.length; warned++) sink.event('warning', `${file}: ${parser.warnings[warned]}.`);
+      tell();
     },
+    absorb: (part) => parser.absorb(part, emit, tell),
     end: () => {
       if (parser.pendingBytes) sink.event('warning', `${file}: ends with ${parser.pendingBytes} bytes of an incomplete record.`);
       const other = parser.stats.other;

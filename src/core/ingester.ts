@@ -13,6 +13,7 @@ import { CsvParser } from './parse/csv';
 import { PrintedParser } from './parse/printed';
 import { JsonlParser } from './parse/records';
 import type { Point } from './parse/types';
+import type { EventsPart } from './parse/tfevents';
 import { MAX_SERIES, SeriesStore } from './series';
 
 export { LOG_BATCH_CHARS } from './logText';
@@ -72,6 +73,11 @@ export class Ingester {
   chunk(file: string, bytes: Uint8Array, time?: number, format?: FileFormat): void {
     this.arrival = time === undefined ? NaN : time / 1000;
     this.reader(file, format)?.push(bytes);
+  }
+
+  /** A later part of event file `file`, parsed on another thread, as if its bytes had come; false when refused (read them instead). */
+  absorbEvents(file: string, part: EventsPart): boolean {
+    return this.files.get(file)?.absorb?.(part) ?? false;
   }
 
   /** `file` shrank or was replaced: its next bytes start from the beginning. */

@@ -12,7 +12,7 @@ import { kind, Lister, type Listed, type Want } from './listing';
 import { nextRelist, quietUntil, RELIST_MS } from './quiet';
 
 /** Largest read, so one huge append does not become one huge message. */
-const READ_BYTES = 4 << 20;
+export const READ_BYTES = 4 << 20;
 /** Bytes before the offset checked to tell an append from a rewrite that kept the size or grew. */
 const SIGNATURE_BYTES = 64;
 /** A file unchanged this long gives its descriptor back (reopened by path when it grows). */
@@ -57,8 +57,9 @@ export class Tailer {
   private relistMs = RELIST_MS;
   /** Whether bytes read now were written just now (after the first pass, or in a launched run), so their read time dates them. */
   private dated: boolean;
-  /** One read buffer for every file; only the bytes read are copied out. */
-  private readonly buf = new Uint8Array(READ_BYTES);
+  private spare: ArrayBuffer[] = [];
+  /** For the first bytes (format) and the signature of every file. */
+  private readonly buf = new Uint8Array(Math.max(SNIFF_BYTES, SIGNATURE_BYTES));
   /** Set for the last pass (drain, or the CLI's one pass): decide what a file holds from what there is. */
   private final = false;
   /** Descriptors held now (about: counted on open, recounted when idle ones are given back). */
@@ -67,6 +68,12 @@ export class Tailer {
   stats = 0;
   /** Whether the last pass found a file changed (new, grown, replaced). */
   moved = false;
+  /**
+   * In the last pass, asked before each read of `f` at `offset` (`size` bytes now): where reading
+   * stops for now; the rest is read in a later pass, or not at all when `seek` moves past it. The
+   * CLI parses parts of a big event file on another thread this way.
+   */
+  readUpTo: (f: { rel: string; abs: string; format: FileFormat; offset: number; size: number }) => number = (f) => f.size;
   /** Called before each chunk is sent; a promise it returns holds it until the consumer wants more (flow control). */
   ready: () => Promise<void> | undefined = () => undefined;
 
@@ -199,6 +206,7 @@ export class Tailer {
     if (!f.format && !(await this.decideFormat(f, st.size))) return;
     // Never past the size seen now: a file that grows without end costs one pass at a time.
     await this.readToEnd(f, st.size);
+    if (f.offset < st.size) f.size = -1; // not all read: the next pass reads on
   }
 
   /** Opens `f` by path unless it holds a descriptor; false when what is there now is not the file followed. */
@@ -259,24 +267,52 @@ export class Tailer {
   /** Reads from the offset up to `limit` (the size seen at stat time) or the end, whichever comes first. */
   private async readToEnd(f: Followed, limit: number): Promise<void> {
     if (!f.format) return;
-    const buf = this.buf;
-    while (f.offset < limit) {
-      const want = Math.min(READ_BYTES, limit - f.offset);
-      const { bytesRead } = await f.handle!.read(buf, 0, want, f.offset);
+    // Each read into a buffer of its own, which is sent (transferred) without a copy; the next
+    // read is under way while the consumer parses this one.
+    const upTo = (offset: number) => (this.final ? Math.min(limit, this.readUpTo({ rel: f.rel, abs: f.abs, format: f.format!, offset, size: limit })) : limit);
+    const readAt = (offset: number, stop: number) => {
+      const want = Math.min(READ_BYTES, stop - offset);
+      const spare = want === READ_BYTES ? this.spare.pop() : undefined;
+      const buf = spare ? new Uint8Array(spare) : new Uint8Array(want);
+      return f.handle!.read(buf, 0, want, offset).then(({ bytesRead }) => ({ buf, bytesRead, want }));
+    };
+    let stop = upTo(f.offset);
+    let next = f.offset < stop ? readAt(f.offset, stop) : undefined;
+    while (next) {
+      const { buf, bytesRead, want } = await next;
+      next = undefined;
       if (bytesRead === 0) return;
       f.offset += bytesRead;
+      if (bytesRead === want && f.offset < (stop = upTo(f.offset))) next = readAt(f.offset, stop);
       const keep = Math.min(SIGNATURE_BYTES, bytesRead);
       const sig = new Uint8Array(Math.min(SIGNATURE_BYTES, f.signature.length + keep));
       sig.set(f.signature.subarray(f.signature.length - (sig.length - keep)));
       sig.set(buf.subarray(bytesRead - keep, bytesRead), sig.length - keep);
       f.signature = sig;
-      const bytes = buf.slice(0, bytesRead).buffer;
+      const bytes = bytesRead === buf.length ? buf.buffer : buf.slice(0, bytesRead).buffer;
       const msg: TailToRefine = { type: 'chunk', file: f.rel, bytes, format: f.format };
       const wait = this.ready();
       if (wait) await wait;
       if (this.dated) msg.time = Date.now();
       this.send(msg, [bytes]);
-      if (bytesRead < want) return;
+    }
+  }
+
+  /**
+   * A chunk's buffer the consumer is done with (it kept no view of it), to be read into again:
+   * fresh buffers cost page faults and garbage collections, 4 MB at a time.
+   */
+  recycle(bytes: ArrayBuffer): void {
+    if (bytes.byteLength === READ_BYTES && this.spare.length < 2) this.spare.push(bytes);
+  }
+
+  /** `rel` is read up to `offset` already (by other means): the next pass reads on from there. */
+  seek(rel: string, offset: number): void {
+    for (const f of this.followed.values()) {
+      if (f.rel !== rel) continue;
+      f.offset = offset;
+      f.signature = new Uint8Array(0);
+      f.size = -1;
     }
   }
 

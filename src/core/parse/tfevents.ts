@@ -5,8 +5,9 @@
  * A half-written record at the end of a live file is kept until the rest arrives; a record whose
  * checksum fails is reported and skipped by resynchronising on the next valid header.
  */
-import { maskedCrc32c } from './crc32c';
+import { maskedCrc32c, maskedCrc32c8 } from './crc32c';
 import type { Emit, Point } from './types';
+import { Reader, Tags } from './wire';
 
 /**
  * Records longer than this are not plausible events (TensorBoard's own writers stay far below):
@@ -45,10 +46,29 @@ export interface TfEventsStats {
   corrupt: number;
 }
 
-const decoder = new TextDecoder();
+/** A later part of an event file parsed on its own (see `TfEventsParser.absorb`, `parsePart`). */
+export interface EventsPart {
+  /** Bytes the parser of the earlier part holds at the boundary when both walks agree. */
+  heldAtStart: number;
+  tags: string[];
+  /** Each point in file order: index into `tags`, step, value, wall time. */
+  tagOf: Uint32Array;
+  x: Float64Array;
+  y: Float64Array;
+  wall: Float64Array;
+  /** Points and warnings so far at the end of each read. */
+  chunkPoints: number[];
+  chunkWarnings: number[];
+  stats: TfEventsStats;
+  warnings: string[];
+  nonScalarTags: string[];
+  /** Bytes of an incomplete record at the part's end, and what they need. */
+  held: Uint8Array;
+  needBytes: number;
+}
 
 export class TfEventsParser {
-  /** Bytes of an incomplete record, in the pieces they came in: joined once there are enough (no copy per piece). */
+  /** Bytes of an incomplete record, in the pieces they came in (copies): joined once there are enough, not at every piece. */
   private held: Uint8Array[] = [];
   private heldBytes = 0;
   /** Bytes the held record needs before it can be read (12: its header, until that is known). */
@@ -71,12 +91,12 @@ export class TfEventsParser {
     return points;
   }
 
-  /** Appended bytes; emits the scalars of every complete record. */
+  /** Appended bytes; emits the scalars of every complete record. Keeps no view of `bytes`: the caller may read into them again. */
   read(bytes: Uint8Array, emit: Emit): void {
     let buf: Uint8Array;
     if (this.heldBytes === 0) buf = bytes;
     else {
-      this.held.push(bytes);
+      this.held.push(bytes.slice()); // once per piece of a record longer than a read: linear still
       this.heldBytes += bytes.length;
       if (this.heldBytes < this.needBytes) return; // a big record still coming: nothing to read yet
       buf = new Uint8Array(this.heldBytes);
@@ -91,7 +111,7 @@ export class TfEventsParser {
     while (buf.length - at >= 12) {
       const lo = view.getUint32(at, true);
       const hi = view.getUint32(at + 4, true);
-      const headerOk = view.getUint32(at + 8, true) === maskedCrc32c(buf, at, at + 8);
+      const headerOk = view.getUint32(at + 8, true) === maskedCrc32c8(buf, at);
       if (!headerOk || hi !== 0 || lo > MAX_RECORD) {
         const next = this.resync(buf, view, at + 1);
         this.corrupt(`a record header at byte offset ${at} of this chunk is damaged; skipped ${next - at} bytes`);
@@ -125,6 +145,52 @@ export class TfEventsParser {
     return this.heldBytes;
   }
 
+  /**
+   * Takes in a later part of the same file, parsed by another parser (`parsePart`, on another
+   * thread) from the record that straddles the read boundary where this parser stopped: its points
+   * go to `emit` in file order, `chunkDone` after each read's (as `read` would have left them).
+   * False, changing nothing, unless this parser holds exactly the bytes from that record to the
+   * boundary, i.e. both walks of the records agree (damage near the boundary can make them differ).
+   */
+  absorb(part: EventsPart, emit: Emit, chunkDone?: () => void): boolean {
+    if (this.heldBytes !== part.heldAtStart) return false;
+    // A tag's plugin comes with its first value: tags this part met first in the bytes before it
+    // were not known to the other parser as non-scalars.
+    const dropped = part.tags.map((t) => this.nonScalarTags.has(t));
+    let i = 0;
+    for (let c = 0; c < part.chunkPoints.length; c++) {
+      for (const end = part.chunkPoints[c]; i < end; i++) {
+        const t = part.tagOf[i];
+        if (dropped[t]) {
+          this.stats.scalars--;
+          this.stats.other++;
+        } else emit(part.tags[t], 'step', part.x[i], part.y[i], part.wall[i]);
+      }
+      for (let w = c ? part.chunkWarnings[c - 1] : 0; w < part.chunkWarnings[c]; w++) if (this.warnings.length < 20) this.warnings.push(part.warnings[w]);
+      chunkDone?.();
+    }
+    for (const t of part.nonScalarTags) this.nonScalarTags.add(t);
+    this.stats.records += part.stats.records;
+    this.stats.scalars += part.stats.scalars;
+    this.stats.other += part.stats.other;
+    this.stats.corrupt += part.stats.corrupt;
+    this.held = part.held.length ? [part.held] : [];
+    this.heldBytes = part.held.length;
+    this.needBytes = part.needBytes;
+    return true;
+  }
+
+  /** What `absorb` needs of this parser's state after the last read of a part. */
+  partState(): Pick<EventsPart, 'stats' | 'warnings' | 'nonScalarTags' | 'held' | 'needBytes'> {
+    const held = new Uint8Array(this.heldBytes);
+    let at = 0;
+    for (const h of this.held) {
+      held.set(h, at);
+      at += h.length;
+    }
+    return { stats: { ...this.stats }, warnings: [...this.warnings], nonScalarTags: [...this.nonScalarTags], held, needBytes: this.needBytes };
+  }
+
   reset(): void {
     this.held = [];
     this.heldBytes = 0;
@@ -140,7 +206,7 @@ export class TfEventsParser {
   private resync(buf: Uint8Array, view: DataView, from: number): number {
     for (let at = from; at + 12 <= buf.length; at++) {
       if (view.getUint32(at + 4, true) !== 0) continue;
-      if (view.getUint32(at + 8, true) === maskedCrc32c(buf, at, at + 8)) return at;
+      if (view.getUint32(at + 8, true) === maskedCrc32c8(buf, at)) return at;
     }
     return Math.max(from, buf.length - 11);
   }
@@ -286,99 +352,4 @@ function pluginName(r: Reader, end: number): string | undefined {
     } else r.skip(key & 7);
   }
   return name;
-}
-
-/**
- * Tag strings by their bytes: a run logs the same few tags millions of times, and building a
- * string for each value was most of the garbage.
- */
-class Tags {
-  private byHash = new Map<number, Array<[Uint8Array, string]>>();
-
-  read(r: Reader): string {
-    const lenAt = r.at;
-    const len = r.varint();
-    const start = r.at;
-    if (start + len > r.end) throw new RangeError('truncated tag');
-    let h = 0x811c9dc5; // FNV-1a
-    for (let i = start; i < start + len; i++) h = Math.imul(h ^ r.buf[i], 0x01000193);
-    const known = this.byHash.get(h);
-    for (const [bytes, tag] of known ?? []) {
-      if (bytes.length === len && sameBytes(bytes, r.buf, start)) {
-        r.at = start + len;
-        return tag;
-      }
-    }
-    r.at = lenAt;
-    const tag = r.string();
-    if (this.byHash.size < 10_000) {
-      if (known) known.push([r.buf.slice(start, start + len), tag]);
-      else this.byHash.set(h, [[r.buf.slice(start, start + len), tag]]);
-    }
-    return tag;
-  }
-}
-
-function sameBytes(a: Uint8Array, buf: Uint8Array, at: number): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== buf[at + i]) return false;
-  return true;
-}
-
-/** A cursor over protobuf wire format. */
-class Reader {
-  constructor(
-    public buf: Uint8Array,
-    public view: DataView,
-    public at: number,
-    public end: number,
-  ) {}
-
-  /** The cursor moved to `buf[at, end)`. */
-  over(buf: Uint8Array, view: DataView, at: number, end: number): this {
-    this.buf = buf;
-    this.view = view;
-    this.at = at;
-    this.end = end;
-    return this;
-  }
-
-  /** Varints up to 2^53 (steps, lengths); wider ones lose precision, never throw. */
-  varint(): number {
-    let result = 0;
-    let shift = 1;
-    for (;;) {
-      if (this.at >= this.end) throw new RangeError('truncated varint');
-      const b = this.buf[this.at++];
-      result += (b & 0x7f) * shift;
-      if (b < 0x80) return result;
-      shift *= 128;
-    }
-  }
-
-  string(): string {
-    const len = this.varint();
-    const start = this.at;
-    this.at += len;
-    // Tags are short and ASCII: building them directly beats a TextDecoder call per value.
-    if (len <= 64) {
-      let s = '';
-      for (let i = start; i < start + len; i++) {
-        const c = this.buf[i];
-        if (c >= 0x80) return decoder.decode(this.buf.subarray(start, start + len));
-        s += String.fromCharCode(c);
-      }
-      return s;
-    }
-    return decoder.decode(this.buf.subarray(start, start + len));
-  }
-
-  skip(wire: number): void {
-    if (wire === 0) this.varint();
-    else if (wire === 1) this.at += 8;
-    else if (wire === 2) {
-      const len = this.varint(); // read before adding: `this.at += this.varint()` would use the old offset
-      this.at += len;
-    } else if (wire === 5) this.at += 4;
-    else throw new RangeError(`unsupported wire type ${wire}`);
-  }
 }
