@@ -6,6 +6,8 @@ import { harnessPerTest, RUN, type Harness } from './harness';
 type Posted = { type: string; id: number; stream?: string; from?: number; query?: string };
 
 const rows = (h: Harness) => h.page.$$eval('[aria-label="Output"] pre .line', (els) => els.map((e) => e.textContent ?? ''));
+/** The snapshot's last line drawn: a scroll before the pane has its rows moves nothing (no request). */
+const shown = (h: Harness) => until(async () => (await rows(h)).includes('line 1099\n'), 5000, 'the snapshot drawn');
 const lines = (from: number, n: number) => Array.from({ length: n }, (_, i) => `line ${from + i}\n`).join('');
 
 describe('Questions to the host and the order of batches (real Chromium)', () => {
@@ -16,6 +18,7 @@ describe('Questions to the host and the order of batches (real Chromium)', () =>
   it('an error reply ends a log search ("Search failed", not "…") and shows in the rows of a block that could not be read', async () => {
     // the snapshot holds lines 1000..1099: lines above are read back from the host
     await h.send({ type: 'snapshot', run: RUN, batch: { series: [], logs: [{ stream: 'stdout', text: lines(1000, 100), line: 1000 }], events: [] } });
+    await shown(h);
     await h.page.$eval('.log[aria-label="Output"]', (e) => (e.scrollTop = 0));
     const ask = await until(async () => ((await h.posted()) as Posted[]).find((m) => m.type === 'logLines' && m.from === 0), 5000, 'block 0 asked');
     assert.equal((await rows(h))[0], '…\n', 'waiting for the host');
@@ -39,6 +42,7 @@ describe('Questions to the host and the order of batches (real Chromium)', () =>
 
   it('answers that come after a new snapshot are of what it replaced: a block is asked again, not shown from the old text', async () => {
     await h.send({ type: 'snapshot', run: RUN, batch: { series: [], logs: [{ stream: 'stdout', text: lines(1000, 100), line: 1000 }], events: [] } });
+    await shown(h);
     await h.page.$eval('.log[aria-label="Output"]', (e) => (e.scrollTop = 0));
     const old = await until(async () => ((await h.posted()) as Posted[]).find((m) => m.type === 'logLines' && m.from === 0), 5000, 'block 0 asked');
     await h.send({ type: 'snapshot', run: RUN, batch: { series: [], logs: [{ stream: 'stdout', text: lines(1000, 100), line: 1000 }], events: [] } });
