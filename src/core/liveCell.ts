@@ -51,6 +51,8 @@ const keepTail = (tail: string) => (tail.length > FINGERPRINT ? tail.slice(tail.
 /** What a cursor hands over for the log: text it made, or bytes of the output to write as they are. */
 export type LogPiece = string | Uint8Array;
 
+/** Updates a resumed cursor waits for an output behind its log to catch up (a stale saved notebook). */
+const BEHIND_UPDATES = 50;
 /** Bytes of the last lines read decoded for the fingerprint (a longer line is cut: only its end counts). */
 const TAIL_BYTES = 256;
 
@@ -77,6 +79,8 @@ export class StreamCursor {
   restarts = 0;
   /** Set by `resume`: the next update finds the log's last lines in the output before reading on. */
   private resuming = false;
+  /** Updates seen while the output was behind the resumed log. */
+  private waited = 0;
 
   /**
    * Takes up a log an earlier window wrote (a window reload): `logEnd` is its last bytes, `whole`
@@ -96,7 +100,8 @@ export class StreamCursor {
 
   update(data: Uint8Array): LogPiece[] {
     const out: LogPiece[] = [];
-    if (this.resuming) this.findResumed(data);
+    if (this.resuming && !this.findResumed(data)) return out;
+    if (this.resuming) this.resuming = false;
     else if (!holdsAt(data, this.fp, this.offset - this.fp.length)) {
       const end = this.relocate(data);
       if (end) out.push(end);
@@ -139,12 +144,13 @@ export class StreamCursor {
   }
 
   /**
-   * Where a resumed log left off in `data`: after the last place its last lines are. Not found (the
-   * text was rewritten past recognition), reading starts at the open line: what was printed since
-   * may be missed, but nothing is logged twice.
+   * Where a resumed log left off in `data`: after the last place its last lines are. An output that
+   * is behind the log (a notebook saved before the log's last lines came, reopened) is waited for:
+   * false, nothing read, for up to BEHIND_UPDATES updates. Not found otherwise (the text was
+   * rewritten past recognition), reading starts at the open line: what was printed since may be
+   * missed, but nothing is logged twice.
    */
-  private findResumed(data: Uint8Array): void {
-    this.resuming = false;
+  private findResumed(data: Uint8Array): boolean {
     let at = this.tailVs || this.tailShown ? -1 : 0;
     for (const tail of [this.tailVs, this.tailShown]) {
       if (!tail || at >= 0) continue;
@@ -152,12 +158,23 @@ export class StreamCursor {
       const found = lastIndexOf(data, fp, data.length - fp.length);
       if (found >= 0) at = found + fp.length;
     }
+    if (at < 0 && this.behind(data) && ++this.waited <= BEHIND_UPDATES) return false;
     if (at < 0) {
       at = data.lastIndexOf(NL) + 1;
       this.restarts++;
     }
     this.offset = at;
     this.fp = data.slice(Math.max(0, at - FINGERPRINT), at);
+    return true;
+  }
+
+  /** Whether `data` ends with lines the log holds (or holds no whole line): it has not caught up with the log. */
+  private behind(data: Uint8Array): boolean {
+    const lastNl = data.lastIndexOf(NL);
+    if (lastNl < 0) return true;
+    const prevNl = data.lastIndexOf(NL, lastNl - 1);
+    const line = decoder.decode(data.subarray(prevNl + 1, lastNl + 1));
+    return [this.tailVs, this.tailShown].some((tail) => tail.startsWith(line) || tail.includes('\n' + line));
   }
 
   /** The output will not grow again: its open line ends in the log. */

@@ -227,6 +227,16 @@ describe('a running cell taken up again after a window reload', () => {
     assert.equal(text(second.update(enc.encode('other 1\nother 2\nstep 3 loss=0.3\n'))), '\rstep 3 loss=0.3\n');
   });
 
+  it('an output behind the resumed log (a notebook saved before the last lines came) is waited for, not read past', () => {
+    const second = new StreamCursor();
+    second.resume('step 1 loss=0.5\nstep 2 loss=0.4\nstep 3 loss=0.3\n', true);
+    // the reopened notebook as saved: its last line is one the log holds
+    assert.equal(text(second.update(enc.encode('step 1 loss=0.5\nstep 2 loss=0.4\n'))), '');
+    assert.equal(second.restarts, 0);
+    // the kernel's outputs given back: step 3 is not logged again
+    assert.equal(text(second.update(enc.encode('step 1 loss=0.5\nstep 2 loss=0.4\nstep 3 loss=0.3\nstep 4 loss=0.2\n'))), 'step 4 loss=0.2\n');
+  });
+
   it('an empty log: the output read from its start', () => {
     const second = new StreamCursor();
     second.resume('', true);
