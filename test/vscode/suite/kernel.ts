@@ -26,16 +26,6 @@ interface BridgeMessage {
 
 type MimeBundle = Record<string, unknown>;
 
-/** The execution running now: where it runs, and its outputs so far (each with its items). */
-interface Running {
-  execution: vscode.NotebookCellExecution;
-  notebook: string;
-  index: number;
-  order?: number;
-  started: number;
-  outputs: { out: vscode.NotebookCellOutput; items: vscode.NotebookCellOutputItem[] }[];
-}
-
 function items(data: MimeBundle): vscode.NotebookCellOutputItem[] {
   return Object.entries(data).map(([mime, value]) =>
     typeof value === 'string' ? vscode.NotebookCellOutputItem.text(value, mime) : vscode.NotebookCellOutputItem.json(value, mime),
@@ -51,7 +41,6 @@ export class TestKernel implements vscode.Disposable {
   private next = 0;
   /** Every message the kernel sent, for diagnosis. */
   readonly log: string[] = [];
-  private running: Running | undefined;
   /** Interrupts asked through VS Code's cancel (the controller's interrupt handler), and through `jupyter.interruptkernel`. */
   readonly interrupts = { cancel: 0, jupyter: 0 };
 
@@ -101,28 +90,6 @@ export class TestKernel implements vscode.Disposable {
     });
   }
 
-  /**
-   * `notebook` was closed and opened again while its cell runs here (a window reload that restores
-   * the notebook later): the execution goes on in the reopened notebook's cell, its outputs so far
-   * given back, as the Jupyter extension resumes a running cell's execution when a restored
-   * notebook reconnects to a kernel that outlived the window. Select this kernel for it first.
-   */
-  resume(notebook: vscode.NotebookDocument): boolean {
-    const r = this.running;
-    if (!r || r.notebook !== notebook.uri.toString()) return false;
-    try {
-      r.execution.end(undefined); // the closed document's execution: nothing shows it any more
-    } catch {
-      // already ended with its document
-    }
-    r.execution = this.controller.createNotebookCellExecution(notebook.cellAt(r.index));
-    r.execution.start(r.started);
-    r.execution.executionOrder = r.order;
-    for (const o of r.outputs) o.out = new vscode.NotebookCellOutput(o.items);
-    void r.execution.replaceOutput(r.outputs.map((o) => o.out));
-    return true;
-  }
-
   dispose(): void {
     this.bridge.stdin!.end();
     this.controller.dispose();
@@ -135,65 +102,57 @@ export class TestKernel implements vscode.Disposable {
   private async run(execution: vscode.NotebookCellExecution): Promise<void> {
     await this.ready;
     const id = String(++this.next);
-    const started = Date.now();
-    execution.start(started);
+    execution.start(Date.now());
     await execution.clearOutput();
-    const r: Running = { execution, notebook: execution.cell.notebook.uri.toString(), index: execution.cell.index, started, outputs: [] };
-    this.running = r;
-    // outputs by place in `r.outputs`, which `resume` gives again to a reopened notebook's cell
-    let stream: { name: string; at: number } | undefined;
-    const displays = new Map<string, number>();
-    const add = (data: vscode.NotebookCellOutputItem[]) => {
-      const out = new vscode.NotebookCellOutput(data);
-      r.outputs.push({ out, items: [...data] });
-      void r.execution.appendOutput(out);
-      return r.outputs.length - 1;
-    };
+    let stream: { name: string; output: vscode.NotebookCellOutput } | undefined;
+    const displays = new Map<string, vscode.NotebookCellOutput>();
     const done = new Promise<void>((resolve) => {
       this.handlers.set(id, (msg) => {
         const c = msg.content;
         this.log.push(`${id} ${msg.type}${msg.type === 'done' ? ` ${String(c.status)} ${String(c.ename ?? '')}` : ''}`);
         switch (msg.type) {
           case 'execute_input':
-            r.execution.executionOrder = r.order = c.execution_count as number;
+            execution.executionOrder = c.execution_count as number;
             break;
           case 'stream': {
             const name = c.name as string;
             const item = name === 'stderr' ? vscode.NotebookCellOutputItem.stderr(c.text as string) : vscode.NotebookCellOutputItem.stdout(c.text as string);
-            if (stream?.name === name) {
-              const o = r.outputs[stream.at];
-              o.items.push(item);
-              void r.execution.appendOutputItems(item, o.out);
-            } else stream = { name, at: add([item]) };
+            if (stream?.name === name) void execution.appendOutputItems(item, stream.output);
+            else {
+              stream = { name, output: new vscode.NotebookCellOutput([item]) };
+              void execution.appendOutput(stream.output);
+            }
             break;
           }
           case 'display_data':
           case 'execute_result': {
-            const at = add(items(c.data as MimeBundle));
+            const output = new vscode.NotebookCellOutput(items(c.data as MimeBundle));
             const displayId = (c.transient as { display_id?: string } | undefined)?.display_id;
-            if (displayId) displays.set(displayId, at);
+            if (displayId) displays.set(displayId, output);
             stream = undefined;
+            void execution.appendOutput(output);
             break;
           }
           case 'update_display_data': {
-            const o = r.outputs[displays.get((c.transient as { display_id?: string }).display_id ?? '') ?? -1];
-            if (o) void r.execution.replaceOutputItems((o.items = items(c.data as MimeBundle)), o.out);
+            const output = displays.get((c.transient as { display_id?: string }).display_id ?? '');
+            if (output) void execution.replaceOutputItems(items(c.data as MimeBundle), output);
             break;
           }
           case 'error':
             stream = undefined;
-            add([vscode.NotebookCellOutputItem.error({ name: c.ename as string, message: c.evalue as string, stack: (c.traceback as string[]).join('\n') })]);
+            void execution.appendOutput(
+              new vscode.NotebookCellOutput([
+                vscode.NotebookCellOutputItem.error({ name: c.ename as string, message: c.evalue as string, stack: (c.traceback as string[]).join('\n') }),
+              ]),
+            );
             break;
           case 'clear_output':
             stream = undefined;
-            r.outputs = [];
-            displays.clear();
-            void r.execution.clearOutput();
+            void execution.clearOutput();
             break;
           case 'done':
             this.handlers.delete(id);
-            if (this.running === r) this.running = undefined;
-            r.execution.end(c.status === 'ok', Date.now());
+            execution.end(c.status === 'ok', Date.now());
             resolve();
         }
       });
