@@ -10,7 +10,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { plainText } from '../core/display';
 import { takenUpBy } from './backends/notebook';
-import { awaited, lookAgain } from './backends/notebookWait';
 import { CellExecution, ended, type CellRecord } from './notebookRun';
 import type { RunSource } from './sources';
 
@@ -87,14 +86,12 @@ export class NotebookWatcher implements vscode.Disposable {
 
   private changed(e: vscode.NotebookDocumentChangeEvent): void {
     if (!e.cellChanges.length) return;
-    // a run recorded before a reload may be waiting for this notebook: it takes its cell up first
-    lookAgain(e.notebook);
     const watched = this.isWatched(e.notebook);
     for (const change of e.cellChanges) {
       const cell = change.cell;
       const key = cell.document.uri.toString();
       // a run taken up after a reload is followed to its end even if the notebook is no longer watched
-      if (cell.kind !== vscode.NotebookCellKind.Code || (!watched && !this.executions.has(key)) || awaited(cell)) continue;
+      if (cell.kind !== vscode.NotebookCellKind.Code || (!watched && !this.executions.has(key))) continue;
       let run = this.executions.get(key);
       const summary = change.executionSummary;
       // queued again (its summary cleared), or a new execution count: a new execution

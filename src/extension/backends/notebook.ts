@@ -3,10 +3,8 @@
  * watching a notebook (notebooks.ts), not from Start's choices. After a window reload a run
  * recorded as running is taken up again when its notebook is open in this window and its cell
  * still holds that execution (same execution count): followed on from what its folder holds, or,
- * if the cell ended meanwhile, read to the end and ended as the cell ended. A notebook not open yet
- * (editors are restored after activation), or a cell that shows no execution yet, is waited for
- * (notebookWait.ts). Otherwise nothing more of it can be seen: it ends stopped, its captured points
- * kept as a past run.
+ * if the cell ended meanwhile, read to the end and ended as the cell ended. Otherwise nothing more
+ * of it can be seen: it ends stopped, its captured points kept as a past run.
  */
 import * as vscode from 'vscode';
 import type { ExitInfo, RunControl } from '../control';
@@ -15,7 +13,6 @@ import type { CellRecord } from '../notebookRun';
 import { recordEnd, type RunRecord } from '../runFolder';
 import type { RunSource } from '../sources';
 import type { Backend } from './types';
-import { AwaitedCell, type Decision } from './notebookWait';
 
 /** What takes a recorded cell execution up again: the window's notebook watcher. */
 interface TakesUp {
@@ -30,33 +27,23 @@ export function takenUpBy(w: TakesUp): vscode.Disposable {
   return { dispose: () => void (watcher === w && (watcher = undefined)) };
 }
 
-/**
- * The cell whose execution `record` is, if its notebook is open here and the cell holds that
- * execution now; `wait` when that may still come (the notebook not open yet, the cell showing no
- * execution yet).
- */
-function cellOf(record: CellRecord): { cell?: vscode.NotebookCell; why: string; wait?: boolean } {
+/** The cell whose execution `record` is, if its notebook is open here and the cell holds that execution now. */
+function cellOf(record: CellRecord): { cell?: vscode.NotebookCell; why: string } {
   const notebook = vscode.workspace.notebookDocuments.find((d) => d.uri.toString() === record.notebook);
-  if (!notebook) return { why: 'its notebook is not open in this window', wait: true };
+  if (!notebook) return { why: 'its notebook is not open in this window' };
   if (!Number.isInteger(record.cell) || record.cell < 0 || record.cell >= notebook.cellCount) return { why: 'its cell is no longer in the notebook' };
   const cell = notebook.cellAt(record.cell);
   const order = cell.executionSummary?.executionOrder;
-  if (record.executionOrder !== undefined && order === undefined) return { why: 'its cell shows no execution', wait: true };
   if (record.executionOrder !== undefined && order !== record.executionOrder) return { why: 'its cell was run again' };
   if (cell.kind !== vscode.NotebookCellKind.Code) return { why: 'its cell is no longer code' };
   return { cell, why: '' };
 }
 
-/** A run whose end could not be seen: recorded stopped now; the event that says why. */
-function endUnseen(runDir: string, record: RunRecord, why: string): { exit: ExitInfo; text: string } {
-  const exit: ExitInfo = { code: null, signal: null, state: 'CANCELLED' };
-  recordEnd(runDir, record, exit, true);
-  return { exit, text: `The cell's execution ended while the window reloaded (${why}): its end was not seen; the points captured are kept.` };
-}
-
 /** A run whose end could not be seen: ended stopped now, with a word on why, its files kept. */
 function endedUnseen(runDir: string, record: RunRecord, why: string): RunSource {
-  const { exit, text } = endUnseen(runDir, record, why);
+  const exit: ExitInfo = { code: null, signal: null, state: 'CANCELLED' };
+  recordEnd(runDir, record, exit, true);
+  const text = `The cell's execution ended while the window reloaded (${why}): its end was not seen; the points captured are kept.`;
   const control: RunControl = {
     label: record.command,
     exited: Promise.resolve(exit),
@@ -73,32 +60,8 @@ export const notebook: Backend = {
   // every run recorded as running is taken up (trusted workspace only): followed on, or ended honestly
   isAlive: (record) => adoptionGate(record, true) ?? { adopt: true },
   fromRecord: (runDir, record) => {
-    const cellRecord = record as CellRecord;
-    const found = cellOf(cellRecord);
-    if (found.cell && watcher) return watcher.takeUp(runDir, cellRecord, found.cell);
-    if (found.wait && watcher) return awaiting(runDir, cellRecord, found.why);
+    const found = cellOf(record as CellRecord);
+    if (found.cell && watcher) return watcher.takeUp(runDir, record as CellRecord, found.cell);
     return endedUnseen(runDir, record, found.why || 'no notebook is watched in this window');
   },
 };
-
-/** A run whose cell cannot be seen yet: pending until it can, then taken up as above, or ended stopped. */
-function awaiting(runDir: string, record: CellRecord, why: string): RunSource {
-  const decide = (): Decision | { wait: string } => {
-    const found = cellOf(record);
-    if (found.wait) return { wait: found.why };
-    if (!found.cell || !watcher) return { why: found.why || 'no notebook is watched in this window' };
-    return { control: watcher.takeUp(runDir, record, found.cell).control! };
-  };
-  const control = new AwaitedCell(record, why, decide, (reason) => endUnseen(runDir, record, reason));
-  return {
-    name: record.name,
-    command: record.command,
-    root: runDir,
-    runDir,
-    control,
-    also: record.also,
-    live: false,
-    started: record.start,
-    dispose: () => control.dispose(),
-  };
-}
