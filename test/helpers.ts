@@ -1,3 +1,4 @@
+import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -74,4 +75,14 @@ export function requireSlurm(): void {
   } catch {
     throw new Error('No Slurm answers here: start one with `sudo scripts/slurm-start.sh` (CI does).');
   }
+}
+
+/** In a describe: each of its tests fails if it leaves a promise rejection unhandled. */
+export function noUnhandledRejections(): void {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (e: unknown) => unhandled.push(e);
+  before(() => process.on('unhandledRejection', onUnhandled));
+  after(() => process.off('unhandledRejection', onUnhandled));
+  beforeEach(() => (unhandled.length = 0));
+  afterEach(() => assert.deepEqual(unhandled, [], 'no unhandled rejection'));
 }

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Batch } from '../../../src/core/protocol/batch';
 import { RequestError } from '../../../src/core/protocol/request';
 import { Pipeline } from '../../../src/workers/pipeline';
-import { sleep, tempDir, until, workersDir } from '../../helpers';
+import { noUnhandledRejections, sleep, tempDir, until, workersDir } from '../../helpers';
 
 function consumer() {
   const batches: Batch[] = [];
@@ -23,12 +23,7 @@ function consumer() {
 }
 
 describe('Pipeline questions and batch numbers (real worker_threads)', () => {
-  const unhandled: unknown[] = [];
-  const onUnhandled = (e: unknown) => unhandled.push(e);
-  before(() => process.on('unhandledRejection', onUnhandled));
-  after(() => process.off('unhandledRejection', onUnhandled));
-  beforeEach(() => (unhandled.length = 0));
-  afterEach(() => assert.deepEqual(unhandled, [], 'no unhandled rejection'));
+  noUnhandledRejections();
 
   it('log searches and log lines asked while the run ends are answered, from what the run kept', async () => {
     const dir = tempDir();

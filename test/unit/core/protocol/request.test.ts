@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { answer, RequestError, Requests, type ErrorReply } from '../../../../src/core/protocol/request';
-import { sleep } from '../../../helpers';
+import { noUnhandledRejections, sleep } from '../../../helpers';
 
 type Q = { type: 'double'; id: number; n: number } | { type: 'echo'; id: number; text: string; waitMs?: number };
 type A = { type: 'double'; id: number; n: number } | { type: 'echo'; id: number; text: string };
@@ -43,12 +43,7 @@ async function rejection(p: Promise<unknown>): Promise<RequestError> {
 }
 
 describe('Requests and answer (request.ts)', () => {
-  const unhandled: unknown[] = [];
-  const onUnhandled = (e: unknown) => unhandled.push(e);
-  before(() => process.on('unhandledRejection', onUnhandled));
-  after(() => process.off('unhandledRejection', onUnhandled));
-  beforeEach(() => (unhandled.length = 0));
-  afterEach(() => assert.deepEqual(unhandled, [], 'no unhandled rejection'));
+  noUnhandledRejections();
 
   it('matches each answer to its question by id, whatever order they come in', async () => {
     const { requests, close } = pair();
