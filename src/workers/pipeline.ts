@@ -5,6 +5,7 @@
  * their start (the store is rebuilt, so nothing is lost or counted twice).
  * Used by the extension host and the CLI; it never parses anything itself.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { decimate } from '../core/decimate';
@@ -94,6 +95,9 @@ export class Pipeline {
     private readonly options: PipelineOptions,
     private readonly consumer: PipelineConsumer,
   ) {
+    // libuv's thread pool starts with its first task, its threads taking the priority of the thread
+    // that queued it: queued here, they never take a worker's lowered one (the host's files use them too).
+    fs.access(options.root, () => undefined);
     this.start(options.live ?? false);
   }
 

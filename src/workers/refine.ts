@@ -13,9 +13,9 @@ import { decimate } from '../core/decimate';
 import type { RefineToTail, TailToRefine } from '../core/protocol/tail';
 import { Ingester } from '../core/ingester';
 import { readLines, searchLines } from './logRead';
-import { yieldToHost } from './priority';
+import { WorkerPriority } from './priority';
 
-yieldToHost();
+const priority = new WorkerPriority();
 const options = workerData as RefineOptions;
 const files = { root: options.root, also: options.also ?? [] };
 const ingester = new Ingester();
@@ -65,6 +65,7 @@ function onTail(msg: TailToRefine, port: MessagePort): void {
   switch (msg.type) {
     case 'chunk': {
       ingester.chunk(msg.file, new Uint8Array(msg.bytes), msg.time, msg.format);
+      priority.busy();
       // Parsed: the tailer may read on, once the event loop has turned (a port runs its queued
       // messages in one go: credits given at once would keep timers and the host waiting through a whole backlog).
       setImmediate(() => port.postMessage({ type: 'credit' } satisfies RefineToTail));

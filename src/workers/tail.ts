@@ -8,16 +8,24 @@ import * as path from 'node:path';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { CHUNKS_IN_FLIGHT, type RefineToTail, type TailControl, type TailOptions, type TailToRefine } from '../core/protocol/tail';
 import { nextPoll } from './quiet';
-import { yieldToHost } from './priority';
+import { WorkerPriority } from './priority';
 import { Tailer } from './tailer';
 
-yieldToHost();
+const priority = new WorkerPriority();
 const options = workerData as TailOptions;
 let out: MessagePort | undefined;
 let draining = false;
 let timer: NodeJS.Timeout | undefined;
 
-const tailer = new Tailer(options.root, (msg: TailToRefine, transfer?: ArrayBuffer[]) => out?.postMessage(msg, transfer), options.live, options.also);
+const tailer = new Tailer(
+  options.root,
+  (msg: TailToRefine, transfer?: ArrayBuffer[]) => {
+    out?.postMessage(msg, transfer);
+    priority.busy();
+  },
+  options.live,
+  options.also,
+);
 
 /**
  * Flow control: a chunk is read only while fewer than CHUNKS_IN_FLIGHT wait to be parsed, so a
