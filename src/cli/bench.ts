@@ -1,7 +1,8 @@
 /**
  * `training-monitor bench [--json]` (`npm run bench`): generates large inputs in the real formats and reports, in one run, each
  * format's parse rate next to a bare read-and-split of the same bytes (the ratio is the figure),
- * bytes per stored point, and the main thread's event-loop delay while the real workers ingest.
+ * bytes per stored point, and the main thread's event-loop delay while the real workers ingest a
+ * backlog, and while they follow a run writing 1M points a second (benchLive.ts).
  * `--json` prints the figures as one JSON object. Then the whole-process figures (benchIngest.ts): `parse`
  * as its own process next to a bare read process, and a past run of 10M points opened through the
  * workers. Then the bounds (benchBounds.ts): peak memory on hostile inputs and idle CPU; `--bounds`
@@ -17,6 +18,7 @@ import { TfEventsParser } from '../core/parse/tfevents';
 import { Pipeline } from '../workers/pipeline';
 import { benchBounds } from './benchBounds';
 import { pastRun, wholeProcess } from './benchIngest';
+import { liveRun } from './benchLive';
 import { event, record, scalarValue } from './tfrecord-writer';
 
 const CHUNK = 4 << 20;
@@ -147,21 +149,44 @@ function measure(name: string, file: string, bare: (f: string) => number): Forma
   return f;
 }
 
-async function eventLoopWhileIngesting(file: string): Promise<{ points: number; pointsPerSecond: number; p99ms: number; maxMs: number }> {
-  const h = monitorEventLoopDelay({ resolution: 1 });
+interface LoopDelay {
+  p99ms: number;
+  maxMs: number;
+}
+
+function loopDelay(h: ReturnType<typeof monitorEventLoopDelay>): LoopDelay {
+  return { p99ms: +(h.percentile(99) / 1e6).toFixed(2), maxMs: +(h.max / 1e6).toFixed(2) };
+}
+
+/**
+ * The main thread's event-loop delay while the real workers read `file`: over the whole run (the
+ * workers' start and the drain's snapshots included) and while they ingest (first batch to last).
+ */
+async function eventLoopWhileIngesting(file: string): Promise<{ points: number; pointsPerSecond: number; ingesting: LoopDelay } & LoopDelay> {
+  const whole = monitorEventLoopDelay({ resolution: 1 });
+  const ingest = monitorEventLoopDelay({ resolution: 1 });
+  let ingesting: LoopDelay = { p99ms: NaN, maxMs: NaN };
   let points = 0;
   const runDir = fs.mkdtempSync(path.join(dir, 'run-'));
   const t = performance.now();
-  h.enable();
+  whole.enable();
   const pipeline = new Pipeline(
     { root: runDir, workersDir: path.join(__dirname, 'workers'), updatesPerSecond: 20 },
-    { batch: (b) => void (points += b.series.reduce((n, s) => n + s.x.length, 0)), error: (e) => log(`worker error: ${e}`) },
+    {
+      batch: (b) => {
+        if (!points) ingest.enable();
+        points += b.series.reduce((n, s) => n + s.x.length, 0);
+        ingesting = loopDelay(ingest); // as of the last batch
+      },
+      error: (e) => log(`worker error: ${e}`),
+    },
   );
   fs.linkSync(file, path.join(runDir, path.basename(file)));
   await pipeline.drain(120_000);
-  h.disable();
+  whole.disable();
+  ingest.disable();
   const seconds = (performance.now() - t) / 1000;
-  return { points, pointsPerSecond: Math.round(points / seconds), p99ms: +(h.percentile(99) / 1e6).toFixed(2), maxMs: +(h.max / 1e6).toFixed(2) };
+  return { points, pointsPerSecond: Math.round(points / seconds), ...loopDelay(whole), ingesting };
 }
 
 export async function bench(asJson: boolean): Promise<void> {
@@ -220,13 +245,14 @@ export async function bench(asJson: boolean): Promise<void> {
   const loop = await eventLoopWhileIngesting(jsonl);
   results.mainThreadWhileIngesting = loop;
   log(
-    `main thread while the workers ingest ${(loop.points / 1e6).toFixed(2)}M points (${(loop.pointsPerSecond / 1e6).toFixed(2)}M points/s): event-loop delay p99 ${loop.p99ms} ms, max ${loop.maxMs} ms`,
+    `main thread while the workers ingest ${(loop.points / 1e6).toFixed(2)}M points (${(loop.pointsPerSecond / 1e6).toFixed(2)}M points/s): event-loop delay p99 ${loop.ingesting.p99ms} ms, max ${loop.ingesting.maxMs} ms; from the workers' start to the end of the drain p99 ${loop.p99ms} ms, max ${loop.maxMs} ms`,
   );
   const tfLoop = await eventLoopWhileIngesting(tf);
   results.tfeventsThroughWorkers = tfLoop;
   log(
-    `event file through the workers: ${(tfLoop.points / 1e6).toFixed(2)}M scalars, ${(tfLoop.pointsPerSecond / 1e6).toFixed(2)}M scalars/s (parser alone above); event-loop delay p99 ${tfLoop.p99ms} ms`,
+    `event file through the workers: ${(tfLoop.points / 1e6).toFixed(2)}M scalars, ${(tfLoop.pointsPerSecond / 1e6).toFixed(2)}M scalars/s (parser alone above); event-loop delay p99 ${tfLoop.ingesting.p99ms} ms while ingesting, ${tfLoop.p99ms} ms from start to drained`,
   );
+  results.live = await liveRun(dir, path.join(__dirname, 'workers'), log);
   const cli = path.join(__dirname, 'cli.js');
   const jsonl64 = write(
     'metrics64.jsonl',

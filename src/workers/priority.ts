@@ -29,8 +29,8 @@ const CHRT = ['/usr/bin/chrt', '/bin/chrt'].find((p) => fs.existsSync(p));
 export type Policy = 'idle' | 'nice';
 
 export class WorkerPriority {
-  /** This thread's id, 0 where the policy cannot be changed. */
   private tid = 0;
+  /** The policy set last; undefined before, or when setting one failed (then nothing is tried again). */
   private policy: Policy | undefined;
   private changing = false;
   private changedAt = 0;
@@ -38,7 +38,7 @@ export class WorkerPriority {
   private last = { run: 0, wait: 0 };
   private competeMs: number;
 
-  /** `onChange` hears each policy the thread takes; `competeMs` shortens the wait at nice 10 (tests). */
+  /** `onChange` hears each policy the thread takes, and why; `firstCompeteMs` shortens the wait at nice 10 (tests). */
   constructor(
     private readonly onChange?: (policy: Policy, why: string) => void,
     private readonly firstCompeteMs = COMPETE_MS,
@@ -53,12 +53,7 @@ export class WorkerPriority {
     } catch {
       return; // no /proc, or not allowed: the thread keeps its priority
     }
-    this.set('idle', 'started');
-  }
-
-  /** The policy now (undefined until the first is set, or where none can be). */
-  get current(): Policy | undefined {
-    return this.policy;
+    if (CHRT) this.set('idle', 'started');
   }
 
   /**
@@ -66,7 +61,7 @@ export class WorkerPriority {
    * thread starves under SCHED_IDLE, or has competed at nice 10 long enough to try it again.
    */
   busy(): void {
-    if (!this.tid || this.changing) return;
+    if (!this.policy || this.changing) return;
     const now = performance.now();
     if (now - this.checkedAt < CHECK_MS) return;
     const stat = runQueueNs();
@@ -85,12 +80,11 @@ export class WorkerPriority {
   }
 
   private set(policy: Policy, why: string): void {
-    if (!CHRT) return;
     this.changing = true;
-    execFile(CHRT, [policy === 'idle' ? '--idle' : '--other', '--pid', '0', String(this.tid)], (err) => {
+    execFile(CHRT!, [policy === 'idle' ? '--idle' : '--other', '--pid', '0', String(this.tid)], (err) => {
       this.changing = false;
       if (err) {
-        this.tid = 0; // refused (a container without the right): nice 10 it stays
+        this.policy = undefined; // refused (a container without the right)
         return;
       }
       if (policy === 'nice') {
