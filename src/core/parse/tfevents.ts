@@ -5,7 +5,7 @@
  * A half-written record at the end of a live file is kept until the rest arrives; a record whose
  * checksum fails is reported and skipped by resynchronising on the next valid header.
  */
-import { maskedCrc32c, maskedCrc32c8 } from './crc32c';
+import { maskedCrc32c, maskedCrc32c8, maskedLengthCrc } from './crc32c';
 import type { Emit, Point } from './types';
 import { pluginName, tensorScalar } from './tfeventsValue';
 import { Reader, Tags } from './wire';
@@ -102,11 +102,13 @@ export class TfEventsParser {
     }
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     let at = 0;
+    // a run's records have a few lengths: the header checksum of the last one is kept
+    let lastLo = -1,
+      lastLoCrc = 0;
     while (buf.length - at >= 12) {
       const lo = view.getUint32(at, true);
-      const hi = view.getUint32(at + 4, true);
-      const headerOk = view.getUint32(at + 8, true) === maskedCrc32c8(buf, at);
-      if (!headerOk || hi !== 0 || lo > MAX_RECORD) {
+      if (lo !== lastLo && lo <= MAX_RECORD) lastLoCrc = maskedLengthCrc((lastLo = lo));
+      if (view.getUint32(at + 4, true) !== 0 || lo > MAX_RECORD || view.getUint32(at + 8, true) !== lastLoCrc) {
         const next = this.resync(buf, view, at + 1);
         this.corrupt(`a record header at byte offset ${at} of this chunk is damaged; skipped ${next - at} bytes`);
         at = next;

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { maskedCrc32c, maskedLengthCrc } from '../../../../src/core/parse/crc32c';
 import { TfEventsParser } from '../../../../src/core/parse/tfevents';
 import type { Point } from '../../../../src/core/parse/types';
 import { concat, event, record, scalarValue } from '../../../../src/cli/tfrecord-writer';
@@ -94,6 +95,19 @@ describe('Event values read inline and through the cursor (TfEventsParser.inline
         ],
       );
       assert.equal(got.stats.corrupt, 0);
+    }
+  });
+});
+
+describe('CRC-32C of a record header (maskedLengthCrc)', () => {
+  it('is the masked CRC of the 8 bytes of the length, for every length a record may have', () => {
+    const header = new Uint8Array(8);
+    const view = new DataView(header.buffer);
+    const lengths = [0, 1, 27, 127, 128, 255, 256, 65_535, 65_536, 64 << 20, 2 ** 32 - 1];
+    for (let lo = 3; lo < 1 << 24; lo = lo * 3 + 1) lengths.push(lo);
+    for (const lo of lengths) {
+      view.setUint32(0, lo, true);
+      assert.equal(maskedLengthCrc(lo), maskedCrc32c(header, 0, 8), `${lo}`);
     }
   });
 });
