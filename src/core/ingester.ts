@@ -48,6 +48,12 @@ export class Ingester {
   private sink: ReaderSink = {
     // spelled out: a rest-and-spread of nine arguments may cost an array per point
     point: (file, name, xKind, x, y, wall, source, overlapping, multi) => this.addValue(file, name, xKind, x, y, wall, source, overlapping, multi),
+    stepPoints: (file, names, c, from, to) => {
+      if (from === to) return;
+      this.gave(file);
+      if (this.store.addPoints(file, names, 'step', c, from, to)) return;
+      for (let i = from; i < to; i++) this.addValue(file, names[c.tagOf[i]], 'step', c.x[i], c.y[i], c.wall[i], file, false, true);
+    },
     event: (level, text) => this.event(level, text),
     log: (stream, text) => this.logs.add(stream, text),
     logIndex: this.logIndex,
@@ -182,15 +188,19 @@ export class Ingester {
     overlapping = false,
     multi = false,
   ): void {
-    if (file !== this.lastPointFile) {
-      this.gavePoints.add(file);
-      this.lastPointFile = file;
-    }
+    this.gave(file);
     if (this.store.add(source, name, xKind, x, y, wall, overlapping, multi) !== 'restarted') return;
     const now = Date.now();
     if (now - (this.restartSaid.get(file) ?? 0) < 10_000) return;
     this.restartSaid.set(file, now);
     this.event('warning', `${file}: ${name} went back to ${xKind} ${x} (a restarted training?); its points from there on were replaced.`);
+  }
+
+  private gave(file: string): void {
+    if (file !== this.lastPointFile) {
+      this.gavePoints.add(file);
+      this.lastPointFile = file;
+    }
   }
 
   private reader(file: string, format = formatOf(file)): FileReader | null {

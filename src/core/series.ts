@@ -9,6 +9,14 @@
  */
 import type { Axis, SeriesDelta, XKind } from './protocol/batch';
 
+/** Points of several series in file order: point `i` belongs to series `tagOf[i]` (an EventsPart). */
+export interface PointColumns {
+  tagOf: Uint32Array;
+  x: Float64Array;
+  y: Float64Array;
+  wall: Float64Array;
+}
+
 /** What `add` did with a point (`dropped`: a new series past MAX_SERIES). */
 export type AddResult = 'appended' | 'replaced' | 'restarted' | 'skipped' | 'dropped';
 
@@ -188,6 +196,45 @@ export class SeriesStore {
   readonly dropped = new Set<string>();
 
   /**
+   * Adds points `[from, to)` of columns in file order (`names[tagOf[i]]`, several at one x kept,
+   * as `add` with `multi`) when none of them goes back, is dropped or is positioned otherwise:
+   * then the result is that of `add` for each, without a lookup per point. False, having only
+   * created the series that `add` would have created by then, when one does: add them one by one.
+   */
+  addPoints(source: string, names: readonly string[], xKind: XKind, c: PointColumns, from: number, to: number): boolean {
+    const series: (Series | undefined)[] = new Array(names.length).fill(undefined);
+    const last = new Float64Array(names.length);
+    const { tagOf, x } = c;
+    for (let i = from; i < to; i++) {
+      const t = tagOf[i];
+      let s = series[t];
+      if (!s) {
+        if (!(s = series[t] = this.seriesFor(source, names[t], xKind, true))) return false;
+        last[t] = s.lastX;
+      }
+      const xi = x[i];
+      if (!(xi >= last[t])) return false; // back (a restart), or NaN
+      last[t] = xi;
+    }
+    const { y, wall } = c;
+    for (let i = from; i < to; i++) series[tagOf[i]]!.push(x[i], y[i], wall[i]);
+    return true;
+  }
+
+  /** The series `add` would put a point of `name` in, created if new; undefined when `add` would not append to it (dropped, another axis, one point at each x). */
+  private seriesFor(source: string, name: string, xKind: XKind, multi: boolean): Series | undefined {
+    let names = this.bySource.get(source);
+    if (!names) this.bySource.set(source, (names = new Map()));
+    if (name.length > MAX_NAME_CHARS) name = storedName(name);
+    let s = names.get(name);
+    if (!s) {
+      if (this.series.size >= MAX_SERIES) return undefined;
+      s = this.create(source, name, xKind, multi, names);
+    }
+    return s.xKind === xKind && s.multi ? s : undefined;
+  }
+
+  /**
    * Adds a point (`wall`: its time in seconds since the epoch, NaN when unknown). A point at the
    * series' last x replaces it (a redraw settling on its value); a point whose x goes back starts
    * the series over from there, dropping the points at or after it, as TensorBoard purges on a
@@ -207,11 +254,7 @@ export class SeriesStore {
         if (this.dropped.size < DROPPED_COUNTED && !this.dropped.has(name)) this.dropped.add(storedName(name));
         return 'dropped';
       }
-      const own = storedName(name);
-      const key = `${source}:${own}`;
-      s = new Series(key, own, source, xKind, multi);
-      this.series.set(key, s);
-      names.set(own, s);
+      s = this.create(source, name, xKind, multi, names);
     }
     if (xKind !== s.xKind) return 'skipped'; // positioned otherwise (a damaged line read by row number): not this axis
     if (x > s.lastX || (s.multi && x === s.lastX)) {
@@ -224,6 +267,15 @@ export class SeriesStore {
     s.truncate(from);
     s.push(x, y, wall);
     return result;
+  }
+
+  private create(source: string, name: string, xKind: XKind, multi: boolean, names: Map<string, Series>): Series {
+    const own = storedName(name);
+    const key = `${source}:${own}`;
+    const s = new Series(key, own, source, xKind, multi);
+    this.series.set(key, s);
+    names.set(own, s);
+    return s;
   }
 
   /** Points added since the last call, per series; marks them sent. */

@@ -144,18 +144,23 @@ export class TfEventsParser {
   /**
    * Takes in a later part of the same file, parsed by another parser (`parsePart`, on another
    * thread) from the record that straddles the read boundary where this parser stopped: its points
-   * go to `emit` in file order, `chunkDone` after each read's (as `read` would have left them).
+   * go to `emit` in file order, `chunkDone` after each read's (as `read` would have left them), or,
+   * when none is dropped, each read's as a range of the part's columns to `points`, which stores
+   * them as `emit` would have, in fewer calls.
    * False, changing nothing, unless this parser holds exactly the bytes from that record to the
    * boundary, i.e. both walks of the records agree (damage near the boundary can make them differ).
    */
-  absorb(part: EventsPart, emit: Emit, chunkDone?: () => void): boolean {
+  absorb(part: EventsPart, emit: Emit, chunkDone?: () => void, points?: (tags: string[], part: EventsPart, from: number, to: number) => void): boolean {
     if (this.heldBytes !== part.heldAtStart) return false;
     // A tag's plugin comes with its first value: tags this part met first in the bytes before it
     // were not known to the other parser as non-scalars.
     const dropped = part.tags.map((t) => this.nonScalarTags.has(t));
+    const whole = points && !dropped.includes(true);
     let i = 0;
     for (let c = 0; c < part.chunkPoints.length; c++) {
-      for (const end = part.chunkPoints[c]; i < end; i++) {
+      const end = part.chunkPoints[c];
+      if (whole) points(part.tags, part, i, (i = end));
+      for (; i < end; i++) {
         const t = part.tagOf[i];
         if (dropped[t]) {
           this.stats.scalars--;
