@@ -17,6 +17,16 @@ export interface PointColumns {
   wall: Float64Array;
 }
 
+/** A series in a summary table: how many points it has (since it was last taken) and its last value. */
+export interface SeriesCount {
+  key: string;
+  name: string;
+  source: string;
+  xKind: XKind;
+  points: number;
+  last: number;
+}
+
 /** What `add` did with a point (`dropped`: a new series past MAX_SERIES). */
 export type AddResult = 'appended' | 'replaced' | 'restarted' | 'skipped' | 'dropped';
 
@@ -123,6 +133,10 @@ class Series {
 
   x(i: number): number {
     return this.xs[i >>> SHIFT][i & (CHUNK - 1)];
+  }
+
+  y(i: number): number {
+    return this.ys[i >>> SHIFT][i & (CHUNK - 1)];
   }
 
   /** Index of the first point with x ≥ v. */
@@ -284,6 +298,18 @@ export class SeriesStore {
     for (const s of this.series.values()) {
       if (s.sent === s.length) continue;
       out.push(s.delta(s.sent));
+      s.sent = s.length;
+      s.cut = false;
+    }
+    return out;
+  }
+
+  /** As `takeDeltas`, each series' count and last value instead of a copy of its points. */
+  takeCounts(): SeriesCount[] {
+    const out: SeriesCount[] = [];
+    for (const s of this.series.values()) {
+      if (s.sent === s.length) continue;
+      out.push({ key: s.key, name: s.name, source: s.source, xKind: s.xKind, points: s.length - s.sent, last: s.y(s.length - 1) });
       s.sent = s.length;
       s.cut = false;
     }
