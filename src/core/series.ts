@@ -101,7 +101,26 @@ class Series {
     readonly multi = false,
   ) {}
 
+  /** The chunk points go to (from index `cBase`), until the series is `cEnd` long: a push finds it without a lookup. */
+  private cx: Float64Array = EMPTY64;
+  private cy: Float64Array = EMPTY64;
+  private cw: Float32Array = EMPTY32;
+  private cBase = 0;
+  private cEnd = 0;
+
   push(x: number, y: number, wall: number): void {
+    if (this.length === this.cEnd) this.room();
+    const i = this.length - this.cBase;
+    if (Number.isNaN(this.wallBase) && Number.isFinite(wall)) this.wallBase = wall;
+    this.cx[i] = x;
+    this.cy[i] = y;
+    this.cw[i] = wall - this.wallBase;
+    this.length++;
+    this.lastX = x;
+  }
+
+  /** Makes the chunk that point `length` goes to the one `push` writes, allocating it as needed. */
+  private room(): void {
     const c = this.length >>> SHIFT;
     const i = this.length & (CHUNK - 1);
     if (c === this.xs.length) {
@@ -114,12 +133,11 @@ class Series {
       this.ys[0] = grow(this.ys[0], new Float64Array(n));
       this.ws[0] = grow(this.ws[0], new Float32Array(n));
     }
-    if (Number.isNaN(this.wallBase) && Number.isFinite(wall)) this.wallBase = wall;
-    this.xs[c][i] = x;
-    this.ys[c][i] = y;
-    this.ws[c][i] = wall - this.wallBase;
-    this.length++;
-    this.lastX = x;
+    this.cx = this.xs[c];
+    this.cy = this.ys[c];
+    this.cw = this.ws[c];
+    this.cBase = c << SHIFT;
+    this.cEnd = this.cBase + this.cx.length;
   }
 
   /** Keeps the first `n` points. */
@@ -128,6 +146,7 @@ class Series {
     if (n < this.sent) this.cut = true;
     this.sent = Math.min(this.sent, n); // the next delta starts there: the receiver drops its points from its x on
     this.xs.length = this.ys.length = this.ws.length = Math.max(1, Math.ceil(n / CHUNK));
+    this.cEnd = n; // the next push looks its chunk up again
     this.lastX = n > 0 ? this.x(n - 1) : -Infinity;
   }
 
