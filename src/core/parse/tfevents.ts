@@ -100,6 +100,15 @@ export class TfEventsParser {
         at += h.length;
       }
     }
+    this.hold(buf, this.walk(buf, emit));
+  }
+
+  /**
+   * Reads the complete records of `buf`; returns where the first incomplete one starts. Nothing
+   * follows the loop but the return: the optimized code of a loop entered mid-way would leave it
+   * for the interpreter at anything not yet run there, at the end of every read.
+   */
+  private walk(buf: Uint8Array, emit: Emit): number {
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     let at = 0;
     // a run's records have a few lengths: the header checksum of the last one is kept
@@ -130,6 +139,11 @@ export class TfEventsParser {
       }
       at = end;
     }
+    return at;
+  }
+
+  /** Keeps `buf` from `at` on, an incomplete record, until the rest comes. */
+  private hold(buf: Uint8Array, at: number): void {
     const rest = buf.length - at;
     this.held = rest ? [buf.slice(at)] : [];
     this.heldBytes = rest;
