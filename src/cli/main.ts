@@ -8,11 +8,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import type { Batch } from '../core/protocol/batch';
+import type { Batch, MonitorEvent, SeriesDelta } from '../core/protocol/batch';
+import type { SeriesCount } from '../core/series';
 import { Pipeline } from '../workers/pipeline';
 import { bench } from './bench';
 import { bigFile, runParts, type PartMessage, type PartRequest } from './eventsSplit';
-import { parseAll } from './parse';
+import { readAll } from './parse';
 
 const USAGE = `usage: training-monitor parse <file-or-dir> [--json]
        training-monitor watch <file-or-dir> [--json] [--idle-exit SECONDS]
@@ -77,12 +78,21 @@ function print(batch: Batch, json: boolean): void {
     out.flush();
     return;
   }
-  console.log(table(batch));
-  for (const e of batch.events) console.log(`${e.level}: ${e.text}`);
+  printTable(batch.series.map(counted), batch.events);
 }
 
-function table(batch: Batch): string {
-  const rows = batch.series.map((s) => [s.name, s.source, String(s.x.length), String(s.y[s.y.length - 1]), s.xKind]);
+/** The table and the events, as `parse` without --json prints them. */
+function printTable(series: SeriesCount[], events: MonitorEvent[]): void {
+  console.log(table(series));
+  for (const e of events) console.log(`${e.level}: ${e.text}`);
+}
+
+function counted(s: SeriesDelta): SeriesCount {
+  return { key: s.key, name: s.name, source: s.source, xKind: s.xKind, points: s.x.length, last: s.y[s.y.length - 1] };
+}
+
+function table(series: SeriesCount[]): string {
+  const rows = series.map((s) => [s.name, s.source, String(s.points), String(s.last), s.xKind]);
   const head = ['series', 'source', 'points', 'last', 'x'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   return [head, ...rows]
@@ -122,7 +132,7 @@ function watch(target: string, json: boolean, idleExitSeconds: number | undefine
       if (idleExitSeconds !== undefined && Date.now() - lastActivity > idleExitSeconds * 1000) return void finish();
       if (live) {
         const snap = await pipeline.snapshot(true);
-        process.stdout.write(`\x1b[2J\x1b[H${table(snap)}\n\nwatching ${target} (Ctrl-C to stop)\n`);
+        process.stdout.write(`\x1b[2J\x1b[H${table(snap.series.map(counted))}\n\nwatching ${target} (Ctrl-C to stop)\n`);
       }
     }, 1000);
     process.once('SIGINT', () => void finish());
@@ -148,10 +158,18 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'parse') {
     if (bigFile(target)) early = partWorker();
-    const { ingester, batch } = await parseAll(target, spawnPart);
+    const ingester = await readAll(target, spawnPart);
     void early?.terminate(); // not needed after all (not an event file)
-    // the batch is the snapshot, unless so many events came that the ingester kept only the last ones
-    print(batch.events.length > 2000 ? ingester.snapshot() : batch, json);
+    // the batch is the snapshot, unless so many events came that the ingester kept only the last
+    // ones; a table takes counts, not a copy of every point
+    if (json) {
+      const batch = ingester.takeBatch();
+      print(batch.events.length > 2000 ? ingester.snapshot() : batch, json);
+    } else {
+      const counts = ingester.takeCounts();
+      if (counts.events.length > 2000) print(ingester.snapshot(), json);
+      else printTable(counts.series, counts.events);
+    }
     return 0;
   }
   const idle = idleAt >= 0 ? Number(rest[idleAt + 1]) : undefined;

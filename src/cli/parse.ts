@@ -10,6 +10,13 @@ import { EventsSplit, type SpawnPart } from './eventsSplit';
 
 /** The ingester after reading everything, and the one batch that carried it all. */
 export async function parseAll(root: string, spawn?: SpawnPart): Promise<{ ingester: Ingester; batch: Batch }> {
+  const ingester = await readAll(root, spawn);
+  // everything counts as sent: snapshot() is the whole result, as is this batch (without a second copy)
+  return { ingester, batch: ingester.takeBatch() };
+}
+
+/** The ingester after reading everything, its batch not yet taken (`takeBatch`, or `takeCounts` for a table). */
+export async function readAll(root: string, spawn?: SpawnPart): Promise<Ingester> {
   const ingester = new Ingester();
   const tailer = new Tailer(root, (msg) => {
     if (msg.type === 'chunk') {
@@ -24,8 +31,7 @@ export async function parseAll(root: string, spawn?: SpawnPart): Promise<{ inges
   if (split && (await split.absorb(ingester, tailer))) await tailer.poll(true);
   await tailer.close();
   ingester.end();
-  // everything counts as sent: snapshot() is the whole result, as is this batch (without a second copy)
-  return { ingester, batch: ingester.takeBatch() };
+  return ingester;
 }
 
 /** The ingester after reading everything; its snapshot() is what the monitor would show. */

@@ -9,6 +9,7 @@ import { NotebookParser } from './parse/notebook';
 import { TrainerStateParser } from './parse/records';
 import { TfEventsParser, type EventsPart } from './parse/tfevents';
 import type { Emit, LineParser, Point } from './parse/types';
+import type { PointColumns } from './series';
 
 export interface FileReader {
   push(bytes: Uint8Array): void;
@@ -32,6 +33,11 @@ export interface ReaderSink {
    * series). `overlapping`: the file repeats points already read; `multi`: several at one x are kept.
    */
   point(file: string, name: string, xKind: Point['xKind'], x: number, y: number, wall: number, source?: string, overlapping?: boolean, multi?: boolean): void;
+  /**
+   * Points `[from, to)` of `columns`, in file order, at steps, named `names[columns.tagOf[i]]`,
+   * several at one step kept (event files): as `point` for each, in fewer calls.
+   */
+  stepPoints(file: string, names: readonly string[], columns: PointColumns, from: number, to: number): void;
   event(level: EventLevel, text: string): void;
   log(stream: LogStream, text: string): void;
   readonly logIndex: LogIndex;
@@ -171,7 +177,10 @@ export function eventsReader(sink: ReaderSink, file: string): FileReader {
       parser.read(bytes, emit);
       tell();
     },
-    absorb: (part) => parser.absorb(part, emit, tell),
+    absorb: (part) => {
+      const partNames = part.tags.map(named);
+      return parser.absorb(part, emit, tell, (_tags, c, from, to) => sink.stepPoints(file, partNames, c, from, to));
+    },
     end: () => {
       if (parser.pendingBytes) sink.event('warning', `${file}: ends with ${parser.pendingBytes} bytes of an incomplete record.`);
       const other = parser.stats.other;

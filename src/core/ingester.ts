@@ -14,7 +14,7 @@ import { PrintedParser } from './parse/printed';
 import { JsonlParser } from './parse/records';
 import type { Point } from './parse/types';
 import type { EventsPart } from './parse/tfevents';
-import { MAX_SERIES, SeriesStore } from './series';
+import { MAX_SERIES, SeriesStore, type SeriesCount } from './series';
 
 export { LOG_BATCH_CHARS } from './logText';
 
@@ -48,6 +48,12 @@ export class Ingester {
   private sink: ReaderSink = {
     // spelled out: a rest-and-spread of nine arguments may cost an array per point
     point: (file, name, xKind, x, y, wall, source, overlapping, multi) => this.addValue(file, name, xKind, x, y, wall, source, overlapping, multi),
+    stepPoints: (file, names, c, from, to) => {
+      if (from === to) return;
+      this.gave(file);
+      if (this.store.addPoints(file, names, 'step', c, from, to)) return;
+      for (let i = from; i < to; i++) this.addValue(file, names[c.tagOf[i]], 'step', c.x[i], c.y[i], c.wall[i], file, false, true);
+    },
     event: (level, text) => this.event(level, text),
     log: (stream, text) => this.logs.add(stream, text),
     logIndex: this.logIndex,
@@ -148,9 +154,21 @@ export class Ingester {
 
   /** What changed since the last batch. */
   takeBatch(): Batch {
+    return this.take(() => this.store.takeDeltas());
+  }
+
+  /**
+   * As `takeBatch`, with each series' count of points and last value instead of a copy of its
+   * points: what a summary table needs (`parse` without --json), at no cost per point.
+   */
+  takeCounts(): Omit<Batch, 'series'> & { series: SeriesCount[] } {
+    return this.take(() => this.store.takeCounts());
+  }
+
+  private take<S>(series: () => S[]): Omit<Batch, 'series'> & { series: S[] } {
     this.tellReading();
     this.sayDropped();
-    const batch: Batch = { series: this.store.takeDeltas(), logs: this.logs.take(), events: this.pendingEvents };
+    const batch = { series: series(), logs: this.logs.take(), events: this.pendingEvents };
     this.events.push(...batch.events);
     if (this.events.length > 2000) this.events.splice(0, this.events.length - 1000);
     this.pendingEvents = [];
@@ -182,15 +200,19 @@ export class Ingester {
     overlapping = false,
     multi = false,
   ): void {
-    if (file !== this.lastPointFile) {
-      this.gavePoints.add(file);
-      this.lastPointFile = file;
-    }
+    this.gave(file);
     if (this.store.add(source, name, xKind, x, y, wall, overlapping, multi) !== 'restarted') return;
     const now = Date.now();
     if (now - (this.restartSaid.get(file) ?? 0) < 10_000) return;
     this.restartSaid.set(file, now);
     this.event('warning', `${file}: ${name} went back to ${xKind} ${x} (a restarted training?); its points from there on were replaced.`);
+  }
+
+  private gave(file: string): void {
+    if (file !== this.lastPointFile) {
+      this.gavePoints.add(file);
+      this.lastPointFile = file;
+    }
   }
 
   private reader(file: string, format = formatOf(file)): FileReader | null {

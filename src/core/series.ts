@@ -9,6 +9,24 @@
  */
 import type { Axis, SeriesDelta, XKind } from './protocol/batch';
 
+/** Points of several series in file order: point `i` belongs to series `tagOf[i]` (an EventsPart). */
+export interface PointColumns {
+  tagOf: Uint32Array;
+  x: Float64Array;
+  y: Float64Array;
+  wall: Float64Array;
+}
+
+/** A series in a summary table: how many points it has (since it was last taken) and its last value. */
+export interface SeriesCount {
+  key: string;
+  name: string;
+  source: string;
+  xKind: XKind;
+  points: number;
+  last: number;
+}
+
 /** What `add` did with a point (`dropped`: a new series past MAX_SERIES). */
 export type AddResult = 'appended' | 'replaced' | 'restarted' | 'skipped' | 'dropped';
 
@@ -83,7 +101,26 @@ class Series {
     readonly multi = false,
   ) {}
 
+  /** The chunk points go to (from index `cBase`), until the series is `cEnd` long: a push finds it without a lookup. */
+  private cx: Float64Array = EMPTY64;
+  private cy: Float64Array = EMPTY64;
+  private cw: Float32Array = EMPTY32;
+  private cBase = 0;
+  private cEnd = 0;
+
   push(x: number, y: number, wall: number): void {
+    if (this.length === this.cEnd) this.room();
+    const i = this.length - this.cBase;
+    if (Number.isNaN(this.wallBase) && Number.isFinite(wall)) this.wallBase = wall;
+    this.cx[i] = x;
+    this.cy[i] = y;
+    this.cw[i] = wall - this.wallBase;
+    this.length++;
+    this.lastX = x;
+  }
+
+  /** Makes the chunk that point `length` goes to the one `push` writes, allocating it as needed. */
+  private room(): void {
     const c = this.length >>> SHIFT;
     const i = this.length & (CHUNK - 1);
     if (c === this.xs.length) {
@@ -96,12 +133,11 @@ class Series {
       this.ys[0] = grow(this.ys[0], new Float64Array(n));
       this.ws[0] = grow(this.ws[0], new Float32Array(n));
     }
-    if (Number.isNaN(this.wallBase) && Number.isFinite(wall)) this.wallBase = wall;
-    this.xs[c][i] = x;
-    this.ys[c][i] = y;
-    this.ws[c][i] = wall - this.wallBase;
-    this.length++;
-    this.lastX = x;
+    this.cx = this.xs[c];
+    this.cy = this.ys[c];
+    this.cw = this.ws[c];
+    this.cBase = c << SHIFT;
+    this.cEnd = this.cBase + this.cx.length;
   }
 
   /** Keeps the first `n` points. */
@@ -110,11 +146,16 @@ class Series {
     if (n < this.sent) this.cut = true;
     this.sent = Math.min(this.sent, n); // the next delta starts there: the receiver drops its points from its x on
     this.xs.length = this.ys.length = this.ws.length = Math.max(1, Math.ceil(n / CHUNK));
+    this.cEnd = n; // the next push looks its chunk up again
     this.lastX = n > 0 ? this.x(n - 1) : -Infinity;
   }
 
   x(i: number): number {
     return this.xs[i >>> SHIFT][i & (CHUNK - 1)];
+  }
+
+  y(i: number): number {
+    return this.ys[i >>> SHIFT][i & (CHUNK - 1)];
   }
 
   /** Index of the first point with x ≥ v. */
@@ -188,6 +229,45 @@ export class SeriesStore {
   readonly dropped = new Set<string>();
 
   /**
+   * Adds points `[from, to)` of columns in file order (`names[tagOf[i]]`, several at one x kept,
+   * as `add` with `multi`) when none of them goes back, is dropped or is positioned otherwise:
+   * then the result is that of `add` for each, without a lookup per point. False, having only
+   * created the series that `add` would have created by then, when one does: add them one by one.
+   */
+  addPoints(source: string, names: readonly string[], xKind: XKind, c: PointColumns, from: number, to: number): boolean {
+    const series: (Series | undefined)[] = new Array(names.length).fill(undefined);
+    const last = new Float64Array(names.length);
+    const { tagOf, x } = c;
+    for (let i = from; i < to; i++) {
+      const t = tagOf[i];
+      let s = series[t];
+      if (!s) {
+        if (!(s = series[t] = this.seriesFor(source, names[t], xKind, true))) return false;
+        last[t] = s.lastX;
+      }
+      const xi = x[i];
+      if (!(xi >= last[t])) return false; // back (a restart), or NaN
+      last[t] = xi;
+    }
+    const { y, wall } = c;
+    for (let i = from; i < to; i++) series[tagOf[i]]!.push(x[i], y[i], wall[i]);
+    return true;
+  }
+
+  /** The series `add` would put a point of `name` in, created if new; undefined when `add` would not append to it (dropped, another axis, one point at each x). */
+  private seriesFor(source: string, name: string, xKind: XKind, multi: boolean): Series | undefined {
+    let names = this.bySource.get(source);
+    if (!names) this.bySource.set(source, (names = new Map()));
+    if (name.length > MAX_NAME_CHARS) name = storedName(name);
+    let s = names.get(name);
+    if (!s) {
+      if (this.series.size >= MAX_SERIES) return undefined;
+      s = this.create(source, name, xKind, multi, names);
+    }
+    return s.xKind === xKind && s.multi ? s : undefined;
+  }
+
+  /**
    * Adds a point (`wall`: its time in seconds since the epoch, NaN when unknown). A point at the
    * series' last x replaces it (a redraw settling on its value); a point whose x goes back starts
    * the series over from there, dropping the points at or after it, as TensorBoard purges on a
@@ -207,11 +287,7 @@ export class SeriesStore {
         if (this.dropped.size < DROPPED_COUNTED && !this.dropped.has(name)) this.dropped.add(storedName(name));
         return 'dropped';
       }
-      const own = storedName(name);
-      const key = `${source}:${own}`;
-      s = new Series(key, own, source, xKind, multi);
-      this.series.set(key, s);
-      names.set(own, s);
+      s = this.create(source, name, xKind, multi, names);
     }
     if (xKind !== s.xKind) return 'skipped'; // positioned otherwise (a damaged line read by row number): not this axis
     if (x > s.lastX || (s.multi && x === s.lastX)) {
@@ -226,12 +302,33 @@ export class SeriesStore {
     return result;
   }
 
+  private create(source: string, name: string, xKind: XKind, multi: boolean, names: Map<string, Series>): Series {
+    const own = storedName(name);
+    const key = `${source}:${own}`;
+    const s = new Series(key, own, source, xKind, multi);
+    this.series.set(key, s);
+    names.set(own, s);
+    return s;
+  }
+
   /** Points added since the last call, per series; marks them sent. */
   takeDeltas(): SeriesDelta[] {
     const out: SeriesDelta[] = [];
     for (const s of this.series.values()) {
       if (s.sent === s.length) continue;
       out.push(s.delta(s.sent));
+      s.sent = s.length;
+      s.cut = false;
+    }
+    return out;
+  }
+
+  /** As `takeDeltas`, each series' count and last value instead of a copy of its points. */
+  takeCounts(): SeriesCount[] {
+    const out: SeriesCount[] = [];
+    for (const s of this.series.values()) {
+      if (s.sent === s.length) continue;
+      out.push({ key: s.key, name: s.name, source: s.source, xKind: s.xKind, points: s.length - s.sent, last: s.y(s.length - 1) });
       s.sent = s.length;
       s.cut = false;
     }

@@ -14,24 +14,26 @@ export class Tags {
   private last: Tag | undefined;
 
   read(r: Reader): string {
-    const lenAt = r.at;
     const len = r.varint();
     const start = r.at;
     if (start + len > r.end) throw new RangeError('truncated tag');
+    r.at = start + len;
+    return this.at(r.buf, start, len);
+  }
+
+  /** The tag whose UTF-8 bytes are `buf[start, start + len)`. */
+  at(buf: Uint8Array, start: number, len: number): string {
     const guess = this.last?.next;
-    if (guess && guess.bytes.length === len && sameBytes(guess.bytes, r.buf, start)) {
-      r.at = start + len;
+    if (guess && guess.bytes.length === len && sameBytes(guess.bytes, buf, start)) {
       this.last = guess;
       return guess.tag;
     }
     let h = 0x811c9dc5; // FNV-1a
-    for (let i = start; i < start + len; i++) h = Math.imul(h ^ r.buf[i], 0x01000193);
+    for (let i = start; i < start + len; i++) h = Math.imul(h ^ buf[i], 0x01000193);
     const known = this.byHash.get(h);
-    let found = known?.find((t) => t.bytes.length === len && sameBytes(t.bytes, r.buf, start));
-    if (found) r.at = start + len;
-    else {
-      r.at = lenAt;
-      found = { bytes: r.buf.slice(start, start + len), tag: r.string(), next: undefined };
+    let found = known?.find((t) => t.bytes.length === len && sameBytes(t.bytes, buf, start));
+    if (!found) {
+      found = { bytes: buf.slice(start, start + len), tag: decode(buf, start, len), next: undefined };
       if (this.byHash.size >= 10_000) return found.tag;
       if (known) known.push(found);
       else this.byHash.set(h, [found]);
@@ -88,20 +90,17 @@ export class Reader {
     const len = this.varint();
     const start = this.at;
     this.at += len;
-    // Tags are short and ASCII: building them directly beats a TextDecoder call per value.
-    if (len <= 64) {
-      let s = '';
-      for (let i = start; i < start + len; i++) {
-        const c = this.buf[i];
-        if (c >= 0x80) return decoder.decode(this.buf.subarray(start, start + len));
-        s += String.fromCharCode(c);
-      }
-      return s;
-    }
-    return decoder.decode(this.buf.subarray(start, start + len));
+    return decode(this.buf, start, len);
   }
 
-  skip(wire: number): void {
+  /** The cursor moved to `at`. */
+  from(at: number): this {
+    this.at = at;
+    return this;
+  }
+
+  /** Skips a field of this wire type; returns where the cursor stands after it. */
+  skip(wire: number): number {
     if (wire === 0) this.varint();
     else if (wire === 1) this.at += 8;
     else if (wire === 2) {
@@ -109,5 +108,21 @@ export class Reader {
       this.at += len;
     } else if (wire === 5) this.at += 4;
     else throw new RangeError(`unsupported wire type ${wire}`);
+    return this.at;
   }
+}
+
+/** UTF-8 text of `buf[start, start + len)`. */
+function decode(buf: Uint8Array, start: number, len: number): string {
+  // Tags are short and ASCII: building them directly beats a TextDecoder call per value.
+  if (len <= 64) {
+    let s = '';
+    for (let i = start; i < start + len; i++) {
+      const c = buf[i];
+      if (c >= 0x80) return decoder.decode(buf.subarray(start, start + len));
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+  return decoder.decode(buf.subarray(start, start + len));
 }

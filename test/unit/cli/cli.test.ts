@@ -21,6 +21,33 @@ describe('training-monitor CLI (built dist/cli.js)', () => {
     assert.deepEqual(r.warnings, []);
   });
 
+  it('parse without --json prints a row per series with its points and last value, as --json has them, and the warnings', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'metrics.csv'), 'step,loss,acc\n1,0.5,0.1\n2,0.25,0.2\n1,0.125,0.3\n'); // a restart at row 3
+    const sub = path.join(dir, 'tb');
+    fs.mkdirSync(sub);
+    fs.writeFileSync(path.join(sub, 'events.out.tfevents.1.host'), concat([1, 2, 2, 3].map((step) => record(event(step, [scalarValue('lr', step / 10)])))));
+    const r = JSON.parse(execFileSync(process.execPath, [cli, 'parse', dir, '--json'], { encoding: 'utf8' })) as Result;
+    const text = execFileSync(process.execPath, [cli, 'parse', dir], { encoding: 'utf8' });
+    const rows = text.split('\n').filter((l) => /^(loss|acc|tb\/lr) /.test(l));
+    assert.deepEqual(
+      rows.map((l) => l.split(/ +/)),
+      Object.entries(r.series).map(([name, s]) => [
+        name,
+        name === 'tb/lr' ? 'tb/events.out.tfevents.1.host' : 'metrics.csv',
+        String(s.x.length),
+        String(s.y.at(-1)),
+        'step',
+      ]),
+    );
+    assert.deepEqual(
+      rows.map((l) => l.split(/ +/)[2]),
+      ['1', '1', '4'],
+    );
+    assert.equal(r.warnings.length, 1);
+    assert.ok(text.includes(`warning: ${r.warnings[0]}`), text);
+  });
+
   it('parse --json writes NaN and the infinities as strings, -0 as -0 (JSON has none of them)', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'metrics.csv'), 'step,loss\n1,nan\n2,inf\n3,-inf\n4,-0.0\n5,0.5\n');

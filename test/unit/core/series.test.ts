@@ -25,6 +25,31 @@ describe('SeriesStore', () => {
     assert.equal(s.pointCount, 40_002);
   });
 
+  it('after restarts at chunk edges and inside chunks, holds what a plain list of the same points holds', () => {
+    const s = new SeriesStore();
+    const model: number[][] = []; // [x, y]
+    const CHUNK = 1 << 15;
+    let x = 0;
+    // where the next point goes back to: edges of the growing first chunk and of fixed chunks, inside them, the start
+    const backTo = [CHUNK, 5, 2 * CHUNK - 1, 0, 3 * CHUNK, CHUNK + 1, 4, 2 * CHUNK];
+    for (const to of backTo) {
+      for (const end = 4 * CHUNK + 17; x < end; x++) {
+        s.add('e', 'loss', 'step', x, x % 97, NaN, false, true);
+        model.push([x, x % 97]);
+      }
+      assert.equal(s.add('e', 'loss', 'step', to, -to, NaN, false, true), 'restarted');
+      model.length = model.findIndex(([mx]) => mx >= to);
+      model.push([to, -to]);
+      x = to + 1;
+    }
+    const all = s.range('e:loss', -Infinity, Infinity)!;
+    assert.equal(all.x.length, model.length);
+    assert.ok(
+      model.every(([mx, my], i) => all.x[i] === mx && all.y[i] === my),
+      'every point where the list has it',
+    );
+  });
+
   it('stores at most 24 bytes a point on a long run', () => {
     const s = new SeriesStore();
     for (let k = 0; k < 4; k++) for (let i = 0; i < 300_000; i++) s.add('a', `m${k}`, 'step', i, Math.random(), 1_795_405_318 + i * 0.01);
