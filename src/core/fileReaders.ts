@@ -3,10 +3,12 @@
  * Readers hand what they find to the ingester through a `ReaderSink`.
  */
 import type { EventLevel, LogStream } from './protocol/batch';
+import { ByteFrameSplitter } from './byteFrames';
 import { FrameSplitter, MAX_FRAME_CHARS } from './frames';
 import type { LogIndex } from './logIndex';
 import { NotebookParser } from './parse/notebook';
 import { TrainerStateParser } from './parse/records';
+import { textOf } from './parse/scanBytes';
 import { TfEventsParser, type EventsPart } from './parse/tfevents';
 import type { Emit, LineParser, Point } from './parse/types';
 
@@ -47,15 +49,22 @@ const SILENT_LINES = 2000;
 /**
  * Text split into `\r`/`\n` frames, each parsed. Output streams also feed their log tab with the
  * text as decoded, a partial last line included (the view continues it when the rest comes).
+ * Parsers that read bytes get their frames undecoded, and decoded only when they ask.
  */
 export function textReader(sink: ReaderSink, file: string, parser: LineParser, none: string, stream?: LogStream): FileReader {
-  const splitter = new FrameSplitter();
   const emit: Emit = (name, xKind, x, y, wall) => sink.point(file, name, xKind, x, y, wall ?? sink.arrival());
   let frames = 0;
   const onFrame = (text: string, from: number, to: number) => {
     frames++;
     parser.readFrame(text, from, to, emit);
   };
+  const onBytes = (bytes: Uint8Array, from: number, to: number) => {
+    frames++;
+    if (parser.readBytes!(bytes, from, to, emit)) return;
+    const text = textOf(bytes, from, to);
+    parser.readFrame(text, 0, text.length, emit);
+  };
+  const splitter = parser.readBytes && !stream ? new ByteFrameSplitter(onBytes) : new FrameSplitter();
   let reported = 0;
   let noted = false;
   const warnMalformed = () => {

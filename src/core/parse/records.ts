@@ -7,6 +7,7 @@
 import type { XKind } from '../protocol/batch';
 import { epochSeconds, readNumber } from './number';
 import { scanFlatObject } from './scan';
+import { KeyBytes, scanFlatObjectBytes } from './scanBytes';
 import { LineParser, type Emit, type Point } from './types';
 
 type Literal = number | string | boolean | null | Literal[] | { [k: string]: Literal };
@@ -251,6 +252,17 @@ export class JsonlParser extends LineParser {
 
   /** Reused from line to line: most lines repeat the last one's keys. */
   private fields: Fields = { keys: [], values: [], count: 0 };
+  private keyBytes = new KeyBytes();
+
+  /** A flat object read from its bytes; anything else is decoded and read by `read`. */
+  readBytes(bytes: Uint8Array, from: number, to: number, emit: Emit): boolean {
+    const f = this.fields;
+    const count = scanFlatObjectBytes(bytes, from, to, this.keyBytes, f.keys, f.values);
+    if (count === undefined) return false;
+    f.count = count;
+    emitFields(f, ++this.index, emit);
+    return true;
+  }
 
   read(line: string, emit: Emit): void {
     const f = this.fields;

@@ -30,6 +30,12 @@ export abstract class LineParser {
     this.read(text.slice(from, to), emit);
   }
 
+  /**
+   * The frame `bytes[from, to)`, undecoded, for parsers that read their common lines from bytes:
+   * false when this line needs its text (the reader then decodes it and calls readFrame).
+   */
+  readBytes?(bytes: Uint8Array, from: number, to: number, emit: Emit): boolean;
+
   /** The file was rewritten or replaced: positions and headers start over. */
   abstract reset(): void;
 
