@@ -21,7 +21,7 @@ export class ByteFrameSplitter {
   /** The start of a line not ended yet: `held[0, heldLength)`. */
   private held = new Uint8Array(256);
   private heldLength = 0;
-  /** The last chunk ended with the `\r` that ended a frame: a `\n` opening the next one belongs to it. */
+  /** The last chunk ended with a `\r`: the held frame it ended waits for the next byte, which may be the `\n` of a `\r\n` (as in FrameSplitter). */
   private afterCR = false;
   /** Bytes of a byte-order mark matched at the stream's start so far; -1 once decided. */
   private bom = 0;
@@ -44,18 +44,21 @@ export class ByteFrameSplitter {
     if (this.afterCR && start < n) {
       this.afterCR = false;
       if (bytes[start] === 10) start++;
+      this.handHeld();
     }
     // native searches for the next \n and \r: most files have no \r, and then one search a line
     let lf = bytes.indexOf(10, start);
     let cr = bytes.indexOf(13, start);
     while (lf >= 0 || cr >= 0) {
       const e = cr < 0 || (lf >= 0 && lf < cr) ? lf : cr;
+      if (e === cr && e + 1 === n) {
+        this.hold(bytes, start, e);
+        this.afterCR = true;
+        return;
+      }
       this.frame(bytes, start, e);
       start = e + 1;
-      if (e === cr) {
-        if (start === n) this.afterCR = true;
-        else if (bytes[start] === 10) start++;
-      }
+      if (e === cr && bytes[start] === 10) start++;
       if (lf >= 0 && lf < start) lf = bytes.indexOf(10, start);
       if (cr >= 0 && cr < start) cr = bytes.indexOf(13, start);
     }
@@ -74,8 +77,8 @@ export class ByteFrameSplitter {
     if (this.text) return this.text.endTo(onFrame);
     if (this.bom > 0) this.hold(BOM, 0, this.bom); // the stream was the start of a mark, no mark
     this.bom = -1;
+    if (this.heldLength || this.afterCR) this.handHeld();
     this.afterCR = false;
-    if (this.heldLength) this.handHeld();
   }
 
   /** Forget everything held (the file was truncated or replaced). */

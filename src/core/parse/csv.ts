@@ -11,6 +11,7 @@
 import { CSV_HEADER } from '../exportCsv';
 import { EPOCH_AFTER, epochSeconds, numberOrNaN, readNumber } from './number';
 import { wholeNumber } from './scan';
+import { textOf, wholeNumberBytes } from './scanBytes';
 import { LineParser, type Emit } from './types';
 import type { XKind } from '../protocol/batch';
 
@@ -142,6 +143,10 @@ export class CsvParser extends LineParser {
   /** SB3 `Monitor`'s first line: `#{"t_start": 1600000000.0, …}`; its `t` column counts from it. */
   private tStart = NaN;
 
+  /** The text row, or the bytes of one, that `cells` reads (held during the call only). */
+  private line = '';
+  private bytes: Uint8Array | undefined;
+
   /** Where the next quote is in `quoteText` (Infinity: none), so a frame's quote test never searches past it twice. */
   private quoteText = '';
   private quoteAt = Infinity;
@@ -229,8 +234,8 @@ export class CsvParser extends LineParser {
 
   /** The row in `line[from, to)`; false when its width is not the header's. */
   private row(line: string, from: number, to: number, emit: Emit): boolean {
-    const header = this.header!;
-    const { starts, ends, skip } = this;
+    const { starts, ends } = this;
+    const width = this.header!.length;
     let n = 0;
     let at = from;
     for (;;) {
@@ -238,34 +243,85 @@ export class CsvParser extends LineParser {
       if (next >= to) next = -1;
       starts[n] = at;
       ends[n++] = next < 0 ? to : next;
-      if (next < 0 || n > header.length) break;
+      if (next < 0 || n > width) break;
       at = next + 1;
     }
-    if (n !== header.length) return false;
+    if (n !== width) return false;
+    this.line = line;
+    this.cells(emit);
+    this.line = '';
+    return true;
+  }
+
+  /**
+   * The common row (`readFrame`'s plain one: no quotes, not blank, nothing held) read from its
+   * bytes, decoding only cells that are not plain numbers; false for any other line, which is
+   * decoded and read as text.
+   */
+  readBytes(bytes: Uint8Array, from: number, to: number, emit: Emit): boolean {
+    if (this.note) return true;
+    const c = bytes[from];
+    if (!this.header || this.spaces || this.open !== undefined || from >= to || c === 32 || c === 9) return false;
+    const { starts, ends } = this;
+    const width = this.header.length;
+    const delimiter = this.delimiter.charCodeAt(0);
+    let n = 0;
+    starts[0] = from;
+    for (let i = from; i < to; i++) {
+      const b = bytes[i];
+      if (b === delimiter) {
+        ends[n++] = i;
+        if (n === width) return false; // wider than the header
+        starts[n] = i + 1;
+      } else if (b === 34) return false; // a quote: the text path unquotes
+    }
+    ends[n++] = to;
+    if (n !== width) return false;
+    this.bytes = bytes;
+    this.cells(emit);
+    this.bytes = undefined;
+    return true;
+  }
+
+  /** Cell i as a plain number (spaces around it allowed), else undefined. */
+  private cellNumber(i: number): number | undefined {
+    const b = this.bytes;
+    return b ? wholeNumberBytes(b, this.starts[i], this.ends[i]) : wholeNumber(this.line, this.starts[i], this.ends[i]);
+  }
+
+  /** Cell i's text, trimmed. */
+  private cellText(i: number): string {
+    const b = this.bytes;
+    return (b ? textOf(b, this.starts[i], this.ends[i]) : this.line.slice(this.starts[i], this.ends[i])).trim();
+  }
+
+  /** The points of a row of the header's width, its cells found. */
+  private cells(emit: Emit): void {
+    const header = this.header!;
+    const { skip, starts, ends } = this;
     this.rows++;
     let x: number | undefined = this.rows;
     if (this.xColumn >= 0) {
-      const a = starts[this.xColumn];
-      const b = ends[this.xColumn];
-      x = this.xKind === 'wall' ? this.wallSeconds(line.slice(a, b).trim()) : (wholeNumber(line, a, b) ?? numberOrUndefined(line.slice(a, b).trim()));
-      if (x === undefined || !Number.isFinite(x)) return true;
+      const i = this.xColumn;
+      x = this.xKind === 'wall' ? this.wallSeconds(this.cellText(i)) : (this.cellNumber(i) ?? numberOrUndefined(this.cellText(i)));
+      if (x === undefined || !Number.isFinite(x)) return;
     }
     const t = this.timeColumn;
-    const tCell = t < 0 ? '' : line.slice(starts[t], ends[t]).trim();
+    const tCell = t < 0 ? '' : this.cellText(t);
     const wall = t < 0 ? undefined : t === this.xColumn ? x : this.tStart === this.tStart ? this.tStart + numberOrNaN(tCell) : (this.wallSeconds(tCell) ?? NaN);
-    const gpu = this.gpuColumn >= 0 ? line.slice(starts[this.gpuColumn], ends[this.gpuColumn]).trim() : '0';
+    const gpu = this.gpuColumn >= 0 ? this.cellText(this.gpuColumn) : '0';
     const prefix = gpu === '0' || gpu === '' ? '' : `gpu${gpu}/`;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < header.length; i++) {
       if (skip[i]) continue;
-      let y = wholeNumber(line, starts[i], ends[i]);
+      let y = this.cellNumber(i);
       if (y === undefined) {
-        const cell = line.slice(starts[i], ends[i]).trim();
+        if (starts[i] === ends[i]) continue; // empty: absent
+        const cell = this.cellText(i);
         if (MISSING.test(cell)) continue;
         y = cellNumber(cell);
       }
       if (y !== undefined) emit(prefix ? prefix + header[i] : header[i], this.xKind, x, y, wall);
     }
-    return true;
   }
 
   /** The file was rewritten (Lightning rewrites it whole when a metric appears): expect a header. */
