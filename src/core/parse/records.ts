@@ -158,6 +158,9 @@ const AXES: Array<[string, XKind]> = [
   ['time', 'wall'],
 ];
 const AXIS_RANK = new Map(AXES.map(([k], i) => [k, i]));
+/** The rank of a key that is no axis. */
+const METRIC = AXES.length;
+const EPOCH = AXIS_RANK.get('epoch')!;
 
 /** A field's number: a number, or a string holding one (`'0.6934'`, as transformers ≥ 5 prints them). */
 function numeric(v: Literal | undefined): number | undefined {
@@ -171,6 +174,20 @@ export interface Fields {
   count: number;
   /** Whether objects nested deeper than MAX_DEPTH were left out. */
   tooDeep?: boolean;
+  /** Each field's axis rank, kept by position for the key it was found for: a file's lines repeat their keys. */
+  ranks?: { keys: string[]; of: number[] };
+}
+
+/** Field i's rank among the AXES, or METRIC. */
+function rankAt(f: Fields, i: number): number {
+  const k = f.keys[i];
+  const r = f.ranks;
+  if (!r) return AXIS_RANK.get(k) ?? METRIC;
+  if (r.keys[i] !== k) {
+    r.keys[i] = k;
+    r.of[i] = AXIS_RANK.get(k) ?? METRIC;
+  }
+  return r.of[i];
 }
 
 /**
@@ -211,13 +228,12 @@ export function flatten(record: Record<string, Literal>, into: Fields = { keys: 
 export function emitFields(f: Fields, index: number, emit: Emit): void {
   let x = index;
   let xKind: XKind = 'index';
-  let xKey = '';
-  let rank = AXES.length;
+  let rank = METRIC;
   let wall: number | undefined;
-  let wallRank = AXES.length;
+  let wallRank = METRIC;
   for (let i = 0; i < f.count; i++) {
-    const r = AXIS_RANK.get(f.keys[i]);
-    if (r === undefined) continue;
+    const r = rankAt(f, i);
+    if (r === METRIC) continue;
     let v = numeric(f.values[i]);
     if (v === undefined || !Number.isFinite(v)) continue;
     const kind = AXES[r][1];
@@ -225,13 +241,13 @@ export function emitFields(f: Fields, index: number, emit: Emit): void {
       v = epochSeconds(v);
       if (r < wallRank) [wall, wallRank] = [v, r];
     }
-    if (r < rank) [x, xKind, xKey, rank] = [v, kind, f.keys[i], r];
+    if (r < rank) [x, xKind, rank] = [v, kind, r];
   }
   for (let i = 0; i < f.count; i++) {
-    const k = f.keys[i];
-    if (AXIS_RANK.has(k) && (k !== 'epoch' || xKey === 'epoch')) continue;
+    const r = rankAt(f, i);
+    if (r !== METRIC && (r !== EPOCH || rank === EPOCH)) continue;
     const y = numeric(f.values[i]);
-    if (y !== undefined) emit(k, xKind, x, y, wall);
+    if (y !== undefined) emit(f.keys[i], xKind, x, y, wall);
   }
 }
 
@@ -251,7 +267,7 @@ export class JsonlParser extends LineParser {
   private index = 0;
 
   /** Reused from line to line: most lines repeat the last one's keys. */
-  private fields: Fields = { keys: [], values: [], count: 0 };
+  private fields: Fields = { keys: [], values: [], count: 0, ranks: { keys: [], of: [] } };
   private keyBytes = new KeyBytes();
 
   /** A flat object read from its bytes; anything else is decoded and read by `read`. */
