@@ -10,7 +10,7 @@ import { NotebookParser } from './parse/notebook';
 import { TrainerStateParser } from './parse/records';
 import { textOf } from './parse/scanBytes';
 import { TfEventsParser, type EventsPart } from './parse/tfevents';
-import type { Emit, LineParser, Point } from './parse/types';
+import type { Emit, EmitRow, LineParser, Point, Row } from './parse/types';
 
 export interface FileReader {
   push(bytes: Uint8Array): void;
@@ -34,6 +34,8 @@ export interface ReaderSink {
    * series). `overlapping`: the file repeats points already read; `multi`: several at one x are kept.
    */
   point(file: string, name: string, xKind: Point['xKind'], x: number, y: number, wall: number, source?: string, overlapping?: boolean, multi?: boolean): void;
+  /** The points of a line of `file`, as `point` would take them one by one (`wall` given for the row's undefined one). */
+  row(file: string, row: Row, wall: number): void;
   event(level: EventLevel, text: string): void;
   log(stream: LogStream, text: string): void;
   readonly logIndex: LogIndex;
@@ -58,9 +60,10 @@ export function textReader(sink: ReaderSink, file: string, parser: LineParser, n
     frames++;
     parser.readFrame(text, from, to, emit);
   };
+  const emitRow: EmitRow = (row) => sink.row(file, row, row.wall ?? sink.arrival());
   const onBytes = (bytes: Uint8Array, from: number, to: number) => {
     frames++;
-    if (parser.readBytes!(bytes, from, to, emit)) return;
+    if (parser.readBytes!(bytes, from, to, emitRow)) return;
     const text = textOf(bytes, from, to);
     parser.readFrame(text, 0, text.length, emit);
   };

@@ -12,7 +12,7 @@ import { LogText } from './logText';
 import { CsvParser } from './parse/csv';
 import { PrintedParser } from './parse/printed';
 import { JsonlParser } from './parse/records';
-import type { Point } from './parse/types';
+import type { Point, Row } from './parse/types';
 import type { EventsPart } from './parse/tfevents';
 import { MAX_SERIES, SeriesStore } from './series';
 
@@ -48,6 +48,7 @@ export class Ingester {
   private sink: ReaderSink = {
     // spelled out: a rest-and-spread of nine arguments may cost an array per point
     point: (file, name, xKind, x, y, wall, source, overlapping, multi) => this.addValue(file, name, xKind, x, y, wall, source, overlapping, multi),
+    row: (file, row, wall) => this.addRow(file, row, wall),
     event: (level, text) => this.event(level, text),
     log: (stream, text) => this.logs.add(stream, text),
     logIndex: this.logIndex,
@@ -191,6 +192,19 @@ export class Ingester {
     if (now - (this.restartSaid.get(file) ?? 0) < 10_000) return;
     this.restartSaid.set(file, now);
     this.event('warning', `${file}: ${name} went back to ${xKind} ${x} (a restarted training?); its points from there on were replaced.`);
+  }
+
+  /** A row's points: appended to their series at once while x moves on (the rule), else each as `addValue` stores it. */
+  private addRow(file: string, row: Row, wall: number): void {
+    const { names, ys, count, xKind, x } = row;
+    if (count && file !== this.lastPointFile) {
+      this.gavePoints.add(file);
+      this.lastPointFile = file;
+    }
+    for (let i = 0; i < count; i++) {
+      i = this.store.appendRow(file, names, ys, i, count, xKind, x, wall);
+      if (i < count) this.addValue(file, names[i], xKind, x, ys[i], wall);
+    }
   }
 
   private reader(file: string, format = formatOf(file)): FileReader | null {

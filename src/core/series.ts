@@ -184,6 +184,10 @@ export class SeriesStore {
   /** Points come in runs from one file: its names without a lookup. */
   private lastSource = '';
   private lastNames: Map<string, Series> | undefined;
+  /** Per source, the series at each position of its last rows (see appendRow). */
+  private slots = new Map<string, { names: string[]; series: Array<Series | undefined> }>();
+  private lastSlotsSource = '';
+  private lastSlots: { names: string[]; series: Array<Series | undefined> } | undefined;
   /** Names of series not kept (past MAX_SERIES), up to DROPPED_COUNTED, in the order they came. */
   readonly dropped = new Set<string>();
 
@@ -224,6 +228,32 @@ export class SeriesStore {
     s.truncate(from);
     s.push(x, y, wall);
     return result;
+  }
+
+  /**
+   * Appends the points of a row at one x (`names[i]` is `ys[i]`, from `from` on) while each is
+   * the rule: a series that exists, on this axis, and x after its last. The series of each
+   * position are kept while the names there repeat, so a line costs no lookup a point. Returns
+   * where it stopped (`count`: all appended); the caller stores that point with `add`.
+   */
+  appendRow(source: string, names: string[], ys: Float64Array, from: number, count: number, xKind: XKind, x: number, wall: number): number {
+    let slots = source === this.lastSlotsSource ? this.lastSlots : this.slots.get(source);
+    if (!slots) this.slots.set(source, (slots = { names: [], series: [] }));
+    this.lastSlotsSource = source;
+    this.lastSlots = slots;
+    for (let i = from; i < count; i++) {
+      const name = names[i];
+      let s = slots.series[i];
+      if (s === undefined || slots.names[i] !== name) {
+        s = this.bySource.get(source)?.get(name.length > MAX_NAME_CHARS ? storedName(name) : name);
+        slots.names[i] = name;
+        slots.series[i] = s;
+        if (s === undefined) return i;
+      }
+      if (s.xKind !== xKind || !(x > s.lastX)) return i;
+      s.push(x, ys[i], wall);
+    }
+    return count;
   }
 
   /** Points added since the last call, per series; marks them sent. */

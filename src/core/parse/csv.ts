@@ -12,7 +12,7 @@ import { CSV_HEADER } from '../exportCsv';
 import { EPOCH_AFTER, epochSeconds, numberOrNaN, readNumber } from './number';
 import { wholeNumber } from './scan';
 import { textOf, wholeNumberBytes } from './scanBytes';
-import { LineParser, type Emit } from './types';
+import { LineParser, Row, type Emit, type EmitRow } from './types';
 import type { XKind } from '../protocol/batch';
 
 const MISSING = /^(?:|NA|N\/A|\[N\/A\]|\[Not Supported\]|None|null)$/i;
@@ -146,6 +146,8 @@ export class CsvParser extends LineParser {
   /** The text row, or the bytes of one, that `cells` reads (held during the call only). */
   private line = '';
   private bytes: Uint8Array | undefined;
+  /** The points `cells` found. */
+  private points = new Row();
 
   /** Where the next quote is in `quoteText` (Infinity: none), so a frame's quote test never searches past it twice. */
   private quoteText = '';
@@ -248,8 +250,9 @@ export class CsvParser extends LineParser {
     }
     if (n !== width) return false;
     this.line = line;
-    this.cells(emit);
+    this.cells();
     this.line = '';
+    this.points.emit(emit);
     return true;
   }
 
@@ -258,7 +261,7 @@ export class CsvParser extends LineParser {
    * bytes, decoding only cells that are not plain numbers; false for any other line, which is
    * decoded and read as text.
    */
-  readBytes(bytes: Uint8Array, from: number, to: number, emit: Emit): boolean {
+  readBytes(bytes: Uint8Array, from: number, to: number, emit: EmitRow): boolean {
     if (this.note) return true;
     const c = bytes[from];
     if (!this.header || this.spaces || this.open !== undefined || from >= to || c === 32 || c === 9) return false;
@@ -278,8 +281,9 @@ export class CsvParser extends LineParser {
     ends[n++] = to;
     if (n !== width) return false;
     this.bytes = bytes;
-    this.cells(emit);
+    this.cells();
     this.bytes = undefined;
+    if (this.points.count) emit(this.points);
     return true;
   }
 
@@ -295,10 +299,11 @@ export class CsvParser extends LineParser {
     return (b ? textOf(b, this.starts[i], this.ends[i]) : this.line.slice(this.starts[i], this.ends[i])).trim();
   }
 
-  /** The points of a row of the header's width, its cells found. */
-  private cells(emit: Emit): void {
+  /** The points of a row of the header's width, its cells found, into `points`. */
+  private cells(): void {
     const header = this.header!;
-    const { skip, starts, ends } = this;
+    const { skip, starts, ends, points } = this;
+    points.count = 0;
     this.rows++;
     let x: number | undefined = this.rows;
     if (this.xColumn >= 0) {
@@ -311,6 +316,7 @@ export class CsvParser extends LineParser {
     const wall = t < 0 ? undefined : t === this.xColumn ? x : this.tStart === this.tStart ? this.tStart + numberOrNaN(tCell) : (this.wallSeconds(tCell) ?? NaN);
     const gpu = this.gpuColumn >= 0 ? this.cellText(this.gpuColumn) : '0';
     const prefix = gpu === '0' || gpu === '' ? '' : `gpu${gpu}/`;
+    points.start(this.xKind, x, wall);
     for (let i = 0; i < header.length; i++) {
       if (skip[i]) continue;
       let y = this.cellNumber(i);
@@ -320,7 +326,7 @@ export class CsvParser extends LineParser {
         if (MISSING.test(cell)) continue;
         y = cellNumber(cell);
       }
-      if (y !== undefined) emit(prefix ? prefix + header[i] : header[i], this.xKind, x, y, wall);
+      if (y !== undefined) points.put(prefix ? prefix + header[i] : header[i], y);
     }
   }
 

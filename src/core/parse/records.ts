@@ -8,7 +8,7 @@ import type { XKind } from '../protocol/batch';
 import { epochSeconds, readNumber } from './number';
 import { scanFlatObject } from './scan';
 import { KeyBytes, scanFlatObjectBytes } from './scanBytes';
-import { LineParser, type Emit, type Point } from './types';
+import { LineParser, Row, type Emit, type EmitRow, type Point } from './types';
 
 type Literal = number | string | boolean | null | Literal[] | { [k: string]: Literal };
 
@@ -220,12 +220,13 @@ export function flatten(record: Record<string, Literal>, into: Fields = { keys: 
   return into;
 }
 
+/** Where a record's points lie, as `position` found (one object reused: the hot path places one a line). */
+const placed = { x: 0, xKind: 'index' as XKind, rank: METRIC, wall: undefined as number | undefined };
+
 /**
- * The points of a record's fields: its first axis key gives x (else `index`), every other numeric
- * field is a metric. Position keys are not metrics, except `epoch` when a step is the x
- * (Lightning logs it that way: it shows where epochs turn). A time field dates the points.
+ * Places a record: its first axis key gives x (else `index`), a time field dates its points.
  */
-export function emitFields(f: Fields, index: number, emit: Emit): void {
+function position(f: Fields, index: number): void {
   let x = index;
   let xKind: XKind = 'index';
   let rank = METRIC;
@@ -243,11 +244,40 @@ export function emitFields(f: Fields, index: number, emit: Emit): void {
     }
     if (r < rank) [x, xKind, rank] = [v, kind, r];
   }
+  placed.x = x;
+  placed.xKind = xKind;
+  placed.rank = rank;
+  placed.wall = wall;
+}
+
+/**
+ * Whether field i of the record just placed is a metric: every numeric field but the position
+ * keys, except `epoch` when a step is the x (Lightning logs it that way: it shows where epochs turn).
+ */
+function isMetric(f: Fields, i: number): boolean {
+  const r = rankAt(f, i);
+  return r === METRIC || (r === EPOCH && placed.rank !== EPOCH);
+}
+
+/** The points of a record's fields: see `position` and `isMetric`. */
+export function emitFields(f: Fields, index: number, emit: Emit): void {
+  position(f, index);
+  const { x, xKind, wall } = placed;
   for (let i = 0; i < f.count; i++) {
-    const r = rankAt(f, i);
-    if (r !== METRIC && (r !== EPOCH || rank === EPOCH)) continue;
+    if (!isMetric(f, i)) continue;
     const y = numeric(f.values[i]);
     if (y !== undefined) emit(f.keys[i], xKind, x, y, wall);
+  }
+}
+
+/** `emitFields` into one row. */
+export function rowOfFields(f: Fields, index: number, row: Row): void {
+  position(f, index);
+  row.start(placed.xKind, placed.x, placed.wall);
+  for (let i = 0; i < f.count; i++) {
+    if (!isMetric(f, i)) continue;
+    const y = numeric(f.values[i]);
+    if (y !== undefined) row.put(f.keys[i], y);
   }
 }
 
@@ -269,14 +299,16 @@ export class JsonlParser extends LineParser {
   /** Reused from line to line: most lines repeat the last one's keys. */
   private fields: Fields = { keys: [], values: [], count: 0, ranks: { keys: [], of: [] } };
   private keyBytes = new KeyBytes();
+  private row = new Row();
 
   /** A flat object read from its bytes; anything else is decoded and read by `read`. */
-  readBytes(bytes: Uint8Array, from: number, to: number, emit: Emit): boolean {
+  readBytes(bytes: Uint8Array, from: number, to: number, emit: EmitRow): boolean {
     const f = this.fields;
     const count = scanFlatObjectBytes(bytes, from, to, this.keyBytes, f.keys, f.values);
     if (count === undefined) return false;
     f.count = count;
-    emitFields(f, ++this.index, emit);
+    rowOfFields(f, ++this.index, this.row);
+    emit(this.row);
     return true;
   }
 

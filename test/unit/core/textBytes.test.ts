@@ -7,9 +7,10 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { textReader, type ReaderSink } from '../../../src/core/fileReaders';
 import { LogIndex } from '../../../src/core/logIndex';
+import { Ingester } from '../../../src/core/ingester';
 import { CsvParser } from '../../../src/core/parse/csv';
 import { JsonlParser } from '../../../src/core/parse/records';
-import type { LineParser } from '../../../src/core/parse/types';
+import type { LineParser, Row } from '../../../src/core/parse/types';
 import { generator, mutate, seeds } from '../../fuzz/cases';
 
 const enc = new TextEncoder();
@@ -20,6 +21,9 @@ function read(file: string, make: () => LineParser, bytes: Uint8Array, cuts: num
   const got: unknown[] = [];
   const sink: ReaderSink = {
     point: (_file, name, xKind, x, y, wall) => got.push([name, xKind, x, y, wall]),
+    row: (_file, row, wall) => {
+      for (let i = 0; i < row.count; i++) got.push([row.names[i], row.xKind, row.x, row.ys[i], wall]);
+    },
     event: (level, text) => got.push([level, text]),
     log: () => assert.fail('no log text from a metrics file'),
     logIndex: new LogIndex(),
@@ -87,7 +91,12 @@ describe('JSON Lines and CSV read from bytes', () => {
   it('reads on after a reset (a rewritten file) as a new file', () => {
     for (const asText of [true, false]) {
       const got: unknown[] = [];
-      const sink = { point: (...a: unknown[]) => got.push(a.slice(1, 5)), event: () => undefined, arrival: () => NaN } as unknown as ReaderSink;
+      const sink = {
+        point: (...a: unknown[]) => got.push(a.slice(1, 5)),
+        row: (_file: string, row: Row) => got.push(...Array.from({ length: row.count }, (_, i) => [row.names[i], row.xKind, row.x, row.ys[i]])),
+        event: () => undefined,
+        arrival: () => NaN,
+      } as unknown as ReaderSink;
       const parser = new CsvParser();
       if (asText) Object.defineProperty(parser, 'readBytes', { value: undefined });
       const r = textReader(sink, 'metrics.csv', parser, '');
@@ -100,5 +109,66 @@ describe('JSON Lines and CSV read from bytes', () => {
         ['acc', 'step', 1, 0.9],
       ]);
     }
+  });
+});
+
+describe('rows of points (JSON Lines and CSV) stored as the points one by one', () => {
+  /** The ingester's result for `files`, read through the byte paths (rows) or with them turned off (a point at a time). */
+  function ingest(files: Array<[string, string]>, rows: boolean): unknown {
+    const saved = [JsonlParser.prototype.readBytes, CsvParser.prototype.readBytes];
+    if (!rows) for (const p of [JsonlParser.prototype, CsvParser.prototype]) Object.defineProperty(p, 'readBytes', { value: undefined, configurable: true });
+    try {
+      const r = new Ingester();
+      for (const [file, text] of files) {
+        const bytes = enc.encode(text);
+        const cut = Math.floor(rand() * bytes.length);
+        r.chunk(file, bytes.subarray(0, cut));
+        r.chunk(file, bytes.subarray(cut));
+      }
+      r.end();
+      const b = r.takeBatch();
+      return {
+        series: b.series.map((s) => [s.key, s.name, s.source, s.xKind, [...s.x], [...s.y], [...s.wall]]),
+        events: b.events.map((e) => `${e.level}: ${e.text}`),
+        count: r.store.pointCount,
+      };
+    } finally {
+      Object.defineProperty(JsonlParser.prototype, 'readBytes', { value: saved[0], configurable: true, writable: true });
+      Object.defineProperty(CsvParser.prototype, 'readBytes', { value: saved[1], configurable: true, writable: true });
+    }
+  }
+
+  it('restarts, replaced points, repeated keys, other axes, long names and series past the cap', () => {
+    const long = 'n'.repeat(300);
+    const jsonl = [
+      '{"step": 1, "loss": 1, "acc": 0.5}',
+      '{"step": 2, "loss": 0.9, "acc": 0.6, "loss": 0.8}', // a key twice: the second replaces
+      '{"step": 2, "loss": 0.7}', // the same x again: replaced
+      '{"step": 3, "loss": 0.6, "time": 1700000000}',
+      '{"step": 4, "loss": 0.55}',
+      '{"step": 3, "loss": 2}', // back: a restart
+      '{"loss": 5}', // no step: by line number, another axis
+      `{"step": 4, "${long}": 1, "${long}x": 2}`,
+      '{"step": NaN, "loss": 3}',
+      '{"epoch": 1, "step": 5, "loss": 0.5}',
+      '{"epoch": 2, "loss": 0.4}',
+    ].join('\n');
+    const many = Array.from({ length: 3 }, (_, line) =>
+      JSON.stringify(Object.fromEntries([['step', line], ...Array.from({ length: 2500 }, (_, k) => [`m${k}`, k])])),
+    ).join('\n');
+    const csv = 'step,loss,loss,acc\n1,0.5,0.4,0.1\n2,0.3,,0.2\n1,0.9,0.8,0.3\nx,1,2,3\n3,1,2,3,4\n';
+    const files: Array<[string, string]> = [
+      ['a.jsonl', jsonl],
+      ['b.jsonl', many],
+      ['metrics.csv', csv],
+      ['c.jsonl', jsonl],
+    ];
+    for (let k = 0; k < 10; k++) {
+      const seedBefore = rand(); // the same cuts both ways
+      const rowsWay = ingest(files, true);
+      assert.deepEqual(ingest(files, false), rowsWay, `round ${k} (${seedBefore})`);
+    }
+    const got = ingest(files, true) as { events: string[]; count: number };
+    assert.ok(got.events.some((e) => /went back to step 3/.test(e)) && got.events.some((e) => /at most 2,000 series/.test(e)), got.events.join('\n'));
   });
 });
