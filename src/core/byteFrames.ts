@@ -12,6 +12,8 @@ import { FrameSplitter, MAX_FRAME_CHARS, type OnFrame } from './frames';
 
 /** Receives each frame as `bytes[from, to)`. */
 export type OnBytes = (bytes: Uint8Array, from: number, to: number) => void;
+/** Reads the line starting at `from` if it can, finding its end on the way (before `limit`): that end, or -1 when it read nothing. */
+export type OnLine = (bytes: Uint8Array, from: number, limit: number) => number;
 
 const BOM = new Uint8Array([0xef, 0xbb, 0xbf]);
 /** A held line's buffer above this size is given back once the line is handed on. */
@@ -28,7 +30,11 @@ export class ByteFrameSplitter {
   /** After a long line: the splitter of the decoded text, for the rest of the stream. */
   private text: FrameSplitter | undefined;
 
-  constructor(private readonly onBytes: OnBytes) {}
+  /** `onLine`: tried first at each line start, so that a line is scanned once (CSV rows). */
+  constructor(
+    private readonly onBytes: OnBytes,
+    private readonly onLine?: OnLine,
+  ) {}
 
   /** Lines cut at MAX_FRAME_CHARS. */
   get capped(): number {
@@ -46,10 +52,23 @@ export class ByteFrameSplitter {
       if (bytes[start] === 10) start++;
       this.handHeld();
     }
-    // native searches for the next \n and \r: most files have no \r, and then one search a line
-    let lf = bytes.indexOf(10, start);
-    let cr = bytes.indexOf(13, start);
-    while (lf >= 0 || cr >= 0) {
+    // native searches for the next \n and \r (-2: not searched yet, -1: none in this chunk): most
+    // files have no \r, and then one search a line, unless onLine found the line's end itself
+    let lf = -2;
+    let cr = -2;
+    const onLine = this.onLine;
+    while (start < n) {
+      if (onLine && !this.heldLength) {
+        const end = onLine(bytes, start, n);
+        if (end >= 0) {
+          start = end + 1;
+          if (bytes[end] === 13 && bytes[start] === 10) start++;
+          continue;
+        }
+      }
+      if (lf < start && lf !== -1) lf = bytes.indexOf(10, start);
+      if (cr < start && cr !== -1) cr = bytes.indexOf(13, start);
+      if (lf < 0 && cr < 0) break;
       const e = cr < 0 || (lf >= 0 && lf < cr) ? lf : cr;
       if (e === cr && e + 1 === n) {
         this.hold(bytes, start, e);
@@ -59,8 +78,6 @@ export class ByteFrameSplitter {
       this.frame(bytes, start, e);
       start = e + 1;
       if (e === cr && bytes[start] === 10) start++;
-      if (lf >= 0 && lf < start) lf = bytes.indexOf(10, start);
-      if (cr >= 0 && cr < start) cr = bytes.indexOf(13, start);
     }
     this.hold(bytes, start, n);
     if (this.heldLength > MAX_FRAME_CHARS) {

@@ -67,7 +67,12 @@ export function textReader(sink: ReaderSink, file: string, parser: LineParser, n
     const text = textOf(bytes, from, to);
     parser.readFrame(text, 0, text.length, emit);
   };
-  const splitter = parser.readBytes && !stream ? new ByteFrameSplitter(onBytes) : new FrameSplitter();
+  const onLine = (bytes: Uint8Array, from: number, limit: number) => {
+    const end = parser.readLine!(bytes, from, limit, emitRow);
+    if (end >= 0) frames++;
+    return end;
+  };
+  const splitter = parser.readBytes && !stream ? new ByteFrameSplitter(onBytes, parser.readLine && onLine) : new FrameSplitter();
   let reported = 0;
   let noted = false;
   const warnMalformed = () => {

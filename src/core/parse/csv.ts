@@ -256,35 +256,56 @@ export class CsvParser extends LineParser {
     return true;
   }
 
-  /**
-   * The common row (`readFrame`'s plain one: no quotes, not blank, nothing held) read from its
-   * bytes, decoding only cells that are not plain numbers; false for any other line, which is
-   * decoded and read as text.
-   */
+  /** `readFrame`'s plain row read from its bytes, decoding only cells that are no plain number; false for other lines (decoded, read as text). */
   readBytes(bytes: Uint8Array, from: number, to: number, emit: EmitRow): boolean {
     if (this.note) return true;
+    if (!this.plainAt(bytes, from, to) || this.cellsIn(bytes, from, to, true) < 0) return false;
+    this.emitCells(bytes, emit);
+    return true;
+  }
+
+  /** `readBytes` of the line at `from`, its end found with its cells (LineParser.readLine); -1 for a `\r` at `limit - 1` too (the splitter's). */
+  readLine(bytes: Uint8Array, from: number, limit: number, emit: EmitRow): number {
+    if (this.note || !this.plainAt(bytes, from, limit)) return -1;
+    const end = this.cellsIn(bytes, from, limit, false);
+    if (end < 0 || (bytes[end] === 13 && end + 1 === limit)) return -1;
+    this.emitCells(bytes, emit);
+    return end;
+  }
+
+  /** Whether a common row may start at `from`: the header read, nothing held, not blank. */
+  private plainAt(bytes: Uint8Array, from: number, to: number): boolean {
     const c = bytes[from];
-    if (!this.header || this.spaces || this.open !== undefined || from >= to || c === 32 || c === 9) return false;
+    return !!this.header && !this.spaces && this.open === undefined && from < to && c !== 32 && c !== 9 && c !== 10 && c !== 13;
+  }
+
+  /** The cells from `from` to the line end (`to` when `whole`): where it ends; -1 for another width, a quote (unquoted as text) or no end. */
+  private cellsIn(bytes: Uint8Array, from: number, to: number, whole: boolean): number {
     const { starts, ends } = this;
-    const width = this.header.length;
+    const width = this.header!.length;
     const delimiter = this.delimiter.charCodeAt(0);
     let n = 0;
     starts[0] = from;
-    for (let i = from; i < to; i++) {
+    let i = from;
+    for (; i < to; i++) {
       const b = bytes[i];
       if (b === delimiter) {
         ends[n++] = i;
-        if (n === width) return false; // wider than the header
+        if (n === width) return -1;
         starts[n] = i + 1;
-      } else if (b === 34) return false; // a quote: the text path unquotes
+      } else if (b === 34) return -1;
+      else if (b === 10 || b === 13) break;
     }
-    ends[n++] = to;
-    if (n !== width) return false;
+    if (i === to && !whole) return -1;
+    ends[n++] = i;
+    return n === width ? i : -1;
+  }
+
+  private emitCells(bytes: Uint8Array, emit: EmitRow): void {
     this.bytes = bytes;
     this.cells();
     this.bytes = undefined;
     if (this.points.count) emit(this.points);
-    return true;
   }
 
   /** Cell i as a plain number (spaces around it allowed), else undefined. */

@@ -76,6 +76,13 @@ export abstract class LineParser {
    */
   readBytes?(bytes: Uint8Array, from: number, to: number, row: EmitRow): boolean;
 
+  /**
+   * `readBytes` of a line whose end is not found yet, for parsers that find it in the pass that
+   * reads the line: where the line ends (its `\n` or `\r`, before `limit`), or -1 when it read
+   * nothing (the reader then finds the end and calls readBytes).
+   */
+  readLine?(bytes: Uint8Array, from: number, limit: number, row: EmitRow): number;
+
   /** The file was rewritten or replaced: positions and headers start over. */
   abstract reset(): void;
 
