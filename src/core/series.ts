@@ -73,6 +73,11 @@ class Series {
   lastX = -Infinity;
   /** Points were dropped that receivers hold: the next delta replaces from its first x on. */
   cut = false;
+  /** Where points go now (see locate). */
+  private cx: Float64Array = EMPTY64;
+  private cy: Float64Array = EMPTY64;
+  private cw: Float32Array = EMPTY32;
+  private full = 0;
 
   constructor(
     readonly key: string,
@@ -84,6 +89,18 @@ class Series {
   ) {}
 
   push(x: number, y: number, wall: number): void {
+    if (this.length === this.full) this.room();
+    const i = this.length & (CHUNK - 1);
+    if (Number.isNaN(this.wallBase) && Number.isFinite(wall)) this.wallBase = wall;
+    this.cx[i] = x;
+    this.cy[i] = y;
+    this.cw[i] = wall - this.wallBase;
+    this.length++;
+    this.lastX = x;
+  }
+
+  /** Room for the next point: a new chunk, or the first one doubled. */
+  private room(): void {
     const c = this.length >>> SHIFT;
     const i = this.length & (CHUNK - 1);
     if (c === this.xs.length) {
@@ -96,12 +113,20 @@ class Series {
       this.ys[0] = grow(this.ys[0], new Float64Array(n));
       this.ws[0] = grow(this.ws[0], new Float32Array(n));
     }
-    if (Number.isNaN(this.wallBase) && Number.isFinite(wall)) this.wallBase = wall;
-    this.xs[c][i] = x;
-    this.ys[c][i] = y;
-    this.ws[c][i] = wall - this.wallBase;
-    this.length++;
-    this.lastX = x;
+    this.locate();
+  }
+
+  /** The chunk the next point goes to, held in cx/cy/cw (a lookup a point less), and the length that fills it. */
+  private locate(): void {
+    const c = this.length >>> SHIFT;
+    if (c === this.xs.length) {
+      this.full = this.length; // the next point starts a chunk
+      return;
+    }
+    this.cx = this.xs[c];
+    this.cy = this.ys[c];
+    this.cw = this.ws[c];
+    this.full = c * CHUNK + this.cx.length;
   }
 
   /** Keeps the first `n` points. */
@@ -111,6 +136,7 @@ class Series {
     this.sent = Math.min(this.sent, n); // the next delta starts there: the receiver drops its points from its x on
     this.xs.length = this.ys.length = this.ws.length = Math.max(1, Math.ceil(n / CHUNK));
     this.lastX = n > 0 ? this.x(n - 1) : -Infinity;
+    this.locate();
   }
 
   x(i: number): number {
