@@ -13,57 +13,18 @@ import type { SeriesCount } from '../core/series';
 import { Pipeline } from '../workers/pipeline';
 import { bench } from './bench';
 import { bigFile, runParts, type PartMessage, type PartRequest } from './eventsSplit';
+import { JsonOut } from './jsonOut';
 import { readAll } from './parse';
 
 const USAGE = `usage: training-monitor parse <file-or-dir> [--json]
        training-monitor watch <file-or-dir> [--json] [--idle-exit SECONDS]
        training-monitor bench [--json]`;
 
-/**
- * A number as `--json` writes it: JSON has no NaN or infinities (JSON.stringify would write null,
- * and 0 for -0), so they are the strings "NaN", "Infinity", "-Infinity"; -0 is the number `-0`.
- */
-function jsonNumber(v: number): string {
-  if (Number.isNaN(v)) return '"NaN"';
-  if (v === Infinity) return '"Infinity"';
-  if (v === -Infinity) return '"-Infinity"';
-  return Object.is(v, -0) ? '-0' : String(v);
-}
-
-/** Text written to stdout in pieces of about this many characters: one string of the whole answer would cost its size again. */
-const PIECE = 1 << 16;
-
-/** Writes text in pieces, so `--json` of millions of points never builds one giant string or array. */
-class Out {
-  private s = '';
-  add(text: string): void {
-    this.s += text;
-    if (this.s.length >= PIECE) this.flush();
-  }
-  numbers(a: ArrayLike<number>): void {
-    let s = this.s + '[';
-    for (let i = 0; i < a.length; i++) {
-      const v = a[i];
-      // finite and not -0 (the common case): the number as JavaScript writes it
-      s += (i ? ',' : '') + (v - v === 0 && (v !== 0 || 1 / v > 0) ? String(v) : jsonNumber(v));
-      if (s.length >= PIECE) {
-        process.stdout.write(s);
-        s = '';
-      }
-    }
-    this.s = s + ']';
-  }
-  flush(): void {
-    if (this.s) process.stdout.write(this.s);
-    this.s = '';
-  }
-}
-
 /** `--json`: exactly {"series": {name: {x, y, xKind}}, "warnings": [...]}; a name two sources share is keyed `source:name` the second time. */
 function print(batch: Batch, json: boolean): void {
   if (json) {
     const names = new Set<string>();
-    const out = new Out();
+    const out = new JsonOut();
     out.add('{"series":{');
     batch.series.forEach((s, i) => {
       const name = names.has(s.name) ? s.key : s.name;

@@ -21,8 +21,9 @@ export async function readAll(root: string, spawn?: SpawnPart): Promise<Ingester
   const tailer = new Tailer(root, (msg) => {
     if (msg.type === 'chunk') {
       ingester.chunk(msg.file, new Uint8Array(msg.bytes), undefined, msg.format);
-      // the event parser copies what it holds; text readers may keep views of their bytes
-      if (msg.format === 'tfevents') tailer.recycle(msg.bytes);
+      // the event parser copies what it holds, as do the byte readers of JSON Lines and CSV;
+      // the other text readers may keep views of their bytes
+      if (msg.format === 'tfevents' || msg.format === 'jsonl' || msg.format === 'csv') tailer.recycle(msg.bytes);
     } else if (msg.type === 'warning' || msg.type === 'info') ingester.event(msg.type, msg.text);
   });
   const split = spawn && new EventsSplit(spawn);

@@ -3,12 +3,14 @@
  * Readers hand what they find to the ingester through a `ReaderSink`.
  */
 import type { EventLevel, LogStream } from './protocol/batch';
+import { ByteFrameSplitter } from './byteFrames';
 import { FrameSplitter, MAX_FRAME_CHARS } from './frames';
 import type { LogIndex } from './logIndex';
 import { NotebookParser } from './parse/notebook';
 import { TrainerStateParser } from './parse/records';
+import { textOf } from './parse/scanBytes';
 import { TfEventsParser, type EventsPart } from './parse/tfevents';
-import type { Emit, LineParser, Point } from './parse/types';
+import type { Emit, EmitRow, LineParser, Point, Row } from './parse/types';
 import type { PointColumns } from './series';
 
 export interface FileReader {
@@ -38,6 +40,8 @@ export interface ReaderSink {
    * several at one step kept (event files): as `point` for each, in fewer calls.
    */
   stepPoints(file: string, names: readonly string[], columns: PointColumns, from: number, to: number): void;
+  /** The points of a line of `file`, as `point` would take them one by one (`wall` given for the row's undefined one). */
+  row(file: string, row: Row, wall: number): void;
   event(level: EventLevel, text: string): void;
   log(stream: LogStream, text: string): void;
   readonly logIndex: LogIndex;
@@ -53,15 +57,28 @@ const SILENT_LINES = 2000;
 /**
  * Text split into `\r`/`\n` frames, each parsed. Output streams also feed their log tab with the
  * text as decoded, a partial last line included (the view continues it when the rest comes).
+ * Parsers that read bytes get their frames undecoded, and decoded only when they ask.
  */
 export function textReader(sink: ReaderSink, file: string, parser: LineParser, none: string, stream?: LogStream): FileReader {
-  const splitter = new FrameSplitter();
   const emit: Emit = (name, xKind, x, y, wall) => sink.point(file, name, xKind, x, y, wall ?? sink.arrival());
   let frames = 0;
   const onFrame = (text: string, from: number, to: number) => {
     frames++;
     parser.readFrame(text, from, to, emit);
   };
+  const emitRow: EmitRow = (row) => sink.row(file, row, row.wall ?? sink.arrival());
+  const onBytes = (bytes: Uint8Array, from: number, to: number) => {
+    frames++;
+    if (parser.readBytes!(bytes, from, to, emitRow)) return;
+    const text = textOf(bytes, from, to);
+    parser.readFrame(text, 0, text.length, emit);
+  };
+  const onLine = (bytes: Uint8Array, from: number, limit: number) => {
+    const end = parser.readLine!(bytes, from, limit, emitRow);
+    if (end >= 0) frames++;
+    return end;
+  };
+  const splitter = parser.readBytes && !stream ? new ByteFrameSplitter(onBytes, parser.readLine && onLine) : new FrameSplitter();
   let reported = 0;
   let noted = false;
   const warnMalformed = () => {

@@ -23,7 +23,7 @@ export type OnFrame = (text: string, from: number, to: number, end: Frame['end']
 export const MAX_FRAME_CHARS = 1 << 20;
 
 export class FrameSplitter {
-  private decoder = new TextDecoder('utf-8');
+  private decoder: InstanceType<typeof TextDecoder>;
   private pending = '';
   /** A `\r` that ended the last chunk: it may be the first half of `\r\n`. */
   private pendingCR = false;
@@ -31,6 +31,11 @@ export class FrameSplitter {
   capped = 0;
   /** Inside the dropped rest of a cut line, until its end. */
   private skipping = false;
+
+  /** `ignoreBOM`: the bytes continue a stream (byteFrames.ts), so a leading U+FEFF is text, not a mark to drop. */
+  constructor(private readonly ignoreBOM = false) {
+    this.decoder = new TextDecoder('utf-8', { ignoreBOM });
+  }
 
   /** Decodes `bytes`, hands each completed frame to `onFrame`, and returns the decoded text (less what was dropped of a cut line). */
   pushTo(bytes: Uint8Array, onFrame: OnFrame): string {
@@ -70,7 +75,7 @@ export class FrameSplitter {
 
   /** Forget everything held (the file was truncated or replaced). */
   reset(): void {
-    this.decoder = new TextDecoder('utf-8');
+    this.decoder = new TextDecoder('utf-8', { ignoreBOM: this.ignoreBOM });
     this.pending = '';
     this.pendingCR = false;
     this.skipping = false;

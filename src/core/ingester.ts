@@ -12,7 +12,7 @@ import { LogText } from './logText';
 import { CsvParser } from './parse/csv';
 import { PrintedParser } from './parse/printed';
 import { JsonlParser } from './parse/records';
-import type { Point } from './parse/types';
+import type { Point, Row } from './parse/types';
 import type { EventsPart } from './parse/tfevents';
 import { MAX_SERIES, SeriesStore, type SeriesCount } from './series';
 
@@ -54,6 +54,7 @@ export class Ingester {
       if (this.store.addPoints(file, names, 'step', c, from, to)) return;
       for (let i = from; i < to; i++) this.addValue(file, names[c.tagOf[i]], 'step', c.x[i], c.y[i], c.wall[i], file, false, true);
     },
+    row: (file, row, wall) => this.addRow(file, row, wall),
     event: (level, text) => this.event(level, text),
     log: (stream, text) => this.logs.add(stream, text),
     logIndex: this.logIndex,
@@ -212,6 +213,16 @@ export class Ingester {
     if (file !== this.lastPointFile) {
       this.gavePoints.add(file);
       this.lastPointFile = file;
+    }
+  }
+
+  /** A row's points: appended to their series at once while x moves on (the rule), else each as `addValue` stores it. */
+  private addRow(file: string, row: Row, wall: number): void {
+    const { names, ys, count, xKind, x } = row;
+    if (count) this.gave(file);
+    for (let i = 0; i < count; i++) {
+      i = this.store.appendRow(file, names, ys, i, count, xKind, x, wall);
+      if (i < count) this.addValue(file, names[i], xKind, x, ys[i], wall);
     }
   }
 

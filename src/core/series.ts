@@ -8,6 +8,9 @@
  * long run costs 20 bytes a point plus at most one part-filled chunk per series.
  */
 import type { Axis, SeriesDelta, XKind } from './protocol/batch';
+import { MAX_NAME_CHARS, storedName } from './seriesName';
+
+export { MAX_NAME_CHARS, storedName } from './seriesName';
 
 /** Points of several series in file order: point `i` belongs to series `tagOf[i]` (an EventsPart). */
 export interface PointColumns {
@@ -39,36 +42,8 @@ const EMPTY32 = new Float32Array(0);
 
 /** Series kept per run; a run that logs more (200k JSON keys, a 50k-column CSV) keeps the first. */
 export const MAX_SERIES = 2000;
-/** Characters of a metric name kept; a longer one ends in a hash of the whole name, so distinct names stay distinct. */
-export const MAX_NAME_CHARS = 200;
 /** Names of dropped series remembered, to count them (a count beyond says "at least"). */
 const DROPPED_COUNTED = 10_000;
-
-/**
- * `name` as stored: a fresh copy (a name sliced from a decoded 4 MB chunk would keep the chunk
- * alive as long as the series; V8 neither flattens nor copies a slice on `' ' + s`), and past
- * MAX_NAME_CHARS cut, with a 64-bit hash of the whole name (also keeps V8's string hashing, which
- * gives every string past 16K characters the same hash, out of a map's way).
- */
-export function storedName(name: string): string {
-  let n = name;
-  if (n.length > MAX_NAME_CHARS) n = n.slice(0, MAX_NAME_CHARS - 18) + '…#' + hash64(name);
-  const codes = new Array<number>(n.length);
-  for (let i = 0; i < n.length; i++) codes[i] = n.charCodeAt(i);
-  return String.fromCharCode(...codes);
-}
-
-/** Two 32-bit FNV-1a lanes over the UTF-16 code units, as 16 hex digits. */
-function hash64(s: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
-  }
-  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
-}
 
 /** Points of one series within [from, to), copied into arrays of exactly that size. */
 export interface StoredColumns {
@@ -225,6 +200,10 @@ export class SeriesStore {
   /** Points come in runs from one file: its names without a lookup. */
   private lastSource = '';
   private lastNames: Map<string, Series> | undefined;
+  /** Per source, the series at each position of its last rows (see appendRow). */
+  private slots = new Map<string, { names: string[]; series: Array<Series | undefined> }>();
+  private lastSlotsSource = '';
+  private lastSlots: { names: string[]; series: Array<Series | undefined> } | undefined;
   /** Names of series not kept (past MAX_SERIES), up to DROPPED_COUNTED, in the order they came. */
   readonly dropped = new Set<string>();
 
@@ -309,6 +288,32 @@ export class SeriesStore {
     this.series.set(key, s);
     names.set(own, s);
     return s;
+  }
+
+  /**
+   * Appends the points of a row at one x (`names[i]` is `ys[i]`, from `from` on) while each is
+   * the rule: a series that exists, on this axis, and x after its last. The series of each
+   * position are kept while the names there repeat, so a line costs no lookup a point. Returns
+   * where it stopped (`count`: all appended); the caller stores that point with `add`.
+   */
+  appendRow(source: string, names: string[], ys: Float64Array, from: number, count: number, xKind: XKind, x: number, wall: number): number {
+    let slots = source === this.lastSlotsSource ? this.lastSlots : this.slots.get(source);
+    if (!slots) this.slots.set(source, (slots = { names: [], series: [] }));
+    this.lastSlotsSource = source;
+    this.lastSlots = slots;
+    for (let i = from; i < count; i++) {
+      const name = names[i];
+      let s = slots.series[i];
+      if (s === undefined || slots.names[i] !== name) {
+        s = this.bySource.get(source)?.get(name.length > MAX_NAME_CHARS ? storedName(name) : name);
+        slots.names[i] = name;
+        slots.series[i] = s;
+        if (s === undefined) return i;
+      }
+      if (s.xKind !== xKind || !(x > s.lastX)) return i;
+      s.push(x, ys[i], wall);
+    }
+    return count;
   }
 
   /** Points added since the last call, per series; marks them sent. */

@@ -11,7 +11,8 @@
 import { CSV_HEADER } from '../exportCsv';
 import { EPOCH_AFTER, epochSeconds, numberOrNaN, readNumber } from './number';
 import { wholeNumber } from './scan';
-import { LineParser, type Emit } from './types';
+import { textOf, wholeNumberBytes } from './scanBytes';
+import { LineParser, Row, type Emit, type EmitRow } from './types';
 import type { XKind } from '../protocol/batch';
 
 const MISSING = /^(?:|NA|N\/A|\[N\/A\]|\[Not Supported\]|None|null)$/i;
@@ -142,6 +143,12 @@ export class CsvParser extends LineParser {
   /** SB3 `Monitor`'s first line: `#{"t_start": 1600000000.0, …}`; its `t` column counts from it. */
   private tStart = NaN;
 
+  /** The text row, or the bytes of one, that `cells` reads (held during the call only). */
+  private line = '';
+  private bytes: Uint8Array | undefined;
+  /** The points `cells` found. */
+  private points = new Row();
+
   /** Where the next quote is in `quoteText` (Infinity: none), so a frame's quote test never searches past it twice. */
   private quoteText = '';
   private quoteAt = Infinity;
@@ -229,8 +236,8 @@ export class CsvParser extends LineParser {
 
   /** The row in `line[from, to)`; false when its width is not the header's. */
   private row(line: string, from: number, to: number, emit: Emit): boolean {
-    const header = this.header!;
-    const { starts, ends, skip } = this;
+    const { starts, ends } = this;
+    const width = this.header!.length;
     let n = 0;
     let at = from;
     for (;;) {
@@ -238,34 +245,110 @@ export class CsvParser extends LineParser {
       if (next >= to) next = -1;
       starts[n] = at;
       ends[n++] = next < 0 ? to : next;
-      if (next < 0 || n > header.length) break;
+      if (next < 0 || n > width) break;
       at = next + 1;
     }
-    if (n !== header.length) return false;
+    if (n !== width) return false;
+    this.line = line;
+    this.cells();
+    this.line = '';
+    this.points.emit(emit);
+    return true;
+  }
+
+  /** `readFrame`'s plain row read from its bytes, decoding only cells that are no plain number; false for other lines (decoded, read as text). */
+  readBytes(bytes: Uint8Array, from: number, to: number, emit: EmitRow): boolean {
+    if (this.note) return true;
+    if (!this.plainAt(bytes, from, to) || this.cellsIn(bytes, from, to, true) < 0) return false;
+    this.emitCells(bytes, emit);
+    return true;
+  }
+
+  /** `readBytes` of the line at `from`, its end found with its cells (LineParser.readLine); -1 for a `\r` at `limit - 1` too (the splitter's). */
+  readLine(bytes: Uint8Array, from: number, limit: number, emit: EmitRow): number {
+    if (this.note || !this.plainAt(bytes, from, limit)) return -1;
+    const end = this.cellsIn(bytes, from, limit, false);
+    if (end < 0 || (bytes[end] === 13 && end + 1 === limit)) return -1;
+    this.emitCells(bytes, emit);
+    return end;
+  }
+
+  /** Whether a common row may start at `from`: the header read, nothing held, not blank. */
+  private plainAt(bytes: Uint8Array, from: number, to: number): boolean {
+    const c = bytes[from];
+    return !!this.header && !this.spaces && this.open === undefined && from < to && c !== 32 && c !== 9 && c !== 10 && c !== 13;
+  }
+
+  /** The cells from `from` to the line end (`to` when `whole`): where it ends; -1 for another width, a quote (unquoted as text) or no end. */
+  private cellsIn(bytes: Uint8Array, from: number, to: number, whole: boolean): number {
+    const { starts, ends } = this;
+    const width = this.header!.length;
+    const delimiter = this.delimiter.charCodeAt(0);
+    let n = 0;
+    starts[0] = from;
+    let i = from;
+    for (; i < to; i++) {
+      const b = bytes[i];
+      if (b === delimiter) {
+        ends[n++] = i;
+        if (n === width) return -1;
+        starts[n] = i + 1;
+      } else if (b === 34) return -1;
+      else if (b === 10 || b === 13) break;
+    }
+    if (i === to && !whole) return -1;
+    ends[n++] = i;
+    return n === width ? i : -1;
+  }
+
+  private emitCells(bytes: Uint8Array, emit: EmitRow): void {
+    this.bytes = bytes;
+    this.cells();
+    this.bytes = undefined;
+    if (this.points.count) emit(this.points);
+  }
+
+  /** Cell i as a plain number (spaces around it allowed), else undefined. */
+  private cellNumber(i: number): number | undefined {
+    const b = this.bytes;
+    return b ? wholeNumberBytes(b, this.starts[i], this.ends[i]) : wholeNumber(this.line, this.starts[i], this.ends[i]);
+  }
+
+  /** Cell i's text, trimmed. */
+  private cellText(i: number): string {
+    const b = this.bytes;
+    return (b ? textOf(b, this.starts[i], this.ends[i]) : this.line.slice(this.starts[i], this.ends[i])).trim();
+  }
+
+  /** The points of a row of the header's width, its cells found, into `points`. */
+  private cells(): void {
+    const header = this.header!;
+    const { skip, starts, ends, points } = this;
+    points.count = 0;
     this.rows++;
     let x: number | undefined = this.rows;
     if (this.xColumn >= 0) {
-      const a = starts[this.xColumn];
-      const b = ends[this.xColumn];
-      x = this.xKind === 'wall' ? this.wallSeconds(line.slice(a, b).trim()) : (wholeNumber(line, a, b) ?? numberOrUndefined(line.slice(a, b).trim()));
-      if (x === undefined || !Number.isFinite(x)) return true;
+      const i = this.xColumn;
+      x = this.xKind === 'wall' ? this.wallSeconds(this.cellText(i)) : (this.cellNumber(i) ?? numberOrUndefined(this.cellText(i)));
+      if (x === undefined || !Number.isFinite(x)) return;
     }
     const t = this.timeColumn;
-    const tCell = t < 0 ? '' : line.slice(starts[t], ends[t]).trim();
+    const tCell = t < 0 ? '' : this.cellText(t);
     const wall = t < 0 ? undefined : t === this.xColumn ? x : this.tStart === this.tStart ? this.tStart + numberOrNaN(tCell) : (this.wallSeconds(tCell) ?? NaN);
-    const gpu = this.gpuColumn >= 0 ? line.slice(starts[this.gpuColumn], ends[this.gpuColumn]).trim() : '0';
+    const gpu = this.gpuColumn >= 0 ? this.cellText(this.gpuColumn) : '0';
     const prefix = gpu === '0' || gpu === '' ? '' : `gpu${gpu}/`;
-    for (let i = 0; i < n; i++) {
+    points.start(this.xKind, x, wall);
+    for (let i = 0; i < header.length; i++) {
       if (skip[i]) continue;
-      let y = wholeNumber(line, starts[i], ends[i]);
+      let y = this.cellNumber(i);
       if (y === undefined) {
-        const cell = line.slice(starts[i], ends[i]).trim();
+        if (starts[i] === ends[i]) continue; // empty: absent
+        const cell = this.cellText(i);
         if (MISSING.test(cell)) continue;
         y = cellNumber(cell);
       }
-      if (y !== undefined) emit(prefix ? prefix + header[i] : header[i], this.xKind, x, y, wall);
+      if (y !== undefined) points.put(prefix ? prefix + header[i] : header[i], y);
     }
-    return true;
   }
 
   /** The file was rewritten (Lightning rewrites it whole when a metric appears): expect a header. */

@@ -7,7 +7,8 @@
 import type { XKind } from '../protocol/batch';
 import { epochSeconds, readNumber } from './number';
 import { scanFlatObject } from './scan';
-import { LineParser, type Emit, type Point } from './types';
+import { KeyBytes, scanFlatObjectBytes } from './scanBytes';
+import { LineParser, Row, type Emit, type EmitRow, type Point } from './types';
 
 type Literal = number | string | boolean | null | Literal[] | { [k: string]: Literal };
 
@@ -157,6 +158,9 @@ const AXES: Array<[string, XKind]> = [
   ['time', 'wall'],
 ];
 const AXIS_RANK = new Map(AXES.map(([k], i) => [k, i]));
+/** The rank of a key that is no axis. */
+const METRIC = AXES.length;
+const EPOCH = AXIS_RANK.get('epoch')!;
 
 /** A field's number: a number, or a string holding one (`'0.6934'`, as transformers ≥ 5 prints them). */
 function numeric(v: Literal | undefined): number | undefined {
@@ -170,6 +174,20 @@ export interface Fields {
   count: number;
   /** Whether objects nested deeper than MAX_DEPTH were left out. */
   tooDeep?: boolean;
+  /** Each field's axis rank, kept by position for the key it was found for: a file's lines repeat their keys. */
+  ranks?: { keys: string[]; of: number[] };
+}
+
+/** Field i's rank among the AXES, or METRIC. */
+function rankAt(f: Fields, i: number): number {
+  const k = f.keys[i];
+  const r = f.ranks;
+  if (!r) return AXIS_RANK.get(k) ?? METRIC;
+  if (r.keys[i] !== k) {
+    r.keys[i] = k;
+    r.of[i] = AXIS_RANK.get(k) ?? METRIC;
+  }
+  return r.of[i];
 }
 
 /**
@@ -202,21 +220,21 @@ export function flatten(record: Record<string, Literal>, into: Fields = { keys: 
   return into;
 }
 
+/** Where a record's points lie, as `position` found (one object reused: the hot path places one a line). */
+const placed = { x: 0, xKind: 'index' as XKind, rank: METRIC, wall: undefined as number | undefined };
+
 /**
- * The points of a record's fields: its first axis key gives x (else `index`), every other numeric
- * field is a metric. Position keys are not metrics, except `epoch` when a step is the x
- * (Lightning logs it that way: it shows where epochs turn). A time field dates the points.
+ * Places a record: its first axis key gives x (else `index`), a time field dates its points.
  */
-export function emitFields(f: Fields, index: number, emit: Emit): void {
+function position(f: Fields, index: number): void {
   let x = index;
   let xKind: XKind = 'index';
-  let xKey = '';
-  let rank = AXES.length;
+  let rank = METRIC;
   let wall: number | undefined;
-  let wallRank = AXES.length;
+  let wallRank = METRIC;
   for (let i = 0; i < f.count; i++) {
-    const r = AXIS_RANK.get(f.keys[i]);
-    if (r === undefined) continue;
+    const r = rankAt(f, i);
+    if (r === METRIC) continue;
     let v = numeric(f.values[i]);
     if (v === undefined || !Number.isFinite(v)) continue;
     const kind = AXES[r][1];
@@ -224,13 +242,42 @@ export function emitFields(f: Fields, index: number, emit: Emit): void {
       v = epochSeconds(v);
       if (r < wallRank) [wall, wallRank] = [v, r];
     }
-    if (r < rank) [x, xKind, xKey, rank] = [v, kind, f.keys[i], r];
+    if (r < rank) [x, xKind, rank] = [v, kind, r];
   }
+  placed.x = x;
+  placed.xKind = xKind;
+  placed.rank = rank;
+  placed.wall = wall;
+}
+
+/**
+ * Whether field i of the record just placed is a metric: every numeric field but the position
+ * keys, except `epoch` when a step is the x (Lightning logs it that way: it shows where epochs turn).
+ */
+function isMetric(f: Fields, i: number): boolean {
+  const r = rankAt(f, i);
+  return r === METRIC || (r === EPOCH && placed.rank !== EPOCH);
+}
+
+/** The points of a record's fields: see `position` and `isMetric`. */
+export function emitFields(f: Fields, index: number, emit: Emit): void {
+  position(f, index);
+  const { x, xKind, wall } = placed;
   for (let i = 0; i < f.count; i++) {
-    const k = f.keys[i];
-    if (AXIS_RANK.has(k) && (k !== 'epoch' || xKey === 'epoch')) continue;
+    if (!isMetric(f, i)) continue;
     const y = numeric(f.values[i]);
-    if (y !== undefined) emit(k, xKind, x, y, wall);
+    if (y !== undefined) emit(f.keys[i], xKind, x, y, wall);
+  }
+}
+
+/** `emitFields` into one row. */
+export function rowOfFields(f: Fields, index: number, row: Row): void {
+  position(f, index);
+  row.start(placed.xKind, placed.x, placed.wall);
+  for (let i = 0; i < f.count; i++) {
+    if (!isMetric(f, i)) continue;
+    const y = numeric(f.values[i]);
+    if (y !== undefined) row.put(f.keys[i], y);
   }
 }
 
@@ -250,7 +297,20 @@ export class JsonlParser extends LineParser {
   private index = 0;
 
   /** Reused from line to line: most lines repeat the last one's keys. */
-  private fields: Fields = { keys: [], values: [], count: 0 };
+  private fields: Fields = { keys: [], values: [], count: 0, ranks: { keys: [], of: [] } };
+  private keyBytes = new KeyBytes();
+  private row = new Row();
+
+  /** A flat object read from its bytes; anything else is decoded and read by `read`. */
+  readBytes(bytes: Uint8Array, from: number, to: number, emit: EmitRow): boolean {
+    const f = this.fields;
+    const count = scanFlatObjectBytes(bytes, from, to, this.keyBytes, f.keys, f.values);
+    if (count === undefined) return false;
+    f.count = count;
+    rowOfFields(f, ++this.index, this.row);
+    emit(this.row);
+    return true;
+  }
 
   read(line: string, emit: Emit): void {
     const f = this.fields;
