@@ -8,7 +8,8 @@
  * for its slice, and on two cores the host's timers came 2–4 ms late (p99) while a run was read. A
  * thread under SCHED_IDLE gives way to any other that wakes. But it gets almost nothing while every
  * core is busy (a training on the CPU), so each worker watches its own time on the run queue and,
- * starved, goes back to nice 10 for a while.
+ * starved, goes back to nice 10 for a while. Leaving SCHED_IDLE takes a right most users lack
+ * (CAP_SYS_NICE, or RLIMIT_NICE above 0, see sched(7)): without it a worker stays at nice 10.
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -53,7 +54,7 @@ export class WorkerPriority {
     } catch {
       return; // no /proc, or not allowed: the thread keeps its priority
     }
-    if (CHRT) this.set('idle', 'started');
+    if (CHRT && runQueueNs() && mayLeaveIdle(procText('/proc/self/limits'), procText('/proc/self/status'))) this.set('idle', 'started');
   }
 
   /**
@@ -99,6 +100,26 @@ export class WorkerPriority {
       this.last = runQueueNs() ?? this.last;
       this.onChange?.(policy, why);
     });
+  }
+}
+
+/**
+ * Whether this process may take a thread at nice WORKER_NICE from SCHED_IDLE back to SCHED_OTHER:
+ * with CAP_SYS_NICE (bit 23 of `CapEff` in /proc/self/status), or a soft RLIMIT_NICE of at least
+ * 20 − WORKER_NICE (`Max nice priority` in /proc/self/limits).
+ */
+export function mayLeaveIdle(limits: string, status: string): boolean {
+  const caps = /^CapEff:\s*([0-9a-fA-F]+)\s*$/m.exec(status);
+  if (caps && ((BigInt('0x' + caps[1]) >> 23n) & 1n) === 1n) return true;
+  const nice = /^Max nice priority\s+(\S+)/m.exec(limits);
+  return !!nice && (nice[1] === 'unlimited' || Number(nice[1]) >= 20 - WORKER_NICE);
+}
+
+function procText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'latin1');
+  } catch {
+    return '';
   }
 }
 

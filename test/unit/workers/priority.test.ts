@@ -1,10 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Pipeline } from '../../../src/workers/pipeline';
+import { mayLeaveIdle } from '../../../src/workers/priority';
 import { repoRoot, tempDir, until, workersDir } from '../../helpers';
 
 const SCHED_OTHER = 0;
@@ -44,6 +45,24 @@ describe('Worker priority', () => {
     } finally {
       await p.dispose();
     }
+  });
+
+  it('takes SCHED_IDLE only where the process may leave it again: CAP_SYS_NICE or RLIMIT_NICE ≥ 10, not a plain user', () => {
+    const own = (file: string) => fs.readFileSync(file, 'latin1');
+    const capNice = (BigInt('0x' + /^CapEff:\s*(\S+)/m.exec(own('/proc/self/status'))![1]) >> 23n) & 1n;
+    assert.equal(mayLeaveIdle(own('/proc/self/limits'), own('/proc/self/status')), capNice === 1n, 'this process (the tests run as root)');
+    // the same files as a user without capabilities sees them (util-linux's setpriv, as nobody)
+    const asNobody = (file: string) =>
+      execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', 'cat', file], {
+        encoding: 'latin1',
+      });
+    const [limits, status] = [asNobody('/proc/self/limits'), asNobody('/proc/self/status')];
+    assert.match(status, /^CapEff:\s*0+$/m);
+    assert.equal(mayLeaveIdle(limits, status), false, 'nobody, RLIMIT_NICE 0: it could not come back from SCHED_IDLE');
+    const raised = limits.replace(/^(Max nice priority\s+)\S+(\s+)\S+/m, (_, a: string, b: string) => `${a}10${b}10`);
+    assert.notEqual(raised, limits);
+    assert.equal(mayLeaveIdle(raised, status), true, 'RLIMIT_NICE 10 lets a thread at nice 10 leave it');
+    assert.equal(mayLeaveIdle(raised.replace(/^(Max nice priority\s+)10/m, '$19'), status), false, 'RLIMIT_NICE 9 does not');
   });
 
   it("a pipeline started first thing in a process leaves libuv's thread pool at the host's priority", async () => {
