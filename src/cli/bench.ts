@@ -18,7 +18,7 @@ import { TfEventsParser } from '../core/parse/tfevents';
 import { Pipeline } from '../workers/pipeline';
 import { benchBounds } from './benchBounds';
 import { pastRun, wholeProcess } from './benchIngest';
-import { liveRun } from './benchLive';
+import { liveRun, loopDelay, type LoopDelay } from './benchLive';
 import { event, record, scalarValue } from './tfrecord-writer';
 
 const CHUNK = 4 << 20;
@@ -147,15 +147,6 @@ function measure(name: string, file: string, bare: (f: string) => number): Forma
     `${name.padEnd(24)} ${String(f.mb).padStart(6)} MB  ${(f.points / 1e6).toFixed(2)}M points  ${(f.pointsPerSecond / 1e6).toFixed(2)}M points/s  ${f.mbPerSecond} MB/s  bare ${f.bareMbPerSecond} MB/s  ratio ${f.ratioToBare}  ${f.bytesPerPoint} B/point`,
   );
   return f;
-}
-
-interface LoopDelay {
-  p99ms: number;
-  maxMs: number;
-}
-
-function loopDelay(h: ReturnType<typeof monitorEventLoopDelay>): LoopDelay {
-  return { p99ms: +(h.percentile(99) / 1e6).toFixed(2), maxMs: +(h.max / 1e6).toFixed(2) };
 }
 
 /**

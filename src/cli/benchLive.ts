@@ -28,23 +28,27 @@ const tick = setInterval(() => {
   if (Date.now() >= end) clearInterval(tick);
 }, 50);`;
 
-interface LoopFigures {
+export interface LoopDelay {
   p99ms: number;
   maxMs: number;
 }
 
+export function loopDelay(h: ReturnType<typeof monitorEventLoopDelay>): LoopDelay {
+  return { p99ms: +(h.percentile(99) / 1e6).toFixed(2), maxMs: +(h.max / 1e6).toFixed(2) };
+}
+
 /** Runs the writer into `file` and returns the main thread's event-loop delay meanwhile. */
-async function whileWriting(file: string): Promise<LoopFigures> {
+async function whileWriting(file: string): Promise<LoopDelay> {
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
   const child = spawn(process.execPath, ['-e', WRITER, file, String(SECONDS)], { stdio: 'ignore' });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   h.disable();
   if (code !== 0) throw new Error(`the writer exited with ${code}`);
-  return { p99ms: +(h.percentile(99) / 1e6).toFixed(2), maxMs: +(h.max / 1e6).toFixed(2) };
+  return loopDelay(h);
 }
 
-export async function liveRun(dir: string, workersDir: string, log: Log): Promise<{ pointsPerSecond: number; writerAlone: LoopFigures } & LoopFigures> {
+export async function liveRun(dir: string, workersDir: string, log: Log): Promise<{ pointsPerSecond: number; writerAlone: LoopDelay } & LoopDelay> {
   const alone = path.join(dir, 'alone.jsonl');
   const writerAlone = await whileWriting(alone);
   fs.rmSync(alone);

@@ -22,7 +22,7 @@ export async function readAll(root: string, spawn?: SpawnPart): Promise<Ingester
     if (msg.type === 'chunk') {
       ingester.chunk(msg.file, new Uint8Array(msg.bytes), undefined, msg.format);
       // the event parser copies what it holds, as do the byte readers of JSON Lines and CSV;
-      // the other text readers may keep views of their bytes
+      // printed output (its lines go to the log text, which may keep views) and the rest are not recycled
       if (msg.format === 'tfevents' || msg.format === 'jsonl' || msg.format === 'csv') tailer.recycle(msg.bytes);
     } else if (msg.type === 'warning' || msg.type === 'info') ingester.event(msg.type, msg.text);
   });

@@ -165,7 +165,7 @@ describe('rows of points (JSON Lines and CSV) stored as the points one by one', 
       ['c.jsonl', jsonl],
     ];
     for (let k = 0; k < 10; k++) {
-      const seedBefore = rand(); // the same cuts both ways
+      const seedBefore = rand(); // each way cuts where it draws: the answer must not depend on it
       const rowsWay = ingest(files, true);
       assert.deepEqual(ingest(files, false), rowsWay, `round ${k} (${seedBefore})`);
     }
