@@ -12,8 +12,13 @@ export const MAX_NAME_CHARS = 200;
 export function storedName(name: string): string {
   let n = name;
   if (n.length > MAX_NAME_CHARS) n = n.slice(0, MAX_NAME_CHARS - 18) + '…#' + hash64(name);
-  const codes = new Array<number>(n.length);
-  for (let i = 0; i < n.length; i++) codes[i] = n.charCodeAt(i);
+  return freshCopy(n);
+}
+
+/** A string of its own with `s`'s characters: no slice of a bigger string kept alive through it. */
+export function freshCopy(s: string): string {
+  const codes = new Array<number>(s.length);
+  for (let i = 0; i < s.length; i++) codes[i] = s.charCodeAt(i);
   return String.fromCharCode(...codes);
 }
 

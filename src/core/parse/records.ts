@@ -5,6 +5,7 @@
  * `NaN`/`Infinity` Python's json module writes and Python's `nan`/`inf`/`True`/`None`.
  */
 import type { XKind } from '../protocol/batch';
+import { freshCopy } from '../seriesName';
 import { epochSeconds, readNumber } from './number';
 import { scanFlatObject } from './scan';
 import { KeyBytes, scanFlatObjectBytes } from './scanBytes';
@@ -184,7 +185,7 @@ function rankAt(f: Fields, i: number): number {
   const r = f.ranks;
   if (!r) return AXIS_RANK.get(k) ?? METRIC;
   if (r.keys[i] !== k) {
-    r.keys[i] = k;
+    r.keys[i] = freshCopy(k); // kept for the file's life: not a slice of the chunk it was read from
     r.of[i] = AXIS_RANK.get(k) ?? METRIC;
   }
   return r.of[i];
