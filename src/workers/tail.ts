@@ -56,12 +56,29 @@ async function loop(): Promise<void> {
   if (!draining) timer = setTimeout(() => void loop(), wait);
 }
 
-/** A pass soon after watch events, at most one queued. */
-let soon: NodeJS.Immediate | undefined;
+/**
+ * A pass soon after watch events: one at a time, and one more after it when events came while it
+ * ran (a burst of writes goes on after the pass that its first event started has read).
+ */
+let passing = false;
+let again = false;
 function watchEvent(event: string, name: string | null): void {
   if (event === 'rename') tailer.relist(); // created, deleted or moved
   tailer.touched(name === null ? undefined : rootIsDir ? path.join(options.root, name) : options.root); // a quiet file is looked at again
-  if (!soon && !draining) soon = setImmediate(() => void tailer.poll().finally(() => (soon = undefined)));
+  if (draining) return;
+  if (passing) again = true;
+  else {
+    passing = true;
+    setImmediate(passAfterEvents);
+  }
+}
+
+function passAfterEvents(): void {
+  again = false;
+  void tailer.poll().finally(() => {
+    if (again && !draining) setImmediate(passAfterEvents);
+    else passing = false;
+  });
 }
 
 let watcher: fs.FSWatcher | undefined;
