@@ -260,18 +260,14 @@ function isMetric(f: Fields, i: number): boolean {
   return r === METRIC || (r === EPOCH && placed.rank !== EPOCH);
 }
 
-/** The points of a record's fields: see `position` and `isMetric`. */
+/** The points of a record's fields, one by one: `rowOfFields`, then each point of the row. */
 export function emitFields(f: Fields, index: number, emit: Emit): void {
-  position(f, index);
-  const { x, xKind, wall } = placed;
-  for (let i = 0; i < f.count; i++) {
-    if (!isMetric(f, i)) continue;
-    const y = numeric(f.values[i]);
-    if (y !== undefined) emit(f.keys[i], xKind, x, y, wall);
-  }
+  rowOfFields(f, index, emitted);
+  emitted.emit(emit);
 }
+const emitted = new Row();
 
-/** `emitFields` into one row. */
+/** The points of a record's fields as one row: see `position` and `isMetric`. */
 export function rowOfFields(f: Fields, index: number, row: Row): void {
   position(f, index);
   row.start(placed.xKind, placed.x, placed.wall);
