@@ -11,7 +11,7 @@
 import { CSV_HEADER } from '../exportCsv';
 import { EPOCH_AFTER, epochSeconds, numberOrNaN, readNumber } from './number';
 import { wholeNumber } from './scan';
-import { textOf, wholeNumberBytes } from './scanBytes';
+import { ByteNumberScanner, textOf } from './scanBytes';
 import { LineParser, Row, type Emit, type EmitRow } from './types';
 import type { XKind } from '../protocol/batch';
 
@@ -148,6 +148,8 @@ export class CsvParser extends LineParser {
   private bytes: Uint8Array | undefined;
   /** The points `cells` found. */
   private points = new Row();
+  /** Reads the cells' numbers; its `value` carries each one to `points` unboxed. */
+  private readonly scan = new ByteNumberScanner();
 
   /** Where the next quote is in `quoteText` (Infinity: none), so a frame's quote test never searches past it twice. */
   private quoteText = '';
@@ -310,8 +312,17 @@ export class CsvParser extends LineParser {
 
   /** Cell i as a plain number (spaces around it allowed), else undefined. */
   private cellNumber(i: number): number | undefined {
+    return this.plainNumber(i) ? this.scan.value : undefined;
+  }
+
+  /** Whether cell i is a plain number (spaces around it allowed): then `scan.value` holds it, unboxed (one a point on the hot path). */
+  private plainNumber(i: number): boolean {
     const b = this.bytes;
-    return b ? wholeNumberBytes(b, this.starts[i], this.ends[i]) : wholeNumber(this.line, this.starts[i], this.ends[i]);
+    if (b) return this.scan.whole(b, this.starts[i], this.ends[i]);
+    const v = wholeNumber(this.line, this.starts[i], this.ends[i]);
+    if (v === undefined) return false;
+    this.scan.value = v;
+    return true;
   }
 
   /** Cell i's text, trimmed. */
@@ -340,14 +351,16 @@ export class CsvParser extends LineParser {
     points.start(this.xKind, x, wall);
     for (let i = 0; i < header.length; i++) {
       if (skip[i]) continue;
-      let y = this.cellNumber(i);
-      if (y === undefined) {
-        if (starts[i] === ends[i]) continue; // empty: absent
-        const cell = this.cellText(i);
-        if (MISSING.test(cell)) continue;
-        y = cellNumber(cell);
+      const name = prefix ? prefix + header[i] : header[i];
+      if (this.plainNumber(i)) {
+        points.put(name, this.scan.value);
+        continue;
       }
-      if (y !== undefined) points.put(prefix ? prefix + header[i] : header[i], y);
+      if (starts[i] === ends[i]) continue; // empty: absent
+      const cell = this.cellText(i);
+      if (MISSING.test(cell)) continue;
+      const y = cellNumber(cell);
+      if (y !== undefined) points.put(name, y);
     }
   }
 

@@ -8,7 +8,7 @@ import type { XKind } from '../protocol/batch';
 import { freshCopy } from '../seriesName';
 import { epochSeconds, readNumber } from './number';
 import { scanFlatObject } from './scan';
-import { KeyBytes, scanFlatObjectBytes } from './scanBytes';
+import { IN_NUMS, KeyBytes, scanFlatObjectBytes, type ScannedFields } from './scanBytes';
 import { LineParser, Row, type Emit, type EmitRow, type Point } from './types';
 
 type Literal = number | string | boolean | null | Literal[] | { [k: string]: Literal };
@@ -168,10 +168,14 @@ function numeric(v: Literal | undefined): number | undefined {
   return typeof v === 'number' ? v : typeof v === 'string' ? readNumber(v) : undefined;
 }
 
+/** Field i's value as a number, if it is one or a string of one. */
+function fieldNumber(f: Fields, i: number): number | undefined {
+  const v = f.values[i];
+  return v === IN_NUMS ? f.nums![i] : numeric(v);
+}
+
 /** A record's fields, nested objects flattened as `a/b`; values other than numbers and strings as undefined. */
-export interface Fields {
-  keys: string[];
-  values: Array<number | string | undefined>;
+export interface Fields extends ScannedFields {
   count: number;
   /** Whether objects nested deeper than MAX_DEPTH were left out. */
   tooDeep?: boolean;
@@ -236,7 +240,7 @@ function position(f: Fields, index: number): void {
   for (let i = 0; i < f.count; i++) {
     const r = rankAt(f, i);
     if (r === METRIC) continue;
-    let v = numeric(f.values[i]);
+    let v = fieldNumber(f, i);
     if (v === undefined || !Number.isFinite(v)) continue;
     const kind = AXES[r][1];
     if (kind === 'wall') {
@@ -273,7 +277,7 @@ export function rowOfFields(f: Fields, index: number, row: Row): void {
   row.start(placed.xKind, placed.x, placed.wall);
   for (let i = 0; i < f.count; i++) {
     if (!isMetric(f, i)) continue;
-    const y = numeric(f.values[i]);
+    const y = fieldNumber(f, i);
     if (y !== undefined) row.put(f.keys[i], y);
   }
 }
@@ -301,7 +305,7 @@ export class JsonlParser extends LineParser {
   /** A flat object read from its bytes; anything else is decoded and read by `read`. */
   readBytes(bytes: Uint8Array, from: number, to: number, emit: EmitRow): boolean {
     const f = this.fields;
-    const count = scanFlatObjectBytes(bytes, from, to, this.keyBytes, f.keys, f.values);
+    const count = scanFlatObjectBytes(bytes, from, to, this.keyBytes, f);
     if (count === undefined) return false;
     f.count = count;
     rowOfFields(f, ++this.index, this.row);

@@ -4,6 +4,7 @@
  * cost more than the parsing itself. Anything unusual returns `undefined` and the caller takes
  * its general path.
  */
+import type { ScannedFields } from './scanBytes';
 
 /** Exact powers of ten: a double holds 10^0…10^22 exactly. */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
@@ -88,7 +89,7 @@ export function wholeNumber(s: string, from: number, to: number): number | undef
  * (nested values, escapes, damage): the caller parses it in full. `keys` keeps the previous
  * line's names, reused without a new string when they repeat, as they do line after line.
  */
-export function scanFlatObject(s: string, keys: string[], values: Array<number | string | undefined>): number | undefined {
+export function scanFlatObject(s: string, keys: string[], values: ScannedFields['values']): number | undefined {
   let i = skipSpace(s, 0);
   if (s.charCodeAt(i) !== 123) return undefined; // {
   i = skipSpace(s, i + 1);

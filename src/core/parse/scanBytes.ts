@@ -26,11 +26,16 @@ export function textOf(b: Uint8Array, from: number, to: number): string {
 
 /** NumberScanner (scan.ts) over bytes: the same digits give the same double. */
 export class ByteNumberScanner {
-  /** Where the last `number` stopped. */
+  /** Where the last number found stopped. */
   end = 0;
+  /**
+   * The last number found: held here, not returned, so the hot path stores it without boxing it
+   * (a double returned from a call that is not inlined is a fresh heap object, one a point).
+   */
+  value = 0;
 
-  /** The decimal number starting at `from` (`-1.5e-3`, `42`, `.5`), up to the first byte that cannot continue it; undefined when none starts there. */
-  number(b: Uint8Array, from: number, to: number): number | undefined {
+  /** Whether a decimal number (`-1.5e-3`, `42`, `.5`) starts at `from`: then `value` is it, and `end` the first byte that cannot continue it. */
+  number(b: Uint8Array, from: number, to: number): boolean {
     let i = from;
     let c = i < to ? b[i] : 0;
     const negative = c === 45; // -
@@ -53,7 +58,7 @@ export class ByteNumberScanner {
         c = ++i < to ? b[i] : 0;
       }
     }
-    if (digits === 0) return undefined;
+    if (digits === 0) return false;
     if (c === 101 || c === 69) {
       // e / E: only when digits follow, else the number ends before it (`3e` is 3 and a letter)
       let j = i + 1;
@@ -74,7 +79,15 @@ export class ByteNumberScanner {
     let v: number;
     if (digits <= 15 && scale >= -22 && scale <= 22) v = scale < 0 ? m / POW10[-scale] : m * POW10[scale];
     else v = Number(textOf(b, start, i));
-    return negative ? -v : v;
+    this.value = negative ? -v : v;
+    return true;
+  }
+
+  /** Whether b[from, to) is one number apart from spaces around it (`wholeNumber` in scan.ts): then `value` is it. */
+  whole(b: Uint8Array, from: number, to: number): boolean {
+    while (from < to && b[from] === 32) from++;
+    while (to > from && b[to - 1] === 32) to--;
+    return this.number(b, from, to) && this.end === to;
   }
 }
 
@@ -82,10 +95,7 @@ const scan = new ByteNumberScanner();
 
 /** `wholeNumber` (scan.ts) over bytes: the number filling b[from, to) apart from spaces around it. */
 export function wholeNumberBytes(b: Uint8Array, from: number, to: number): number | undefined {
-  while (from < to && b[from] === 32) from++;
-  while (to > from && b[to - 1] === 32) to--;
-  const v = scan.number(b, from, to);
-  return v !== undefined && scan.end === to ? v : undefined;
+  return scan.whole(b, from, to) ? scan.value : undefined;
 }
 
 function skipSpace(b: Uint8Array, i: number, to: number): number {
@@ -132,18 +142,24 @@ export class KeyBytes {
   names: string[] = [];
 }
 
+/** A field value read as a number from bytes: the number itself stands in `ScannedFields.nums`, unboxed. */
+export const IN_NUMS = Symbol('number in nums');
+
+/** The fields of a line read from bytes, reused from line to line. */
+export interface ScannedFields {
+  keys: string[];
+  /** A string, undefined (a literal that is no number), or IN_NUMS: then `nums` holds the number at the same index. */
+  values: Array<number | string | undefined | typeof IN_NUMS>;
+  nums?: Float64Array;
+}
+
 /**
- * `scanFlatObject` (scan.ts) over the line b[from, to): its fields into `keys` and `values`, and
- * their count, or undefined when the line is anything but a flat object without escapes.
+ * `scanFlatObject` (scan.ts) over the line b[from, to): its fields into `f`, and their count, or
+ * undefined when the line is anything but a flat object without escapes.
  */
-export function scanFlatObjectBytes(
-  b: Uint8Array,
-  from: number,
-  to: number,
-  known: KeyBytes,
-  keys: string[],
-  values: Array<number | string | undefined>,
-): number | undefined {
+export function scanFlatObjectBytes(b: Uint8Array, from: number, to: number, known: KeyBytes, f: ScannedFields): number | undefined {
+  const { keys, values } = f;
+  let nums = (f.nums ??= new Float64Array(16));
   let i = skipSpace(b, from, to);
   if (i >= to || b[i] !== 123) return undefined; // {
   i = skipSpace(b, i + 1, to);
@@ -180,9 +196,14 @@ export function scanFlatObjectBytes(
     } else if (c === 123 || c === 91) {
       return undefined; // nested: the general path flattens it
     } else {
-      const v = scan.number(b, i, to);
-      if (v !== undefined) {
-        values[n] = v;
+      if (scan.number(b, i, to)) {
+        if (n === nums.length) {
+          const grown = new Float64Array(n * 2);
+          grown.set(nums);
+          nums = f.nums = grown;
+        }
+        nums[n] = scan.value;
+        values[n] = IN_NUMS;
         i = scan.end;
       } else {
         let k = 0;
