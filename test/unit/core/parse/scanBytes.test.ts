@@ -92,7 +92,10 @@ describe('scanFlatObjectBytes', () => {
     const sv: Array<number | string | undefined> = [];
     assert.equal(scanFlatObjectBytes(enc.encode(s), 0, s.length, new KeyBytes(), f), 41);
     assert.equal(scanFlatObject(s, [], sv), 41);
-    assert.deepEqual(Array.from({ length: 41 }, (_, k) => valueAt(f, k)), sv);
+    assert.deepEqual(
+      Array.from({ length: 41 }, (_, k) => valueAt(f, k)),
+      sv,
+    );
     assert.equal(f.values[0], IN_NUMS, 'numbers stand unboxed in nums');
   });
 
