@@ -5,8 +5,9 @@
  * than the parsing. Line ends are ASCII and never inside a UTF-8 character, so a frame's bytes
  * decode to the frame's text. A frame is a view of the chunk, valid during the call only.
  *
- * A line still open past MAX_FRAME_CHARS bytes hands the stream to a FrameSplitter until reset:
- * its cap counts characters, which only the decoded text knows.
+ * A line still open past MAX_FRAME_CHARS bytes hands the stream to a FrameSplitter until that
+ * line ends: its cap counts characters, which only the decoded text knows. The bytes after the
+ * line's `\n` are read as bytes again.
  */
 import { FrameSplitter, MAX_FRAME_CHARS, type OnFrame } from './frames';
 
@@ -27,8 +28,10 @@ export class ByteFrameSplitter {
   private afterCR = false;
   /** Bytes of a byte-order mark matched at the stream's start so far; -1 once decided. */
   private bom = 0;
-  /** After a long line: the splitter of the decoded text, for the rest of the stream. */
+  /** During a long line: the splitter of the decoded text, up to the line's `\n`. */
   private text: FrameSplitter | undefined;
+  /** Lines cut by text splitters that handed the stream back. */
+  private cappedBefore = 0;
 
   /** `onLine`: tried first at each line start, so that a line is scanned once (CSV rows). */
   constructor(
@@ -38,12 +41,21 @@ export class ByteFrameSplitter {
 
   /** Lines cut at MAX_FRAME_CHARS. */
   get capped(): number {
-    return this.text?.capped ?? 0;
+    return this.cappedBefore + (this.text?.capped ?? 0);
   }
 
   /** Hands each frame completed by `bytes` to the constructor's `onBytes`, or, past a long line, as text to `onFrame`. */
   pushTo(bytes: Uint8Array, onFrame: OnFrame): void {
-    if (this.text) return void this.text.pushTo(bytes, onFrame);
+    if (this.text) {
+      const lf = bytes.indexOf(10);
+      if (lf < 0) return void this.text.pushTo(bytes, onFrame);
+      // The long line ends here. A `\n` ends all the text splitter holds (the line or its dropped
+      // rest, a `\r` before it, a partial UTF-8 character): nothing of it is left when the bytes go on.
+      this.text.pushTo(bytes.subarray(0, lf + 1), onFrame);
+      this.cappedBefore += this.text.capped;
+      this.text = undefined;
+      bytes = bytes.subarray(lf + 1);
+    }
     const n = bytes.length;
     let start = this.bom < 0 ? 0 : this.skipBom(bytes);
     if (this.bom >= 0) return; // every byte so far may be the mark
@@ -103,6 +115,7 @@ export class ByteFrameSplitter {
     this.release();
     this.afterCR = false;
     this.bom = 0;
+    this.cappedBefore = this.capped;
     this.text = undefined;
   }
 

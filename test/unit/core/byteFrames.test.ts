@@ -54,7 +54,7 @@ describe('ByteFrameSplitter', () => {
     }
   });
 
-  it('hands a line open past the cap to the text splitter, which cuts it in characters, and reads on after it', () => {
+  it('hands a line open past the cap to the text splitter, which cuts it in characters, and reads the bytes after it as bytes', () => {
     // 3-byte characters: 1.5 MB that are 500,000 characters, not cut; then 1.2M characters, cut once
     const long = '€'.repeat(MAX_FRAME_CHARS / 2);
     const longer = 'x'.repeat(MAX_FRAME_CHARS + 200_000);
@@ -83,6 +83,12 @@ describe('ByteFrameSplitter', () => {
     const s = new ByteFrameSplitter((b, from, to) => out.push(dec.decode(b.subarray(from, to))));
     s.pushTo(bytes.subarray(0, 2_700_000), () => undefined);
     assert.equal(s.capped, 1);
+    // the cut line's end ends the text splitter's part: the line after it is bytes again
+    const texts: string[] = [];
+    out.length = 0;
+    s.pushTo(bytes.subarray(2_700_000), (text, from, to) => texts.push(text.slice(from, to)));
+    s.pushTo(enc.encode('{"a": 3}\n'), () => assert.fail('text after the long line'));
+    assert.deepEqual([texts, out, s.capped], [[''], ['{"a": 2}', '{"a": 3}'], 1]);
     s.reset(); // a new stream: bytes again, its mark dropped
     out.length = 0;
     s.pushTo(enc.encode('\ufeffback to bytes\n'), () => assert.fail('text after a reset'));
