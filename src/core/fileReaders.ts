@@ -9,6 +9,7 @@ import type { LogIndex } from './logIndex';
 import { NotebookParser } from './parse/notebook';
 import { TrainerStateParser } from './parse/records';
 import { textOf } from './parse/scanBytes';
+import { ScalarColumns } from './parse/scalarColumns';
 import { TfEventsParser, type EventsPart } from './parse/tfevents';
 import type { Emit, EmitRow, LineParser, Point, Row } from './parse/types';
 import type { PointColumns } from './series';
@@ -186,12 +187,18 @@ export function eventsReader(sink: ReaderSink, file: string): FileReader {
   };
   // every event is a point, several at one step included, as TensorBoard keeps them
   const emit: Emit = (tag, xKind, x, y, wall) => sink.point(file, prefix ? named(tag) : tag, xKind, x, y, wall ?? NaN, file, false, true);
+  // a read's scalars go to the store as columns; `columnNames[t]` is the series of `columns.tags[t]`
+  let columns = new ScalarColumns();
+  const columnNames: string[] = [];
   const tell = () => {
     for (; warned < parser.warnings.length; warned++) sink.event('warning', `${file}: ${parser.warnings[warned]}.`);
   };
   return {
     push: (bytes) => {
-      parser.read(bytes, emit);
+      columns.clear();
+      parser.readInto(bytes, columns);
+      for (let t = columnNames.length; t < columns.tags.length; t++) columnNames.push(named(columns.tags[t]));
+      sink.stepPoints(file, columnNames, columns, 0, columns.n);
       tell();
     },
     absorb: (part) => {
@@ -205,6 +212,8 @@ export function eventsReader(sink: ReaderSink, file: string): FileReader {
     },
     reset: () => {
       parser = new TfEventsParser();
+      columns = new ScalarColumns();
+      columnNames.length = 0;
       warned = 0;
     },
     silent: () => {

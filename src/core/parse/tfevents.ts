@@ -7,6 +7,7 @@
  */
 import { maskedCrc32c, maskedCrc32c8, maskedLengthCrc } from './crc32c';
 import type { Emit, Point } from './types';
+import { ScalarColumns } from './scalarColumns';
 import { pluginName, tensorScalar } from './tfeventsValue';
 import { Reader, Tags } from './wire';
 
@@ -75,6 +76,8 @@ export class TfEventsParser {
   /** Whether values of a tag and a `simple_value` are read inline; false: all through the cursor, as tests compare. */
   inlineValues = true;
   private tags = new Tags();
+  /** Where `read` collects a read's scalars before emitting them. */
+  private emitted: ScalarColumns | undefined;
   /** One cursor for every record: an object per record was a good part of the garbage. */
   private readonly reader = new Reader(new Uint8Array(0), new DataView(new ArrayBuffer(0)), 0, 0);
 
@@ -87,6 +90,14 @@ export class TfEventsParser {
 
   /** Appended bytes; emits the scalars of every complete record. Keeps no view of `bytes`: the caller may read into them again. */
   read(bytes: Uint8Array, emit: Emit): void {
+    const out = (this.emitted ??= new ScalarColumns());
+    out.clear();
+    this.readInto(bytes, out);
+    for (let i = 0; i < out.n; i++) emit(out.tags[out.tagOf[i]], 'step', out.x[i], out.y[i], out.wall[i]);
+  }
+
+  /** `read`, the scalars appended to `out` (the hot path: no call a scalar). */
+  readInto(bytes: Uint8Array, out: ScalarColumns): void {
     let buf: Uint8Array;
     if (this.heldBytes === 0) buf = bytes;
     else {
@@ -100,7 +111,7 @@ export class TfEventsParser {
         at += h.length;
       }
     }
-    this.hold(buf, this.walk(buf, emit));
+    this.hold(buf, this.walk(buf, out));
   }
 
   /**
@@ -108,7 +119,7 @@ export class TfEventsParser {
    * follows the loop but the return: the optimized code of a loop entered mid-way would leave it
    * for the interpreter at anything not yet run there, at the end of every read.
    */
-  private walk(buf: Uint8Array, emit: Emit): number {
+  private walk(buf: Uint8Array, out: ScalarColumns): number {
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     let at = 0;
     // a run's records have a few lengths: the header checksum of the last one is kept
@@ -131,7 +142,7 @@ export class TfEventsParser {
       } else {
         this.stats.records++;
         try {
-          this.event(buf, view, data, data + lo, emit);
+          this.event(buf, view, data, data + lo, out);
         } catch {
           // A valid checksum over bytes that are not an Event: written by something else.
           this.corrupt('a record could not be decoded as an Event; skipped it');
@@ -231,7 +242,7 @@ export class TfEventsParser {
    * of just a tag and a `simple_value` (what `add_scalar` writes) without the cursor: its calls
    * were a third of the decode. Anything else goes through the cursor, as every value did.
    */
-  private event(buf: Uint8Array, view: DataView, start: number, end: number, emit: Emit): void {
+  private event(buf: Uint8Array, view: DataView, start: number, end: number, out: ScalarColumns): void {
     let step = 0;
     let wall = NaN;
     let summaryStart = -1,
@@ -241,17 +252,26 @@ export class TfEventsParser {
     while (at < end) {
       let key = buf[at];
       if (key < 0x80) at++;
-      else [key, at] = [r.from(at).varint() >>> 0, r.at]; // as `key >>> 3` and `key & 7` read it
+      else {
+        key = r.from(at).varint() >>> 0; // as `key >>> 3` and `key & 7` read it
+        at = r.at;
+      }
       if (key === ((EVENT_STEP << 3) | 0)) {
         const b = buf[at];
         if (b < 0x80 && at < end) {
           step = b;
           at++;
-        } else [step, at] = [r.from(at).varint(), r.at];
+        } else {
+          step = r.from(at).varint();
+          at = r.at;
+        }
       } else if (key === ((EVENT_SUMMARY << 3) | 2)) {
         let len = buf[at];
         if (len < 0x80 && at < end) at++;
-        else [len, at] = [r.from(at).varint(), r.at];
+        else {
+          len = r.from(at).varint();
+          at = r.at;
+        }
         summaryStart = at;
         summaryEnd = at = at + len;
       } else if (key === ((EVENT_WALL_TIME << 3) | 1)) {
@@ -264,20 +284,26 @@ export class TfEventsParser {
     while (at < summaryEnd) {
       let key = buf[at];
       if (key < 0x80 && at < end) at++;
-      else [key, at] = [r.from(at).varint() >>> 0, r.at];
+      else {
+        key = r.from(at).varint() >>> 0;
+        at = r.at;
+      }
       if (key === ((SUMMARY_VALUE << 3) | 2)) {
         let len = buf[at];
         if (len < 0x80 && at < end) at++;
-        else [len, at] = [r.from(at).varint(), r.at];
+        else {
+          len = r.from(at).varint();
+          at = r.at;
+        }
         const valueEnd = at + len;
-        if (!this.inlineValues || !this.simpleValue(buf, view, at, valueEnd, end, step, wall, emit)) this.value(r.from(at), valueEnd, step, wall, emit);
+        if (!this.inlineValues || !this.simpleValue(buf, view, at, valueEnd, end, step, wall, out)) this.value(r.from(at), valueEnd, step, wall, out);
         at = valueEnd;
       } else at = r.from(at).skip(key & 7);
     }
   }
 
   /** A value of `0a <len> <tag> 15 <float32>` read as `value` would read it; false for any other. */
-  private simpleValue(buf: Uint8Array, view: DataView, at: number, valueEnd: number, end: number, step: number, wall: number, emit: Emit): boolean {
+  private simpleValue(buf: Uint8Array, view: DataView, at: number, valueEnd: number, end: number, step: number, wall: number, out: ScalarColumns): boolean {
     if (valueEnd > end || valueEnd - at < 7 || buf[at] !== ((VALUE_TAG << 3) | 2)) return false;
     const len = buf[at + 1];
     if (len >= 0x80 || at + 7 + len !== valueEnd || buf[at + 2 + len] !== ((VALUE_SIMPLE << 3) | 5)) return false;
@@ -286,12 +312,12 @@ export class TfEventsParser {
     if (this.nonScalarTags.size && this.nonScalarTags.has(tag)) this.stats.other++;
     else {
       this.stats.scalars++;
-      emit(tag, 'step', step, y, wall);
+      out.push(tag, step, y, wall);
     }
     return true;
   }
 
-  private value(r: Reader, end: number, step: number, wall: number, emit: Emit): void {
+  private value(r: Reader, end: number, step: number, wall: number, out: ScalarColumns): void {
     let tag = '';
     let y: number | undefined;
     let plugin: string | undefined;
@@ -320,7 +346,7 @@ export class TfEventsParser {
     if (plugin !== undefined && plugin !== 'scalars' && plugin !== '') this.nonScalarTags.add(tag);
     if (kind === 'scalar' && y !== undefined && !this.nonScalarTags.has(tag)) {
       this.stats.scalars++;
-      emit(tag, 'step', step, y, wall);
+      out.push(tag, step, y, wall);
     } else if (kind) {
       this.stats.other++;
     }

@@ -7,6 +7,7 @@
  * warnings, same offsets in them.
  */
 import { maskedCrc32c8 } from './crc32c';
+import { ScalarColumns } from './scalarColumns';
 import { TfEventsParser, type EventsPart } from './tfevents';
 
 /** Reads `length` bytes at `at` (fewer at the end of the file). */
@@ -61,63 +62,30 @@ function straddling(read: ReadAt, boundary: number, from: number): number | unde
  */
 export function parsePart(read: ReadAt, start: number, boundary: number, size: number, piece: number): EventsPart {
   const parser = new TfEventsParser();
-  const tags: string[] = [];
-  const tagIndex = new Map<string, number>();
-  let n = 0;
-  let cap = 1 << 16;
-  let tagOf = new Uint32Array(cap);
-  let x = new Float64Array(cap);
-  let y = new Float64Array(cap);
-  let wall = new Float64Array(cap);
+  const c = new ScalarColumns();
   const chunkPoints: number[] = [];
   const chunkWarnings: number[] = [];
-  let lastTag = '';
-  let lastIndex = -1;
-  const room = (want: number) => {
-    cap = want;
-    tagOf = grown(tagOf, new Uint32Array(cap));
-    x = grown(x, new Float64Array(cap));
-    y = grown(y, new Float64Array(cap));
-    wall = grown(wall, new Float64Array(cap));
-  };
-  const emit = (tag: string, _xKind: unknown, px: number, py: number, pw?: number) => {
-    if (n === cap) room(cap * 2);
-    if (tag !== lastTag) {
-      let t = tagIndex.get(tag);
-      if (t === undefined) tagIndex.set(tag, (t = tags.push(tag) - 1));
-      lastTag = tag;
-      lastIndex = t;
-    }
-    tagOf[n] = lastIndex;
-    x[n] = px;
-    y[n] = py;
-    wall[n++] = pw ?? NaN;
-  };
   for (let at = start; at < size;) {
     const end = Math.min(size, (Math.floor(at / piece) + 1) * piece);
     const bytes = read(at, end - at);
-    parser.read(bytes, emit);
+    parser.readInto(bytes, c);
     // sized once from the first read's points per byte, so that millions of points are not copied while growing
-    if (!chunkPoints.length && n > 0) room(Math.ceil((n * (size - start)) / bytes.length) + 1024);
-    chunkPoints.push(n);
+    if (!chunkPoints.length && c.n > 0) c.reserve(Math.ceil((c.n * (size - start)) / bytes.length) + 1024);
+    chunkPoints.push(c.n);
     chunkWarnings.push(parser.warnings.length);
     if (bytes.length < end - at) break;
     at = end;
   }
+  const n = c.n;
   return {
     heldAtStart: boundary - start,
-    tags,
-    tagOf: tagOf.subarray(0, n),
-    x: x.subarray(0, n),
-    y: y.subarray(0, n),
-    wall: wall.subarray(0, n),
+    tags: c.tags,
+    tagOf: c.tagOf.subarray(0, n),
+    x: c.x.subarray(0, n),
+    y: c.y.subarray(0, n),
+    wall: c.wall.subarray(0, n),
     chunkPoints,
     chunkWarnings,
     ...parser.partState(),
   };
-}
-
-function grown<T extends Uint32Array | Float64Array>(a: T, b: T): T {
-  b.set(a);
-  return b;
 }

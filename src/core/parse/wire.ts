@@ -31,7 +31,7 @@ export class Tags {
     let h = 0x811c9dc5; // FNV-1a
     for (let i = start; i < start + len; i++) h = Math.imul(h ^ buf[i], 0x01000193);
     const known = this.byHash.get(h);
-    let found = known?.find((t) => t.bytes.length === len && sameBytes(t.bytes, buf, start));
+    let found = known && sameTag(known, buf, start, len);
     if (!found) {
       found = { bytes: buf.slice(start, start + len), tag: decode(buf, start, len), next: undefined };
       if (this.byHash.size >= 10_000) return found.tag;
@@ -48,6 +48,15 @@ interface Tag {
   bytes: Uint8Array;
   tag: string;
   next: Tag | undefined;
+}
+
+/**
+ * The tag of `known` spelled `buf[start, start + len)`. A loop, not `find` with an arrow: an arrow
+ * that captures the arguments makes every call of `at` allocate their context, the hits included.
+ */
+function sameTag(known: Tag[], buf: Uint8Array, start: number, len: number): Tag | undefined {
+  for (const t of known) if (t.bytes.length === len && sameBytes(t.bytes, buf, start)) return t;
+  return undefined;
 }
 
 function sameBytes(a: Uint8Array, buf: Uint8Array, at: number): boolean {
