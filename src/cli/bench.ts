@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Ingester } from '../core/ingester';
+import { ScalarColumns } from '../core/parse/scalarColumns';
 import { TfEventsParser } from '../core/parse/tfevents';
 import { Pipeline } from '../workers/pipeline';
 import { benchBounds } from './benchBounds';
@@ -219,9 +220,9 @@ export async function bench(asJson: boolean): Promise<void> {
   const scalars = (verify: boolean) => () => {
     const p = new TfEventsParser();
     p.verifyData = verify;
-    let n = 0;
-    p.read(bytes, () => n++);
-    return n;
+    const c = new ScalarColumns();
+    p.readInto(bytes, c);
+    return c.n;
   };
   scalars(true)(); // warm the JIT
   const noCrc = time(scalars(false));
