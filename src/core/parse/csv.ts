@@ -9,14 +9,13 @@
  * RFC 4180 has them, line ends inside them included.
  */
 import { CSV_HEADER } from '../exportCsv';
-import { EPOCH_AFTER, epochSeconds, numberOrNaN, readNumber } from './number';
+import { EPOCH_AFTER, numberOrNaN, readNumber } from './number';
+import { MISSING, cellNumber, dateSeconds, numberSeconds, splitCells } from './csvCells';
 import { wholeNumber } from './scan';
 import { ByteNumberScanner, textOf } from './scanBytes';
 import { LineParser, Row, type Emit, type EmitRow } from './types';
 import type { XKind } from '../protocol/batch';
 
-const MISSING = /^(?:|NA|N\/A|\[N\/A\]|\[Not Supported\]|None|null)$/i;
-const WITH_UNIT = /^([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(?:%|[A-Za-z]{1,4}(?:\/s)?)$/;
 const TIME_COLUMNS = ['timestamp', 'time', 'wall_time', 'datetime'];
 /** Columns that count steps: the x of every other column, not a chart. */
 const STEP_COLUMNS = [
@@ -57,36 +56,6 @@ const YOLOV5 = [
   'val/cls_loss',
 ];
 
-/** Cells of a line; RFC 4180 quotes (`"a,b"`, `""` for a quote) only where the line has any. */
-export function splitCells(line: string, delimiter: string): string[] {
-  if (!line.includes('"')) return line.split(delimiter);
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c !== '"') cell += c;
-      else if (line[i + 1] === '"') cell += line[++i];
-      else quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === delimiter) {
-      cells.push(cell);
-      cell = '';
-    } else cell += c;
-  }
-  cells.push(cell);
-  return cells;
-}
-
-/** A cell that is not a plain decimal number (those take `wholeNumber`): `nan`, `-infinity`, `69.6 W`. */
-function cellNumber(cell: string): number | undefined {
-  const v = readNumber(cell);
-  if (v !== undefined) return v;
-  const m = WITH_UNIT.exec(cell);
-  return m ? Number(m[1]) : undefined;
-}
-
 /** A quoted field longer than this is taken for a stray quote. */
 const MAX_OPEN_FIELD = 64 << 10;
 
@@ -100,23 +69,6 @@ function numberOrUndefined(cell: string): number | undefined {
   if (cell === '') return undefined;
   const f = FRACTION.exec(cell); // `3/99`: epoch 3 of 0..99
   return f ? Number(f[1]) : readNumber(cell);
-}
-
-/** `2026/11/23 03:41:21.382`, `2026-11-23T03:41:21Z`, `2026-11-23 03:41:21+01:00` (no offset: local time). */
-const DATE_TIME = /^(\d{4})[-/](\d\d)[-/](\d\d)[ T](\d\d):(\d\d):(\d\d(?:\.\d+)?)(Z|[+-]\d\d:?\d\d)?$/;
-
-/** Seconds since the epoch from a number (seconds, milliseconds, microseconds or nanoseconds). */
-function numberSeconds(cell: string): number | undefined {
-  const n = readNumber(cell);
-  return n !== undefined && Number.isFinite(n) ? epochSeconds(n) : undefined;
-}
-
-/** Seconds since the epoch from a date and time. Strict: `Date.parse` would read a damaged cell (`23 03:41:29`) as another date. */
-function dateSeconds(cell: string): number | undefined {
-  const m = DATE_TIME.exec(cell);
-  if (!m) return undefined;
-  const t = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${m[7] ?? ''}`);
-  return Number.isFinite(t) ? t / 1000 : undefined;
 }
 
 export class CsvParser extends LineParser {
@@ -310,11 +262,6 @@ export class CsvParser extends LineParser {
     if (this.points.count) emit(this.points);
   }
 
-  /** Cell i as a plain number (spaces around it allowed), else undefined. */
-  private cellNumber(i: number): number | undefined {
-    return this.plainNumber(i) ? this.scan.value : undefined;
-  }
-
   /** Whether cell i is a plain number (spaces around it allowed): then `scan.value` holds it, unboxed (one a point on the hot path). */
   private plainNumber(i: number): boolean {
     const b = this.bytes;
@@ -340,7 +287,7 @@ export class CsvParser extends LineParser {
     let x: number | undefined = this.rows;
     if (this.xColumn >= 0) {
       const i = this.xColumn;
-      x = this.xKind === 'wall' ? this.wallSeconds(this.cellText(i)) : (this.cellNumber(i) ?? numberOrUndefined(this.cellText(i)));
+      x = this.xKind === 'wall' ? this.wallSeconds(this.cellText(i)) : this.plainNumber(i) ? this.scan.value : numberOrUndefined(this.cellText(i));
       if (x === undefined || !Number.isFinite(x)) return;
     }
     const t = this.timeColumn;

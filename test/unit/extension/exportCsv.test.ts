@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { splitCells } from '../../../src/core/parse/csv';
+import { splitCells } from '../../../src/core/parse/csvCells';
 import { CSV_HEADER, field, seriesToCsv } from '../../../src/core/exportCsv';
 import type { SeriesDelta } from '../../../src/core/protocol/batch';
 import { writeCsvFile } from '../../../src/extension/csvFile';
