@@ -139,9 +139,32 @@ describe('Training Monitor in VS Code', () => {
 
     assert.equal(monitor.startChoices()[0], '$(play) Run the active Python file', 'the quick pick offers train.py first');
 
-    const started = vscode.commands.executeCommand('trainingMonitor.start');
+    // The monitor's view may finish loading after the quick pick opened and take focus, which
+    // closes a quick pick as any move of focus does: it is opened again then, as a user would.
+    let opened = 0;
+    let started: Thenable<unknown> = Promise.resolve();
+    let open = false;
+    const start = () => {
+      opened++;
+      open = true;
+      started = vscode.commands.executeCommand('trainingMonitor.start');
+      void Promise.resolve(started).finally(() => (open = false));
+    };
+    start();
     // the file itself, run by the interpreter: `python3 -u /…/train.py`
-    const running = await acceptUntil(() => monitor.current()?.run.command.endsWith(`-u ${file}`) && monitor.current(), 30_000, 'train.py to run');
+    const running = await acceptUntil(
+      () => {
+        const c = monitor.current();
+        if (c?.run.command.endsWith(`-u ${file}`)) return c;
+        if (!open) start();
+        return undefined;
+      },
+      30_000,
+      'train.py to run',
+    ).catch((err: Error) => {
+      const c = monitor.current();
+      throw new Error(`${err.message}; the monitor shows ${c ? `${c.run.command} (${c.run.state})` : 'no run'}; the quick pick opened ${opened} times`);
+    });
     await started;
     assert.equal(running.run.name, 'train.py');
     await vscode.commands.executeCommand('trainingMonitor.stop');
