@@ -171,6 +171,13 @@ export function notebookReader(sink: ReaderSink, file: string): FileReader {
 }
 
 /**
+ * A read's scalars, on their way from an event file's parser to the store: one buffer for every
+ * event file of this thread (each read's are stored before its push returns), so a run of
+ * thousands of files holds the room of one read, not one each.
+ */
+const scalars = new ScalarColumns();
+
+/**
  * TensorBoard event files. Series are named by tag, prefixed with the file's folder below the
  * run directory, as `add_scalars` writes one folder per series (`multi_a/multi`).
  */
@@ -187,18 +194,14 @@ export function eventsReader(sink: ReaderSink, file: string): FileReader {
   };
   // every event is a point, several at one step included, as TensorBoard keeps them
   const emit: Emit = (tag, xKind, x, y, wall) => sink.point(file, prefix ? named(tag) : tag, xKind, x, y, wall ?? NaN, file, false, true);
-  // a read's scalars go to the store as columns; `columnNames[t]` is the series of `columns.tags[t]`
-  let columns = new ScalarColumns();
-  const columnNames: string[] = [];
   const tell = () => {
     for (; warned < parser.warnings.length; warned++) sink.event('warning', `${file}: ${parser.warnings[warned]}.`);
   };
   return {
     push: (bytes) => {
-      columns.clear();
-      parser.readInto(bytes, columns);
-      for (let t = columnNames.length; t < columns.tags.length; t++) columnNames.push(named(columns.tags[t]));
-      sink.stepPoints(file, columnNames, columns, 0, columns.n);
+      scalars.clear();
+      parser.readInto(bytes, scalars);
+      sink.stepPoints(file, scalars.tags.map(named), scalars, 0, scalars.n);
       tell();
     },
     absorb: (part) => {
@@ -212,8 +215,6 @@ export function eventsReader(sink: ReaderSink, file: string): FileReader {
     },
     reset: () => {
       parser = new TfEventsParser();
-      columns = new ScalarColumns();
-      columnNames.length = 0;
       warned = 0;
     },
     silent: () => {

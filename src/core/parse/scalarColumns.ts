@@ -6,7 +6,7 @@
 import type { PointColumns } from '../series';
 
 export class ScalarColumns implements PointColumns {
-  /** The tags met so far, in order; `tagOf[i]` indexes them. Kept across `clear`. */
+  /** The tags of the points held, in the order met; `tagOf[i]` indexes them. */
   readonly tags: string[] = [];
   private readonly tagIndex = new Map<string, number>();
   /** Values run in the same few tags: the last one's index without a lookup. */
@@ -45,8 +45,12 @@ export class ScalarColumns implements PointColumns {
     this.wall = grown(this.wall, new Float64Array(points));
   }
 
-  /** Forgets the points, keeping the tags' numbers and the room. */
+  /** Forgets the points and their tags, keeping the room. */
   clear(): void {
     this.n = 0;
+    this.tags.length = 0;
+    this.tagIndex.clear();
+    this.lastTag = '';
+    this.lastIndex = -1;
   }
 }

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { ScalarColumns } from '../../../../src/core/parse/scalarColumns';
 
 describe('ScalarColumns', () => {
-  it('keeps every scalar in order past its first room, tags numbered once and kept across clear', () => {
+  it('keeps every scalar in order past its first room, each tag numbered once; clear starts the tags over', () => {
     const c = new ScalarColumns();
     for (let i = 0; i < 3000; i++) c.push(i % 3 ? 'loss' : 'lr', i, i / 2, i % 5 ? 1e9 + i : NaN);
     assert.equal(c.n, 3000);
@@ -14,6 +14,6 @@ describe('ScalarColumns', () => {
     c.clear();
     c.push('val', 7, 8, 9);
     c.push('loss', 8, 9, 10);
-    assert.deepEqual([c.n, c.tags, c.tagOf[0], c.tagOf[1]], [2, ['lr', 'loss', 'val'], 2, 1]);
+    assert.deepEqual([c.n, c.tags, c.tagOf[0], c.tagOf[1], c.x.length], [2, ['val', 'loss'], 0, 1, 10_000]);
   });
 });
